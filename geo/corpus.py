@@ -1,0 +1,203 @@
+"""Load articles and their source metadata; one bad file never fails the corpus."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import tomllib
+from dataclasses import fields
+from pathlib import Path
+
+from .types import Article, LoadProblem, Source
+
+__all__ = ["ARTICLE_SUFFIXES", "decode_text", "load_articles", "load_corpus", "load_sources", "read_article"]
+
+ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
+MAX_ARTICLE_BYTES = 20 * 1024 * 1024
+
+# Magic numbers of formats people rename to .txt by mistake.
+_BINARY_SIGNATURES = (
+    b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"%PDF", b"PK\x03\x04", b"\x1f\x8b", b"\x7fELF",
+)
+_SOURCE_FIELDS = {f.name for f in fields(Source)}
+
+
+class ArticleError(ValueError):
+    """A file that cannot become an article; the message names the problem."""
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """Decode article bytes; return (text, caveat) where caveat is "" for clean UTF-8.
+
+    Order: UTF-16 with BOM, UTF-8 (with or without BOM), cp1252, then UTF-8 with
+    replacement characters, so that every file yields some text.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "decoded as UTF-16"
+        except UnicodeDecodeError:
+            pass
+    try:
+        return data.decode("utf-8-sig"), ""
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "not UTF-8; decoded as cp1252"
+    except UnicodeDecodeError:
+        return data.decode("utf-8", errors="replace"), "not UTF-8; undecodable bytes replaced"
+
+
+def _looks_binary(data: bytes) -> bool:
+    if data.startswith(_BINARY_SIGNATURES):
+        return True
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False  # UTF-16 text has NUL bytes by design
+    sample = data[:4096]
+    return b"\x00" in sample
+
+
+def _html_to_text(html: str) -> str:
+    import trafilatura  # only needed for HTML articles
+
+    return trafilatura.extract(html, include_comments=False, include_tables=False) or ""
+
+
+def read_article(
+    article_id: str, data: bytes, suffix: str, source: Source | None = None, path: str = ""
+) -> tuple[Article, str]:
+    """Turn raw bytes into an Article; raise ArticleError with a clear reason.
+
+    Returns the article and a caveat ("" when none) to report alongside it.
+    """
+    if len(data) > MAX_ARTICLE_BYTES:
+        raise ArticleError(f"too large ({len(data) / 1e6:.1f} MB; limit {MAX_ARTICLE_BYTES // 2**20} MB)")
+    if not data.strip():
+        raise ArticleError("empty file")
+    if _looks_binary(data):
+        raise ArticleError("binary file, not text")
+    text, caveat = decode_text(data)
+    is_html = suffix.lower() in (".html", ".htm")
+    if is_html:
+        text = _html_to_text(text)
+        if not text.strip():
+            raise ArticleError("HTML without any main text")
+    if not text.strip():
+        raise ArticleError("no text")
+    article = Article(
+        id=article_id, text=text, source=source or Source(), path=path, extracted_from_html=is_html
+    )
+    return article, caveat
+
+
+def load_articles(
+    folder: str | Path, sources: dict[str, Source] | None = None
+) -> tuple[list[Article], list[LoadProblem]]:
+    """Load every article file in ``folder`` (sorted by name).
+
+    Files that cannot be read are reported as LoadProblems and skipped; the others load.
+    Articles without a sources entry get outlet "unknown".
+    """
+    folder = Path(folder)
+    sources = sources or {}
+    articles: list[Article] = []
+    problems: list[LoadProblem] = []
+    seen: dict[str, str] = {}
+    for path in sorted(folder.iterdir()):
+        if path.suffix.lower() not in ARTICLE_SUFFIXES or not path.is_file():
+            continue
+        article_id = path.stem
+        if article_id in seen:
+            problems.append(LoadProblem(str(path), f"duplicate article id {article_id!r} (also {seen[article_id]}); skipped"))
+            continue
+        try:
+            data = path.read_bytes()
+            article, caveat = read_article(article_id, data, path.suffix, sources.get(article_id), str(path))
+        except (OSError, ArticleError) as error:
+            problems.append(LoadProblem(str(path), str(error)))
+            continue
+        seen[article_id] = path.name
+        if caveat:
+            problems.append(LoadProblem(str(path), caveat, loaded=True))
+        articles.append(article)
+    return articles, problems
+
+
+def _check_date(value: str) -> str:
+    """Return "" for a valid ISO date (or empty), else a problem description."""
+    if not value:
+        return ""
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return f"bad date {value!r} (expected YYYY-MM-DD)"
+    return ""
+
+
+def _source_from_row(row: dict) -> tuple[Source, list[str]]:
+    problems = []
+    extra = sorted(set(row) - _SOURCE_FIELDS - {"id", "file"})
+    if extra:
+        problems.append(f"unknown fields {', '.join(extra)} ignored")
+    values = {k: str(v).strip() for k, v in row.items() if k in _SOURCE_FIELDS and v is not None}
+    date_problem = _check_date(values.get("published", ""))
+    if date_problem:
+        problems.append(date_problem + "; date left empty")
+        values["published"] = ""
+    if values.get("attribution") not in (None, "stated", "inferred", "unknown"):
+        problems.append(f"attribution {values['attribution']!r} is not stated/inferred/unknown")
+        values["attribution"] = "unknown"
+    values.setdefault("outlet", "unknown")
+    values["outlet"] = values["outlet"] or "unknown"
+    return Source(**values), problems
+
+
+def load_sources(path: str | Path) -> tuple[dict[str, Source], list[LoadProblem]]:
+    """Read data/sources.toml (``[[article]]`` tables) or a CSV with the same columns.
+
+    Returns {article id: Source} and the problems found; a broken file yields no sources
+    and one problem, never an exception.
+    """
+    path = Path(path)
+    problems: list[LoadProblem] = []
+    try:
+        if path.suffix.lower() == ".csv":
+            with path.open(newline="", encoding="utf-8-sig") as handle:
+                rows = list(csv.DictReader(handle))
+        else:
+            rows = tomllib.loads(path.read_text(encoding="utf-8-sig")).get("article", [])
+    except FileNotFoundError:
+        return {}, []
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, csv.Error) as error:
+        return {}, [LoadProblem(str(path), f"cannot read sources file: {error}")]
+    sources: dict[str, Source] = {}
+    for number, row in enumerate(rows, start=1):
+        if not isinstance(row, dict) or not str(row.get("id", "")).strip():
+            problems.append(LoadProblem(str(path), f"entry {number} has no id; skipped"))
+            continue
+        article_id = str(row["id"]).strip()
+        source, row_problems = _source_from_row(row)
+        problems.extend(LoadProblem(str(path), f"entry {article_id!r}: {p}", loaded=True) for p in row_problems)
+        if article_id in sources:
+            problems.append(LoadProblem(str(path), f"entry {article_id!r} appears twice; the first is kept", loaded=True))
+            continue
+        sources[article_id] = source
+    return sources, problems
+
+
+def check_sources_cover(sources: dict[str, Source], articles: list[Article], path: str) -> list[LoadProblem]:
+    """Report sources entries that name no loaded article."""
+    ids = {a.id for a in articles}
+    return [
+        LoadProblem(path, f"entry {article_id!r} names no article file", loaded=True)
+        for article_id in sorted(set(sources) - ids)
+    ]
+
+
+def load_corpus(articles_dir: str | Path, sources_path: str | Path | None = None) -> tuple[list[Article], list[LoadProblem]]:
+    """Articles of a folder with their sources; every problem reported, none raised."""
+    sources, problems = load_sources(sources_path) if sources_path else ({}, [])
+    articles, article_problems = load_articles(articles_dir, sources)
+    problems += article_problems
+    if sources_path:
+        problems += check_sources_cover(sources, articles, str(sources_path))
+    return articles, problems

@@ -1,0 +1,65 @@
+"""Places and mentions as GeoDataFrames (EPSG:4326); the schema is defined here once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .gazetteer import Gazetteer
+from .pipeline import Geoparser
+from .records import MENTION_COLUMNS, mention_records
+from .types import Article, Document
+
+__all__ = ["PLACE_COLUMNS", "geoparse", "to_frames"]
+
+PLACE_COLUMNS = [
+    "place_id", "name", "kind", "country_code", "precision", "description", "source", "related", "near",
+    "lat", "lon", "mention_count", "article_count", "outlets", "venue_note",
+]
+VENUE_PRECISION = "venue inferred from the country named"
+
+
+def geoparse(articles: Iterable[Article], parser: Geoparser | None = None):
+    """Geoparse articles; return ``(places, mentions)`` GeoDataFrames in EPSG:4326.
+
+    ``mentions`` has one row per mention (offsets into each article's original text,
+    ``text[start:end] == surface``); ``places`` one row per place mentioned, with its
+    polygon (zones, regions, countries) or point, and counts per article and outlet.
+    """
+    parser = parser or Geoparser()
+    return to_frames(parser.pipe(articles), parser.gazetteer)
+
+
+def to_frames(docs: Iterable[Document], gazetteer: Gazetteer):
+    """Build the two frames from parsed documents."""
+    import geopandas as gpd
+    import pandas as pd
+    from shapely.geometry import Point, shape
+
+    rows = [row for doc in docs for row in mention_records(doc, gazetteer)]
+    mentions = pd.DataFrame(rows, columns=MENTION_COLUMNS).rename(columns={"article": "article_id"})
+    # Point(x=lon, y=lat): GeoJSON and shapely put longitude first.
+    mentions = gpd.GeoDataFrame(
+        mentions, geometry=gpd.points_from_xy(mentions["lon"], mentions["lat"]), crs="EPSG:4326"
+    )
+    places = []
+    for place_id, group in mentions.groupby("place_id", sort=False):
+        first = group.iloc[0]
+        details = gazetteer.details(place_id)
+        only_venue = set(group["type"]) == {"venue"}
+        geometry = shape(details["geometry"]) if details.get("geometry") else Point(first["lon"], first["lat"])
+        places.append({
+            "place_id": place_id, "name": first["name"], "kind": first["kind"],
+            "country_code": first["country_code"],
+            "precision": VENUE_PRECISION if only_venue else details.get("precision") or "point",
+            "description": details.get("description") or "", "source": details.get("source") or "",
+            "related": "; ".join(details.get("related") or []), "near": details.get("near") or "",
+            "lat": first["lat"], "lon": first["lon"],
+            "mention_count": len(group), "article_count": group["article_id"].nunique(),
+            "outlets": "; ".join(sorted(set(group["outlet"]))),
+            "venue_note": next((n for n in group["note"] if n), "") if "venue" in set(group["type"]) else "",
+            "geometry": geometry,
+        })
+    places_frame = gpd.GeoDataFrame(
+        pd.DataFrame(places, columns=[*PLACE_COLUMNS, "geometry"]), geometry="geometry", crs="EPSG:4326"
+    )
+    return places_frame.sort_values(["mention_count", "name"], ascending=[False, True], ignore_index=True), mentions

