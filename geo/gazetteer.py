@@ -74,6 +74,7 @@ class Gazetteer:
         self.special_count = len(self.special)
         self.by_place_id = {entry["place_id"]: i for i, entry in enumerate(self.special)}
         self._candidates: dict[int, Candidate] = {}
+        self._external: dict[str, tuple[Candidate, dict]] = {}
         self.max_key_length = int(self.meta["max_key_length"])
         self.lower_starts = frozenset(self.meta["lower_starts"])
         self.words = _load_name_words(self.data_dir / "name_words.toml")
@@ -108,6 +109,9 @@ class Gazetteer:
 
     def details(self, place_id: str) -> dict:
         """Description, precision, source, related places and geometry (GeoJSON) of a place."""
+        if place_id in self._external:
+            return {"precision": "point", "description": "", "source": "", "related": [], "near": "",
+                    "geometry": None} | self._external[place_id][1]
         index = self.by_place_id.get(place_id)
         if index is None:
             return {"precision": "point", "description": "", "source": "GeoNames" if place_id.startswith("geonames:") else "",
@@ -122,8 +126,14 @@ class Gazetteer:
         index = self.by_place_id.get(place_id)
         return None if index is None else self.candidate(index)
 
+    def add_external(self, candidate: Candidate, details: dict | None = None) -> None:
+        """Make a place found outside the index (the online geocoder) known by its id."""
+        self._external[candidate.place_id] = (candidate, details or {})
+
     def place(self, place_id: str) -> Candidate:
         """Any place by id, GeoNames cities included; KeyError when unknown."""
+        if place_id in self._external:
+            return self._external[place_id][0]
         found = self.lookup_place(place_id)
         if found is not None:
             return found
