@@ -28,6 +28,8 @@ __all__ = ["PlaceMatcher"]
 
 _UPPER = "".join(chr(c) for c in range(0x41, 0x2000) if chr(c).isupper())
 _WORD = re.compile(r"[^\W_][\w'’.\-]*")
+_SPACES = " \u00a0\u202f\u2009\t"  # one word from the next: no-break spaces count (pasted web text)
+_SPACE_RUN = re.compile(r"[ \u00a0\u202f\u2009\t]")
 _POSSESSIVE = re.compile(r"['’]s?$")
 _WORD_ONLY = re.compile(r"[\w'’.\-]+")
 _OPENING = " \t\"'“‘«([-–—"
@@ -202,7 +204,7 @@ def _shouted(surface: str) -> bool:
 
 def _next_word(text: str, end: int, limit: int) -> str | None:
     """The word right after ``end`` when only one space separates them."""
-    if end + 1 >= limit or text[end] != " ":
+    if end + 1 >= limit or text[end] not in _SPACES:
         return None
     word = _WORD.match(text, end + 1, limit)
     return word.group().rstrip(".'’") if word else None
@@ -216,10 +218,10 @@ def _previous_word(text: str, start: int, limit: int) -> str | None:
 def _previous_words(text: str, start: int, limit: int, limit_words: int) -> list[str]:
     """Up to ``limit_words`` words before ``start``, nearest first, stopping at punctuation."""
     window = text[max(limit, start - 24 * limit_words):start]
-    if not window.endswith(" "):
+    if not window or window[-1] not in _SPACES:
         return []
     words = []
-    for token in reversed(window[:-1].split(" ")):
+    for token in reversed(_SPACE_RUN.split(window[:-1])):
         if len(words) == limit_words or not _WORD_ONLY.fullmatch(token):
             break
         words.append(token)
