@@ -72,7 +72,7 @@ class PlaceMatcher:
         keys = self.gazetteer.keys
         return frozenset(
             w for w in self.words.function_words
-            if fold(w) not in keys and not keys.has_keys_with_prefix(fold(w) + " ")
+            if fold(w) not in keys and not any(True for _ in keys.iterkeys(fold(w) + " "))
         )
 
     def __call__(self, doc: Document) -> Document:

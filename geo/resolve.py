@@ -29,7 +29,7 @@ _QUALIFIER = re.compile(r",\s*([A-Z][\w.'’\- ]{1,40}?)(?=[,.;:)\s]|$)")
 def score_candidate(candidate: Candidate, flags: int, countries: Counter, states: Counter, qualifier: str) -> float:
     """Higher is more likely; see the module docstring for the terms."""
     if candidate.method == "curated":
-        score = 4.0 + candidate.priority
+        score = 3.5 + candidate.priority
     elif candidate.kind in _KIND_PRIOR:
         score = _KIND_PRIOR[candidate.kind] + candidate.priority
     else:
@@ -38,10 +38,11 @@ def score_candidate(candidate: Candidate, flags: int, countries: Counter, states
         score -= 0.3
     if candidate.country_code and countries.get(candidate.country_code):
         score += 1.2
+    # US states: GeoNames' admin1 codes and the regions' ISO codes agree only there.
     if candidate.admin1 and candidate.country_code == "US" and states.get(candidate.admin1):
-        score += 1.0
-    if qualifier and qualifier in (candidate.country_code, candidate.admin1):
         score += 3.0
+    if qualifier and qualifier in (candidate.country_code, candidate.admin1):
+        score += 5.0
     return score
 
 
@@ -89,7 +90,9 @@ class Resolver:
                 place = strong[0]
                 if place.kind in ("country", "continent") or place.method == "curated" or match.demonym:
                     countries[place.country_code] += 1
-                if place.kind == "region" and place.admin1:
+            # A named state lends context even when ambiguous (Maryland: US or Liberia).
+            for place in strong:
+                if place.kind == "region" and place.country_code == "US":
                     states[place.admin1] += 1
         mentions = []
         for match, candidates in zip(doc.matches, per_match, strict=True):

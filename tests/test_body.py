@@ -1,0 +1,72 @@
+import pytest
+
+from geo.body import find_body
+from geo.types import Article, Document
+
+
+def body_of(text: str) -> Document:
+    return find_body(Document(Article("t", text)))
+
+
+def kept(doc: Document) -> str:
+    """The body text with furniture blanked out."""
+    chars = list(doc.text[doc.body.start:doc.body.end])
+    for f in doc.furniture:
+        for i in range(max(f.start, doc.body.start), min(f.end, doc.body.end)):
+            chars[i - doc.body.start] = " "
+    return "".join(chars)
+
+
+@pytest.mark.parametrize(
+    ("article_id", "furniture"),
+    [
+        ("001_3249febcd1230baf", "Fly Erbil Advertisment"),
+        ("002_0195888066891744", "Post a Comment"),
+        ("003_22012ba6c0e5393d", "Arm yourself to the teeth"),
+        ("003_22012ba6c0e5393d", "Crimea"),
+        ("004_12aca03efa784089", "Read next"),
+        ("004_12aca03efa784089", "Warsaw"),
+        ("004_12aca03efa784089", "What is your opinion on this topic?"),
+    ],
+)
+def test_body_leaves_out_seed_furniture(seed_articles, article_id, furniture):
+    assert furniture not in kept(body_of(seed_articles[article_id].text))
+
+
+def test_body_keeps_the_story_end(seed_articles):
+    doc = body_of(seed_articles["004_12aca03efa784089"].text)
+    assert kept(doc).rstrip().endswith("between the two regional powers' forces.")
+
+
+def test_body_drops_a_repeated_standfirst_once(seed_articles):
+    doc = body_of(seed_articles["001_3249febcd1230baf"].text)
+    assert kept(doc).count("The meeting, reflects a pragmatic shift") == 1
+
+
+def test_body_cuts_a_related_list_by_its_marker():
+    story = "Officials met in Baku on Wednesday.\n" * 10
+    doc = body_of(story + "Related articles\nFloods in Warsaw\nStorm over Greece\n")
+    assert "Warsaw" not in kept(doc)
+
+
+def test_body_ignores_a_marker_early_in_the_story():
+    text = "Comments\nOfficials met in Baku on Wednesday to discuss Syria.\n" + "More story text here.\n" * 10
+    assert "Baku" in kept(body_of(text))
+
+
+def test_body_cuts_a_time_stamped_headline_list():
+    story = "Officials met in Baku on Wednesday to discuss Syria.\n" * 5
+    tail = "Storm hits the coast\n12:45Floods in Warsaw\nYesterday, 20:33Snow in Oslo\n"
+    assert "Oslo" not in kept(body_of(story + tail))
+
+
+def test_body_handles_crlf_line_ends():
+    text = "Title\r\nOfficials met in Baku.\r\nRead next\r\nWarsaw news\r\n"
+    text = "Story line.\r\n" * 10 + text
+    doc = body_of(text)
+    assert "Warsaw" not in kept(doc) and "Baku" in kept(doc)
+
+
+def test_body_of_only_furniture_is_empty():
+    doc = body_of("Advertisement\n")
+    assert doc.body.start == doc.body.end

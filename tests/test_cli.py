@@ -1,0 +1,63 @@
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "data" / "articles" / "002_0195888066891744.txt"
+
+
+def run(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "geo", *args], capture_output=True, text=True, cwd=cwd, check=False)
+
+
+def test_cli_extract_prints_json_lines_with_the_documented_fields():
+    done = run("extract", str(SEED))
+    rows = [json.loads(line) for line in done.stdout.splitlines()]
+    fields = {"article", "start", "end", "surface", "sentence_index", "sentence", "place_id", "name", "kind",
+              "country_code", "lat", "lon", "type", "method", "confidence"}
+    assert done.returncode == 0 and rows and fields <= set(rows[0])
+    assert any(r["place_id"] == "curated:t4-air-base" and r["article"] == SEED.stem for r in rows)
+
+
+def test_cli_extract_offsets_round_trip():
+    text = SEED.read_text(encoding="utf-8")
+    for line in run("extract", str(SEED)).stdout.splitlines():
+        row = json.loads(line)
+        assert text[row["start"]:row["end"]] == row["surface"]
+
+
+def test_cli_extract_writes_csv():
+    assert run("extract", str(SEED), "--format", "csv").stdout.startswith("article,outlet,sentence_index")
+
+
+def test_cli_extract_writes_geojson():
+    collection = json.loads(run("extract", str(SEED), "--format", "geojson").stdout)
+    assert collection["type"] == "FeatureCollection" and collection["features"][0]["geometry"]["type"] == "Point"
+
+
+def test_cli_extract_reports_a_missing_file_and_fails():
+    done = run("extract", "no-such-file.txt", str(SEED))
+    assert done.returncode == 1 and "no-such-file.txt" in done.stderr and done.stdout
+
+
+def test_cli_bad_format_is_a_usage_error():
+    done = run("extract", str(SEED), "--format", "xml")
+    assert done.returncode == 2 and "invalid choice" in done.stderr
+
+
+def test_cli_build_writes_geojson_and_csv(tmp_path):
+    done = run("build", "--out", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    assert {p.name for p in tmp_path.iterdir()} == {"places.geojson", "places.csv", "mentions.geojson", "mentions.csv"}
+
+
+def test_cli_build_reports_a_missing_folder(tmp_path):
+    done = run("build", "--articles", str(tmp_path / "nope"), "--out", str(tmp_path))
+    assert done.returncode == 2 and "no such folder" in done.stderr
+
+
+def test_cli_every_command_has_help():
+    for command in ("extract", "build"):
+        done = run(command, "--help")
+        assert done.returncode == 0 and "usage:" in done.stdout

@@ -1,0 +1,112 @@
+import json
+import math
+import shutil
+
+import pytest
+
+from geo.gazetteer import DATA_DIR, _fingerprint, load_gazetteer, validate_curated
+
+
+def km(a, b):
+    p1, p2 = math.radians(a.lat), math.radians(b.lat)
+    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(b.lon - a.lon) / 2) ** 2
+    return 2 * 6371 * math.asin(math.sqrt(h))
+
+
+def test_gazetteer_t4_is_a_separate_place_near_palmyra(gazetteer):
+    t4, palmyra = gazetteer.place("curated:t4-air-base"), gazetteer.place("curated:palmyra")
+    assert 40 < km(t4, palmyra) < 70 and gazetteer.details("curated:t4-air-base")["near"] == "curated:palmyra"
+
+
+def test_gazetteer_zones_have_polygons(gazetteer):
+    for place_id in ("curated:southern-syria-buffer-zone", "curated:northern-syria", "curated:gaza-strip"):
+        assert gazetteer.details(place_id)["geometry"]["type"] in ("Polygon", "MultiPolygon")
+
+
+def test_gazetteer_countries_have_outlines(gazetteer):
+    assert gazetteer.details("country:SY")["geometry"]["type"] in ("Polygon", "MultiPolygon")
+
+
+def test_gazetteer_every_curated_place_states_its_source():
+    features = json.loads((DATA_DIR / "gazetteer.geojson").read_text())["features"]
+    assert all(f["properties"]["source"] and f["properties"]["description"] for f in features)
+
+
+def test_gazetteer_finds_a_geonames_city_by_id(gazetteer):
+    place = gazetteer.place("geonames:4352728")  # Damascus, Maryland
+    assert (place.name, place.country_code) == ("Damascus", "US")
+
+
+def test_gazetteer_knows_first_level_regions(gazetteer):
+    records = gazetteer.records("tamil nadu")
+    assert any(gazetteer.candidate(entry).kind == "region" for entry, _, _ in records)
+
+
+def write_collection(path, features):
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+
+
+def feature(id_, geometry, aliases=()):
+    return {"type": "Feature", "properties": {"id": id_, "name": id_, "aliases": list(aliases)}, "geometry": geometry}
+
+
+def test_gazetteer_reports_invalid_geometry(tmp_path):
+    bowtie = {"type": "Polygon", "coordinates": [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]]}
+    write_collection(tmp_path / "g.geojson", [feature("x", bowtie)])
+    assert "invalid geometry" in validate_curated(tmp_path / "g.geojson")[0].reason
+
+
+def test_gazetteer_reports_empty_geometry(tmp_path):
+    write_collection(tmp_path / "g.geojson", [feature("x", {"type": "Polygon", "coordinates": []})])
+    assert "geometry" in validate_curated(tmp_path / "g.geojson")[0].reason
+
+
+def test_gazetteer_reports_a_missing_id(tmp_path):
+    write_collection(tmp_path / "g.geojson", [{"type": "Feature", "properties": {"name": "x"},
+                                               "geometry": {"type": "Point", "coordinates": [1, 2]}}])
+    assert "no id" in validate_curated(tmp_path / "g.geojson")[0].reason
+
+
+def test_gazetteer_reports_a_duplicate_alias(tmp_path):
+    point = {"type": "Point", "coordinates": [1, 2]}
+    write_collection(tmp_path / "g.geojson", [feature("a", point, ["Twin"]), feature("b", point, ["twin"])])
+    assert "also names a" in validate_curated(tmp_path / "g.geojson")[0].reason
+
+
+def test_gazetteer_fingerprint_changes_with_the_curated_file(tmp_path):
+    for name in ("gazetteer.geojson", "aliases.toml"):
+        shutil.copy(DATA_DIR / name, tmp_path / name)
+    before = _fingerprint(tmp_path)
+    with open(tmp_path / "gazetteer.geojson", "a") as handle:
+        handle.write("\n")
+    assert _fingerprint(tmp_path) != before
+
+
+@pytest.fixture
+def counted_builds(monkeypatch, gazetteer):
+    """Replace the 15-second build by a copy of the session's index; count the builds."""
+    import geo.gazetteer as module
+
+    built = []
+
+    def fake_build(data_dir, out_dir, fingerprint):
+        shutil.copytree(gazetteer.index_dir, out_dir, dirs_exist_ok=True)
+        meta = json.loads((out_dir / "meta.json").read_text())
+        (out_dir / "meta.json").write_text(json.dumps(meta | {"fingerprint": fingerprint}))
+        built.append(fingerprint)
+
+    monkeypatch.setattr(module, "build_index", fake_build)
+    return built
+
+
+def test_gazetteer_builds_a_missing_index_once(tmp_path, counted_builds):
+    load_gazetteer(cache_dir=tmp_path)
+    load_gazetteer(cache_dir=tmp_path)
+    assert len(counted_builds) == 1
+
+
+def test_gazetteer_rebuilds_a_corrupt_index(tmp_path, counted_builds):
+    first = load_gazetteer(cache_dir=tmp_path)
+    (first.index_dir / "meta.json").write_text("{trunc")
+    load_gazetteer(cache_dir=tmp_path)
+    assert len(counted_builds) == 2

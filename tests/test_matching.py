@@ -1,0 +1,94 @@
+import pytest
+
+from conftest import parse_text
+
+
+def surfaces(doc, kind=None):
+    return [m.surface for m in doc.mentions if kind is None or m.type == kind]
+
+
+def test_matching_prefers_the_longest_name(parser):
+    doc = parse_text(parser, "Israel holds parts of southern Syria.")
+    assert surfaces(doc) == ["Israel", "southern Syria"]
+
+
+@pytest.mark.parametrize("text", ["Syria’s army", "Syria's army", "Turkey’s ministry"])
+def test_matching_reads_through_possessives(parser, text):
+    assert surfaces(parse_text(parser, text))[0] == text.split("’")[0].split("'")[0]
+
+
+@pytest.mark.parametrize(("text", "place"), [
+    ("ERBIL (Kurdistan24) – Officials met.", "curated:erbil"),
+    ("TEL AVIV (Reuters) - Officials met.", "curated:tel-aviv"),
+])
+def test_matching_reads_upper_case_datelines(parser, text, place):
+    assert parse_text(parser, text).mentions[0].place_id == place
+
+
+@pytest.mark.parametrize("name", ["Türkiye", "Turkiye", "Turkey"])
+def test_matching_knows_spelling_variants_of_turkey(parser, name):
+    assert parse_text(parser, f"Officials from {name} met them.").mentions[0].place_id == "country:TR"
+
+
+@pytest.mark.parametrize(("name", "place"), [
+    ("Tadmor", "curated:palmyra"), ("Palmyra", "curated:palmyra"), ("T4", "curated:t4-air-base"),
+    ("T-4", "curated:t4-air-base"), ("Tiyas", "curated:t4-air-base"), ("Tiyas Air Base", "curated:t4-air-base"),
+])
+def test_matching_knows_curated_aliases(parser, name, place):
+    doc = parse_text(parser, f"Strikes hit {name} in Syria on Monday.")
+    assert doc.mentions[0].place_id == place and doc.mentions[0].surface == name
+
+
+@pytest.mark.parametrize(("text", "place"), [
+    ("Israeli strikes continued.", "country:IL"), ("It was Syrian territory.", "country:SY"),
+    ("The Azerbaijani capital hosted them.", "country:AZ"),
+])
+def test_matching_records_demonyms_as_their_country(parser, text, place):
+    mention = parse_text(parser, text).mentions[0]
+    assert (mention.type, mention.place_id) == ("demonym", place)
+
+
+@pytest.mark.parametrize("text", [
+    "It was first reported by the Times of Israel on Monday.",
+    "The negotiations were first reported by Middle East Eye (MEE).",
+    "The Israeli Army Radio said the strikes were a message.",
+])
+def test_matching_finds_nothing_inside_outlet_names(parser, text):
+    assert surfaces(parse_text(parser, text)) == []
+
+
+def test_matching_keeps_a_demonym_before_a_title(parser):
+    assert surfaces(parse_text(parser, "Turkish Foreign Minister Hakan Fidan spoke.")) == ["Turkish"]
+
+
+def test_matching_skips_a_first_name_that_is_a_town(parser):
+    assert "Benjamin" not in surfaces(parse_text(parser, "Prime Minister Benjamin Netanyahu spoke on Tuesday."))
+
+
+def test_matching_one_sense_per_discourse_for_person_names(parser):
+    doc = parse_text(parser, "Mark Zuckerberg spoke. Later, Zuckerberg left the stage.")
+    assert "Zuckerberg" not in surfaces(doc)
+
+
+@pytest.mark.parametrize("text", ["Of all the options, this one won.", "Reading the report, he frowned.",
+                                  "He had a nice time.", "Nice work, said the minister."])
+def test_matching_common_words_need_evidence(parser, text):
+    assert surfaces(parse_text(parser, text)) == []
+
+
+def test_matching_common_word_with_a_cue_counts(parser):
+    doc = parse_text(parser, "The festival took place in Nice, France, last week.")
+    assert doc.mentions[0].surface == "Nice" and doc.mentions[0].place_id.startswith("geonames:")
+
+
+def test_matching_context_alias_needs_its_country(parser):
+    assert surfaces(parse_text(parser, "The city set up a buffer zone around the stadium.")) == []
+
+
+def test_matching_context_alias_counts_with_its_country(parser):
+    doc = parse_text(parser, "Israel has set up a buffer zone inside Syrian territory.")
+    assert "curated:southern-syria-buffer-zone" in [m.place_id for m in doc.mentions]
+
+
+def test_matching_acronym_is_not_a_town(parser):
+    assert surfaces(parse_text(parser, "Leaders met at the NATO summit on Monday.")) == []

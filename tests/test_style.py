@@ -1,0 +1,25 @@
+"""Checks that keep the code's promises: Streamlit only at the edge, documented public API."""
+
+import ast
+import inspect
+from pathlib import Path
+
+import geo
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_style_only_the_dashboard_imports_streamlit():
+    offenders = []
+    for path in ROOT.glob("geo/**/*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            offenders += [str(path) for n in names if n.split(".")[0] == "streamlit"]
+    assert offenders == []
+
+
+def test_style_every_public_function_has_a_docstring():
+    missing = [name for name in geo.__all__ if not inspect.getdoc(getattr(geo, name))]
+    assert missing == []
