@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -27,6 +28,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--articles", type=Path, default=DATA_DIR / "articles", help="default: %(default)s")
     build.add_argument("--sources", type=Path, default=DATA_DIR / "sources.toml", help="default: %(default)s")
     build.add_argument("--out", type=Path, default=DATA_DIR / "build", help="default: %(default)s")
+    build.add_argument("--processes", type=int, default=0,
+                       help="worker processes (default: all cores for 500 articles or more, else 1)")
     return parser
 
 
@@ -98,7 +101,8 @@ def _build(args: argparse.Namespace) -> int:
                 print(f"parsed {number}/{len(articles)} articles", file=sys.stderr)
             yield doc
 
-    places, mentions = to_frames(progress(parser.pipe(articles)), parser.gazetteer)
+    processes = args.processes or ((os.cpu_count() or 1) if len(articles) >= 500 else 1)
+    places, mentions = to_frames(progress(parser.pipe(articles, n_process=processes)), parser.gazetteer)
     args.out.mkdir(parents=True, exist_ok=True)
     places.to_file(args.out / "places.geojson", driver="GeoJSON")
     mentions.to_file(args.out / "mentions.geojson", driver="GeoJSON")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Callable, Iterable, Iterator
 
 from .body import find_body
@@ -44,7 +45,40 @@ class Geoparser:
                 raise TypeError(f"pipeline stage {name!r} returned {type(doc).__name__}, not a Document")
         return doc
 
-    def pipe(self, articles: Iterable[Article]) -> Iterator[Document]:
-        """Parse articles one after another (a generator: memory stays flat)."""
-        for article in articles:
-            yield self(article)
+    def pipe(self, articles: Iterable[Article], n_process: int = 1, batch_size: int = 32) -> Iterator[Document]:
+        """Parse articles in order (a generator: memory stays flat).
+
+        ``n_process > 1`` spreads batches over worker processes (forked, so they share the
+        memory-mapped index); results come back in input order.
+        """
+        if n_process <= 1:
+            for article in articles:
+                yield self(article)
+            return
+        context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+        with context.Pool(n_process, initializer=_init_worker, initargs=(self,)) as pool:
+            for batch in pool.imap(_parse_batch, _batches(articles, batch_size)):
+                yield from batch
+
+
+_worker_parser: Geoparser | None = None
+
+
+def _init_worker(parser: Geoparser) -> None:
+    global _worker_parser
+    _worker_parser = parser
+
+
+def _parse_batch(batch: list[Article]) -> list[Document]:
+    return [_worker_parser(article) for article in batch]
+
+
+def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    batch: list[Article] = []
+    for article in articles:
+        batch.append(article)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
