@@ -22,7 +22,7 @@ from .types import Candidate, Document, Match, Mention
 __all__ = ["Resolver", "score_candidate"]
 
 SMALL_TOWN = 15_000  # GeoNames' own cut (cities15000); measured on GeoWebNews, see README
-_KIND_PRIOR = {"country": 3.5, "continent": 3.4, "region": 2.2}
+_KIND_PRIOR = {"country": 5.0, "continent": 4.9, "region": 2.2}
 _QUALIFIER = re.compile(r",\s*([A-Z][\w.'’\- ]{1,40}?)(?=[,.;:)\s]|$)")
 
 
@@ -82,24 +82,32 @@ class Resolver:
     def resolve(self, doc: Document) -> list[Mention]:
         """One mention per match that resolves (context-only aliases may not)."""
         per_match = [self._candidates(m) for m in doc.matches]
-        countries: Counter = Counter()
-        states: Counter = Counter()
-        for match, candidates in zip(doc.matches, per_match, strict=True):
-            strong = [c for c, flags in candidates if not flags & (ALTERNATE | COMMON)]
-            if len({c.place_id for c in strong}) == 1 and not match.needs_context:
-                place = strong[0]
-                if place.kind in ("country", "continent") or place.method == "curated" or match.demonym:
-                    countries[place.country_code] += 1
-            # A named state lends context even when ambiguous (Maryland: US or Liberia).
-            for place in strong:
-                if place.kind == "region" and place.country_code == "US":
-                    states[place.admin1] += 1
+        support = [self._support(m, c) for m, c in zip(doc.matches, per_match, strict=True)]
+        countries = sum((own[0] for own in support), Counter())
+        states = sum((own[1] for own in support), Counter())
         mentions = []
-        for match, candidates in zip(doc.matches, per_match, strict=True):
-            mention = self._resolve_one(doc.text, match, candidates, countries, states)
+        for match, candidates, (own_countries, own_states) in zip(doc.matches, per_match, support, strict=True):
+            # Context comes from the rest of the article: a name never supports itself.
+            mention = self._resolve_one(doc.text, match, candidates, countries - own_countries, states - own_states)
             if mention is not None:
                 mentions.append(mention)
         return mentions
+
+    @staticmethod
+    def _support(match: Match, candidates: list[tuple[Candidate, int]]) -> tuple[Counter, Counter]:
+        """The countries and US states this match lends the rest of the article as context."""
+        countries: Counter = Counter()
+        states: Counter = Counter()
+        strong = [c for c, flags in candidates if not flags & (ALTERNATE | COMMON)]
+        if len({c.place_id for c in strong}) == 1 and not match.needs_context:
+            place = strong[0]
+            if place.kind in ("country", "continent") or place.method == "curated" or match.demonym:
+                countries[place.country_code] += 1
+        # A named state lends context even when ambiguous (Maryland: US or Liberia).
+        for place in strong:
+            if place.kind == "region" and place.country_code == "US":
+                states[place.admin1] += 1
+        return countries, states
 
     def _resolve_one(self, text, match, candidates, countries, states) -> Mention | None:
         qualifier = self._qualifier(text, match.end)
