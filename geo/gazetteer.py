@@ -100,11 +100,11 @@ class Gazetteer:
             e = self.special[entry]
             return Candidate(e["place_id"], e["name"], e["kind"], e["country_code"], e["lat"], e["lon"],
                              e["population"], e["method"], e["priority"], e["admin1"])
-        lat, lon, pop, gid, name_id, cc, admin1 = struct.unpack_from(
+        lat, lon, pop, gid, name_id, cc, admin1, prior = struct.unpack_from(
             CITY_FORMAT, self.cities, (entry - self.special_count) * _CITY_SIZE
         )
         return Candidate(f"geonames:{gid}", self.city_names.restore_key(name_id), "city",
-                         cc.decode().rstrip("\x00"), lat, lon, pop, "geonames", 0.0,
+                         cc.decode().rstrip("\x00"), lat, lon, pop, "geonames", prior,
                          admin1.decode().rstrip("\x00"))
 
     def details(self, place_id: str) -> dict:

@@ -31,8 +31,9 @@ from .textnorm import fold
 # Flags of a name record.
 DEMONYM, COMMON, EXACT_CASE, CONTEXT, ALTERNATE = 1, 2, 4, 8, 16
 RECORD_FORMAT = "<IBB"  # entry, flags, mask of the words written in lower case
-CITY_FORMAT = "<ffIII2s8s"  # lat, lon, population, geonameid, name id, country, admin1
-INDEX_VERSION = "9"
+CITY_FORMAT = "<ffIII2s8sf"  # lat, lon, population, geonameid, name id, country, admin1, prior
+INDEX_VERSION = "10"
+CAPITAL_PRIOR = 0.5  # news names capitals far more often than their namesakes (Washington, Rome)
 COMMON_ZIPF = 4.0  # a name this frequent as an English word needs evidence to count
 COMMON_MAX_POPULATION = 400_000
 
@@ -147,7 +148,7 @@ def _country_point(info: dict) -> tuple[float, float]:
     return 0.0, 0.0
 
 
-def _load_countries(builder: _Builder, cache: object) -> dict[str, dict]:
+def _load_countries(builder: _Builder, cache: object) -> tuple[dict[str, dict], dict[str, str]]:
     import countryinfo
 
     info_by_iso: dict[str, dict] = {}
@@ -158,6 +159,7 @@ def _load_countries(builder: _Builder, cache: object) -> dict[str, dict]:
         if iso and (iso not in info_by_iso or not (info_by_iso[iso].get("geoJSON") or {}).get("features")):
             info_by_iso[iso] = info
     shapes = {}
+    capitals = {}
     for iso, country in cache.get_countries().items():
         info = info_by_iso.get(iso, {})
         lat, lon = _country_point(info)
@@ -180,7 +182,9 @@ def _load_countries(builder: _Builder, cache: object) -> dict[str, dict]:
         features = geo_json.get("features") or []
         if features and features[0].get("geometry"):
             shapes[f"country:{iso}"] = features[0]["geometry"]
-    return shapes
+        if country.get("capital"):
+            capitals[iso] = country["capital"]
+    return shapes, capitals
 
 
 def _load_continents(builder: _Builder, cache: object) -> None:
@@ -271,7 +275,7 @@ def build_index(data_dir: Path, out_dir: Path, fingerprint: str) -> dict:
     cities = cache.get_cities()
     builder = _Builder()
     _load_curated(builder, data_dir / "gazetteer.geojson")
-    shapes = _load_countries(builder, cache)
+    shapes, capitals = _load_countries(builder, cache)
     _load_continents(builder, cache)
     _load_regions(builder, cache.get_countries())
     _load_aliases(builder, data_dir / "aliases.toml")
@@ -286,8 +290,11 @@ def build_index(data_dir: Path, out_dir: Path, fingerprint: str) -> dict:
         index = special_count + len(city_rows)
         population = int(city.get("population") or 0)
         city_names.append(city["name"])
+        capital = capitals.get(city["countrycode"])
+        is_capital = capital is not None and (city["name"] == capital or capital in (city.get("alternatenames") or []))
         city_rows.append((city["latitude"], city["longitude"], population,
-                          city["geonameid"], city["countrycode"], city.get("admin1code") or ""))
+                          city["geonameid"], city["countrycode"], city.get("admin1code") or "",
+                          CAPITAL_PRIOR if is_capital and population >= 100_000 else 0.0))
         city_name_refs.append((city["name"], index, population, 0))
         seen = {city["name"]}
         for alternate in city.get("alternatenames") or []:
@@ -301,8 +308,8 @@ def build_index(data_dir: Path, out_dir: Path, fingerprint: str) -> dict:
 
     name_trie = marisa_trie.Trie(city_names)
     packed = b"".join(
-        struct.pack(CITY_FORMAT, lat, lon, pop, gid, name_trie[name], cc.encode()[:2], admin1.encode()[:8])
-        for (lat, lon, pop, gid, cc, admin1), name in zip(city_rows, city_names, strict=True)
+        struct.pack(CITY_FORMAT, lat, lon, pop, gid, name_trie[name], cc.encode()[:2], admin1.encode()[:8], prior)
+        for (lat, lon, pop, gid, cc, admin1, prior), name in zip(city_rows, city_names, strict=True)
     )
     names = marisa_trie.RecordTrie(RECORD_FORMAT, builder.names)
 

@@ -26,20 +26,27 @@ _KIND_PRIOR = {"country": 5.0, "continent": 4.9, "region": 2.2}
 _QUALIFIER = re.compile(r",\s*([A-Z][\w.'’\- ]{1,40}?)(?=[,.;:)\s]|$)")
 
 
-def score_candidate(candidate: Candidate, flags: int, countries: Counter, states: Counter, qualifier: str) -> float:
-    """Higher is more likely; see the module docstring for the terms."""
+def score_candidate(
+    candidate: Candidate, flags: int, countries: Counter, states: Counter, qualifier: str, names_region: bool = False
+) -> float:
+    """Higher is more likely; see the module docstring for the terms.
+
+    ``names_region``: the name itself is a region's, so a town sharing it gets no lift from
+    that region being named elsewhere (California the state, not Spencer alias California).
+    """
     if candidate.method == "curated":
         score = 3.5 + candidate.priority
     elif candidate.kind in _KIND_PRIOR:
         score = _KIND_PRIOR[candidate.kind] + candidate.priority
     else:
-        score = 0.5 + math.log10(candidate.population + 10) / 3
+        score = 0.5 + math.log10(candidate.population + 10) / 3 + candidate.priority
     if flags & ALTERNATE:
         score -= 0.3
     if candidate.country_code and countries.get(candidate.country_code):
         score += 1.2
     # US states: GeoNames' admin1 codes and the regions' ISO codes agree only there.
-    if candidate.admin1 and candidate.country_code == "US" and states.get(candidate.admin1):
+    us_town = candidate.kind == "city" and candidate.country_code == "US" and not flags & ALTERNATE
+    if us_town and not names_region and states.get(candidate.admin1):
         score += 3.0
     if qualifier and qualifier in (candidate.country_code, candidate.admin1):
         score += 5.0
@@ -85,9 +92,16 @@ class Resolver:
         support = [self._support(m, c) for m, c in zip(doc.matches, per_match, strict=True)]
         countries = sum((own[0] for own in support), Counter())
         states = sum((own[1] for own in support), Counter())
+        # Context comes from the rest of the article: a name never supports itself, nor do
+        # its other occurrences ("Georgia" twice does not make Georgia a US state).
+        by_name: dict[str, tuple[Counter, Counter]] = {}
+        for match, (own_countries, own_states) in zip(doc.matches, support, strict=True):
+            key = fold(match.surface)
+            name_countries, name_states = by_name.get(key, (Counter(), Counter()))
+            by_name[key] = (name_countries + own_countries, name_states + own_states)
         mentions = []
-        for match, candidates, (own_countries, own_states) in zip(doc.matches, per_match, support, strict=True):
-            # Context comes from the rest of the article: a name never supports itself.
+        for match, candidates in zip(doc.matches, per_match, strict=True):
+            own_countries, own_states = by_name[fold(match.surface)]
             mention = self._resolve_one(doc.text, match, candidates, countries - own_countries, states - own_states)
             if mention is not None:
                 mentions.append(mention)
@@ -111,8 +125,9 @@ class Resolver:
 
     def _resolve_one(self, text, match, candidates, countries, states) -> Mention | None:
         qualifier = self._qualifier(text, match.end)
+        names_region = any(c.kind == "region" for c, _ in candidates)
         scored = sorted(
-            ((score_candidate(c, f, countries, states, qualifier), c.place_id, c, f) for c, f in candidates),
+            ((score_candidate(c, f, countries, states, qualifier, names_region), c.place_id, c, f) for c, f in candidates),
             key=lambda item: (-item[0], item[1]),
         )
         best_score, _, best, best_flags = scored[0]
