@@ -100,10 +100,10 @@ def score(articles: list[dict], predictions: list[list[tuple]]) -> dict:
 
 def _ours():
     sys.path.insert(0, str(ROOT))
+    from shapely.geometry import shape
+
     from geo import Geoparser
     from geo.types import Article
-
-    from shapely.geometry import shape
 
     parser = Geoparser()
     gazetteer = parser.gazetteer

@@ -27,12 +27,13 @@ _QUALIFIER = re.compile(r",\s*([A-Z][\w.'’\- ]{1,40}?)(?=[,.;:)\s]|$)")
 
 
 def score_candidate(
-    candidate: Candidate, flags: int, countries: Counter, states: Counter, qualifier: str, names_region: bool = False
+    candidate: Candidate, flags: int, countries: Counter, states: Counter, qualifier: str,
+    named_regions: frozenset = frozenset(),
 ) -> float:
     """Higher is more likely; see the module docstring for the terms.
 
-    ``names_region``: the name itself is a region's, so a town sharing it gets no lift from
-    that region being named elsewhere (California the state, not Spencer alias California).
+    ``named_regions``: (country, code) of regions the same name can mean; a town sharing its
+    own state's name gets no lift from that state (California the state, not Spencer, CA).
     """
     if candidate.method == "curated":
         score = 3.5 + candidate.priority
@@ -46,7 +47,7 @@ def score_candidate(
         score += 1.2
     # US states: GeoNames' admin1 codes and the regions' ISO codes agree only there.
     us_town = candidate.kind == "city" and candidate.country_code == "US" and not flags & ALTERNATE
-    if us_town and not names_region and states.get(candidate.admin1):
+    if us_town and ("US", candidate.admin1) not in named_regions and states.get(candidate.admin1):
         score += 3.0
     if qualifier and qualifier in (candidate.country_code, candidate.admin1):
         score += 5.0
@@ -125,9 +126,9 @@ class Resolver:
 
     def _resolve_one(self, text, match, candidates, countries, states) -> Mention | None:
         qualifier = self._qualifier(text, match.end)
-        names_region = any(c.kind == "region" for c, _ in candidates)
+        regions = frozenset((c.country_code, c.admin1) for c, _ in candidates if c.kind == "region")
         scored = sorted(
-            ((score_candidate(c, f, countries, states, qualifier, names_region), c.place_id, c, f) for c, f in candidates),
+            ((score_candidate(c, f, countries, states, qualifier, regions), c.place_id, c, f) for c, f in candidates),
             key=lambda item: (-item[0], item[1]),
         )
         best_score, _, best, best_flags = scored[0]
