@@ -154,6 +154,9 @@ class PlaceMatcher:
             return None
         if self._in_organisation_name(text, start, end, sentence):
             return None
+        if any(flags & DEMONYM for _, flags, _ in records):
+            # "Canadian", "American": the adjective, not the town of Canadian, Texas.
+            records = tuple(r for r in records if r[1] & DEMONYM or self.gazetteer.candidate(r[0]).kind == "country")
         demonym = all(flags & DEMONYM for _, flags, _ in records)
         if not demonym:
             records = tuple(r for r in records if not r[1] & DEMONYM)

@@ -37,6 +37,9 @@ def score_candidate(
     """
     if candidate.method == "curated":
         score = 3.5 + candidate.priority
+    elif candidate.kind == "country":
+        # Same-named countries (the demonym "American"): the more populous is meant.
+        score = _KIND_PRIOR["country"] + math.log10(candidate.population + 10) / 20
     elif candidate.kind in _KIND_PRIOR:
         score = _KIND_PRIOR[candidate.kind] + candidate.priority
     else:
@@ -46,7 +49,7 @@ def score_candidate(
     if candidate.country_code and countries.get(candidate.country_code):
         score += 1.2
     # US states: GeoNames' admin1 codes and the regions' ISO codes agree only there.
-    us_town = candidate.kind == "city" and candidate.country_code == "US" and not flags & ALTERNATE
+    us_town = candidate.kind == "city" and candidate.country_code == "US" and not flags & (ALTERNATE | COMMON)
     if us_town and ("US", candidate.admin1) not in named_regions and states.get(candidate.admin1):
         score += 3.0
     if qualifier and qualifier in (candidate.country_code, candidate.admin1):
