@@ -184,6 +184,10 @@ class PlaceMatcher:
 
     def _glued_to_name(self, text: str, start: int, end: int, sentence: Sentence, sentence_initial: bool) -> bool:
         words = self.words
+        if start > 1 and text[start - 1] == "-":
+            particle = _WORD_ONLY.search(text, max(sentence.start, start - 6), start - 1)
+            if particle and particle.group().lower() in words.name_particles:
+                return True  # "Ain" in "Ras al-Ain" is part of a longer Arabic name
         following = _next_word(text, end, sentence.end)
         if following:
             particle = following.split("-")[0].lower()

@@ -51,6 +51,8 @@ class Geoparser:
         ``n_process > 1`` spreads batches over worker processes (forked, so they share the
         memory-mapped index); results come back in input order.
         """
+        if any(name == "geocoder" for name, _ in self.stages):
+            n_process = 1  # geocoded places are registered in the parsing process's gazetteer
         if n_process <= 1:
             for article in articles:
                 yield self(article)

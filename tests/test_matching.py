@@ -92,3 +92,7 @@ def test_matching_context_alias_counts_with_its_country(parser):
 
 def test_matching_acronym_is_not_a_town(parser):
     assert surfaces(parse_text(parser, "Leaders met at the NATO summit on Monday.")) == []
+
+
+def test_matching_a_name_after_an_arabic_particle_belongs_to_the_longer_name(parser):
+    assert "Ain" not in surfaces(parse_text(parser, "Turkish forces shelled Ras al-Ain in Syria on Monday."))
