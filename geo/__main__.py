@@ -37,15 +37,31 @@ def _warn(message: str) -> None:
     print(f"warning: {message}", file=sys.stderr)
 
 
-def _extract(args: argparse.Namespace) -> int:
+def _make_parser():
+    """The pipeline, with the online geocoder when GEO_GEOCODER_ENABLED=1 (see README)."""
     from .gazetteer import load_gazetteer
+    from .geocoder import CachedGeocoder, GeocoderStage, settings_from_env
     from .pipeline import Geoparser
+
+    gazetteer = load_gazetteer()
+    try:
+        settings = settings_from_env()
+    except ValueError as error:
+        _warn(f"geocoder settings ignored: {error}")
+        return Geoparser(gazetteer), None
+    if not settings.enabled:
+        return Geoparser(gazetteer), None
+    geocoder = CachedGeocoder(settings)
+    return Geoparser(gazetteer, geocoder=GeocoderStage(geocoder, gazetteer)), geocoder
+
+
+def _extract(args: argparse.Namespace) -> int:
     from .records import mention_records
 
     sources, problems = load_sources(args.sources)
     for problem in problems:
         _warn(f"{problem.path}: {problem.reason}")
-    parser = Geoparser(load_gazetteer())
+    parser, geocoder = _make_parser()
     failed = 0
     rows = []
     for path in args.files:
@@ -61,6 +77,8 @@ def _extract(args: argparse.Namespace) -> int:
         if caveat:
             _warn(f"{path}: {caveat}")
         rows.extend(mention_records(parser(article), parser.gazetteer))
+    for message in geocoder.warnings if geocoder else []:
+        _warn(message)
     _write(rows, args.format, sys.stdout)
     return 1 if failed else 0
 
@@ -85,7 +103,6 @@ def _write(rows: list[dict], fmt: str, out) -> None:
 
 def _build(args: argparse.Namespace) -> int:
     from .frames import to_frames
-    from .pipeline import Geoparser
 
     if not args.articles.is_dir():
         print(f"error: {args.articles}: no such folder", file=sys.stderr)
@@ -93,7 +110,7 @@ def _build(args: argparse.Namespace) -> int:
     articles, problems = load_corpus(args.articles, args.sources)
     for problem in problems:
         (_warn if problem.loaded else lambda m: print(f"error: {m}", file=sys.stderr))(f"{problem.path}: {problem.reason}")
-    parser = Geoparser()
+    parser, geocoder = _make_parser()
 
     def progress(docs):
         for number, doc in enumerate(docs, start=1):
@@ -103,6 +120,8 @@ def _build(args: argparse.Namespace) -> int:
 
     processes = args.processes or ((os.cpu_count() or 1) if len(articles) >= 500 else 1)
     places, mentions = to_frames(progress(parser.pipe(articles, n_process=processes)), parser.gazetteer)
+    for message in geocoder.warnings if geocoder else []:
+        _warn(message)
     args.out.mkdir(parents=True, exist_ok=True)
     places.to_file(args.out / "places.geojson", driver="GeoJSON")
     mentions.to_file(args.out / "mentions.geojson", driver="GeoJSON")
