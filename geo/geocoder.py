@@ -72,7 +72,7 @@ class GeocodeResult:
 
 _BOOLEANS = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False, "": False}
 _ENV = {"enabled": "GEO_GEOCODER_ENABLED", "domain": "GEO_GEOCODER_DOMAIN", "scheme": "GEO_GEOCODER_SCHEME",
-        "user_agent": "GEO_GEOCODER_USER_AGENT"}
+        "user_agent": "GEO_GEOCODER_USER_AGENT", "timeout": "GEO_GEOCODER_TIMEOUT"}
 _TEXT_RULES = {  # key: (test of the stripped text, what the error says)
     "scheme": (lambda v: v in ("http", "https"), "must be 'http' or 'https'"),
     "domain": (lambda v: v and "://" not in v and " " not in v, f"must be a host such as {PUBLIC_NOMINATIM!r}, without scheme"),
@@ -130,7 +130,7 @@ def settings_from_mapping(mapping: Mapping, defaults: GeocoderSettings | None = 
 
 
 def settings_from_env(environ: Mapping[str, str] | None = None, defaults: GeocoderSettings | None = None) -> GeocoderSettings:
-    """Settings from GEO_GEOCODER_ENABLED, _DOMAIN, _SCHEME and _USER_AGENT (unset ones keep defaults)."""
+    """Settings from GEO_GEOCODER_ENABLED, _DOMAIN, _SCHEME, _USER_AGENT and _TIMEOUT (unset ones keep defaults)."""
     environ = os.environ if environ is None else environ
     return _settings(((key, name, environ[name]) for key, name in _ENV.items() if name in environ), defaults)
 

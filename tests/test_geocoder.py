@@ -272,3 +272,7 @@ def test_geocoder_settings_reject_bad_values_naming_the_key(mapping, named):
 def test_geocoder_settings_from_env_name_the_variable():
     with pytest.raises(ValueError, match="GEO_GEOCODER_SCHEME"):
         settings_from_env({"GEO_GEOCODER_SCHEME": "gopher"})
+
+
+def test_geocoder_settings_from_env_read_the_timeout():
+    assert settings_from_env({"GEO_GEOCODER_TIMEOUT": "2.5"}).timeout == 2.5
