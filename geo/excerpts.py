@@ -18,9 +18,18 @@ def escape_markdown(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text.replace("\r", " ").replace("\n", " "))
 
 
-def highlighted_sentence(text: str, sentence_start: int, sentence_end: int, start: int, end: int) -> str:
-    """The sentence as escaped Markdown with the mention in bold."""
-    before = escape_markdown(text[sentence_start:start])
-    name = escape_markdown(text[start:end])
-    after = escape_markdown(text[end:sentence_end])
-    return f"{before}**{name}**{after}"
+def highlighted_sentence(text: str, sentence_start: int, sentence_end: int, spans) -> str:
+    """The sentence as escaped Markdown with each mention span (start, end) in bold.
+
+    Spans are offsets into ``text``; overlapping or out-of-sentence spans are clipped, so a
+    sentence naming "Palmyra (Tadmor)" shows once with both names marked.
+    """
+    pieces, cursor = [], sentence_start
+    for start, end in sorted(spans):
+        start, end = max(start, cursor), min(end, sentence_end)
+        if start >= end:
+            continue
+        pieces += [escape_markdown(text[cursor:start]), f"**{escape_markdown(text[start:end])}**"]
+        cursor = end
+    pieces.append(escape_markdown(text[cursor:sentence_end]))
+    return "".join(pieces)

@@ -1,32 +1,196 @@
-"""The dashboard page, run headless with Streamlit's AppTest."""
+"""The dashboard, run headless with Streamlit's AppTest (a click is simulated by patching st_folium)."""
 
+from __future__ import annotations
+
+import json
+import re
 from pathlib import Path
+from unittest.mock import patch
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from geo.views import Upload
+
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
+
+
+class FakeMap:
+    """Stands in for streamlit-folium's component: returns the click the test sets, records its arguments."""
+
+    def __init__(self) -> None:
+        self.tooltip: str | None = None
+        self.count = 0
+        self.calls: list[dict] = []
+
+    def click(self, tooltip: str) -> None:
+        self.tooltip, self.count = tooltip, self.count + 1
+
+    def __call__(self, **kwargs):
+        self.calls.append(kwargs)
+        return {"last_object_clicked_tooltip": self.tooltip, "last_object_clicked_count": self.count or None}
+
+
+def run_app(fake: FakeMap | None = None, query: dict | None = None, uploads: list | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=180)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    if uploads is not None:
+        at.session_state["uploads"] = uploads
+    if fake is None:
+        at.run()
+    else:
+        with patch("streamlit_folium._component_func", fake):
+            at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def rerun(at: AppTest, fake: FakeMap) -> AppTest:
+    with patch("streamlit_folium._component_func", fake):
+        at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def page_text(at: AppTest) -> str:
+    """The page's text as a reader sees it (Markdown escapes removed)."""
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [s.value for s in at.subheader]
+    return re.sub(r"\\(.)", r"\1", "\n".join(parts + [i.value for i in at.info] + [t.value for t in at.text]))
+
+
+def metric(at: AppTest, label: str) -> int:
+    return int(next(m.value for m in at.metric if m.label == label))
 
 
 @pytest.fixture(scope="module")
 def app():
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.run()
-    assert not at.exception
-    return at
+    return run_app()
 
 
-def test_dashboard_lists_the_places(app):
-    places = app.dataframe[0].value
-    assert {"Damascus", "Palmyra", "T4 (Tiyas) air base", "Baku"} <= set(places["name"])
+def test_dashboard_runs_and_counts_the_bundled_corpus(app):
+    assert metric(app, "Articles in view") == 5 and metric(app, "Sources in view") == 5
 
 
-def test_dashboard_shows_excerpts_of_a_chosen_place(app):
-    app.selectbox[0].set_value("curated:t4-air-base").run()
-    assert any("**Tiyas Air Base**" in m.value for m in app.markdown)
+def component_args(node) -> list[dict]:
+    """The JSON arguments of every custom component below ``node`` (the map is one)."""
+    found = []
+    proto = getattr(node, "proto", None)
+    if proto is not None and getattr(proto, "json_args", ""):
+        found.append(json.loads(proto.json_args))
+    for child in getattr(node, "children", {}).values():
+        found += component_args(child)
+    return found
 
 
-def test_dashboard_source_filter_hides_an_outlet(app):
-    app.sidebar.multiselect[0].set_value(["Kurdistan24"]).run()
-    assert set(app.dataframe[0].value["outlets"].str.contains("Kurdistan24")) == {True}
-    app.sidebar.multiselect[0].set_value(sorted(app.sidebar.multiselect[0].options)).run()
+def test_dashboard_every_map_asset_url_is_local(app):
+    maps = [args for args in component_args(app.main) if "js_links" in args]
+    assert maps, "no map component rendered"
+    links = maps[0]["js_links"] + maps[0]["css_links"]
+    assert links and all(link.startswith("../../app/static/") for link in links)
+
+
+def test_dashboard_unchecking_a_source_removes_it(app):
+    app.sidebar.checkbox(key="source:Kurdistan24").uncheck().run()
+    assert metric(app, "Sources in view") == 4
+    assert "Kurdistan24" not in app.dataframe[0].value.columns
+    assert app.query_params["sources"]
+    app.sidebar.checkbox(key="source:Kurdistan24").check().run()
+
+
+def test_dashboard_hiding_demonyms_lowers_the_mention_count(app):
+    before = metric(app, "Mentions in view")
+    app.sidebar.toggle[0].set_value(False).run()
+    after = metric(app, "Mentions in view")
+    app.sidebar.toggle[0].set_value(True).run()
+    assert after < before
+
+
+def test_dashboard_choosing_a_place_shows_its_excerpts():
+    at = run_app(FakeMap())
+    at.selectbox[0].set_value("curated:t4-air-base").run()
+    text = page_text(at)
+    assert "**Tiyas Air Base**" in text and "The Cradle" in text
+
+
+def test_dashboard_a_map_click_opens_the_place_panel():
+    fake = FakeMap()
+    at = run_app(fake)
+    fake.click("Palmyra (city, SY)\nThe Cradle: 3\nReuters (republished): 1")
+    rerun(at, fake)
+    text = page_text(at)
+    assert "##### The Cradle" in text and "##### Reuters (republished)" in text and "**Palmyra**" in text
+    assert at.query_params["place"] == "curated:palmyra"
+
+
+def test_dashboard_a_rerun_sends_the_very_same_map():
+    fake = FakeMap()
+    at = run_app(fake)
+    fake.click("Palmyra (city, SY)")
+    rerun(at, fake)
+    first, last = fake.calls[0], fake.calls[-1]
+    assert first["key"] == last["key"] and first["script"] == last["script"]  # same key and script: no remount
+
+
+def test_dashboard_the_map_returns_clicks_only():
+    fake = FakeMap()
+    run_app(fake)
+    assert set(fake.calls[0]["returned_objects"]) == {"last_object_clicked_tooltip", "last_object_clicked_count"}
+
+
+def test_dashboard_a_source_switched_off_leaves_the_map():
+    fake = FakeMap()
+    at = run_app(fake, query={"sources": "The Cradle"})
+    assert "Kurdistan24" not in fake.calls[-1]["script"] and "The Cradle" in fake.calls[-1]["script"]
+    assert at.query_params["sources"] == "The Cradle"
+
+
+def test_dashboard_deep_link_opens_the_place_and_sources():
+    at = run_app(FakeMap(), query={"place": "curated:t4-air-base", "sources": "The Cradle"})
+    assert metric(at, "Sources in view") == 1 and "T4 (Tiyas) air base" in page_text(at)
+
+
+def test_dashboard_unknown_place_in_the_link_is_a_gentle_message():
+    at = run_app(FakeMap(), query={"place": "curated:atlantis"})
+    assert any("does not mention" in i.value for i in at.info)
+
+
+def test_dashboard_an_uploaded_article_becomes_a_source():
+    upload = Upload("upload-1-note", "note.txt", b"Officials met in Palmyra, Syria, on Monday.", "My Desk", "Note", "")
+    at = run_app(FakeMap(), uploads=[upload])
+    assert metric(at, "Sources in view") == 6 and "My Desk" in app_checkbox_labels(at)
+
+
+def app_checkbox_labels(at: AppTest) -> list[str]:
+    return [c.label for c in at.sidebar.checkbox]
+
+
+def test_dashboard_offers_downloads_of_the_view(app):
+    buttons = app.get("download_button")
+    assert len(buttons) == 2
+
+
+def test_dashboard_a_sentence_naming_a_place_twice_is_one_excerpt():
+    at = run_app(FakeMap(), query={"place": "curated:palmyra", "sources": "The Cradle"})
+    tadmor = [m.value for m in at.markdown if "Tadmor" in m.value]
+    assert len(tadmor) == 2  # once in "Excerpts by source", once in "Compare sources"
+    assert "**Palmyra** \\(**Tadmor**\\)" in tadmor[0]
+
+
+def test_dashboard_a_source_with_several_articles_is_summarised():
+    notes = [Upload(f"upload-{n}-note", "note.txt", b"Officials met in Palmyra, Syria.", "My Desk", "", "2025-04-1" + str(n))
+             for n in (1, 2)]
+    at = run_app(FakeMap(), uploads=notes)
+    assert any("2 articles · 2025\\-04\\-11 to 2025\\-04\\-12" in c.value for c in at.sidebar.caption)
+
+
+def test_dashboard_page_furniture_is_listed_per_article(app):
+    stated = next(re.search(r"left out of (\d+) of the 5 article", c.value) for c in app.caption if "furniture" in c.value)
+    assert stated and len(app.selectbox(key="furniture_article").options) == int(stated.group(1)) > 0
+
+
+def test_dashboard_an_uploaded_article_is_geoparsed_into_the_view():
+    upload = Upload("upload-1-note", "note.txt", b"Officials met in Palmyra, Syria, on Monday.", "My Desk", "Note", "")
+    at = run_app(FakeMap(), uploads=[upload], query={"sources": "My Desk", "place": "curated:palmyra"})
+    assert metric(at, "Articles in view") == 1 and metric(at, "Places in view") >= 1
+    assert "##### My Desk" in page_text(at)

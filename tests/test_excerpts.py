@@ -8,4 +8,14 @@ def test_excerpts_escape_markdown_and_html():
 
 def test_excerpts_bold_only_the_mention():
     text = "Strikes hit Damascus, Syria."
-    assert highlighted_sentence(text, 0, len(text), 12, 20) == "Strikes hit **Damascus**, Syria\\."
+    assert highlighted_sentence(text, 0, len(text), [(12, 20)]) == "Strikes hit **Damascus**, Syria\\."
+
+
+def test_excerpts_mark_every_mention_of_one_sentence_once():
+    text = "Bases in Palmyra (Tadmor) area."
+    assert highlighted_sentence(text, 0, len(text), [(18, 24), (9, 16)]) == "Bases in **Palmyra** \\(**Tadmor**\\) area\\."
+
+
+def test_excerpts_overlapping_spans_are_not_marked_twice():
+    text = "In Tel Aviv today"
+    assert highlighted_sentence(text, 0, len(text), [(3, 11), (7, 11)]) == "In **Tel Aviv** today"

@@ -1,0 +1,387 @@
+"""The places in view as a folium map that renders offline (no Streamlit here).
+
+Layers, bottom to top: a base layer, either "Offline outlines" (country outlines shipped in
+static/basemap/, the default) or OpenStreetMap tiles (whose requests fail offline);
+"Countries", only with ``show_countries``, muted; "Places", the one interactive layer, with
+one clickable shape per place: a filled circle for points (sized by mentions in view,
+coloured by how many sources in view mention it, a single source standing out) or the
+polygon of a zone or region, plus dashed lines between related places (Palmyra and T4);
+then one layer per source (outlet): a ring in the source's colour around each place it
+mentions, so ticking sources in the layer control shows who said what. Rings take no
+clicks: the sidebar stays the source of truth for which mentions are in view.
+
+A click returns the clicked shape's tooltip text, whose first line is the place's label,
+unique on the map: ``build_map`` returns ``label -> place_id``; ``label_from_tooltip``
+reads the label back. Equal inputs give an equal script (element ids follow the tree,
+see ``_stable_ids``): streamlit-folium remounts the map, losing pan and zoom, whenever the
+script changes. Passing ``selected`` changes it.
+
+Scripts and stylesheets are all local (static/vendor, see static/README.md). Text from data
+goes through ``escape_for_tooltip``: folium writes tooltips into a JavaScript template
+literal, and Leaflet reads tooltips and layer names as HTML.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import re
+from pathlib import Path
+
+import folium
+import numpy as np
+import shapely
+from folium.plugins import MarkerCluster
+from shapely.geometry import mapping
+
+from .frames import VENUE_PRECISION
+
+__all__ = ["ASSET_ROOT", "BASEMAP", "build_map", "escape_for_tooltip", "label_from_tooltip", "load_basemap",
+           "place_label", "tooltip_texts", "unique_labels"]
+
+ASSET_ROOT = "../../app/static"  # from inside streamlit-folium's component iframe
+BASEMAP = Path(__file__).resolve().parent.parent / "static" / "basemap" / "countries.geojson"
+POLYGON_KINDS = {"zone", "region"}
+COUNTRY_KINDS = {"country", "continent"}
+TOOLTIP_SOURCES = 5
+CLUSTER_ABOVE = 300  # point markers; clustering costs a plugin and hides counts
+MAX_ZOOM = 18
+# Fill by number of sources in view: one source in orange, then darker blues for more.
+SOURCE_COLOURS = ["#e6550d", "#9ecae1", "#6baed6", "#3182bd", "#08519c"]
+RING_COLOURS = ["#4e79a7", "#59a14f", "#b07aa1", "#e15759", "#76b7b2", "#edc948", "#9c755f", "#bab0ac", "#ff9da7"]
+PLAIN_PRECISIONS = {"exact", "point", "country"}
+LARGE_AREA = 25  # square degrees: a region this big (the Middle East) is shaded faintly, not tinting the map
+# Our own CSS: sea around the outlines; no focus box round a shape clicked with the mouse (keyboard focus stays).
+SEA_STYLE = ("<style>.leaflet-container { background: #dce8f0; } "
+             ".leaflet-interactive:focus:not(:focus-visible) { outline: none; }</style>")
+_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;", "`": "&#96;", "$": "&#36;",
+            "\\": "&#92;"}
+# Panes keep the stacking order when the layer control re-adds a layer (it would go on top).
+PANES = {"basemap": 210, "countries": 380, "zones": 390, "rings": 410}
+
+
+def escape_for_tooltip(text) -> str:
+    """HTML-escape ``text`` and neutralise what a JS template literal would act on (`` ` ``, ``$``, ``\\``)."""
+    return "".join(_ESCAPES.get(char, char) for char in str(text))
+
+
+def place_label(row) -> str:
+    """"Palmyra (city, SY)": name, kind and country code on one line (whitespace collapsed)."""
+    name = " ".join(str(row["name"]).split())
+    details = ", ".join(part for part in (row["kind"], row["country_code"]) if isinstance(part, str) and part)
+    return f"{name} ({details})" if details else name
+
+
+def unique_labels(places) -> dict[str, str]:
+    """``place_id -> label`` in place-id order, a second "Springfield (city, US)" becoming "… #2"."""
+    labels: dict[str, str] = {}
+    taken: set[str] = set()
+    for _, row in places.sort_values("place_id").iterrows():
+        label, number = place_label(row), 1
+        while (candidate := label if number == 1 else f"{label} #{number}") in taken:
+            number += 1
+        taken.add(candidate)
+        labels[row["place_id"]] = candidate
+    return labels
+
+
+def label_from_tooltip(text: str | None) -> str | None:
+    """The label in a clicked tooltip's text as streamlit-folium returns it (its first line)."""
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    return lines[0] if lines else None
+
+
+def tooltip_texts(m: folium.Map) -> list[str]:
+    """The text a click on each clickable shape sends back through streamlit-folium (the tooltip's text content)."""
+    found = []
+    for element in _walk(m):
+        if isinstance(element, folium.Tooltip):
+            found.append(element.text)
+        elif isinstance(element, folium.GeoJson):
+            found += [f["properties"]["tooltip"] for f in element.data["features"] if "tooltip" in f.get("properties", {})]
+    return ["\n".join(line.strip() for line in html.unescape(re.sub(r"<[^>]+>", "", text)).splitlines()) for text in found]
+
+
+def _walk(element):
+    yield element
+    for child in element._children.values():
+        yield from _walk(child)
+
+
+def load_basemap(path: str | Path = BASEMAP) -> dict:
+    """The offline country outlines (GeoJSON FeatureCollection)."""
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def build_map(places, mentions, *, outlets: list[str], show_countries: bool = False, selected: str | None = None,
+              asset_root: str = ASSET_ROOT, cluster: bool | None = None) -> tuple[folium.Map, dict[str, str]]:
+    """The map of the places ``mentions`` (already filtered to what is in view) refer to.
+
+    ``outlets`` are the sources in view, in the order that fixes their ring colours; mentions
+    from other outlets are ignored. The offline outlines are fetched by the browser from
+    ``{asset_root}/basemap/countries.geojson`` (cached there, and kept out of the payload).
+    ``selected`` (a place id) adds a highlight ring, which changes the map's script: the
+    dashboard should show the selection in its panel instead. ``cluster`` None clusters
+    point markers when there are more than CLUSTER_ABOVE of them.
+    Returns ``(map, {label: place_id})`` for every place drawn.
+    """
+    mentions = mentions[mentions["outlet"].isin(outlets)]
+    counts = {pid: group.groupby("outlet").size().to_dict() for pid, group in mentions.groupby("place_id")}
+    view = places[places["place_id"].isin(counts)].sort_values("place_id")
+    if not show_countries:
+        view = view[~view["kind"].isin(COUNTRY_KINDS)]
+    labels = unique_labels(view)
+    m = _new_map(asset_root)
+    for name, z_index in PANES.items():
+        folium.map.CustomPane(name, z_index=z_index, pointer_events=name != "rings").add_to(m)
+    _add_base_layers(m, f"{asset_root}/basemap/countries.geojson")
+    rows = [row for _, row in view.iterrows()]
+    tooltips = {row["place_id"]: _tooltip(labels[row["place_id"]], row, counts[row["place_id"]], outlets) for row in rows}
+    if show_countries:
+        countries = folium.FeatureGroup(name="Countries", overlay=True).add_to(m)
+        country_rows = [r for r in rows if r["kind"] in COUNTRY_KINDS]
+        for row in (r for r in country_rows if _is_polygon(r)):
+            _add_shape(countries, row, tooltips[row["place_id"]], counts[row["place_id"]], muted=True)
+        if muted_points := [r for r in country_rows if not _is_polygon(r)]:
+            _points_layer([(r, _point_style(r, counts[r["place_id"]], muted=True), tooltips[r["place_id"]])
+                           for r in muted_points], interactive=True, pane="countries").add_to(countries)
+    group = folium.FeatureGroup(name="Places", overlay=True).add_to(m)
+    drawn = [row for row in rows if row["kind"] not in COUNTRY_KINDS]
+    # Largest polygons first, so a small zone inside a large region stays clickable.
+    for row in sorted((r for r in drawn if _is_polygon(r)), key=lambda r: -r["geometry"].area):
+        _add_shape(group, row, tooltips[row["place_id"]], counts[row["place_id"]])
+    _add_links(group, drawn)
+    # Larger circles first, so a small place next to a big one (T4 by Palmyra) stays clickable.
+    points = sorted((row for row in drawn if not _is_polygon(row)),
+                    key=lambda r: (-sum(counts[r["place_id"]].values()), r["place_id"]))
+    use_cluster = len(points) > CLUSTER_ABOVE if cluster is None else cluster
+    target = _cluster(asset_root).add_to(group) if use_cluster and points else group
+    if points:
+        _points_layer([(row, _point_style(row, counts[row["place_id"]]), tooltips[row["place_id"]]) for row in points],
+                      interactive=True).add_to(target)
+    _add_rings(m, rows, counts, outlets, selected)
+    _Legend().add_to(m)
+    folium.LayerControl(collapsed=True).add_to(m)  # expanded, it hides markers on a narrow map
+    _fit(m, drawn or rows)
+    _stable_ids(m)
+    return m, {label: place_id for place_id, label in labels.items()}
+
+
+def _new_map(asset_root: str) -> folium.Map:
+    m = folium.Map(location=[30, 35], zoom_start=4, tiles=None, control_scale=True)
+    m.options["maxZoom"] = MAX_ZOOM  # MarkerCluster needs it, and no tile layer sets it here
+    # Per map object (folium's class lists stay untouched): only our vendored files, no CDN.
+    m.default_js = [("leaflet", f"{asset_root}/vendor/leaflet/leaflet.js"),
+                    ("leaflet_setup", f"{asset_root}/leaflet-setup.js")]
+    m.default_css = [("leaflet_css", f"{asset_root}/vendor/leaflet/leaflet.css")]
+    m.get_root().header.add_child(folium.Element(SEA_STYLE), name="newsgeo_sea")
+    return m
+
+
+def _cluster(asset_root: str) -> MarkerCluster:
+    cluster = MarkerCluster(control=False, options={"showCoverageOnHover": False})
+    folder = f"{asset_root}/vendor/leaflet.markercluster"
+    cluster.default_js = [("markerclusterjs", f"{folder}/leaflet.markercluster.js")]
+    cluster.default_css = [("markerclustercss", f"{folder}/MarkerCluster.css"),
+                           ("markerclusterdefaultcss", f"{folder}/MarkerCluster.Default.css")]
+    return cluster
+
+
+def _add_base_layers(m: folium.Map, outlines_url: str) -> None:
+    _FetchedOutlines(outlines_url, name="Offline outlines").add_to(m)
+    folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online)", overlay=False, show=False,
+                     max_zoom=MAX_ZOOM).add_to(m)
+
+
+def _tooltip(label: str, row, per_outlet: dict[str, int], outlets: list[str]) -> str:
+    """Tooltip HTML: the label, then mentions per source. Newlines let the returned text split."""
+    lines = [f"<b>{escape_for_tooltip(label)}</b>"]
+    naming = [o for o in outlets if o in per_outlet]
+    # The busiest sources first; past TOOLTIP_SOURCES a count (25 sources × 400 places cost 0.3 MB).
+    shown = sorted(naming, key=lambda o: -per_outlet[o])[:TOOLTIP_SOURCES] if len(naming) > TOOLTIP_SOURCES else naming
+    for outlet in shown:
+        n = per_outlet[outlet]
+        lines.append(f"<br>{escape_for_tooltip(outlet)}: {n} mention{'s' if n != 1 else ''}")
+    if rest := [o for o in naming if o not in shown]:
+        n = sum(per_outlet[o] for o in rest)
+        lines.append(f"<br>{len(rest)} more source{'s' if len(rest) != 1 else ''}: {n} mention{'s' if n != 1 else ''}")
+    if row["precision"] not in PLAIN_PRECISIONS:
+        lines.append(f"<br><i>{escape_for_tooltip(row['precision'])}</i>")
+    return "\n".join(lines)
+
+
+def _is_polygon(row) -> bool:
+    return row["kind"] in (POLYGON_KINDS | COUNTRY_KINDS) and row["geometry"].geom_type in ("Polygon", "MultiPolygon")
+
+
+def _radius(count: int) -> float:
+    return round(min(6 + 3 * math.sqrt(count), 30), 1)
+
+
+def _add_shape(parent, row, tooltip: str, per_outlet: dict[str, int], muted: bool = False) -> None:
+    """The place's one clickable shape: its polygon, or a filled circle (hollow ones miss centre clicks)."""
+    colour = "#888888" if muted else SOURCE_COLOURS[min(len(per_outlet), len(SOURCE_COLOURS)) - 1]
+    if _is_polygon(row):
+        geom = _small(row["geometry"]) if muted else row["geometry"]
+        style = {"color": colour, "weight": 1 if muted else 1.5, "fillColor": colour,
+                 "fillOpacity": 0.06 if muted else 0.25 if geom.area < LARGE_AREA else 0.08}
+        feature = {"type": "Feature", "properties": {"place_id": row["place_id"], "tooltip": tooltip},
+                   "geometry": mapping(geom)}
+        # Bound on the feature's own path (not the GeoJSON group) so streamlit-folium returns its text.
+        on_each = folium.JsCode("function (feature, layer) { layer.bindTooltip(feature.properties.tooltip, "
+                                "{sticky: true}); }")
+        folium.GeoJson({"type": "FeatureCollection", "features": [feature]}, style_function=lambda _: style,
+                       on_each_feature=on_each, control=False, pane="countries" if muted else "zones").add_to(parent)
+        return
+    raise ValueError(f"{row['place_id']} is a point: draw it with _points_layer")
+
+
+def _point_style(row, per_outlet: dict[str, int], muted: bool = False) -> dict:
+    """A filled circle (hollow ones miss centre clicks), sized by mentions, coloured by sources."""
+    colour = "#888888" if muted else SOURCE_COLOURS[min(len(per_outlet), len(SOURCE_COLOURS)) - 1]
+    venue = row["precision"] == VENUE_PRECISION  # Baku: the articles name only the country
+    style = {"radius": _radius(sum(per_outlet.values())), "color": colour, "weight": 2.5 if venue else 1.5, "fill": True,
+             "fillColor": "#ffffff" if venue else colour, "fillOpacity": 0.9 if venue else 0.75, "opacity": 1}
+    if venue:
+        style["dashArray"] = "4 3"
+    return style
+
+
+def _points_layer(items, *, interactive: bool, pane: str | None = None) -> folium.GeoJson:
+    """Circle markers as one GeoJSON layer: about 250 bytes a place, against a kilobyte of folium code each.
+
+    ``items`` are ``(row, style, tooltip_html)``; a tooltip of None binds none.
+    """
+    features = []
+    for row, style, tooltip in items:
+        properties = {"place_id": row["place_id"], "style": style}
+        if tooltip is not None:
+            properties["tooltip"] = tooltip
+        features.append({"type": "Feature", "properties": properties,
+                         "geometry": {"type": "Point", "coordinates": [round(float(row["lon"]), 5),
+                                                                       round(float(row["lat"]), 5)]}})
+    marker = folium.CircleMarker()
+    marker.options.update(interactive=interactive, **({"pane": pane} if pane else {}))
+    # Bound on each marker (not the GeoJSON group) so streamlit-folium returns the clicked text.
+    on_each = folium.JsCode("function (feature, layer) { if (feature.properties.tooltip) { "
+                            "layer.bindTooltip(feature.properties.tooltip, {sticky: true}); } }") if interactive else None
+    return folium.GeoJson({"type": "FeatureCollection", "features": features}, marker=marker, control=False,
+                          on_each_feature=on_each)
+
+
+def _small(geom):
+    """Country outlines are large: simplify and round (3 decimals) before they go into the page."""
+    return shapely.transform(shapely.simplify(geom, 0.05, preserve_topology=True), lambda xy: np.round(xy, 3))
+
+
+def _add_links(group, rows) -> None:
+    """A dashed line between related places in view (each pair once); never takes clicks."""
+    where = {row["place_id"]: (row["lat"], row["lon"]) for row in rows}
+    for row in rows:
+        for other in filter(None, (p.strip() for p in str(row["related"] or "").split(";"))):
+            if other in where and row["place_id"] < other:
+                line = folium.PolyLine([where[row["place_id"]], where[other]], color="#555555", weight=1.5,
+                                       dash_array="5 5", opacity=0.8)
+                line.options.update(interactive=False)
+                line.add_to(group)
+
+
+def _add_rings(m: folium.Map, rows, counts, outlets: list[str], selected: str | None) -> None:
+    """One layer per source: a ring in the source's colour around each place it mentions.
+
+    Only while each source in view has a colour of its own (up to len(RING_COLOURS)):
+    beyond that colours repeat and tell nothing, and 25 sources × 400 places made megabytes.
+    """
+    if len(outlets) <= len(RING_COLOURS):
+        for index, outlet in enumerate(outlets):
+            colour = RING_COLOURS[index]
+            name = f'<span style="color:{colour}">&#9711;</span> {escape_for_tooltip(outlet)}'
+            group = folium.FeatureGroup(name=name, overlay=True).add_to(m)
+            items = [(row, _ring_style(row, counts, 2 + 2.5 * (index + 1), colour, 1.5), None)
+                     for row in rows if outlet in counts[row["place_id"]]]
+            if items:
+                _points_layer(items, interactive=False, pane="rings").add_to(group)
+    chosen = [(row, _ring_style(row, counts, 2 + 2.5 * (min(len(outlets), len(RING_COLOURS)) + 1), "#000000", 4), None)
+              for row in rows if row["place_id"] == selected]
+    if chosen:
+        _points_layer(chosen, interactive=False, pane="rings").add_to(m)
+
+
+def _ring_style(row, counts, offset: float, colour: str, weight: float) -> dict:
+    base = 6 if _is_polygon(row) else _radius(sum(counts[row["place_id"]].values()))
+    return {"radius": round(base + offset, 1), "color": colour, "weight": weight, "fill": False, "opacity": 0.9}
+
+
+def _fit(m: folium.Map, rows) -> None:
+    if rows:
+        lats, lons = [r["lat"] for r in rows], [r["lon"] for r in rows]
+        m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(30, 30), max_zoom=8)
+
+
+class _Legend(folium.MacroElement):
+    """Fixed key to marker colours and styles: our own static text only, never data."""
+
+    _template = folium.template.Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.control({position: "bottomleft"});
+        {{ this.get_name() }}.onAdd = function () {
+            var div = L.DomUtil.create("div", "newsgeo-legend");
+            div.style.cssText = "background:#fff;padding:6px 8px;font:12px sans-serif;border-radius:4px;"
+                + "box-shadow:0 0 4px rgba(0,0,0,.3);line-height:16px";
+            div.innerHTML = {{ this.html|tojson }};
+            return div;
+        };
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}""")
+
+    def __init__(self):
+        super().__init__()
+        self._name = "Legend"
+        dot = '<span style="display:inline-block;width:10px;height:10px;border-radius:50%;background:{}"></span>'
+        swatches = " ".join(dot.format(c) + f"&nbsp;{n}{'+' if n == len(SOURCE_COLOURS) else ''}"
+                            for n, c in enumerate(SOURCE_COLOURS, start=1))
+        self.html = (f"<b>Sources naming the place</b><br>{swatches}<br>Size: mentions · dashed: venue inferred"
+                     "<br>Rings: one colour per source (layers)")
+
+
+class _FetchedOutlines(folium.map.Layer):
+    """The offline base layer: country outlines the browser fetches from our static files.
+
+    Fetched, not embedded: the file (140 KB) is then cached by the browser and never resent
+    with each map. Our own fixed URL and style only; no data from articles.
+    """
+
+    _template = folium.template.Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.geoJson(null, {
+            style: {{ this.style|tojson }}, interactive: false, pane: "basemap"});
+        fetch({{ this.url|tojson }}).then(function (r) { return r.json(); })
+            .then(function (data) { {{ this.get_name() }}.addData(data); })
+            .catch(function (error) { console.warn("offline outlines not loaded", error); });
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}""")
+
+    def __init__(self, url: str, name: str):
+        super().__init__(name=name, overlay=False, control=True, show=True)
+        self._name = "FetchedOutlines"
+        self.url = url
+        self.style = {"color": "#b0b0b0", "weight": 0.6, "fillColor": "#ececec", "fillOpacity": 1}
+
+
+def _stable_ids(m: folium.Map) -> None:
+    """Name every element by its place in the tree, so equal inputs render equal HTML.
+
+    The names are the ones streamlit-folium gives elements ("div", "div_3", "div_3_0"…) when
+    it rewrites the script, so its rewrite changes nothing and a map object passed to
+    ``st_folium`` twice yields the same script (with folium's random ids it would not).
+    """
+    def visit(element, path: str) -> None:
+        element._id = path
+        for number, child in enumerate(element._children.values()):
+            visit(child, f"{path}_{number}")
+
+    root = m.get_root()
+    for number, element in enumerate([root, *(getattr(root, name) for name in ("header", "html", "script"))]):
+        visit(element, f"figure{number}")
+    visit(m, "div")

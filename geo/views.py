@@ -1,0 +1,182 @@
+"""What the dashboard shows, computed without Streamlit: filters, tables, excerpts, downloads."""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePath
+from typing import NamedTuple
+from urllib.parse import urlparse
+
+import pandas as pd
+
+from .corpus import ArticleError, read_article
+
+__all__ = [
+    "MAX_UPLOAD_BYTES", "Upload", "coverage_matrix", "make_upload", "mentions_csv", "mentions_in_view",
+    "neighbour_sentences", "place_for_tooltip", "places_geojson", "places_in_view", "precision_text", "safe_url",
+    "SentenceExcerpt", "sentence_mentions", "summary_counts",
+]
+
+
+class Upload(NamedTuple):
+    """An article a reader added in one session (hashable: it keys the dashboard's cache)."""
+
+    article_id: str
+    filename: str
+    data: bytes
+    outlet: str
+    title: str
+    published: str
+
+
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+UPLOAD_SUFFIXES = (".txt", ".md", ".html", ".htm")
+
+
+def make_upload(filename: str, data: bytes, outlet: str, title: str, published: str, number: int,
+                max_bytes: int = MAX_UPLOAD_BYTES) -> tuple[Upload, str]:
+    """A reader's file checked as an article would be: ``(upload, caveat)``, or ArticleError naming the file.
+
+    ``number`` makes the article id unique in the session; the outlet defaults to the file name.
+    """
+    name = PurePath(filename).name or "upload"
+    suffix = PurePath(name).suffix.lower()
+    try:
+        if suffix not in UPLOAD_SUFFIXES:
+            raise ArticleError(f"not a {', '.join(UPLOAD_SUFFIXES)} file")
+        if len(data) > max_bytes:
+            raise ArticleError(f"too large ({len(data) / 2**20:.1f} MB; the limit is {max_bytes / 2**20:g} MB)")
+        _, caveat = read_article("upload", data, suffix)
+    except ArticleError as error:
+        raise ArticleError(f"{name}: {error}") from None
+    stem = re.sub(r"[^\w-]+", "-", PurePath(name).stem).strip("-")[:40] or "article"
+    upload = Upload(f"upload-{number}-{stem}", name, data, outlet.strip() or f"Upload: {name}", title.strip(),
+                    published)
+    return upload, caveat
+
+
+def precision_text(precision: str, geom_type: str) -> str:
+    """How exactly a place is located, in words: "approximate polygon", "venue inferred from the country named"…"""
+    shape = "polygon" if geom_type in ("Polygon", "MultiPolygon") else "point"
+    return {
+        "venue": "venue inferred from the country named",
+        "approximate": f"approximate {shape}",
+        "exact": "exact polygon" if shape == "polygon" else "exact point",
+        "country": "country outline" if shape == "polygon" else "country, centre point",
+        "continent": "continent, centre point",
+    }.get(precision, f"{precision or 'unknown'} {shape}".strip())
+
+
+def mentions_in_view(mentions, outlets: list[str] | set[str], include_demonyms: bool = True):
+    """The mentions of the chosen outlets; demonyms (Syrian, Israeli…) only when asked for."""
+    view = mentions[mentions["outlet"].isin(list(outlets))]
+    if not include_demonyms:
+        view = view[view["type"] != "demonym"]
+    return view
+
+
+def places_in_view(places, view):
+    """Places with at least one mention in view, their counts recomputed for the view."""
+    if view.empty:
+        return places.iloc[0:0].copy()
+    counts = view.groupby("place_id").agg(
+        mention_count=("place_id", "size"),
+        article_count=("article_id", "nunique"),
+        source_count=("outlet", "nunique"),
+    )
+    # Vectorised: a per-group Python lambda cost 0.1 s a call on 100,000 mentions.
+    pairs = view[["place_id", "outlet"]].drop_duplicates().sort_values(["place_id", "outlet"])
+    counts["outlets"] = pairs.groupby("place_id", sort=False)["outlet"].agg("; ".join)
+    kept = places.drop(columns=["mention_count", "article_count", "outlets"]).merge(
+        counts, left_on="place_id", right_index=True, how="inner"
+    )
+    return kept.sort_values(["mention_count", "name"], ascending=[False, True], ignore_index=True)
+
+
+class SentenceExcerpt(NamedTuple):
+    """A sentence naming a place: where it is, the mention types and every mention span in it."""
+
+    outlet: str
+    article_id: str
+    sentence_index: int
+    sentence_start: int
+    sentence_end: int
+    kinds: str  # e.g. "demonym, toponym"
+    spans: list[tuple[int, int]]  # offsets into the article's text
+
+
+def sentence_mentions(mentions) -> list[SentenceExcerpt]:
+    """One excerpt per (outlet, article, sentence) among ``mentions``, in that order, spans together.
+
+    Plain Python, not a pandas group-by: a place has a handful of mentions in a click's
+    rerun, where pandas' fixed cost per call (tens of milliseconds) would dominate.
+    """
+    groups: dict[tuple, list] = {}
+    columns = ("outlet", "article_id", "sentence_index", "sentence_start", "sentence_end", "start", "end", "type")
+    for outlet, article_id, index, s_start, s_end, start, end, kind in zip(
+            *(mentions[c].tolist() for c in columns), strict=True):
+        group = groups.setdefault((outlet, article_id, index), [s_start, s_end, set(), []])
+        group[2].add(kind)
+        group[3].append((start, end))
+    return [SentenceExcerpt(outlet, article_id, index, s_start, s_end, ", ".join(sorted(kinds)), sorted(spans))
+            for (outlet, article_id, index), (s_start, s_end, kinds, spans) in sorted(groups.items())]
+
+
+def coverage_matrix(view, places) -> pd.DataFrame:
+    """Places × sources mention counts, with how many sources name each place."""
+    if view.empty:
+        return pd.DataFrame(columns=["place", "sources"])
+    names = places.set_index("place_id")["name"]
+    matrix = view.pivot_table(index="place_id", columns="outlet", values="start", aggfunc="count", fill_value=0)
+    matrix.insert(0, "sources", (matrix > 0).sum(axis=1))
+    matrix.insert(0, "place", names.reindex(matrix.index).fillna(pd.Series(matrix.index, index=matrix.index)))
+    matrix.columns.name = None
+    return matrix.sort_values(["sources", "place"], ascending=[True, True]).reset_index()
+
+
+def neighbour_sentences(sentences: list[tuple[int, int]], index: int, width: int = 1) -> tuple[list, list]:
+    """The spans of up to ``width`` sentences before and after sentence ``index``."""
+    return sentences[max(0, index - width):index], sentences[index + 1:index + 1 + width]
+
+
+def safe_url(url: str) -> str | None:
+    """The URL when it is http(s) with a host, else None (no javascript:, data:, file:…)."""
+    try:
+        parsed = urlparse((url or "").strip())
+    except ValueError:
+        return None
+    if parsed.scheme.lower() in ("http", "https") and parsed.netloc:
+        return parsed.geturl()
+    return None
+
+
+def places_geojson(places_view) -> str:
+    """The places in view as a GeoJSON FeatureCollection (text)."""
+    return places_view.to_json(drop_id=True, to_wgs84=True)
+
+
+def mentions_csv(view) -> bytes:
+    """The mentions in view as UTF-8 CSV, without the geometry column."""
+    frame = view.drop(columns=[c for c in ("geometry",) if c in view.columns])
+    return frame.to_csv(index=False).encode("utf-8")
+
+
+def summary_counts(articles: int, view) -> dict[str, int]:
+    """Headline figures of what is in view."""
+    return {
+        "articles": articles,
+        "sources": int(view["outlet"].nunique()) if not view.empty else 0,
+        "places": int(view["place_id"].nunique()) if not view.empty else 0,
+        "mentions": int(len(view)),
+    }
+
+
+
+def place_for_tooltip(tooltip: str, labels: dict[str, str]) -> str | None:
+    """The place whose label begins a clicked tooltip's text (its first line), if any."""
+    first = (tooltip or "").strip().splitlines()[0].strip() if (tooltip or "").strip() else ""
+    if first in labels:
+        return labels[first]
+    # Some renderers join the tooltip's lines: take the longest label the text starts with.
+    matches = [label for label in labels if first.startswith(label)]
+    return labels[max(matches, key=len)] if matches else None

@@ -1,0 +1,144 @@
+"""The dashboard in a real browser: the map draws offline, clicks and links open the right panel.
+
+Run alone with ``python -m pytest tests/e2e``; needs Chromium at /usr/bin/chromium (or $CHROMIUM).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from .appserver import AppServer
+from .helpers import (
+    FIRST_LOAD,
+    MAP_IFRAME,
+    click_shape,
+    find_shape,
+    heading,
+    is_local,
+    map_shapes,
+    metric_value,
+    source_checkbox,
+    wait_for_map,
+    wait_until,
+)
+
+OUTLETS = ["Al Mayadeen English", "Associated Press (republished)", "Kurdistan24", "Reuters (republished)", "The Cradle"]
+BUFFER_ZONE = "Israeli-held buffer zone in southern Syria (zone, SY)"
+TILES = "tile.openstreetmap.org"  # the optional online layer; off by default, its requests may fail offline
+
+
+def panel_outlets(page):
+    """The outlet headings of the place panel's excerpts, in order."""
+    return page.get_by_test_id("stMain").get_by_role("heading", level=5)
+
+
+def test_e2e_map_draws_markers_and_buffer_zone_without_failed_requests(page, app, traffic):
+    page.goto(app.url)
+    frame = wait_for_map(page)
+    shapes = map_shapes(frame)
+    traffic.settle(page)
+
+    circles = [s.label for s in shapes if s.is_circle]
+    assert len(circles) >= 5 and {"Palmyra (city, SY)", "Damascus (city, SY)"} <= set(circles), circles
+    zone = next((s for s in shapes if s.label == BUFFER_ZONE), None)
+    assert zone is not None, f"no shape with the buffer zone's tooltip; tooltips: {[s.label for s in shapes]}"
+    assert not zone.is_circle and len(re.findall(r"[ML]", zone.d)) >= 3, f"not a polygon: {zone.d!r}"
+    assert zone.fill_opacity > 0
+    box = zone.locator.bounding_box()
+    assert box and box["width"] > 2 and box["height"] > 2, box
+    failures = [f for f in traffic.failures if TILES not in f]
+    assert not failures, f"requests failed: {failures}"
+    assert not traffic.errors, f"uncaught errors in the page: {traffic.errors}"
+
+
+def test_e2e_clicking_palmyra_opens_its_panel_with_both_sources(page, app):
+    page.goto(app.url)
+    frame = wait_for_map(page)
+    click_shape(find_shape(frame, "Palmyra (city, SY)"))
+
+    expect(heading(page, "Palmyra", 3)).to_be_visible()
+    expect(panel_outlets(page)).to_have_text(["Reuters (republished)", "The Cradle"])
+    main = page.get_by_test_id("stMain")
+    for title in ("Turkish, Israeli delegations meet in Azerbaijan", "Turkish and Israeli officials held first technical"):
+        expect(main.get_by_text(title).first).to_be_visible()  # each excerpt's caption names its article
+
+
+def test_e2e_switching_a_source_off_removes_its_excerpts(page, app):
+    page.goto(app.url + "?place=curated:palmyra")
+    expect(panel_outlets(page)).to_have_text(["Reuters (republished)", "The Cradle"], timeout=FIRST_LOAD)
+
+    reuters = source_checkbox(page, "Reuters (republished)")
+    page.get_by_test_id("stSidebar").get_by_text("Reuters (republished)", exact=True).click()  # its label, as a reader does
+    expect(reuters).not_to_be_checked()
+
+    expect(panel_outlets(page)).to_have_text(["The Cradle"])
+    expect(heading(page, "Palmyra", 3)).to_be_visible()
+    main = page.get_by_test_id("stMain")
+    expect(main.get_by_text("Turkish, Israeli delegations meet in Azerbaijan").first).to_be_visible()
+    expect(main.get_by_text("Turkish and Israeli officials held first technical")).to_have_count(0)
+    frame = wait_for_map(page)  # the map redraws for the sources in view: Palmyra's tooltip drops Reuters
+    wait_until(page, lambda: any(s.label == "Palmyra (city, SY)" and "Reuters" not in s.tooltip for s in map_shapes(frame)),
+               "Palmyra's tooltip on the map still counts Reuters (republished)")
+
+
+def test_e2e_deep_link_opens_place_with_chosen_sources(page, app):
+    page.goto(app.url + "?place=curated:t4-air-base&sources=The%20Cradle")
+
+    expect(heading(page, "T4 (Tiyas) air base", 3)).to_be_visible(timeout=FIRST_LOAD)
+    expect(panel_outlets(page)).to_have_text(["The Cradle"])
+    expect(metric_value(page, "Sources in view")).to_have_text("1")
+    for outlet in OUTLETS:
+        expect(source_checkbox(page, outlet)).to_be_checked(checked=outlet == "The Cradle")
+    wait_for_map(page)  # the map draws a moment after the panel: wait for it, for the screenshot
+
+
+def test_e2e_find_a_place_by_keyboard_without_the_map(page, app, traffic):
+    page.route(re.compile(r"/app/static/vendor/leaflet/"), lambda route: route.abort())  # no Leaflet: no map
+    page.goto(app.url)
+    box = page.get_by_role("combobox", name="Find a place")
+    box.wait_for(timeout=FIRST_LOAD)
+
+    box.focus()
+    page.keyboard.type("Damascus")
+    expect(page.get_by_role("option", name="Damascus", exact=True)).to_be_visible()
+    page.keyboard.press("Enter")
+
+    expect(heading(page, "Damascus", 3)).to_be_visible()
+    expect(panel_outlets(page)).to_have_text(["Al Mayadeen English", "Reuters (republished)", "The Cradle"])
+    wait_until(page, lambda: any("/vendor/leaflet/leaflet.js" in failure for failure in traffic.failures),
+               f"the map iframe never asked for Leaflet: {traffic.summary()}")
+    expect(page.frame_locator(MAP_IFRAME).locator(".leaflet-container")).to_have_count(0)
+
+
+@pytest.fixture(scope="module")
+def prefixed_app():
+    with AppServer(base_path="news") as server:
+        yield server
+
+
+def test_e2e_map_draws_under_a_url_prefix(page, prefixed_app, traffic):
+    page.goto(prefixed_app.url)
+    frame = wait_for_map(page)
+    traffic.settle(page)
+
+    assert frame.locator("path.leaflet-interactive").count() >= 5
+    leaflet = prefixed_app.url + "app/static/vendor/leaflet/leaflet.js"
+    assert traffic.responses.get(leaflet) == 200, f"{leaflet} not loaded; requests: {traffic.requests}"
+    failures = [f for f in traffic.failures if TILES not in f]
+    assert not failures, f"requests failed: {failures}\nServer log:\n{prefixed_app.output()[-3000:]}"
+
+
+def test_e2e_every_request_stays_on_the_local_server(page, app, traffic):
+    page.goto(app.url + "?place=curated:palmyra")
+    wait_for_map(page)
+    expect(heading(page, "Palmyra", 3)).to_be_visible()
+    traffic.settle(page)
+
+    assert any(url.endswith("/app/static/vendor/leaflet/leaflet.js") for url in traffic.requests), \
+        "the map iframe's requests were not recorded"
+    assert traffic.websockets, "the Streamlit websocket was not recorded"
+    outside = [url for url in traffic.requests + traffic.websockets if not is_local(url)]
+    assert not outside, f"requests left 127.0.0.1: {outside}"

@@ -1,0 +1,223 @@
+"""The folium map: offline assets, layers, shapes, labels, escaping and a stable script."""
+
+import html
+import re
+from pathlib import Path
+
+import folium
+import pytest
+from folium.plugins import MarkerCluster
+
+from geo import mapping
+from geo.frames import VENUE_PRECISION, geoparse
+from geo.mapping import ASSET_ROOT, build_map, escape_for_tooltip, label_from_tooltip, load_basemap, tooltip_texts, unique_labels
+
+STATIC = Path(__file__).resolve().parent.parent / "static"
+CDN_HOSTS = ("jsdelivr", "cdnjs", "code.jquery", "bootstrapcdn", "unpkg", "googleapis")
+
+
+@pytest.fixture(scope="module")
+def frames(parser, seed_articles):
+    return geoparse(seed_articles.values(), parser)
+
+
+@pytest.fixture(scope="module")
+def basemap():
+    return load_basemap()
+
+
+@pytest.fixture(scope="module")
+def outlets(frames):
+    return sorted(frames[1]["outlet"].unique())
+
+
+@pytest.fixture(scope="module")
+def built(frames, basemap, outlets):
+    places, mentions = frames
+    return build_map(places, mentions, outlets=outlets)
+
+
+def walk(element):
+    yield element
+    for child in element._children.values():
+        yield from walk(child)
+
+
+def text_of(tooltip_html: str) -> str:
+    """What streamlit-folium returns for a click: the tooltip's text content."""
+    return html.unescape(re.sub(r"<[^>]+>", "", tooltip_html))
+
+
+def shapes(group) -> dict[str, dict]:
+    """Label -> clickable GeoJSON feature (a point drawn as a circle, or a polygon) in a layer."""
+    found = {}
+    for element in walk(group):
+        if isinstance(element, folium.GeoJson) and element.control is False:
+            for feature in element.data["features"]:
+                if "tooltip" in feature["properties"]:
+                    found[label_from_tooltip(text_of(feature["properties"]["tooltip"]))] = feature
+    return found
+
+
+def ring_features(element) -> list[dict]:
+    """Features drawn as non-interactive rings below ``element``."""
+    return [f for e in walk(element) if isinstance(e, folium.GeoJson) and e.marker is not None
+            and e.marker.options.get("interactive") is False for f in e.data["features"]]
+
+
+def layer(m, name: str):
+    return next(c for c in m._children.values() if isinstance(c, folium.FeatureGroup) and c.layer_name == name)
+
+
+def test_mapping_assets_are_local_and_vendored(frames, basemap, outlets):
+    m, _ = build_map(*frames, outlets=outlets, cluster=True)
+    page = m.get_root().render()
+    urls = [url for e in walk(m) for _, url in [*getattr(e, "default_js", []), *getattr(e, "default_css", [])]]
+    urls += re.findall(r'<(?:script|link)[^>]*(?:src|href)="([^"]+)"', page)
+    assert urls and all(url.startswith(ASSET_ROOT + "/") for url in urls)
+    assert all((STATIC / url.removeprefix(ASSET_ROOT + "/")).is_file() for url in urls)
+    assert not [host for host in CDN_HOSTS if host in page]
+
+
+def test_mapping_clusters_only_many_points(frames, basemap, outlets, monkeypatch):
+    def clustered():
+        m, _ = build_map(*frames, outlets=outlets)
+        return any(isinstance(e, MarkerCluster) for e in walk(m))
+
+    assert not clustered()
+    monkeypatch.setattr(mapping, "CLUSTER_ABOVE", 3)
+    assert clustered()
+
+
+def test_mapping_has_a_layer_per_outlet_in_view(built, outlets):
+    m, _ = built
+    names = [c.layer_name for c in m._children.values() if isinstance(c, folium.FeatureGroup)]
+    assert all(sum(name.endswith(" " + escape_for_tooltip(o)) for name in names) == 1 for o in outlets)
+
+
+def test_mapping_draws_zones_and_regions_as_geojson_polygons(built):
+    m, labels = built
+    drawn = shapes(layer(m, "Places"))
+    for place_id in ("curated:southern-syria-buffer-zone", "curated:northern-syria"):
+        element = drawn[next(label for label, pid in labels.items() if pid == place_id)]
+        assert element["geometry"]["type"] in ("Polygon", "MultiPolygon")
+
+
+def test_mapping_links_palmyra_and_t4(built, frames):
+    m, labels = built
+    points = frames[0].set_index("place_id")
+    drawn = shapes(layer(m, "Places"))
+    ends = [tuple(points.loc[p, ["lat", "lon"]]) for p in ("curated:palmyra", "curated:t4-air-base")]
+    assert all(drawn[label]["geometry"]["type"] == "Point" for label, pid in labels.items() if pid in
+               ("curated:palmyra", "curated:t4-air-base"))
+    lines = [e for e in walk(m) if isinstance(e, folium.PolyLine)]
+    assert any(sorted(map(tuple, line.locations)) == sorted(ends) and line.options["interactive"] is False
+               for line in lines)
+
+
+def test_mapping_countries_only_when_asked(frames, basemap, outlets, built):
+    m, labels = built
+    assert "country:SY" not in labels.values()
+    assert not [c for c in m._children.values() if getattr(c, "layer_name", "") == "Countries"]
+    with_countries, labels = build_map(*frames, outlets=outlets, show_countries=True)
+    syria = next(label for label, pid in labels.items() if pid == "country:SY")
+    assert shapes(layer(with_countries, "Countries"))[syria]["geometry"]["type"] in ("Polygon", "MultiPolygon")
+
+
+def test_mapping_escape_for_tooltip_neutralises_html_and_template_literals():
+    assert escape_for_tooltip("<a href='x'>&\"`${1}\\") == (
+        "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&#96;&#36;{1}&#92;")
+
+
+def test_mapping_rendered_html_escapes_hostile_names(frames, basemap):
+    places, mentions = frames
+    places = places.copy()
+    places.loc[places["place_id"] == "curated:palmyra", "name"] = "${document.title='x'}"
+    places.loc[places["place_id"] == "curated:damascus", "name"] = "\\x3cimg src=y onerror=alert(2)>"
+    mentions = mentions.copy()
+    mentions["outlet"] = mentions["outlet"].replace("The Cradle", "<img src=x onerror=alert(1)>")
+    m, labels = build_map(places, mentions, outlets=sorted(mentions["outlet"].unique()))
+    page = m.get_root().render()
+    assert "${document" not in page and "<img" not in page and "\\u003cimg" not in page and "\\x3cimg" not in page
+    assert "${document.title='x'} (city, SY)" in labels
+
+
+def test_mapping_same_inputs_render_identical_html(frames, basemap, outlets):
+    first, _ = build_map(*frames, outlets=outlets)
+    second, _ = build_map(*frames, outlets=outlets)
+    assert first.get_root().render() == second.get_root().render()
+
+
+def test_mapping_reused_map_gives_streamlit_folium_the_same_script(built):
+    from streamlit_folium import generate_leaflet_string
+
+    m, _ = built
+    scripts = []
+    for _ in range(2):  # what st_folium does on each rerun with a cached map object
+        m.get_root().render()
+        scripts.append(generate_leaflet_string(m))
+    assert scripts[0] == scripts[1]
+
+
+def test_mapping_selected_place_adds_a_ring(frames, basemap, outlets, built):
+    m, _ = build_map(*frames, outlets=outlets, selected="curated:palmyra")
+    rings = [f for e in m._children.values() if isinstance(e, folium.GeoJson) for f in e.data["features"]]
+    assert [f["properties"]["place_id"] for f in rings] == ["curated:palmyra"]
+    assert not [e for e in built[0]._children.values() if isinstance(e, folium.GeoJson)]
+
+
+def test_mapping_labels_cover_every_drawn_place(built, frames):
+    m, labels = built
+    firsts = [text.splitlines()[0] for text in tooltip_texts(m)]  # what a click on each shape returns
+    in_view = {p for p in frames[1]["place_id"] if not p.startswith("country:")}
+    assert sorted(firsts) == sorted(labels) and set(labels.values()) == in_view
+
+
+def test_mapping_unique_labels_number_duplicates(frames):
+    places = frames[0].head(2).copy()
+    places[["name", "kind", "country_code"]] = ["Springfield", "city", "US"]
+    assert sorted(unique_labels(places).values()) == ["Springfield (city, US)", "Springfield (city, US) #2"]
+
+
+def test_mapping_label_from_tooltip_reads_the_first_line():
+    assert label_from_tooltip("  Palmyra (city, SY)\nThe Cradle: 4 mentions\n") == "Palmyra (city, SY)"
+    assert label_from_tooltip(None) is None
+
+
+def test_mapping_rendered_size_fits_the_budget(frames, basemap, outlets):
+    m, _ = build_map(*frames, outlets=outlets, show_countries=True)
+    assert len(m.get_root().render().encode()) <= 500_000
+
+
+def test_mapping_filtering_to_one_outlet_drops_places_only_others_mention(frames, basemap):
+    places, mentions = frames
+    _, labels = build_map(places, mentions[mentions["outlet"] == "Kurdistan24"], outlets=["Kurdistan24"])
+    assert {"curated:erbil", "curated:northern-syria"} <= set(labels.values())
+    assert not {"curated:palmyra", "curated:t4-air-base"} & set(labels.values())
+
+
+def test_mapping_baku_is_marked_as_an_inferred_venue(built):
+    m, labels = built
+    baku = shapes(layer(m, "Places"))[next(label for label, pid in labels.items() if pid == "curated:baku")]
+    assert baku["properties"]["style"]["dashArray"] and VENUE_PRECISION in baku["properties"]["tooltip"]
+
+
+def test_mapping_rings_only_while_each_source_has_its_own_colour(frames):
+    places, mentions = frames
+    many = mentions.assign(outlet=[f"outlet {i % 12}" for i in range(len(mentions))])
+    m, _ = build_map(places, many, outlets=sorted(many["outlet"].unique()))
+    assert not ring_features(m)
+
+
+def test_mapping_outlines_are_fetched_not_embedded(built):
+    script = built[0].get_root().render()
+    assert "../../app/static/basemap/countries.geojson" in script and "Offline outlines" in script
+    assert len(script.encode()) < 100_000
+
+
+def test_mapping_tooltips_name_the_busiest_sources_and_count_the_rest(frames):
+    places, mentions = frames
+    many = mentions.assign(outlet=[f"outlet {i % 8}" for i in range(len(mentions))])
+    m, _ = build_map(places, many, outlets=sorted(many["outlet"].unique()))
+    busiest = max(tooltip_texts(m), key=lambda t: len(t.splitlines()))
+    assert len(busiest.splitlines()) == 1 + 5 + 1 and re.match(r"\d+ more sources?: \d+ mentions?$", busiest.splitlines()[-1])
