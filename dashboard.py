@@ -10,6 +10,7 @@ import argparse
 import sys
 import threading
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 import streamlit as st
@@ -25,6 +26,7 @@ from geo.types import Source
 from geo.views import (
     Upload,
     coverage_matrix,
+    link_target,
     make_upload,
     mentions_csv,
     mentions_in_view,
@@ -92,10 +94,10 @@ def parsed(articles: list, problems: list) -> dict:
     }
 
 
-@st.cache_resource(show_spinner="Geoparsing the articles…")
-def bundled() -> dict:
+@st.cache_resource(show_spinner="Geoparsing the articles…", max_entries=2)
+def bundled(articles_dir: Path, sources: Path | None) -> dict:
     """The corpus every session shares, parsed once per server."""
-    return parsed(*load_corpus(*corpus_paths(sys.argv[1:])))
+    return parsed(*load_corpus(articles_dir, sources))
 
 
 @st.cache_resource(show_spinner="Geoparsing your article…", max_entries=64)
@@ -109,10 +111,19 @@ def uploaded(uploads: tuple[Upload, ...]) -> dict:
     return parsed(articles, [])
 
 
+class CorpusKey(NamedTuple):
+    """What a session reads: the shared corpus (where it is) and the session's own uploads."""
+
+    articles_dir: Path
+    sources: Path | None
+    uploads: tuple[Upload, ...]
+
+
 @st.cache_resource(max_entries=8, show_spinner=False)
-def corpus(uploads: tuple[Upload, ...]) -> dict:
+def corpus(key: CorpusKey) -> dict:
     """The shared corpus plus one session's uploads; shared between callers, so read-only."""
-    base = bundled()
+    base = bundled(key.articles_dir, key.sources)
+    uploads = key.uploads
     if not uploads:
         return base
     extra = uploaded(uploads)
@@ -133,15 +144,15 @@ def sources_summary(articles) -> dict[str, str]:
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def view_of(uploads: tuple[Upload, ...], outlets: tuple[str, ...], demonyms: bool) -> tuple:
+def view_of(key: CorpusKey, outlets: tuple[str, ...], demonyms: bool) -> tuple:
     """``(mentions in view, places in view)`` for one view; shared and read-only, so a click recomputes nothing."""
-    data = corpus(uploads)
+    data = corpus(key)
     view = mentions_in_view(data["mentions"], outlets, demonyms)
     return view, places_in_view(data["places"], view)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def map_component(uploads: tuple[Upload, ...], outlets: tuple[str, ...], demonyms: bool,
+def map_component(key: CorpusKey, outlets: tuple[str, ...], demonyms: bool,
                   countries: bool) -> tuple[dict, dict[str, str]]:
     """The map component's arguments for a view, as st_folium computes them, and its labels.
 
@@ -149,8 +160,8 @@ def map_component(uploads: tuple[Upload, ...], outlets: tuple[str, ...], demonym
     the app, so the arguments are computed once per view and replayed. Equal views give equal
     arguments, so the browser keeps the mounted map, its pan and its zoom.
     """
-    data = corpus(uploads)
-    view, _ = view_of(uploads, outlets, demonyms)
+    data = corpus(key)
+    view, _ = view_of(key, outlets, demonyms)
     fmap, labels = build_map(data["places"], view, outlets=list(outlets), show_countries=countries)
     captured: dict = {}
 
@@ -177,7 +188,8 @@ def sidebar_sources(data: dict) -> list[str]:
     wanted = set(wanted.split("|")) if wanted else set(by_outlet)
     chosen = []
     for outlet, summary in by_outlet.items():
-        if st.sidebar.checkbox(outlet, value=outlet in wanted, key=f"source:{outlet}"):
+        # Labels are Markdown: escaped, an outlet's name shows as written and formats nothing.
+        if st.sidebar.checkbox(escape_markdown(outlet), value=outlet in wanted, key=f"source:{outlet}"):
             chosen.append(outlet)
         st.sidebar.caption(escape_markdown(summary))
     if set(chosen) == set(by_outlet):
@@ -234,11 +246,11 @@ def select_place(place_id: str | None) -> None:
 
 
 @st.fragment
-def map_and_panel(uploads: tuple[Upload, ...], outlets: list[str], demonyms: bool, countries: bool) -> None:
+def map_and_panel(key: CorpusKey, outlets: list[str], demonyms: bool, countries: bool) -> None:
     """Map, place list and panel rerun alone on a click: the rest of the page stays."""
-    data = corpus(uploads)
-    view, in_view = view_of(uploads, tuple(outlets), demonyms)
-    arguments, labels = map_component(uploads, tuple(outlets), demonyms, countries)
+    data = corpus(key)
+    view, in_view = view_of(key, tuple(outlets), demonyms)
+    arguments, labels = map_component(key, tuple(outlets), demonyms, countries)
     left, right = st.columns([3, 2], gap="medium")
     with left:
         search = st.container()
@@ -278,7 +290,8 @@ def place_panel(data: dict, place, mentions) -> None:
         st.info(escape_markdown(place["venue_note"]))
     related = [r for r in (place["related"] or "").split("; ") if r]
     for other in related:
-        if st.button(f"Related: {data['places'].set_index('place_id')['name'].get(other, other)}", key=f"rel:{other}"):
+        name = data["places"].set_index("place_id")["name"].get(other, other)
+        if st.button(escape_markdown(f"Related: {name}"), key=f"rel:{other}"):
             select_place(other)
             st.rerun(scope="fragment")
     by_outlet: dict[str, list] = {}
@@ -324,7 +337,7 @@ def excerpt(data: dict, row, context: bool) -> None:
     meta = (f"sentence {row.sentence_index + 1} of {len(sentences)} · {article.source.title or article.id} · "
             f"{article.source.published or 'undated'} · {row.kinds}")
     url = safe_url(article.source.url)
-    st.caption(escape_markdown(meta) + (f" · [original article]({url.replace(')', '%29')})" if url else ""))
+    st.caption(escape_markdown(meta) + (f" · [original article]({link_target(url)})" if url else ""))
 
 
 def main() -> None:
@@ -332,7 +345,8 @@ def main() -> None:
     # Slots filled after the map: the browser draws elements in the order the script makes
     # them, and the form's and metrics' widgets cost the first paint a second here.
     upload_slot = st.sidebar.container()
-    data = corpus(tuple(uploads))
+    key = CorpusKey(*corpus_paths(sys.argv[1:]), tuple(uploads))
+    data = corpus(key)
     parser_warnings = shared_parser()[1]
     outlets = sidebar_sources(data)
     st.sidebar.header("Show")
@@ -343,11 +357,14 @@ def main() -> None:
 
     st.title("News geoparsing map")
     notices, summary = st.container(), st.container()
-    map_and_panel(tuple(uploads), outlets, demonyms, countries)
+    map_and_panel(key, outlets, demonyms, countries)
     with notices:
+        if not data["articles"]:
+            st.info(escape_markdown(f"No article could be loaded from {key.articles_dir}. Add one with "
+                                    "\"Add an article\" in the sidebar."))
         for message in data["problems"] + parser_warnings:
             st.warning(escape_markdown(message))
-    view, in_view = view_of(tuple(uploads), tuple(outlets), demonyms)
+    view, in_view = view_of(key, tuple(outlets), demonyms)
     figures = summary_counts(len([a for a in data["articles"].values() if a.source.outlet in outlets]), view)
     with summary:
         for column, (label, value) in zip(st.columns(4), figures.items(), strict=True):

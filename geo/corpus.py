@@ -102,7 +102,11 @@ def load_articles(
     articles: list[Article] = []
     problems: list[LoadProblem] = []
     seen: dict[str, str] = {}
-    for path in sorted(folder.iterdir()):
+    try:
+        paths = sorted(folder.iterdir())
+    except OSError as error:  # missing, not a folder, unreadable
+        return [], [LoadProblem(str(folder), f"cannot read the articles folder: {error.strerror or error}")]
+    for path in paths:
         if path.suffix.lower() not in ARTICLE_SUFFIXES or not path.is_file():
             continue
         article_id = path.stem
@@ -166,7 +170,7 @@ def load_sources(path: str | Path) -> tuple[dict[str, Source], list[LoadProblem]
         else:
             rows = tomllib.loads(path.read_text(encoding="utf-8-sig")).get("article", [])
     except FileNotFoundError:
-        return {}, []
+        return {}, [LoadProblem(str(path), "no such sources file; every article's outlet is \"unknown\"")]
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, csv.Error) as error:
         return {}, [LoadProblem(str(path), f"cannot read sources file: {error}")]
     sources: dict[str, Source] = {}

@@ -33,6 +33,7 @@ _SPACE_RUN = re.compile(r"[ \u00a0\u202f\u2009\t]")
 _POSSESSIVE = re.compile(r"['’]s?$")
 _WORD_ONLY = re.compile(r"[\w'’.\-]+")
 _OPENING = " \t\"'“‘«([-–—"
+_OPENING_RUN = re.compile(f"[{re.escape(_OPENING)}]*")
 
 
 def _is_headline(sentence: str) -> bool:
@@ -89,6 +90,7 @@ class PlaceMatcher:
         found: list[Match] = []
         names: set[str] = set()  # words seen inside longer names ("Mark Zuckerberg")
         headlines: dict[int, bool] = {}
+        capitals: dict[int, bool] = {}  # sentence index -> all in capitals, computed once
         position = 0
         skip = self._skip_words
         for probe in self._probe.finditer(text, sentences[0].start, sentences[-1].end):
@@ -105,8 +107,10 @@ class PlaceMatcher:
             position = end
             if sentence.index not in headlines:
                 headlines[sentence.index] = _is_headline(text[sentence.start:sentence.end])
-            sentence_initial = not text[sentence.start:start].strip(_OPENING)
-            match = self._accept(text, start, end, records, sentence, headlines[sentence.index], sentence_initial, names)
+            # A match, not a slice and strip: a sentence can be a whole article long (linear time).
+            sentence_initial = _OPENING_RUN.match(text, sentence.start, start).end() == start
+            match = self._accept(text, start, end, records, sentence, headlines[sentence.index], sentence_initial, names,
+                                 capitals)
             if match is not None:
                 found.append(match)
         # One sense per discourse: once "Zuckerberg" is part of a person's name, a later bare
@@ -132,7 +136,9 @@ class PlaceMatcher:
         return cached
 
     def _longest(self, text: str, folded: str, start: int, limit: int):
-        for key in reversed(self.gazetteer.prefixes(folded[start:limit])):
+        # Slice no further than the longest name, not to the sentence end: a sentence can be
+        # a whole article long, and this runs for every capitalised word (linear time).
+        for key in reversed(self.gazetteer.prefixes(folded[start:min(limit, start + self.gazetteer.max_key_length)])):
             end = start + len(key)
             if end < limit and text[end].isalnum():
                 continue
@@ -142,7 +148,8 @@ class PlaceMatcher:
                 return end, records
         return None
 
-    def _accept(self, text, start, end, records, sentence, headline, sentence_initial, names) -> Match | None:
+    def _accept(self, text, start, end, records, sentence, headline, sentence_initial, names,
+                capitals) -> Match | None:
         words = self.words
         surface = text[start:end]
         if surface.lower() in words.never_alone:
@@ -150,7 +157,7 @@ class PlaceMatcher:
         # "NATO", "APC": an acronym is not the town "Nato"; upper case counts only in a
         # dateline (ERBIL, TEL AVIV) or an upper-case line.
         shouted = _shouted(surface) and not any(flags & EXACT_CASE for _, flags, _ in records)
-        if shouted and not (sentence_initial or text[sentence.start:sentence.end].isupper()):
+        if shouted and not (sentence_initial or _all_capitals(text, sentence, capitals)):
             return None
         if self._in_organisation_name(text, start, end, sentence):
             return None
@@ -215,6 +222,13 @@ def _next_word(text: str, end: int, limit: int) -> str | None:
         return None
     word = _WORD.match(text, end + 1, limit)
     return word.group().rstrip(".'’") if word else None
+
+
+def _all_capitals(text: str, sentence: Sentence, known: dict[int, bool]) -> bool:
+    """Whether the sentence is all capitals, looked at once per sentence (a sentence can be an article long)."""
+    if sentence.index not in known:
+        known[sentence.index] = text[sentence.start:sentence.end].isupper()
+    return known[sentence.index]
 
 
 def _previous_word(text: str, start: int, limit: int) -> str | None:

@@ -94,8 +94,11 @@ class Resolver:
         """One mention per match that resolves (context-only aliases may not)."""
         per_match = [self._candidates(m) for m in doc.matches]
         support = [self._support(m, c) for m, c in zip(doc.matches, per_match, strict=True)]
-        countries = sum((own[0] for own in support), Counter())
-        states = sum((own[1] for own in support), Counter())
+        countries: Counter = Counter()
+        states: Counter = Counter()
+        for own_countries, own_states in support:
+            countries.update(own_countries)
+            states.update(own_states)
         # Context comes from the rest of the article: a name never supports itself, nor do
         # its other occurrences ("Georgia" twice does not make Georgia a US state).
         by_name: dict[str, tuple[Counter, Counter]] = {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import PurePath
 from typing import NamedTuple
-from urllib.parse import urlparse
+from urllib.parse import quote, urlparse
 
 import pandas as pd
 
@@ -13,7 +13,7 @@ from .corpus import ArticleError, read_article
 
 __all__ = [
     "MAX_UPLOAD_BYTES", "Upload", "coverage_matrix", "make_upload", "mentions_csv", "mentions_in_view",
-    "neighbour_sentences", "place_for_tooltip", "places_geojson", "places_in_view", "precision_text", "safe_url",
+    "link_target", "neighbour_sentences", "place_for_tooltip", "places_geojson", "places_in_view", "precision_text", "safe_url",
     "SentenceExcerpt", "sentence_mentions", "summary_counts",
 ]
 
@@ -148,6 +148,11 @@ def safe_url(url: str) -> str | None:
     if parsed.scheme.lower() in ("http", "https") and parsed.netloc:
         return parsed.geturl()
     return None
+
+
+def link_target(url: str) -> str:
+    """An http(s) URL made safe inside a Markdown link's parentheses (no space, quote, bracket or parenthesis)."""
+    return quote(url, safe=":/?#@!$&*+,;=%~-._")
 
 
 def places_geojson(places_view) -> str:

@@ -194,3 +194,11 @@ def test_dashboard_an_uploaded_article_is_geoparsed_into_the_view():
     at = run_app(FakeMap(), uploads=[upload], query={"sources": "My Desk", "place": "curated:palmyra"})
     assert metric(at, "Articles in view") == 1 and metric(at, "Places in view") >= 1
     assert "##### My Desk" in page_text(at)
+
+
+def test_dashboard_one_session_s_upload_never_reaches_another():
+    upload = Upload("upload-1-note", "note.txt", b"Officials met in Palmyra, Syria.", "Private Desk", "Note", "")
+    mine = run_app(FakeMap(), uploads=[upload])
+    theirs = run_app(FakeMap())
+    assert "Private Desk" in app_checkbox_labels(mine) and "Private Desk" not in app_checkbox_labels(theirs)
+    assert metric(theirs, "Sources in view") == 5

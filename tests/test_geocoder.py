@@ -7,6 +7,7 @@ import json
 import socket
 import threading
 import time
+import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
@@ -78,7 +79,7 @@ class FakeNominatim:
     def place(self, handler) -> dict:
         name = parse_qs(urlparse(handler.path).query).get("q", ["?"])[0]
         return {**POINT, "display_name": f"{name}, Homs Governorate, Syria", "name": name, "osm_type": "node",
-                "osm_id": 4242, "importance": 0.4, "class": "place", "type": "village",
+                "osm_id": zlib.crc32(name.encode()), "importance": 0.4, "class": "place", "type": "village",
                 "address": {"village": name, "country": "Syria", "country_code": "sy"}}
 
 
@@ -113,7 +114,7 @@ def gazetteer():
 def test_geocoder_success_is_returned_and_cached_on_disk(fake, make_geocoder, tmp_path):
     result = make_geocoder().lookup("Qaryat Zulfa")
     assert (result.name, result.lat, result.lon, result.country_code) == ("Qaryat Zulfa", 35.123456, 38.654321, "SY")
-    assert result.place_id == "geocoder:node/4242"
+    assert result.place_id == f"geocoder:node/{zlib.crc32(b'Qaryat Zulfa')}"
     assert stored(tmp_path / "geocode-cache.json")["qaryat zulfa"]["lat"] == 35.123456
     again = make_geocoder().lookup("qaryat  ZULFA")  # a fresh instance reads the file; the key is normalised
     assert again == result

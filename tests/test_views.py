@@ -6,6 +6,7 @@ from geo.corpus import ArticleError
 from geo.frames import geoparse
 from geo.views import (
     coverage_matrix,
+    link_target,
     make_upload,
     mentions_csv,
     mentions_in_view,
@@ -135,3 +136,8 @@ def test_views_sentence_mentions_keep_article_order(frames):
     _, mentions = frames
     rows = sentence_mentions(mentions[mentions["outlet"] == "The Cradle"])
     assert [r.sentence_index for r in rows] == sorted(r.sentence_index for r in rows)
+
+
+def test_views_link_target_cannot_close_the_markdown_link():
+    target = link_target('https://example.org/a b)(c"<d>[e]\'')
+    assert not set(target) & set(" ()[]<>\"'") and target.startswith("https://example.org/a%20b%29%28c")
