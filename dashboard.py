@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-import threading
+import types
 from pathlib import Path
 from typing import NamedTuple
 
@@ -18,7 +18,7 @@ import streamlit_folium
 
 from geo import Geoparser, load_gazetteer
 from geo.corpus import ArticleError, load_corpus, read_article
-from geo.excerpts import escape_markdown, highlighted_sentence
+from geo.excerpts import escape_label, escape_markdown, highlighted_sentence
 from geo.frames import to_frames
 from geo.gazetteer import DATA_DIR
 from geo.mapping import build_map
@@ -42,7 +42,6 @@ from geo.views import (
 
 STATIC = Path(__file__).resolve().parent / "static"
 RETURNED = ["last_object_clicked_tooltip", "last_object_clicked_count"]  # clicks only: pan and zoom do not rerun
-_CAPTURE = threading.Lock()
 SHADE_ROWS = 300
 EXCERPTS_SHOWN = 5  # per source, before "show all"
 st.set_page_config(page_title="News geoparsing map", page_icon="🗺️", layout="wide")
@@ -169,13 +168,14 @@ def map_component(key: CorpusKey, outlets: tuple[str, ...], demonyms: bool,
         captured.update(kwargs)
         return kwargs.get("default")
 
-    with _CAPTURE:  # only this function ever swaps the component function, and only here
-        real = streamlit_folium._component_func
-        streamlit_folium._component_func = record
-        try:
-            streamlit_folium.st_folium(fmap, key="map", height=560, use_container_width=True, returned_objects=RETURNED)
-        finally:
-            streamlit_folium._component_func = real
+    # A copy of st_folium whose global _component_func is our recorder: nothing shared is
+    # swapped, so concurrent sessions cannot see each other's capture (Streamlit re-executes
+    # this script per run, so a module-level lock here would not be shared either).
+    original = streamlit_folium.st_folium
+    capturing = types.FunctionType(original.__code__, {**original.__globals__, "_component_func": record},
+                                   original.__name__, original.__defaults__, original.__closure__)
+    capturing.__kwdefaults__ = original.__kwdefaults__
+    capturing(fmap, key="map", height=560, use_container_width=True, returned_objects=RETURNED)
     captured.pop("on_change", None)  # st_folium's callback only mirrors the value into session state
     return captured, labels
 
@@ -189,7 +189,7 @@ def sidebar_sources(data: dict) -> list[str]:
     chosen = []
     for outlet, summary in by_outlet.items():
         # Labels are Markdown: escaped, an outlet's name shows as written and formats nothing.
-        if st.sidebar.checkbox(escape_markdown(outlet), value=outlet in wanted, key=f"source:{outlet}"):
+        if st.sidebar.checkbox(escape_label(outlet), value=outlet in wanted, key=f"source:{outlet}"):
             chosen.append(outlet)
         st.sidebar.caption(escape_markdown(summary))
     if set(chosen) == set(by_outlet):
@@ -383,8 +383,9 @@ def main() -> None:
     with tab_downloads:
         # Built when clicked, not on every rerun: a large corpus makes tens of megabytes.
         st.download_button("Places in view (GeoJSON)", lambda: places_geojson(in_view), "places.geojson",
-                           "application/geo+json")
-        st.download_button("Mentions in view (CSV)", lambda: mentions_csv(view), "mentions.csv", "text/csv")
+                           "application/geo+json", on_click="ignore")
+        st.download_button("Mentions in view (CSV)", lambda: mentions_csv(view), "mentions.csv", "text/csv",
+                           on_click="ignore")
     with upload_slot:
         sidebar_upload(uploads)
 

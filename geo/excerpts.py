@@ -8,9 +8,19 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["escape_markdown", "highlighted_sentence"]
+__all__ = ["escape_label", "escape_markdown", "highlighted_sentence"]
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~:&\"'=^])")
+
+
+# "&" only where it starts a character reference, which Markdown would decode.
+_LABEL_SPECIAL = re.compile(r"([\\`*_~\[\]<>$:]|&(?=#?\w+;))")
+
+
+def escape_label(text: str) -> str:
+    """Escape only what acts in a widget label, so screen readers hear ordinary names unchanged."""
+    escaped = _LABEL_SPECIAL.sub(r"\\\1", text.replace("\r", " ").replace("\n", " "))
+    return "\\" + escaped if escaped.startswith("#") else escaped
 
 
 def escape_markdown(text: str) -> str:

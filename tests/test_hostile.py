@@ -1,0 +1,361 @@
+"""Hostile text never executes or formats itself (no browser): the dashboard's Markdown, map script and downloads.
+
+The payloads and the hostile corpus are in ``tests/hostile.py``; ``tests/e2e/test_hostile.py``
+runs the same corpus in Chromium. Here the dashboard runs under AppTest twice: on the hostile
+corpus (``--articles``/``--sources`` through ``sys.argv``, as ``bench/dashboard.py`` does) and
+on the bundled corpus with the hostile article injected as a session upload.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import re
+import sys
+from unittest.mock import patch
+
+import folium
+import pytest
+import streamlit as st
+from hostile import (
+    BAD_ATTRIBUTION,
+    BAD_DATE,
+    ENTRIES,
+    FURNITURE,
+    OUTLET_MAIN,
+    OUTLETS,
+    PAYLOADS,
+    SAFE_URL,
+    TITLES,
+    UNKNOWN_FIELD,
+    UNSAFE_URLS,
+    UPLOAD_FILENAME,
+    UPLOAD_OUTLET,
+    UPLOAD_TITLE,
+    article_bytes,
+    sentence,
+    write_corpus,
+)
+from streamlit.testing.v1 import AppTest
+from test_dashboard import APP, FakeMap
+
+from geo.corpus import load_corpus
+from geo.frames import geoparse
+from geo.mapping import build_map, escape_for_tooltip, tooltip_texts
+from geo.views import Upload, mentions_csv, places_geojson, safe_url
+
+DAMASCUS = "curated:damascus"
+# What escape_markdown promises to escape: every character Markdown, HTML or Streamlit's LaTeX acts on.
+META = set("\\`*_{}[]()#+-.!|<>$~:&\"'=^")
+# Our own markup, the only unescaped Markdown allowed around data: the outlet heading, bold, the article link.
+HEADING = "##### "
+LINK = re.compile(r"\[original article\]\(([^()\s]*)\)")
+SENTENCES = [sentence(p, n) for n, p in enumerate(PAYLOADS)]
+HOSTILE = [*OUTLETS, *TITLES, *(p.text for p in PAYLOADS), *FURNITURE, UPLOAD_OUTLET, UPLOAD_TITLE, UPLOAD_FILENAME]
+
+
+# --- reading Markdown as a reader sees it --------------------------------------------------------------
+
+def read_markdown(md: str) -> tuple[str, list[str], list[str], list[str]]:
+    """``(visible text, unescaped metacharacters, bold texts, link targets)`` of a Markdown string.
+
+    Only our own markup is understood: a leading "##### ", ``**`` pairs and "[original article](…)";
+    anything else unescaped is reported as a metacharacter.
+    """
+    text, active, bold, links = [], [], [], []
+    start, i = None, len(HEADING) if md.startswith(HEADING) else 0
+    while i < len(md):
+        if md[i] == "\\" and i + 1 < len(md):
+            text.append(md[i + 1])
+            i += 2
+        elif md.startswith("**", i):
+            if start is None:
+                start = len(text)
+            else:
+                bold.append("".join(text[start:]))
+                start = None
+            i += 2
+        elif link := LINK.match(md, i):
+            text.append("original article")
+            links.append(link.group(1))
+            i = link.end()
+        else:
+            if md[i] in META:
+                active.append(md[i])
+            text.append(md[i])
+            i += 1
+    if start is not None:
+        active.append("** (unclosed)")
+    return "".join(text), active, bold, links
+
+
+def visible(md: str) -> str:
+    return read_markdown(md)[0]
+
+
+def markdown_strings(at: AppTest) -> list[str]:
+    """Every string the page renders as Markdown: text elements, and the labels of widgets, tabs and expanders."""
+    values = [e.value for kind in ("markdown", "caption", "subheader", "header", "title", "info", "warning", "error",
+                                   "success") for e in getattr(at, kind)]
+    # Source checkboxes use escape_label (only what acts in a label, so screen readers hear
+    # "Reuters (republished)"); test_hostile_checkbox_labels_escape_what_acts checks them.
+    labels = [e.label for kind in ("toggle", "button", "expander", "tabs", "selectbox", "multiselect")
+              for e in getattr(at, kind)]
+    return [v for v in values + labels if isinstance(v, str)]
+
+
+def carrying_data(at: AppTest) -> list[str]:
+    """The Markdown strings that show hostile data (a payload, an outlet, a title, a file name)."""
+    found = [md for md in markdown_strings(at) if any(h in visible(md) for h in HOSTILE)]
+    assert found, "no Markdown on the page shows the hostile text"
+    return found
+
+
+def tab(at: AppTest, label: str):
+    return next(t for t in at.tabs if t.label == label)
+
+
+# --- the dashboard on the hostile corpus ---------------------------------------------------------------
+
+@contextlib.contextmanager
+def dashboard_args(*args: str):
+    """``dashboard.py -- args`` for AppTest, which takes no argv; the shared caches are emptied before and after.
+
+    The dashboard caches its corpus per process (st.cache_resource): without the clearing, a
+    corpus parsed by another test module would be served instead.
+    """
+    saved = sys.argv
+    sys.argv = ["dashboard.py", *args]
+    st.cache_resource.clear()
+    try:
+        yield
+    finally:
+        sys.argv = saved
+        st.cache_resource.clear()
+
+
+def show_everything(at: AppTest, fake: FakeMap) -> AppTest:
+    """Turn on every "Show all N sentences" toggle and the neighbouring sentences, then rerun."""
+    for toggle in at.toggle:
+        if toggle.label.startswith("Show all") or toggle.key == "context":
+            toggle.set_value(True)
+    with patch("streamlit_folium._component_func", fake):
+        at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def run_dashboard(fake: FakeMap, query: dict, uploads: list | None = None, flash: str | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=180)
+    for key, value in query.items():
+        at.query_params[key] = value
+    if uploads is not None:
+        at.session_state["uploads"] = uploads
+    with patch("streamlit_folium._component_func", fake):
+        at.run()
+    assert not at.exception, at.exception
+    if flash is not None:  # what the upload form leaves for the next run to show
+        at.session_state["upload_added"] = flash
+    return show_everything(at, fake)
+
+
+@pytest.fixture(scope="module")
+def corpus_dir(tmp_path_factory):
+    return write_corpus(tmp_path_factory.mktemp("hostile"))
+
+
+@pytest.fixture(scope="module")
+def hostile_run(corpus_dir):
+    """``(app, map fake)``: the hostile corpus, Damascus selected, everything shown; rendered once, then only read."""
+    articles, sources = corpus_dir
+    fake = FakeMap()
+    with dashboard_args("--articles", str(articles), "--sources", str(sources)):
+        at = run_dashboard(fake, {"place": DAMASCUS})
+    return at, fake
+
+
+@pytest.fixture(scope="module")
+def hostile_app(hostile_run):
+    return hostile_run[0]
+
+
+def test_hostile_corpus_is_the_one_shown(hostile_app):
+    assert [visible(c.label) for c in hostile_app.sidebar.checkbox] == sorted(OUTLETS)
+
+
+def test_hostile_markdown_escapes_every_metacharacter(hostile_app):
+    leaks = {md: active for md in carrying_data(hostile_app) if (active := read_markdown(md)[1])}
+    assert not leaks, f"unescaped Markdown/HTML/LaTeX around hostile text: {leaks}"
+
+
+def test_hostile_markdown_bolds_only_place_names_and_outlets(hostile_app):
+    bold = {b for md in markdown_strings(hostile_app) for b in read_markdown(md)[2]}
+    assert bold and bold <= {"Damascus", "Palmyra", *OUTLETS}, bold - {"Damascus", "Palmyra", *OUTLETS}
+
+
+def test_hostile_links_are_only_the_http_source_url(hostile_app):
+    targets = {t for md in markdown_strings(hostile_app) for t in read_markdown(md)[3]}
+    assert targets == {"https://example.org/news/story_%281%29?a=1&b=%22two%22"}, targets
+    assert all(safe_url(t) for t in targets)
+
+
+def test_hostile_excerpts_show_every_payload_sentence_as_written(hostile_app):
+    shown = {visible(m.value) for m in tab(hostile_app, "Excerpts by source").markdown}
+    assert not set(SENTENCES) - shown, f"payload sentences not shown as written: {set(SENTENCES) - shown}"
+
+
+def test_hostile_comparison_shows_every_payload_sentence_and_outlet_as_written(hostile_app):
+    shown = {visible(m.value) for m in tab(hostile_app, "Compare sources").markdown}
+    assert not (set(SENTENCES) | set(OUTLETS)) - shown, (set(SENTENCES) | set(OUTLETS)) - shown
+
+
+def test_hostile_panel_headings_are_the_outlets_as_written(hostile_app):
+    headings = [visible(m.value) for m in hostile_app.markdown if m.value.startswith(HEADING)]
+    assert sorted(headings) == sorted(OUTLETS)
+
+
+def test_hostile_neighbouring_sentences_show_as_written(hostile_app):
+    captions = {visible(c.value) for c in tab(hostile_app, "Excerpts by source").caption}
+    assert "Hostile test article about Syria." in captions and SENTENCES[1] in captions
+
+
+def test_hostile_excerpt_captions_show_the_titles_as_written(hostile_app):
+    captions = " ".join(visible(c.value) for c in hostile_app.caption)
+    assert all(title in captions for title in TITLES), [t for t in TITLES if t not in captions]
+
+
+def test_hostile_sidebar_shows_outlets_and_titles_as_written(hostile_app):
+    captions = " ".join(visible(c.value) for c in hostile_app.sidebar.caption)
+    single = [e.title for e in ENTRIES if sum(other.outlet == e.outlet for other in ENTRIES) == 1]
+    assert len(single) == 3 and all(title in captions for title in single)  # two articles under one outlet: a count
+    assert sorted(visible(c.label) for c in hostile_app.sidebar.checkbox) == sorted(OUTLETS)
+
+
+def test_hostile_load_problems_name_the_bad_values_as_written(hostile_app):
+    warnings = " ".join(visible(w.value) for w in hostile_app.warning)
+    assert all(f"'{value}'" in warnings for value in (BAD_DATE, BAD_ATTRIBUTION)) and UNKNOWN_FIELD in warnings
+
+
+def test_hostile_coverage_table_headers_are_the_outlets_as_written(hostile_app):
+    assert set(OUTLETS) <= set(hostile_app.dataframe[0].value.columns)
+
+
+def test_hostile_furniture_is_listed_as_written(hostile_app):
+    texts = "\n".join(t.value for t in hostile_app.text)
+    assert all(line in texts for line in FURNITURE)
+    options = hostile_app.selectbox(key="furniture_article").options  # plain text, not Markdown: unescaped
+    assert any(option.startswith(f"{OUTLET_MAIN} · {ENTRIES[0].title}") for option in options), options
+
+
+def test_hostile_map_script_holds_no_raw_outlet(hostile_run):
+    _, fake = hostile_run
+    script = fake.calls[-1]["script"]
+    assert all(outlet not in script for outlet in OUTLETS if re.search(r"[<>`$&\"']", outlet))
+    assert not re.search(r"<(script|img|svg|iframe)", script, re.IGNORECASE)
+
+
+# --- the map on its own ------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def frames(parser, corpus_dir):
+    articles, problems = load_corpus(*corpus_dir)
+    assert len(articles) == len(ENTRIES), problems
+    return geoparse(articles, parser)
+
+
+@pytest.fixture(scope="module")
+def hostile_map(frames):
+    places, mentions = frames
+    return build_map(places, mentions, outlets=list(OUTLETS))[0]
+
+
+def raw_tooltips(m: folium.Map) -> list[str]:
+    """The tooltip HTML of every clickable shape, as Leaflet receives it."""
+    found, stack = [], [m]
+    while stack:
+        element = stack.pop()
+        stack += element._children.values()
+        if isinstance(element, folium.GeoJson):
+            found += [f["properties"]["tooltip"] for f in element.data["features"] if "tooltip" in f["properties"]]
+    return found
+
+
+def test_hostile_tooltips_hold_only_our_tags(hostile_map):
+    tooltips = raw_tooltips(hostile_map)
+    assert tooltips
+    for tooltip in tooltips:
+        bare = re.sub(r"</?(b|br|i)>", "", tooltip)
+        assert not re.search(r"[<>`$\\]", bare), tooltip
+
+
+def test_hostile_tooltips_read_back_as_the_outlets(hostile_map):
+    damascus = next(t for t in tooltip_texts(hostile_map) if t.startswith("Damascus"))
+    assert all(f"\n{outlet}: " in damascus for outlet in OUTLETS), damascus
+
+
+def test_hostile_layer_names_are_escaped(hostile_map):
+    names = [g.layer_name for g in hostile_map._children.values() if isinstance(g, folium.FeatureGroup)]
+    for outlet in OUTLETS:
+        assert any(name.endswith(f"</span> {escape_for_tooltip(outlet)}") for name in names), (outlet, names)
+
+
+def test_hostile_map_page_holds_no_raw_outlet(hostile_map):
+    page = hostile_map.get_root().render()
+    assert all(outlet not in page for outlet in OUTLETS if re.search(r"[<>`$&\"']", outlet))
+
+
+# --- downloads ------------------------------------------------------------------------------------------
+
+def test_hostile_mentions_csv_keeps_the_text_exactly(frames):
+    _, mentions = frames
+    rows = list(csv.DictReader(io.StringIO(mentions_csv(mentions).decode("utf-8"))))
+    assert {row["outlet"] for row in rows} == set(OUTLETS)
+    assert set(SENTENCES) <= {row["sentence"] for row in rows}
+
+
+def test_hostile_places_geojson_keeps_the_outlets_exactly(frames):
+    places, _ = frames
+    damascus = next(f for f in json.loads(places_geojson(places))["features"] if f["properties"]["place_id"] == DAMASCUS)
+    assert damascus["properties"]["outlets"] == "; ".join(sorted(OUTLETS))  # joined as written (one contains "; ")
+
+
+def test_hostile_unsafe_source_urls_are_never_links():
+    assert [url for url in UNSAFE_URLS if safe_url(url)] == [] and safe_url(SAFE_URL)
+
+
+# --- an uploaded hostile article on the bundled corpus ----------------------------------------------------
+
+@pytest.fixture(scope="module")
+def upload_app():
+    """The bundled corpus plus the hostile article as this session's upload, only the upload in view."""
+    upload = Upload("upload-1-hostile", UPLOAD_FILENAME, article_bytes(), UPLOAD_OUTLET, UPLOAD_TITLE, "")
+    with dashboard_args():
+        return run_dashboard(FakeMap(), {"place": DAMASCUS, "sources": UPLOAD_OUTLET}, uploads=[upload],
+                             flash=f"Added {UPLOAD_FILENAME} as {UPLOAD_OUTLET}.")
+
+
+def test_hostile_upload_is_a_source_as_written(upload_app):
+    labels = [visible(c.label) for c in upload_app.sidebar.checkbox]
+    assert UPLOAD_OUTLET in labels and len(labels) == 6
+
+
+def test_hostile_upload_markdown_escapes_every_metacharacter(upload_app):
+    leaks = {md: active for md in carrying_data(upload_app) if (active := read_markdown(md)[1])}
+    assert not leaks, f"unescaped Markdown/HTML/LaTeX around hostile text: {leaks}"
+
+
+def test_hostile_upload_excerpts_show_every_payload_sentence_as_written(upload_app):
+    shown = {visible(m.value) for m in tab(upload_app, "Excerpts by source").markdown}
+    assert not set(SENTENCES) - shown, set(SENTENCES) - shown
+
+
+def test_hostile_upload_message_names_file_and_outlet_as_written(upload_app):
+    assert [visible(s.value) for s in upload_app.success] == [f"Added {UPLOAD_FILENAME} as {UPLOAD_OUTLET}."]
+
+
+def test_hostile_checkbox_labels_escape_what_acts(hostile_app):
+    from geo.excerpts import escape_label
+
+    assert sorted(c.label for c in hostile_app.sidebar.checkbox) == sorted(escape_label(o) for o in OUTLETS)
