@@ -18,7 +18,7 @@ import streamlit_folium
 
 from geo import Geoparser, load_gazetteer
 from geo.corpus import ArticleError, load_corpus, read_article
-from geo.excerpts import escape_label, escape_markdown, highlighted_sentence
+from geo.excerpts import escape_html, escape_label, escape_markdown, highlighted_html, isolated
 from geo.frames import to_frames
 from geo.gazetteer import DATA_DIR
 from geo.mapping import build_map
@@ -191,7 +191,7 @@ def sidebar_sources(data: dict) -> list[str]:
         # Labels are Markdown: escaped, an outlet's name shows as written and formats nothing.
         if st.sidebar.checkbox(escape_label(outlet), value=outlet in wanted, key=f"source:{outlet}"):
             chosen.append(outlet)
-        st.sidebar.caption(escape_markdown(summary))
+        paragraph(summary, caption=True, where=st.sidebar)
     if set(chosen) == set(by_outlet):
         st.query_params.pop("sources", None)
     else:
@@ -200,15 +200,15 @@ def sidebar_sources(data: dict) -> list[str]:
 
 
 def source_summary(articles: list) -> str:
-    """One line on a source's articles: the title when there is one article, else the count and dates."""
+    """One line on a source's articles, as escaped HTML: the title when there is one article, else the count and dates."""
     attributions = {a.source.attribution or "unknown" for a in articles}
     attribution = "attribution " + "/".join(sorted({"stated": "stated in the text"}.get(a, a) for a in attributions))
     if len(articles) == 1:
         a = articles[0]
-        return f"{a.source.title or a.id} · {a.source.published or 'undated'} · {attribution}"
+        return f"{isolated(a.source.title or a.id)} · {isolated(a.source.published or 'undated')} · {attribution}"
     dates = sorted(a.source.published for a in articles if a.source.published)
     span = f"{dates[0]} to {dates[-1]}" if dates else "undated"
-    return f"{len(articles)} articles · {span} · {attribution}"
+    return escape_html(f"{len(articles)} articles · {span} · {attribution}")
 
 
 def sidebar_upload(uploads: list[Upload]) -> None:
@@ -314,7 +314,7 @@ def place_panel(data: dict, place, mentions) -> None:
                 st.markdown(f"**{escape_markdown(outlet)}**")
                 for item in shown(by_outlet[outlet], f"compare-all:{outlet}"):
                     text = data["articles"][item.article_id].text
-                    st.markdown(highlighted_sentence(text, item.sentence_start, item.sentence_end, item.spans))
+                    paragraph(highlighted_html(text, item.sentence_start, item.sentence_end, item.spans))
 
 
 def shown(items: list, key: str) -> list:
@@ -330,14 +330,27 @@ def excerpt(data: dict, row, context: bool) -> None:
     sentences = data["sentences"][row.article_id]
     before, after = neighbour_sentences(sentences, row.sentence_index) if context else ([], [])
     for start, end in before:
-        st.caption(escape_markdown(text[start:end]))
-    st.markdown(highlighted_sentence(text, row.sentence_start, row.sentence_end, row.spans))
+        paragraph(escape_html(text[start:end]), caption=True)
+    paragraph(highlighted_html(text, row.sentence_start, row.sentence_end, row.spans))
     for start, end in after:
-        st.caption(escape_markdown(text[start:end]))
-    meta = (f"sentence {row.sentence_index + 1} of {len(sentences)} · {article.source.title or article.id} · "
-            f"{article.source.published or 'undated'} · {row.kinds}")
+        paragraph(escape_html(text[start:end]), caption=True)
+    meta = (f"sentence {row.sentence_index + 1} of {len(sentences)} · {isolated(article.source.title or article.id)} · "
+            f"{isolated(article.source.published or 'undated')} · {escape_html(row.kinds)}")
     url = safe_url(article.source.url)
-    st.caption(escape_markdown(meta) + (f" · [original article]({link_target(url)})" if url else ""))
+    link = (f' · <a href="{escape_html(link_target(url))}" target="_blank" rel="noopener noreferrer">original article</a>'
+            if url else "")
+    paragraph(meta + link, caption=True)
+
+
+def paragraph(fragment: str, *, caption: bool = False, where=st) -> None:
+    """A paragraph of escaped HTML from geo.excerpts.
+
+    st.html, not Markdown: Streamlit's Markdown turns URLs into links, ``:material/…:`` into
+    icons and ``->`` into arrows even when escaped, and article text must show as written.
+    Every character of article text is escaped, and Streamlit sanitizes st.html besides.
+    """
+    style = "margin:0;overflow-wrap:anywhere" + (";font-size:0.875rem;opacity:0.7" if caption else "")
+    where.html(f'<p dir="auto" style="{style}">{fragment}</p>')
 
 
 def main() -> None:

@@ -137,10 +137,10 @@ TITLES = tuple(e.title for e in ENTRIES)
 BAD_DATE, BAD_ATTRIBUTION = ENTRIES[2].published, ENTRIES[2].attribution
 UNKNOWN_FIELD = "<script>top.__pwned=1</script>"
 
-# Payloads Streamlit's Markdown renderer rewrites after unescaping, so a backslash cannot keep them literal:
-# icon shortcodes (:material/home:, :streamlit:) and typographic arrows and dashes (->, --, >=). Likewise
-# GFM autolink literals ("markdown-autolink", "autolink-literals", "csv-formula": www., https:// and e-mail
-# addresses) become links, though their text reads as written. Nothing runs; see tests/e2e/test_hostile.py.
+# Payloads Streamlit's Markdown renderer would rewrite even after backslash-escaping: icon shortcodes
+# (:material/home:, :streamlit:) and typographic arrows and dashes (->, --, >=). Likewise GFM autolink
+# literals ("markdown-autolink", "autolink-literals", "csv-formula": www., https:// and e-mail addresses)
+# would become links. Article text therefore goes out as escaped HTML; tests/e2e/test_hostile.py checks it.
 REWRITTEN_BY_STREAMLIT = ("streamlit-directives", "typographic-arrows")
 
 # The hostile metadata values, by where they go (the article-text payloads are PAYLOADS).

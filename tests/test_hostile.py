@@ -1,4 +1,4 @@
-"""Hostile text never executes or formats itself (no browser): the dashboard's Markdown, map script and downloads.
+"""Hostile text never executes or formats itself (no browser): the dashboard's Markdown and HTML, map script and downloads.
 
 The payloads and the hostile corpus are in ``tests/hostile.py``; ``tests/e2e/test_hostile.py``
 runs the same corpus in Chromium. Here the dashboard runs under AppTest twice: on the hostile
@@ -14,6 +14,7 @@ import io
 import json
 import re
 import sys
+from html.parser import HTMLParser
 from unittest.mock import patch
 
 import folium
@@ -113,6 +114,74 @@ def carrying_data(at: AppTest) -> list[str]:
     return found
 
 
+# --- reading st.html as a reader sees it -------------------------------------------------------------
+
+# Our own markup around article text (dashboard.paragraph, geo.excerpts): anything else is foreign.
+OUR_TAGS = {"p": {"dir", "style"}, "strong": set(), "bdi": set(), "a": {"href", "target", "rel"}}
+
+
+class HtmlReader(HTMLParser):
+    """Visible text, foreign markup, bold texts and link targets of an st.html body."""
+
+    def __init__(self, body: str):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.foreign: list[str] = []
+        self.bold: list[str] = []
+        self.links: list[str | None] = []
+        self._bold_from: int | None = None
+        self.feed(body)
+        self.close()
+
+    @property
+    def text(self) -> str:
+        return "".join(self.parts)
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in OUR_TAGS or any(name not in OUR_TAGS[tag] for name, _ in attrs):
+            self.foreign.append(self.get_starttag_text())
+        if tag == "strong":
+            self._bold_from = len(self.text)
+        if tag == "a":
+            self.links.append(dict(attrs).get("href"))
+
+    def handle_startendtag(self, tag, attrs):
+        self.foreign.append(self.get_starttag_text())
+
+    def handle_endtag(self, tag):
+        if tag not in OUR_TAGS:
+            self.foreign.append(f"</{tag}>")
+        if tag == "strong" and self._bold_from is not None:
+            self.bold.append(self.text[self._bold_from:])
+            self._bold_from = None
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+    def handle_comment(self, data):
+        self.foreign.append(f"<!--{data}-->")
+
+    def handle_decl(self, decl):
+        self.foreign.append(f"<!{decl}>")
+
+    def handle_pi(self, data):
+        self.foreign.append(f"<?{data}>")
+
+    def unknown_decl(self, data):
+        self.foreign.append(f"<![{data}]>")
+
+
+def shown_html(element) -> set[str]:
+    """The visible text of every st.html body in an app or a block."""
+    return {HtmlReader(h.value).text for h in element.html}
+
+
+def html_carrying_data(at: AppTest) -> list[str]:
+    found = [h.value for h in at.html if any(x in HtmlReader(h.value).text for x in HOSTILE)]
+    assert found, "no HTML on the page shows the hostile text"
+    return found
+
+
 def tab(at: AppTest, label: str):
     return next(t for t in at.tabs if t.label == label)
 
@@ -190,24 +259,32 @@ def test_hostile_markdown_escapes_every_metacharacter(hostile_app):
     assert not leaks, f"unescaped Markdown/HTML/LaTeX around hostile text: {leaks}"
 
 
+def test_hostile_html_holds_only_our_tags(hostile_app):
+    foreign = {body: reader.foreign for body in html_carrying_data(hostile_app) if (reader := HtmlReader(body)).foreign}
+    assert not foreign, f"markup from article text in the page's HTML: {foreign}"
+
+
 def test_hostile_markdown_bolds_only_place_names_and_outlets(hostile_app):
     bold = {b for md in markdown_strings(hostile_app) for b in read_markdown(md)[2]}
+    bold |= {b for h in hostile_app.html for b in HtmlReader(h.value).bold}
     assert bold and bold <= {"Damascus", "Palmyra", *OUTLETS}, bold - {"Damascus", "Palmyra", *OUTLETS}
 
 
 def test_hostile_links_are_only_the_http_source_url(hostile_app):
     targets = {t for md in markdown_strings(hostile_app) for t in read_markdown(md)[3]}
+    targets |= {t for h in hostile_app.html for t in HtmlReader(h.value).links}
     assert targets == {"https://example.org/news/story_%281%29?a=1&b=%22two%22"}, targets
     assert all(safe_url(t) for t in targets)
 
 
 def test_hostile_excerpts_show_every_payload_sentence_as_written(hostile_app):
-    shown = {visible(m.value) for m in tab(hostile_app, "Excerpts by source").markdown}
+    shown = shown_html(tab(hostile_app, "Excerpts by source"))
     assert not set(SENTENCES) - shown, f"payload sentences not shown as written: {set(SENTENCES) - shown}"
 
 
 def test_hostile_comparison_shows_every_payload_sentence_and_outlet_as_written(hostile_app):
-    shown = {visible(m.value) for m in tab(hostile_app, "Compare sources").markdown}
+    compare = tab(hostile_app, "Compare sources")
+    shown = {visible(m.value) for m in compare.markdown} | shown_html(compare)
     assert not (set(SENTENCES) | set(OUTLETS)) - shown, (set(SENTENCES) | set(OUTLETS)) - shown
 
 
@@ -217,17 +294,17 @@ def test_hostile_panel_headings_are_the_outlets_as_written(hostile_app):
 
 
 def test_hostile_neighbouring_sentences_show_as_written(hostile_app):
-    captions = {visible(c.value) for c in tab(hostile_app, "Excerpts by source").caption}
+    captions = shown_html(tab(hostile_app, "Excerpts by source"))
     assert "Hostile test article about Syria." in captions and SENTENCES[1] in captions
 
 
 def test_hostile_excerpt_captions_show_the_titles_as_written(hostile_app):
-    captions = " ".join(visible(c.value) for c in hostile_app.caption)
+    captions = " ".join(shown_html(hostile_app))
     assert all(title in captions for title in TITLES), [t for t in TITLES if t not in captions]
 
 
 def test_hostile_sidebar_shows_outlets_and_titles_as_written(hostile_app):
-    captions = " ".join(visible(c.value) for c in hostile_app.sidebar.caption)
+    captions = " ".join(shown_html(hostile_app.sidebar))
     single = [e.title for e in ENTRIES if sum(other.outlet == e.outlet for other in ENTRIES) == 1]
     assert len(single) == 3 and all(title in captions for title in single)  # two articles under one outlet: a count
     assert sorted(visible(c.label) for c in hostile_app.sidebar.checkbox) == sorted(OUTLETS)
@@ -346,8 +423,13 @@ def test_hostile_upload_markdown_escapes_every_metacharacter(upload_app):
     assert not leaks, f"unescaped Markdown/HTML/LaTeX around hostile text: {leaks}"
 
 
+def test_hostile_upload_html_holds_only_our_tags(upload_app):
+    foreign = {body: reader.foreign for body in html_carrying_data(upload_app) if (reader := HtmlReader(body)).foreign}
+    assert not foreign, f"markup from article text in the page's HTML: {foreign}"
+
+
 def test_hostile_upload_excerpts_show_every_payload_sentence_as_written(upload_app):
-    shown = {visible(m.value) for m in tab(upload_app, "Excerpts by source").markdown}
+    shown = shown_html(tab(upload_app, "Excerpts by source"))
     assert not set(SENTENCES) - shown, set(SENTENCES) - shown
 
 

@@ -7,9 +7,9 @@ element added with an event handler or a script running a payload. At the end no
 title change, no dialog, no such element, no request for ``<img src=x>``, no javascript:/data:
 URL in the DOM, and no uncaught error.
 
-Known display differences (Streamlit's Markdown rewrites some text after unescaping, see
-``tests/hostile.py``) are strict xfail tests at the bottom: they start passing, and so fail,
-once the dashboard shows that text as written.
+The tests at the bottom check what Streamlit's Markdown would rewrite even when escaped
+(shortcodes, arrows, autolinks, see ``tests/hostile.py``) and a right-to-left override: article
+text goes out as escaped HTML in ``<bdi>``, so it shows as written and reorders nothing around it.
 """
 
 from __future__ import annotations
@@ -323,10 +323,8 @@ def test_e2e_hostile_upload_becomes_a_source_and_runs_nothing(page, app, traffic
     assert_nothing_ran(page, guard, traffic)
 
 
-# --- known display differences: nothing runs, but the text shown is not the text written ------------------
+# --- shown as written: what Markdown would rewrite, and bidi isolation ---------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="Streamlit's Markdown turns :material/home: and :streamlit: into icons and "
-                                       "->, <-, --, >= into arrows and dashes after unescaping (geo/excerpts.py)")
 def test_e2e_hostile_shortcodes_and_arrows_show_as_written(page, app):
     page.goto(app.url + "?place=curated:damascus")
     expect(heading(page, "Damascus", 3)).to_be_visible(timeout=FIRST_LOAD)
@@ -336,8 +334,6 @@ def test_e2e_hostile_shortcodes_and_arrows_show_as_written(page, app):
     assert not missing(text, rewritten), f"shown differently: {missing(text, rewritten)}"
 
 
-@pytest.mark.xfail(strict=True, reason="GFM autolink literals: www., https:// and e-mail addresses in article text "
-                                       "become links (mailto: too) despite the escaping (geo/excerpts.py)")
 def test_e2e_hostile_article_text_never_becomes_a_link(page, app):
     page.goto(app.url + "?place=curated:damascus")
     expect(heading(page, "Damascus", 3)).to_be_visible(timeout=FIRST_LOAD)
@@ -347,11 +343,9 @@ def test_e2e_hostile_article_text_never_becomes_a_link(page, app):
     assert SAFE_URL  # the one link a reader should get: the source's own https URL
 
 
-@pytest.mark.xfail(strict=True, reason="a right-to-left override (U+202E) in a title is not isolated: it reverses "
-                                       "the dashboard's own words after it in the sidebar caption (dashboard.py)")
 def test_e2e_hostile_bidi_override_stays_inside_the_title(page, app):
     page.goto(app.url)
-    caption = page.get_by_test_id("stSidebar").get_by_test_id("stCaptionContainer").filter(has_text="undated")
+    caption = page.get_by_test_id("stSidebar").get_by_test_id("stHtml").filter(has_text="undated")
     expect(caption).to_be_visible(timeout=FIRST_LOAD)
     # Our own words keep their reading order: "attribution" is drawn left of "unknown".
     order = caption.evaluate("""el => {
