@@ -15,6 +15,7 @@ import json
 import re
 import sys
 from html.parser import HTMLParser
+from pathlib import Path
 from unittest.mock import patch
 
 import folium
@@ -441,3 +442,11 @@ def test_hostile_checkbox_labels_escape_what_acts(hostile_app):
     from geo.excerpts import escape_label
 
     assert sorted(c.label for c in hostile_app.sidebar.checkbox) == sorted(escape_label(o) for o in OUTLETS)
+
+
+def test_hostile_readme_states_the_payload_counts():
+    from hostile import METADATA
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    stated = re.findall(r"^\| hostile payloads: [^|]*\| (\d+):", readme, flags=re.MULTILINE)
+    assert stated == [str(len(PAYLOADS)), str(len(METADATA))], stated
