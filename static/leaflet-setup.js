@@ -1,10 +1,23 @@
-/* Point Leaflet's default marker icons at the vendored images (static/vendor/leaflet/images/).
- * streamlit-folium adds the CSS after the scripts run, so Leaflet's own path detection
- * (which reads the CSS) fails. Resolved against this script's own URL, so it works under
- * any asset root or --server.baseUrlPath. Load it right after leaflet.js. */
+/* Leaflet settings for the dashboard's map. Load it right after leaflet.js, before any map exists. */
 (function () {
+  /* Point Leaflet's default marker icons at the vendored images (static/vendor/leaflet/images/).
+   * streamlit-folium adds the CSS after the scripts run, so Leaflet's own path detection
+   * (which reads the CSS) fails. Resolved against this script's own URL, so it works under
+   * any asset root or --server.baseUrlPath. */
   var here = document.currentScript && document.currentScript.src;
   if (window.L && here) {
     L.Icon.Default.imagePath = new URL("vendor/leaflet/images/", here).href;
+  }
+  /* Leaflet's keyboard handler focuses the map on mousedown. The map lives in an iframe, and
+   * focusing it scrolls the host page to bring the whole iframe into view when part of it is
+   * off-screen; the mouseup then lands on another point and the click on a marker is lost.
+   * Focus without scrolling (Leaflet itself only restores the iframe's own scroll). The
+   * handler reads the prototype when a map is created, so this applies to every map. */
+  if (window.L && L.Map && L.Map.Keyboard) {
+    L.Map.Keyboard.prototype._onMouseDown = function () {
+      if (!this._focused) {
+        this._map._container.focus({ preventScroll: true });
+      }
+    };
   }
 })();

@@ -66,6 +66,22 @@ def test_e2e_clicking_palmyra_opens_its_panel_with_both_sources(page, app):
         expect(main.get_by_text(title).first).to_be_visible()  # each excerpt's caption names its article
 
 
+def test_e2e_a_click_on_a_map_partly_below_the_fold_is_not_lost(page, app):
+    # Leaflet focuses the map on mousedown; in an iframe partly off-screen that scrolls the page,
+    # and the mouseup then lands elsewhere: the marker never gets its click.
+    page.set_viewport_size({"width": 1400, "height": 700})
+    page.goto(app.url)
+    frame = wait_for_map(page)
+    box = page.locator(MAP_IFRAME).bounding_box()
+    assert box["y"] + box["height"] > 700 > box["y"] + 100, box  # the map's top shows, its bottom does not
+    shape = find_shape(frame, "Palmyra (city, SY)")
+    before = page.evaluate("window.scrollY")
+    click_shape(shape)
+
+    expect(heading(page, "Palmyra", 3)).to_be_visible()
+    assert page.evaluate("window.scrollY") == before
+
+
 def test_e2e_switching_a_source_off_removes_its_excerpts(page, app):
     page.goto(app.url + "?place=curated:palmyra")
     expect(panel_outlets(page)).to_have_text(["Reuters (republished)", "The Cradle"], timeout=FIRST_LOAD)
