@@ -85,7 +85,7 @@ _STYLED = """() => {
 
 
 def wait_for_map(page: Page, timeout: float = FIRST_LOAD) -> FrameLocator:
-    """The map iframe, once Leaflet has drawn the places (one script adds them all) and is styled.
+    """The map iframe, once Leaflet has drawn the places (one script adds them all), is styled and the app has settled.
 
     Waits for a single map iframe first: while the app reruns with a new map, the old and the
     new component iframe may both be in the page for a moment.
@@ -102,6 +102,7 @@ def wait_for_map(page: Page, timeout: float = FIRST_LOAD) -> FrameLocator:
     frame.locator(SHAPES).first.wait_for(state="attached", timeout=remaining())
     wait_until(page, lambda: frame.locator(".leaflet-container").evaluate(_STYLED),
                "Leaflet's stylesheet never applied in the map iframe", remaining())
+    wait_for_idle(page, timeout=remaining())
     return frame
 
 
@@ -168,7 +169,8 @@ _VISIBLE_POINT = """path => {
 
 
 def click_shape(shape: Shape) -> None:
-    """A real mouse click on the visible part of ``shape`` nearest its centre."""
+    """A real mouse click on the visible part of ``shape`` nearest its centre, once the page has settled."""
+    wait_for_idle(shape.locator.page)
     shape.locator.scroll_into_view_if_needed()
     found = shape.locator.evaluate(_VISIBLE_POINT)
     assert "point" in found, f"no part of {shape.label!r} is on top on the map: {found['covered']}"
@@ -186,6 +188,37 @@ def source_checkbox(page: Page, outlet: str) -> Locator:
 
 def metric_value(page: Page, label: str) -> Locator:
     return page.get_by_test_id("stMetric").filter(has_text=label).get_by_test_id("stMetricValue")
+
+
+_APP_STATE = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    return app ? [app.dataset.testConnectionState, app.dataset.testScriptState] : ["", ""];
+}"""
+
+
+def wait_for_idle(page: Page, quiet: float = 0.6, timeout: float = WAIT) -> None:
+    """Until the app has been connected and running no script for ``quiet`` seconds, as a reader sees it settle.
+
+    Streamlit marks its root element with the connection and script-run state (its own browser
+    tests wait on the same marks). The quiet spell outlasts streamlit-folium's 250 ms debounce,
+    so the map's mount-time report and its fragment rerun are over too. On a saturated machine
+    an interaction made while runs were still starting was now and then lost (the checkbox
+    toggled in the page, the app never reran); a reader waits for the page to settle, so do we.
+    """
+    deadline = time.monotonic() + timeout / 1000
+    idle_since = None
+    state = None
+    while time.monotonic() < deadline:
+        state = page.evaluate(_APP_STATE)
+        now = time.monotonic()
+        if state == ["CONNECTED", "notRunning"]:
+            idle_since = idle_since or now
+            if now - idle_since >= quiet:
+                return
+        else:
+            idle_since = None
+        page.wait_for_timeout(100)
+    raise AssertionError(f"the app never settled within {timeout / 1000:.0f} s; last state {state}")
 
 
 def wait_until(page: Page, condition, message: str, timeout: float = WAIT) -> None:

@@ -21,6 +21,7 @@ from .helpers import (
     map_shapes,
     metric_value,
     source_checkbox,
+    wait_for_idle,
     wait_for_map,
     wait_until,
 )
@@ -87,6 +88,7 @@ def test_e2e_switching_a_source_off_removes_its_excerpts(page, app):
     expect(panel_outlets(page)).to_have_text(["Reuters (republished)", "The Cradle"], timeout=FIRST_LOAD)
 
     reuters = source_checkbox(page, "Reuters (republished)")
+    wait_for_idle(page)
     page.get_by_test_id("stSidebar").get_by_text("Reuters (republished)", exact=True).click()  # its label, as a reader does
     expect(reuters).not_to_be_checked()
 
@@ -116,6 +118,7 @@ def test_e2e_find_a_place_by_keyboard_without_the_map(page, app, traffic):
     page.goto(app.url)
     box = page.get_by_role("combobox", name="Find a place")
     box.wait_for(timeout=FIRST_LOAD)
+    wait_for_idle(page)
 
     box.focus()
     page.keyboard.type("Damascus")
