@@ -140,6 +140,8 @@ def map_shapes(frame: FrameLocator) -> list[Shape]:
 
 
 def find_shape(frame: FrameLocator, label: str) -> Shape:
+    """The shape with that tooltip, once the page has settled (a rerun may still redraw the map)."""
+    wait_for_idle(frame.owner.page)
     shapes = map_shapes(frame)
     matches = [s for s in shapes if s.label == label]
     assert len(matches) == 1, f"expected one shape labelled {label!r}; the map has {[s.label for s in shapes]}"
@@ -169,8 +171,7 @@ _VISIBLE_POINT = """path => {
 
 
 def click_shape(shape: Shape) -> None:
-    """A real mouse click on the visible part of ``shape`` nearest its centre, once the page has settled."""
-    wait_for_idle(shape.locator.page)
+    """A real mouse click on the visible part of ``shape`` nearest its centre."""
     shape.locator.scroll_into_view_if_needed()
     found = shape.locator.evaluate(_VISIBLE_POINT)
     assert "point" in found, f"no part of {shape.label!r} is on top on the map: {found['covered']}"
@@ -205,20 +206,16 @@ def wait_for_idle(page: Page, quiet: float = 0.6, timeout: float = WAIT) -> None
     an interaction made while runs were still starting was now and then lost (the checkbox
     toggled in the page, the app never reran); a reader waits for the page to settle, so do we.
     """
-    deadline = time.monotonic() + timeout / 1000
-    idle_since = None
-    state = None
-    while time.monotonic() < deadline:
-        state = page.evaluate(_APP_STATE)
-        now = time.monotonic()
-        if state == ["CONNECTED", "notRunning"]:
-            idle_since = idle_since or now
-            if now - idle_since >= quiet:
-                return
-        else:
-            idle_since = None
-        page.wait_for_timeout(100)
-    raise AssertionError(f"the app never settled within {timeout / 1000:.0f} s; last state {state}")
+    idle_since: list[float] = []
+
+    def settled() -> bool:
+        if page.evaluate(_APP_STATE) != ["CONNECTED", "notRunning"]:
+            idle_since.clear()
+            return False
+        idle_since[:] = idle_since or [time.monotonic()]
+        return time.monotonic() - idle_since[0] >= quiet
+
+    wait_until(page, settled, f"the app never stayed connected and idle for {quiet} s", timeout)
 
 
 def wait_until(page: Page, condition, message: str, timeout: float = WAIT) -> None:

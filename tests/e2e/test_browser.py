@@ -87,8 +87,8 @@ def test_e2e_switching_a_source_off_removes_its_excerpts(page, app):
     page.goto(app.url + "?place=curated:palmyra")
     expect(panel_outlets(page)).to_have_text(["Reuters (republished)", "The Cradle"], timeout=FIRST_LOAD)
 
-    reuters = source_checkbox(page, "Reuters (republished)")
     wait_for_map(page)  # and settled: the map's mount-time report reruns the map fragment
+    reuters = source_checkbox(page, "Reuters (republished)")
     page.get_by_test_id("stSidebar").get_by_text("Reuters (republished)", exact=True).click()  # its label, as a reader does
     expect(reuters).not_to_be_checked()
 
