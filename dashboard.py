@@ -17,13 +17,11 @@ import streamlit as st
 import streamlit_folium
 
 from geo import Geoparser, load_gazetteer
-from geo.corpus import ArticleError, load_corpus, read_article
-from geo.excerpts import escape_html, escape_label, escape_markdown, highlighted_html, isolated
 from geo.frames import to_frames
-from geo.gazetteer import DATA_DIR
-from geo.mapping import build_map
-from geo.types import Source
-from geo.views import (
+from geo.gazetteer.index import DATA_DIR
+from geo.page.excerpts import escape_html, escape_label, escape_markdown, highlighted_html, isolated
+from geo.page.mapping import build_map
+from geo.page.views import (
     Upload,
     coverage_matrix,
     link_target,
@@ -39,6 +37,8 @@ from geo.views import (
     sentence_mentions,
     summary_counts,
 )
+from geo.text.corpus import ArticleError, load_corpus, read_article
+from geo.types import Source
 
 STATIC = Path(__file__).resolve().parent / "static"
 RETURNED = ["last_object_clicked_tooltip", "last_object_clicked_count"]  # clicks only: pan and zoom do not rerun
@@ -60,7 +60,7 @@ def corpus_paths(argv: list[str]) -> tuple[Path, Path | None]:
 @st.cache_resource(show_spinner="Loading the gazetteer…")
 def shared_parser() -> tuple[Geoparser, list[str]]:
     """One read-only pipeline for all sessions, with the geocoder when secrets turn it on."""
-    from geo.geocoder import CachedGeocoder, GeocoderStage, settings_from_env, settings_from_mapping
+    from geo.gazetteer.geocoder import CachedGeocoder, GeocoderStage, settings_from_env, settings_from_mapping
 
     gazetteer = load_gazetteer()
     try:
@@ -343,7 +343,7 @@ def excerpt(data: dict, row, context: bool) -> None:
 
 
 def paragraph(fragment: str, *, caption: bool = False, where=st) -> None:
-    """A paragraph of escaped HTML from geo.excerpts.
+    """A paragraph of escaped HTML from geo.page.excerpts.
 
     st.html, not Markdown: Streamlit's Markdown turns URLs into links, ``:material/…:`` into
     icons and ``->`` into arrows even when escaped, and article text must show as written.

@@ -148,7 +148,7 @@ def write_corpus(size: int, gwn: Path, folder: Path) -> tuple[str, ...]:
 def gazetteer_status() -> str:
     """Load the gazetteer index once (compiling it if missing), so that cold starts only read it."""
     from geo import load_gazetteer
-    from geo.gazetteer import default_cache_dir
+    from geo.gazetteer.index import default_cache_dir
 
     cache = default_cache_dir()
     before = set(cache.glob("index-*"))

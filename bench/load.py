@@ -189,12 +189,12 @@ class UploadPlan:
 def corpus_truth() -> tuple[Truth, Callable[[int, int], UploadPlan]]:
     """The expected panels, from the pipeline on the bundled corpus; and a function planning an upload."""
     from geo import Geoparser, load_gazetteer
-    from geo.corpus import load_corpus, read_article
     from geo.frames import to_frames
-    from geo.gazetteer import DATA_DIR
-    from geo.mapping import build_map
+    from geo.gazetteer.index import DATA_DIR
+    from geo.page.mapping import build_map
+    from geo.page.views import mentions_in_view
+    from geo.text.corpus import load_corpus, read_article
     from geo.types import Source
-    from geo.views import mentions_in_view
 
     gazetteer = load_gazetteer()
     parser = Geoparser(gazetteer)

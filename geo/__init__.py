@@ -1,6 +1,6 @@
 """Geoparse news articles into places and sentence-linked mentions."""
 
-from .gazetteer import load_gazetteer
+from .gazetteer.index import load_gazetteer
 from .pipeline import Geoparser
 from .types import Article, Document, Mention, Source
 

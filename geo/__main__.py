@@ -9,9 +9,9 @@ import os
 import sys
 from pathlib import Path
 
-from .corpus import ARTICLE_SUFFIXES, ArticleError, load_corpus, load_sources, read_article
-from .gazetteer import DATA_DIR
+from .gazetteer.index import DATA_DIR
 from .records import MENTION_COLUMNS
+from .text.corpus import ARTICLE_SUFFIXES, ArticleError, load_corpus, load_sources, read_article
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -39,8 +39,8 @@ def _warn(message: str) -> None:
 
 def _make_parser():
     """The pipeline, with the online geocoder when GEO_GEOCODER_ENABLED=1 (see README)."""
-    from .gazetteer import load_gazetteer
-    from .geocoder import CachedGeocoder, GeocoderStage, settings_from_env
+    from .gazetteer.geocoder import CachedGeocoder, GeocoderStage, settings_from_env
+    from .gazetteer.index import load_gazetteer
     from .pipeline import Geoparser
 
     gazetteer = load_gazetteer()

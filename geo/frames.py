@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .gazetteer import Gazetteer
+from .gazetteer.index import Gazetteer
 from .pipeline import Geoparser
 from .records import MENTION_COLUMNS, mention_records
 from .types import Article, Document

@@ -5,12 +5,12 @@ from __future__ import annotations
 import multiprocessing
 from collections.abc import Callable, Iterable, Iterator
 
-from .body import find_body
-from .events import VenueLinker
-from .gazetteer import Gazetteer, load_gazetteer
-from .matching import PlaceMatcher
-from .resolve import Resolver
-from .sentences import split_sentences
+from .gazetteer.index import Gazetteer, load_gazetteer
+from .resolution.events import VenueLinker
+from .resolution.matching import PlaceMatcher
+from .resolution.resolve import Resolver
+from .text.body import find_body
+from .text.sentences import split_sentences
 from .types import Article, Document
 
 __all__ = ["Geoparser"]

@@ -5,7 +5,7 @@ No pandas here: ``python -m geo extract`` prints these without importing geopand
 
 from __future__ import annotations
 
-from .gazetteer import Gazetteer
+from .gazetteer.index import Gazetteer
 from .types import Document
 
 __all__ = ["MENTION_COLUMNS", "mention_records"]

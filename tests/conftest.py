@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from geo import Geoparser, load_gazetteer
-from geo.corpus import load_corpus
-from geo.gazetteer import DATA_DIR
+from geo.gazetteer.index import DATA_DIR
+from geo.text.corpus import load_corpus
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

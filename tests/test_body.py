@@ -1,6 +1,6 @@
 import pytest
 
-from geo.body import find_body
+from geo.text.body import find_body
 from geo.types import Article, Document
 
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.corpus import load_articles, load_corpus
 from geo.frames import geoparse
+from geo.text.corpus import load_articles, load_corpus
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.corpus import decode_text, load_articles, load_corpus, load_sources
+from geo.text.corpus import decode_text, load_articles, load_corpus, load_sources
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 

@@ -11,7 +11,7 @@ from unittest.mock import patch
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.views import Upload
+from geo.page.views import Upload
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 

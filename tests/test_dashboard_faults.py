@@ -14,7 +14,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 from test_geocoder import fake  # noqa: F401 - the fake Nominatim fixture
 
-from geo.views import Upload
+from geo.page.views import Upload
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 REPORT = Upload("upload-1-report", "report.txt", b"The strike hit a depot in Qaryat Zulfa on Monday, officials in Damascus said.",

@@ -1,4 +1,4 @@
-from geo.excerpts import escape_html, escape_label, escape_markdown, highlighted_html, isolated
+from geo.page.excerpts import escape_html, escape_label, escape_markdown, highlighted_html, isolated
 
 
 def test_excerpts_escape_markdown_and_html():

@@ -4,7 +4,7 @@ import shutil
 
 import pytest
 
-from geo.gazetteer import DATA_DIR, _fingerprint, load_gazetteer, validate_curated
+from geo.gazetteer.index import DATA_DIR, _fingerprint, load_gazetteer, validate_curated
 
 
 def km(a, b):
@@ -85,7 +85,7 @@ def test_gazetteer_fingerprint_changes_with_the_curated_file(tmp_path):
 @pytest.fixture
 def counted_builds(monkeypatch, gazetteer):
     """Replace the 15-second build by a copy of the session's index; count the builds."""
-    import geo.gazetteer as module
+    import geo.gazetteer.index as module
 
     built = []
 

@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 import geo
-from geo.geocoder import CachedGeocoder, GeocoderSettings, GeocoderStage, settings_from_env, settings_from_mapping
+from geo.gazetteer.geocoder import CachedGeocoder, GeocoderSettings, GeocoderStage, settings_from_env, settings_from_mapping
 from geo.records import mention_records
 from geo.types import Article
 

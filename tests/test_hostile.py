@@ -43,10 +43,10 @@ from hostile import (
 from streamlit.testing.v1 import AppTest
 from test_dashboard import APP, FakeMap
 
-from geo.corpus import load_corpus
 from geo.frames import geoparse
-from geo.mapping import build_map, escape_for_tooltip, tooltip_texts
-from geo.views import Upload, mentions_csv, places_geojson, safe_url
+from geo.page.mapping import build_map, escape_for_tooltip, tooltip_texts
+from geo.page.views import Upload, mentions_csv, places_geojson, safe_url
+from geo.text.corpus import load_corpus
 
 DAMASCUS = "curated:damascus"
 # What escape_markdown promises to escape: every character Markdown, HTML or Streamlit's LaTeX acts on.
@@ -117,7 +117,7 @@ def carrying_data(at: AppTest) -> list[str]:
 
 # --- reading st.html as a reader sees it -------------------------------------------------------------
 
-# Our own markup around article text (dashboard.paragraph, geo.excerpts): anything else is foreign.
+# Our own markup around article text (dashboard.paragraph, geo.page.excerpts): anything else is foreign.
 OUR_TAGS = {"p": {"dir", "style"}, "strong": set(), "bdi": set(), "a": {"href", "target", "rel"}}
 
 
@@ -439,7 +439,7 @@ def test_hostile_upload_message_names_file_and_outlet_as_written(upload_app):
 
 
 def test_hostile_checkbox_labels_escape_what_acts(hostile_app):
-    from geo.excerpts import escape_label
+    from geo.page.excerpts import escape_label
 
     assert sorted(c.label for c in hostile_app.sidebar.checkbox) == sorted(escape_label(o) for o in OUTLETS)
 

@@ -8,9 +8,17 @@ import folium
 import pytest
 from folium.plugins import MarkerCluster
 
-from geo import mapping
 from geo.frames import VENUE_PRECISION, geoparse
-from geo.mapping import ASSET_ROOT, build_map, escape_for_tooltip, label_from_tooltip, load_basemap, tooltip_texts, unique_labels
+from geo.page import mapping
+from geo.page.mapping import (
+    ASSET_ROOT,
+    build_map,
+    escape_for_tooltip,
+    label_from_tooltip,
+    load_basemap,
+    tooltip_texts,
+    unique_labels,
+)
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 CDN_HOSTS = ("jsdelivr", "cdnjs", "code.jquery", "bootstrapcdn", "unpkg", "googleapis")

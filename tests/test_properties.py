@@ -40,7 +40,7 @@ raw_bytes = st.one_of(
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=raw_bytes, suffix=st.sampled_from([".txt", ".md", ".html"]))
 def test_properties_any_bytes_load_or_are_refused_never_crash(parser, data, suffix):
-    from geo.corpus import ArticleError, read_article
+    from geo.text.corpus import ArticleError, read_article
 
     try:
         article, _ = read_article("x", data, suffix)

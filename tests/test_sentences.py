@@ -1,5 +1,5 @@
-from geo.body import find_body
-from geo.sentences import split_sentences
+from geo.text.body import find_body
+from geo.text.sentences import split_sentences
 from geo.types import Article, Document
 
 

@@ -1,6 +1,6 @@
 import pytest
 
-from geo.textnorm import fold
+from geo.text.textnorm import fold
 
 
 @pytest.mark.parametrize("text", ["Türkiye’s", "İstanbul", "straße", "Zeki Aktürk", "Tel Aviv–Yafo", "ÆØÅ łódź", "x\u00a0y"])

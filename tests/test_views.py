@@ -2,9 +2,8 @@ import json
 
 import pytest
 
-from geo.corpus import ArticleError
 from geo.frames import geoparse
-from geo.views import (
+from geo.page.views import (
     coverage_matrix,
     link_target,
     make_upload,
@@ -18,6 +17,7 @@ from geo.views import (
     safe_url,
     sentence_mentions,
 )
+from geo.text.corpus import ArticleError
 
 
 @pytest.fixture(scope="module")

@@ -14,10 +14,10 @@ import math
 import re
 from collections import Counter
 
-from .gazetteer import Gazetteer
-from .gazetteer_build import ALTERNATE, COMMON
-from .textnorm import fold
-from .types import Candidate, Document, Match, Mention
+from ..gazetteer.build import ALTERNATE, COMMON
+from ..gazetteer.index import Gazetteer
+from ..text.textnorm import fold
+from ..types import Candidate, Document, Match, Mention
 
 __all__ = ["Resolver", "score_candidate"]
 

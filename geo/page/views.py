@@ -9,7 +9,7 @@ from urllib.parse import quote, urlparse
 
 import pandas as pd
 
-from .corpus import ArticleError, read_article
+from ..text.corpus import ArticleError, read_article
 
 __all__ = [
     "MAX_UPLOAD_BYTES", "Upload", "coverage_matrix", "make_upload", "mentions_csv", "mentions_in_view",

@@ -19,10 +19,10 @@ import re
 from bisect import bisect_right
 from functools import cached_property
 
-from .gazetteer import Gazetteer
-from .gazetteer_build import COMMON, CONTEXT, DEMONYM, EXACT_CASE
-from .textnorm import fold
-from .types import Document, Match, Sentence
+from ..gazetteer.build import COMMON, CONTEXT, DEMONYM, EXACT_CASE
+from ..gazetteer.index import Gazetteer
+from ..text.textnorm import fold
+from ..types import Document, Match, Sentence
 
 __all__ = ["PlaceMatcher"]
 

@@ -8,7 +8,7 @@ import tomllib
 from dataclasses import fields
 from pathlib import Path
 
-from .types import Article, LoadProblem, Source
+from ..types import Article, LoadProblem, Source
 
 __all__ = ["ARTICLE_SUFFIXES", "decode_text", "load_articles", "load_corpus", "load_sources", "read_article"]
 

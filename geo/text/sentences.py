@@ -12,8 +12,8 @@ from __future__ import annotations
 import ctypes
 import dataclasses
 
+from ..types import Document, Sentence
 from .body import split_lines
-from .types import Document, Sentence
 
 __all__ = ["sentence_spans", "split_sentences"]
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from .gazetteer import Gazetteer
-from .types import Document
+from ..gazetteer.index import Gazetteer
+from ..types import Document
 
 __all__ = ["VenueLinker"]
 

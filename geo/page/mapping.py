@@ -35,13 +35,13 @@ import shapely
 from folium.plugins import MarkerCluster
 from shapely.geometry import mapping
 
-from .frames import VENUE_PRECISION
+from ..frames import VENUE_PRECISION
 
 __all__ = ["ASSET_ROOT", "BASEMAP", "build_map", "escape_for_tooltip", "label_from_tooltip", "load_basemap",
            "place_label", "tooltip_texts", "unique_labels"]
 
 ASSET_ROOT = "../../app/static"  # from inside streamlit-folium's component iframe
-BASEMAP = Path(__file__).resolve().parent.parent / "static" / "basemap" / "countries.geojson"
+BASEMAP = Path(__file__).resolve().parents[2] / "static" / "basemap" / "countries.geojson"
 POLYGON_KINDS = {"zone", "region"}
 COUNTRY_KINDS = {"country", "continent"}
 TOOLTIP_SOURCES = 5

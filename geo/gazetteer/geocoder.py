@@ -22,8 +22,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .gazetteer import Gazetteer, default_cache_dir
-from .types import Candidate, Document, Mention
+from ..types import Candidate, Document, Mention
+from .index import Gazetteer, default_cache_dir
 
 __all__ = ["CachedGeocoder", "GeocodeResult", "GeocoderSettings", "GeocoderStage", "settings_from_env", "settings_from_mapping"]
 

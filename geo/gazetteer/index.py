@@ -15,12 +15,12 @@ from functools import cached_property
 from importlib import metadata
 from pathlib import Path
 
-from .gazetteer_build import CITY_FORMAT, INDEX_VERSION, build_index
-from .types import Candidate, LoadProblem
+from ..types import Candidate, LoadProblem
+from .build import CITY_FORMAT, INDEX_VERSION, build_index
 
 __all__ = ["DATA_DIR", "Event", "Gazetteer", "default_cache_dir", "load_gazetteer", "validate_curated"]
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 _INPUT_FILES = ("gazetteer.geojson", "aliases.toml")
 _CITY_SIZE = struct.calcsize(CITY_FORMAT)
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from .types import Document, Furniture, Span
+from ..types import Document, Furniture, Span
 
 __all__ = ["find_body", "split_lines"]
 

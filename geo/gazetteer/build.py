@@ -26,7 +26,7 @@ import time
 import tomllib
 from pathlib import Path
 
-from .textnorm import fold
+from ..text.textnorm import fold
 
 # Flags of a name record.
 DEMONYM, COMMON, EXACT_CASE, CONTEXT, ALTERNATE = 1, 2, 4, 8, 16

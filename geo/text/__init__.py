@@ -1,0 +1,1 @@
+"""Text: articles from files, the story body, sentences, folding for matching."""
