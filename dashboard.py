@@ -1,24 +1,23 @@
 """News geoparsing map: where a story's articles place it, and what each outlet wrote there.
 
-A thin Streamlit layer over ``geo``: ``streamlit run dashboard.py``. Article text is data:
-it reaches the page only through escaped Markdown or plain-text elements, never the map.
+A thin Streamlit layer over ``geo``: ``streamlit run dashboard.py``. The page reads the corpus
+store (``geo.store``): it opens it, builds it first when it is missing or out of date, and asks
+it for what is in view; it never holds every mention. Article text is data: it reaches the page
+only as escaped HTML or escaped Markdown, never the map.
 """
 
 from __future__ import annotations
 
-import argparse
 import sys
 import types
-from pathlib import Path
+from pathlib import PurePath
 from typing import NamedTuple
 
-import pandas as pd
 import streamlit as st
 import streamlit_folium
 
 from geo import Geoparser, load_gazetteer
-from geo.frames import to_frames
-from geo.gazetteer.index import DATA_DIR
+from geo.page.corpus import PagePaths, page_paths
 from geo.page.excerpts import escape_html, escape_label, escape_markdown, highlighted_html, isolated
 from geo.page.mapping import build_map
 from geo.page.views import (
@@ -27,8 +26,6 @@ from geo.page.views import (
     link_target,
     make_upload,
     mentions_csv,
-    mentions_in_view,
-    neighbour_sentences,
     place_for_tooltip,
     places_geojson,
     places_in_view,
@@ -37,24 +34,15 @@ from geo.page.views import (
     sentence_mentions,
     summary_counts,
 )
-from geo.text.corpus import ArticleError, load_corpus, read_article
+from geo.store import read
+from geo.store.read import Store, StoreError, View
+from geo.text.corpus import ArticleError, read_article
 from geo.types import Source
 
-STATIC = Path(__file__).resolve().parent / "static"
 RETURNED = ["last_object_clicked_tooltip", "last_object_clicked_count"]  # clicks only: pan and zoom do not rerun
 SHADE_ROWS = 300
 EXCERPTS_SHOWN = 5  # per source, before "show all"
 st.set_page_config(page_title="News geoparsing map", page_icon="🗺️", layout="wide")
-
-
-def corpus_paths(argv: list[str]) -> tuple[Path, Path | None]:
-    """``streamlit run dashboard.py -- --articles DIR --sources FILE``; the bundled corpus by default."""
-    parser = argparse.ArgumentParser(prog="dashboard.py", add_help=False)
-    parser.add_argument("--articles", type=Path, default=DATA_DIR / "articles")
-    parser.add_argument("--sources", type=Path, default=None)
-    args, _ = parser.parse_known_args(argv)
-    sources = args.sources or (DATA_DIR / "sources.toml" if args.articles == DATA_DIR / "articles" else None)
-    return args.articles, sources
 
 
 @st.cache_resource(show_spinner="Loading the gazetteer…")
@@ -77,91 +65,79 @@ def shared_parser() -> tuple[Geoparser, list[str]]:
     return Geoparser(gazetteer, geocoder=GeocoderStage(geocoder, gazetteer)), geocoder.warnings
 
 
-def parsed(articles: list, problems: list) -> dict:
-    """Articles geoparsed into what the page needs (no Streamlit state)."""
-    parser, _ = shared_parser()
-    docs = list(parser.pipe(articles))
-    places, mentions = to_frames(docs, parser.gazetteer)
-    mentions = pd.DataFrame(mentions.drop(columns="geometry"))  # places hold the geometry; 100,000 points cost MBs
-    return {
-        "articles": {d.article.id: d.article for d in docs},
-        "sentences": {d.article.id: [(s.start, s.end) for s in d.sentences] for d in docs},
-        "furniture": {d.article.id: [(f.reason, d.text[f.start:f.end]) for f in d.furniture] for d in docs},
-        "places": places, "mentions": mentions,
-        "problems": [f"{p.path}: {p.reason}" for p in problems],
-        "sources": sources_summary(d.article for d in docs),
-    }
+@st.cache_resource(show_spinner="Opening the corpus store…")
+def opened_store(paths: PagePaths) -> Store:
+    """The store every session shares; StoreError (not cached) when it is missing or behind its articles folder."""
+    if paths.articles is not None:
+        from geo.store.build import plan_build
+
+        plan = plan_build(paths.articles, paths.sources, paths.store, shared_parser()[0].gazetteer.meta["fingerprint"])
+        if not plan.up_to_date:
+            raise StoreError(plan.reason or f"{len(plan.parse)} article(s) to parse, {len(plan.removed)} to drop")
+    return read.open_store(paths.store)
 
 
-@st.cache_resource(show_spinner="Geoparsing the articles…", max_entries=2)
-def bundled(articles_dir: Path, sources: Path | None) -> dict:
-    """The corpus every session shares, parsed once per server."""
-    return parsed(*load_corpus(articles_dir, sources))
+def corpus_store(paths: PagePaths) -> Store | None:
+    """The shared store, built here first (with a progress bar) when it is missing or stale."""
+    try:
+        return opened_store(paths)
+    except StoreError as error:
+        if paths.articles is None:
+            st.error(escape_markdown(f"Cannot open the corpus store: {error.reason}. Build it with "
+                                     f"python -m geo build --store {paths.store}"))
+            return None
+    from geo.store.build import build_store
+    from geo.store.engine import EngineError, LocalEngine
+
+    bar = st.progress(0.0, text="Building the corpus store…")
+    try:
+        build_store(paths.articles, paths.sources, paths.store, shared_parser()[0], LocalEngine(None),
+                    progress=lambda done, total: bar.progress(done / total, text=f"Geoparsing {done:,} of {total:,} articles…"))
+        return opened_store(paths)
+    except (StoreError, EngineError) as error:
+        st.error(escape_markdown(f"Cannot build the corpus store: {error}"))
+        return None
+    finally:
+        bar.empty()
 
 
 @st.cache_resource(show_spinner="Geoparsing your article…", max_entries=64)
-def uploaded(uploads: tuple[Upload, ...]) -> dict:
-    """One session's uploads alone, parsed (the shared corpus is not parsed again)."""
+def uploaded(uploads: tuple[Upload, ...]) -> tuple:
+    """One session's uploads alone, parsed into overlay tables (the shared store is not touched)."""
+    parser, _ = shared_parser()
     articles = []
     for upload in uploads:
         source = Source(outlet=upload.outlet, title=upload.title, published=upload.published, attribution="stated")
-        article, _ = read_article(upload.article_id, upload.data, Path(upload.filename).suffix, source, upload.filename)
-        articles.append(article)
-    return parsed(articles, [])
+        articles.append(read_article(upload.article_id, upload.data, PurePath(upload.filename).suffix, source,
+                                     upload.filename)[0])
+    return read.overlay_from_docs(list(parser.pipe(articles)), parser.gazetteer)
 
 
-class CorpusKey(NamedTuple):
-    """What a session reads: the shared corpus (where it is) and the session's own uploads."""
+class ViewKey(NamedTuple):
+    """Everything a view's figures depend on: the store's generation, the session's uploads, the filters."""
 
-    articles_dir: Path
-    sources: Path | None
+    generation: str
     uploads: tuple[Upload, ...]
-
-
-@st.cache_resource(max_entries=8, show_spinner=False)
-def corpus(key: CorpusKey) -> dict:
-    """The shared corpus plus one session's uploads; shared between callers, so read-only."""
-    base = bundled(key.articles_dir, key.sources)
-    uploads = key.uploads
-    if not uploads:
-        return base
-    extra = uploaded(uploads)
-    merged = {key: base[key] | extra[key] for key in ("articles", "sentences", "furniture")}
-    return merged | {
-        "places": pd.concat([base["places"], extra["places"]]).drop_duplicates("place_id", ignore_index=True),
-        "mentions": pd.concat([base["mentions"], extra["mentions"]], ignore_index=True),
-        "problems": base["problems"], "sources": sources_summary(merged["articles"].values()),
-    }
-
-
-def sources_summary(articles) -> dict[str, str]:
-    """``outlet -> one line on its articles``, outlets sorted."""
-    by_outlet: dict[str, list] = {}
-    for article in articles:
-        by_outlet.setdefault(article.source.outlet, []).append(article)
-    return {outlet: source_summary(group) for outlet, group in sorted(by_outlet.items())}
+    view: View
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def view_of(key: CorpusKey, outlets: tuple[str, ...], demonyms: bool) -> tuple:
-    """``(mentions in view, places in view)`` for one view; shared and read-only, so a click recomputes nothing."""
-    data = corpus(key)
-    view = mentions_in_view(data["mentions"], outlets, demonyms)
-    return view, places_in_view(data["places"], view)
+def view_figures(_store: Store, key: ViewKey) -> tuple:
+    """``(places in view, mentions per place and outlet)``; shared and read-only, so a click recomputes nothing."""
+    counts = read.place_counts(_store, key.view)
+    return places_in_view(read.places(_store), counts), read.coverage_counts(_store, key.view)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def map_component(key: CorpusKey, outlets: tuple[str, ...], demonyms: bool,
-                  countries: bool) -> tuple[dict, dict[str, str]]:
+def map_component(_store: Store, key: ViewKey, countries: bool) -> tuple[dict, dict[str, str]]:
     """The map component's arguments for a view, as st_folium computes them, and its labels.
 
     st_folium renders the whole folium map on every call (about 0.2 s here); a click reruns
     the app, so the arguments are computed once per view and replayed. Equal views give equal
     arguments, so the browser keeps the mounted map, its pan and its zoom.
     """
-    data = corpus(key)
-    view, _ = view_of(key, outlets, demonyms)
-    fmap, labels = build_map(data["places"], view, outlets=list(outlets), show_countries=countries)
+    in_view, counts = view_figures(_store, key)
+    fmap, labels = build_map(in_view, counts, outlets=list(key.view.outlets), show_countries=countries)
     captured: dict = {}
 
     def record(**kwargs):
@@ -169,8 +145,7 @@ def map_component(key: CorpusKey, outlets: tuple[str, ...], demonyms: bool,
         return kwargs.get("default")
 
     # A copy of st_folium whose global _component_func is our recorder: nothing shared is
-    # swapped, so concurrent sessions cannot see each other's capture (Streamlit re-executes
-    # this script per run, so a module-level lock here would not be shared either).
+    # swapped, so concurrent sessions cannot see each other's capture.
     original = streamlit_folium.st_folium
     capturing = types.FunctionType(original.__code__, {**original.__globals__, "_component_func": record},
                                    original.__name__, original.__defaults__, original.__closure__)
@@ -180,35 +155,34 @@ def map_component(key: CorpusKey, outlets: tuple[str, ...], demonyms: bool,
     return captured, labels
 
 
-def sidebar_sources(data: dict) -> list[str]:
-    """A checkbox per source with what is known of it; defaults from the URL."""
+def sidebar_view(store: Store) -> View:
+    """A checkbox per source with what is known of it (defaults from the URL), the date range, the toggles."""
     st.sidebar.header("Sources")
-    by_outlet = data["sources"]
+    summaries = read.source_summaries(store)
     wanted = st.query_params.get("sources")
-    wanted = set(wanted.split("|")) if wanted else set(by_outlet)
+    wanted = set(wanted.split("|")) if wanted else set(summaries["outlet"])
     chosen = []
-    for outlet, summary in by_outlet.items():
+    for row in summaries.itertuples():
         # Labels are Markdown: escaped, an outlet's name shows as written and formats nothing.
-        if st.sidebar.checkbox(escape_label(outlet), value=outlet in wanted, key=f"source:{outlet}"):
-            chosen.append(outlet)
-        paragraph(summary, caption=True, where=st.sidebar)
-    if set(chosen) == set(by_outlet):
+        if st.sidebar.checkbox(escape_label(row.outlet), value=row.outlet in wanted, key=f"source:{row.outlet}"):
+            chosen.append(row.outlet)
+        paragraph(source_line(row), caption=True, where=st.sidebar)
+    if set(chosen) == set(summaries["outlet"]):
         st.query_params.pop("sources", None)
     else:
         st.query_params["sources"] = "|".join(chosen)
-    return chosen
+    st.sidebar.header("Show")
+    demonyms = st.sidebar.toggle("Demonyms (Syrian, Israeli…)", value=True)
+    return View(tuple(chosen), demonyms)
 
 
-def source_summary(articles: list) -> str:
+def source_line(row) -> str:
     """One line on a source's articles, as escaped HTML: the title when there is one article, else the count and dates."""
-    attributions = {a.source.attribution or "unknown" for a in articles}
-    attribution = "attribution " + "/".join(sorted({"stated": "stated in the text"}.get(a, a) for a in attributions))
-    if len(articles) == 1:
-        a = articles[0]
-        return f"{isolated(a.source.title or a.id)} · {isolated(a.source.published or 'undated')} · {attribution}"
-    dates = sorted(a.source.published for a in articles if a.source.published)
-    span = f"{dates[0]} to {dates[-1]}" if dates else "undated"
-    return escape_html(f"{len(articles)} articles · {span} · {attribution}")
+    attribution = "attribution " + "/".join({"stated": "stated in the text"}.get(a, a) for a in row.attributions.split("/"))
+    if row.articles == 1:
+        return f"{isolated(row.title)} · {isolated(row.published or 'undated')} · {escape_html(attribution)}"
+    span = f"{row.first_published} to {row.last_published}" if row.first_published else "undated"
+    return escape_html(f"{row.articles} articles · {span} · {attribution}")
 
 
 def sidebar_upload(uploads: list[Upload]) -> None:
@@ -246,11 +220,10 @@ def select_place(place_id: str | None) -> None:
 
 
 @st.fragment
-def map_and_panel(key: CorpusKey, outlets: list[str], demonyms: bool, countries: bool) -> None:
+def map_and_panel(store: Store, key: ViewKey, countries: bool) -> None:
     """Map, place list and panel rerun alone on a click: the rest of the page stays."""
-    data = corpus(key)
-    view, in_view = view_of(key, tuple(outlets), demonyms)
-    arguments, labels = map_component(key, tuple(outlets), demonyms, countries)
+    in_view, _ = view_figures(store, key)
+    arguments, labels = map_component(store, key, countries)
     left, right = st.columns([3, 2], gap="medium")
     with left:
         search = st.container()
@@ -269,16 +242,16 @@ def map_and_panel(key: CorpusKey, outlets: list[str], demonyms: bool, countries:
                 current = chosen
     with right:
         if current and current not in names:
-            known = current in set(data["places"]["place_id"])
+            known = current in set(read.places(store)["place_id"])
             st.info("That place is not mentioned by the sources in view." if known
                     else "The link names a place this corpus does not mention; choose one from the list.")
         elif current:
-            place_panel(data, in_view.set_index("place_id").loc[current], view[view["place_id"] == current])
+            place_panel(store, in_view.set_index("place_id").loc[current], read.place_mentions(store, current, key.view))
         else:
             st.caption("Click a place on the map, or find it in the list, to read what each source wrote.")
 
 
-def place_panel(data: dict, place, mentions) -> None:
+def place_panel(store: Store, place, mentions) -> None:
     st.subheader(escape_markdown(place["name"]))
     where = place["country_code"] or "supranational"
     located = precision_text(place["precision"], place["geometry"].geom_type)
@@ -288,10 +261,9 @@ def place_panel(data: dict, place, mentions) -> None:
         st.text(place["description"])
     if place["venue_note"]:
         st.info(escape_markdown(place["venue_note"]))
-    related = [r for r in (place["related"] or "").split("; ") if r]
-    for other in related:
-        name = data["places"].set_index("place_id")["name"].get(other, other)
-        if st.button(escape_markdown(f"Related: {name}"), key=f"rel:{other}"):
+    names = read.places(store).set_index("place_id")["name"]
+    for other in [r for r in (place["related"] or "").split("; ") if r]:
+        if st.button(escape_markdown(f"Related: {names.get(other, other)}"), key=f"rel:{other}"):
             select_place(other)
             st.rerun(scope="fragment")
     by_outlet: dict[str, list] = {}
@@ -300,10 +272,14 @@ def place_panel(data: dict, place, mentions) -> None:
     tab_excerpts, tab_compare = st.tabs(["Excerpts by source", "Compare sources"])
     with tab_excerpts:
         context = st.toggle("Show the sentences around each excerpt", key="context")
-        for outlet, items in by_outlet.items():
+        shown_items = {outlet: shown(items, f"all:{outlet}") for outlet, items in by_outlet.items()}
+        everything = [item for items in shown_items.values() for item in items]
+        articles = read.article_details(store, sorted({i.article_id for i in everything}), with_text=context)
+        around = read.neighbour_spans(store, [(i.article_id, i.sentence_index) for i in everything]) if context else {}
+        for outlet, items in shown_items.items():
             st.markdown(f"##### {escape_markdown(outlet)}")
-            for item in shown(items, f"all:{outlet}"):
-                excerpt(data, item, context)
+            for item in items:
+                excerpt(item, articles[item.article_id], around.get((item.article_id, item.sentence_index), ([], [])))
     with tab_compare:
         outlets = list(by_outlet)
         busiest = sorted(outlets, key=lambda o: -len(by_outlet[o]))[:3]
@@ -313,8 +289,7 @@ def place_panel(data: dict, place, mentions) -> None:
             with column:
                 st.markdown(f"**{escape_markdown(outlet)}**")
                 for item in shown(by_outlet[outlet], f"compare-all:{outlet}"):
-                    text = data["articles"][item.article_id].text
-                    paragraph(highlighted_html(text, item.sentence_start, item.sentence_end, item.spans))
+                    paragraph(sentence_html(item))
 
 
 def shown(items: list, key: str) -> list:
@@ -324,19 +299,23 @@ def shown(items: list, key: str) -> list:
     return items
 
 
-def excerpt(data: dict, row, context: bool) -> None:
-    article = data["articles"][row.article_id]
-    text = article.text
-    sentences = data["sentences"][row.article_id]
-    before, after = neighbour_sentences(sentences, row.sentence_index) if context else ([], [])
+def sentence_html(item) -> str:
+    """The excerpt's sentence with its place names in bold (offsets moved from the article to the sentence)."""
+    start = item.sentence_start
+    return highlighted_html(item.sentence, 0, len(item.sentence), [(s - start, e - start) for s, e in item.spans])
+
+
+def excerpt(item, article: dict, around: tuple[list, list]) -> None:
+    before, after = around
     for start, end in before:
-        paragraph(escape_html(text[start:end]), caption=True)
-    paragraph(highlighted_html(text, row.sentence_start, row.sentence_end, row.spans))
+        paragraph(escape_html(article["text"][start:end]), caption=True)
+    paragraph(sentence_html(item))
     for start, end in after:
-        paragraph(escape_html(text[start:end]), caption=True)
-    meta = (f"sentence {row.sentence_index + 1} of {len(sentences)} · {isolated(article.source.title or article.id)} · "
-            f"{isolated(article.source.published or 'undated')} · {escape_html(row.kinds)}")
-    url = safe_url(article.source.url)
+        paragraph(escape_html(article["text"][start:end]), caption=True)
+    meta = (f"sentence {item.sentence_index + 1} of {article['sentence_count']} · "
+            f"{isolated(article['title'] or item.article_id)} · {isolated(article['published'] or 'undated')} · "
+            f"{escape_html(item.kinds)}")
+    url = safe_url(article["url"])
     link = (f' · <a href="{escape_html(link_target(url))}" target="_blank" rel="noopener noreferrer">original article</a>'
             if url else "")
     paragraph(meta + link, caption=True)
@@ -347,10 +326,24 @@ def paragraph(fragment: str, *, caption: bool = False, where=st) -> None:
 
     st.html, not Markdown: Streamlit's Markdown turns URLs into links, ``:material/…:`` into
     icons and ``->`` into arrows even when escaped, and article text must show as written.
-    Every character of article text is escaped, and Streamlit sanitizes st.html besides.
     """
     style = "margin:0;overflow-wrap:anywhere" + (";font-size:0.875rem;opacity:0.7" if caption else "")
     where.html(f'<p dir="auto" style="{style}">{fragment}</p>')
+
+
+def furniture_report(store: Store, view: View) -> None:
+    """What body detection left out of each article in view, one article at a time."""
+    listed, with_furniture, pieces = read.furniture_articles(store, view)
+    st.caption(f"{pieces} piece(s) of page furniture (related headlines, ads, comment prompts…) left out of "
+               f"{with_furniture} of the {read.articles_in_view(store, view)} article(s) in view"
+               + (f"; the first {len(listed)} are listed." if len(listed) < with_furniture else "."))
+    if listed.empty:
+        return
+    titles = {r.article_id: f"{r.outlet} · {r.title} ({r.pieces} left out)" for r in listed.itertuples()}
+    article_id = st.selectbox("Article", list(titles), key="furniture_article", format_func=titles.get)
+    for reason, text in read.article_furniture(store, article_id):
+        with st.expander(escape_markdown(f"{reason}: {' '.join(text.split())[:80]}")):
+            st.text(text[:5000])
 
 
 def main() -> None:
@@ -358,67 +351,47 @@ def main() -> None:
     # Slots filled after the map: the browser draws elements in the order the script makes
     # them, and the form's and metrics' widgets cost the first paint a second here.
     upload_slot = st.sidebar.container()
-    key = CorpusKey(*corpus_paths(sys.argv[1:]), tuple(uploads))
-    data = corpus(key)
-    parser_warnings = shared_parser()[1]
-    outlets = sidebar_sources(data)
-    st.sidebar.header("Show")
-    demonyms = st.sidebar.toggle("Demonyms (Syrian, Israeli…)", value=True)
+    st.title("News geoparsing map")
+    store = corpus_store(page_paths(sys.argv[1:]))
+    if store is None:
+        return
+    if uploads:
+        store = store.with_overlay(*uploaded(tuple(uploads)))
+    view = sidebar_view(store)
     countries = st.sidebar.toggle("Country-level places on the map", value=False)
     if "place" not in st.session_state:
         st.session_state["place"] = st.query_params.get("place")
-
-    st.title("News geoparsing map")
+    key = ViewKey(store.generation, tuple(uploads), view)
     notices, summary = st.container(), st.container()
-    map_and_panel(key, outlets, demonyms, countries)
+    map_and_panel(store, key, countries)
     with notices:
-        if not data["articles"]:
-            st.info(escape_markdown(f"No article could be loaded from {key.articles_dir}. Add one with "
-                                    "\"Add an article\" in the sidebar."))
-        for message in data["problems"] + parser_warnings:
-            st.warning(escape_markdown(message))
-    view, in_view = view_of(key, tuple(outlets), demonyms)
-    figures = summary_counts(len([a for a in data["articles"].values() if a.source.outlet in outlets]), view)
+        if not store.manifest["counts"]["articles"] and not uploads:
+            st.info("No article could be loaded into the store. Add one with \"Add an article\" in the sidebar.")
+        for problem in store.manifest.get("problems", []) + [{"path": "", "reason": w} for w in shared_parser()[1]]:
+            st.warning(escape_markdown(f"{problem['path']}: {problem['reason']}" if problem["path"] else problem["reason"]))
+    in_view, counts = view_figures(store, key)
     with summary:
+        figures = summary_counts(read.articles_in_view(store, view), counts)
         for column, (label, value) in zip(st.columns(4), figures.items(), strict=True):
             column.metric(label.capitalize() + " in view", value)
-
     tab_matrix, tab_furniture, tab_downloads = st.tabs(["Coverage by source", "Left out as page furniture", "Downloads"])
     with tab_matrix:
-        matrix = coverage_matrix(view, data["places"])
+        matrix = coverage_matrix(counts, read.places(store))
         st.caption("Mentions per place and source; places only one source names come first, shaded.")
         # Styling every cell costs seconds on a large corpus: shade small tables only.
         shaded = matrix.style.apply(lambda r: ["background-color: #fde7e4" if r["sources"] == 1 else ""] * len(r),
                                     axis=1) if len(matrix) <= SHADE_ROWS else matrix
         st.dataframe(shaded, hide_index=True, width="stretch")
     with tab_furniture:
-        furniture_report(data, outlets)
+        furniture_report(store, view)
     with tab_downloads:
         # Built when clicked, not on every rerun: a large corpus makes tens of megabytes.
         st.download_button("Places in view (GeoJSON)", lambda: places_geojson(in_view), "places.geojson",
                            "application/geo+json", on_click="ignore")
-        st.download_button("Mentions in view (CSV)", lambda: mentions_csv(view), "mentions.csv", "text/csv",
-                           on_click="ignore")
+        st.download_button("Mentions in view (CSV)", lambda: mentions_csv(read.view_mentions(store, view)), "mentions.csv",
+                           "text/csv", on_click="ignore")
     with upload_slot:
         sidebar_upload(uploads)
-
-
-def furniture_report(data: dict, outlets: list[str]) -> None:
-    """What body detection left out of each article in view, one article at a time."""
-    in_view = [i for i, a in data["articles"].items() if a.source.outlet in outlets]
-    left_out = {i: data["furniture"][i] for i in in_view if data["furniture"][i]}
-    total = sum(len(p) for p in left_out.values())
-    st.caption(f"{total} piece(s) of page furniture (related headlines, ads, comment prompts…) left out of "
-               f"{len(left_out)} of the {len(in_view)} article(s) in view.")
-    if not left_out:
-        return
-    articles = data["articles"]
-    article_id = st.selectbox("Article", list(left_out), key="furniture_article",
-                              format_func=lambda i: f"{articles[i].source.outlet} · {articles[i].source.title or i} "
-                                                    f"({len(left_out[i])} left out)")
-    for reason, text in left_out.get(article_id, []):
-        with st.expander(escape_markdown(f"{reason}: {' '.join(text.split())[:80]}")):
-            st.text(text[:5000])
 
 
 main()

@@ -125,8 +125,14 @@ def _ours():
         return predictions(parser(Article(str(index), text)))
 
     def run_all(texts: list[str], n_process: int) -> list[list[tuple]]:
-        docs = parser.pipe((Article(str(i), t) for i, t in enumerate(texts)), n_process=n_process)
-        return [predictions(doc) for doc in docs]
+        from geo.store.engine import LocalEngine, ParserSpec
+
+        articles = [Article(str(i), t) for i, t in enumerate(texts)]
+        if n_process <= 1:
+            return [predictions(doc) for doc in parser.pipe(articles)]
+        docs = {doc.article.id: doc for part in LocalEngine(n_process).parse(ParserSpec.of(gazetteer), articles)
+                for doc in part.docs}
+        return [predictions(docs[a.id]) for a in articles]
 
     run.run_all = run_all
     return run

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .gazetteer.index import DATA_DIR
 from .records import MENTION_COLUMNS
-from .text.corpus import ARTICLE_SUFFIXES, ArticleError, load_corpus, load_sources, read_article
+from .text.corpus import ARTICLE_SUFFIXES, ArticleError, load_sources, read_article
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -23,13 +23,23 @@ def _parser() -> argparse.ArgumentParser:
     extract.add_argument("--format", choices=["jsonl", "csv", "geojson"], default="jsonl")
     extract.add_argument("--sources", type=Path, default=DATA_DIR / "sources.toml",
                          help="source metadata (outlet per article id); default: %(default)s")
-    build = commands.add_parser("build", help="write the corpus' places and mentions (GeoJSON and CSV)",
-                                description="Geoparse a folder of articles and write places/mentions files.")
+    build = commands.add_parser(
+        "build", help="write or update the corpus store (Parquet tables the dashboard reads)",
+        description="Geoparse a folder of articles into a corpus store. Run again, it parses only the articles "
+                    "that are new or changed and drops removed ones.")
     build.add_argument("--articles", type=Path, default=DATA_DIR / "articles", help="default: %(default)s")
-    build.add_argument("--sources", type=Path, default=DATA_DIR / "sources.toml", help="default: %(default)s")
-    build.add_argument("--out", type=Path, default=DATA_DIR / "build", help="default: %(default)s")
+    build.add_argument("--sources", type=Path, default=None,
+                       help="source metadata (default: data/sources.toml for the bundled articles, else none)")
+    build.add_argument("--store", type=Path, default=DATA_DIR / "build", help="the store directory; default: %(default)s")
+    build.add_argument("--engine", choices=["local", "dask"], default="local",
+                       help="local: this machine's processes; dask: a Dask cluster (default: %(default)s)")
     build.add_argument("--processes", type=int, default=0,
-                       help="worker processes (default: all cores for 500 articles or more, else 1)")
+                       help="local engine: worker processes (default: all cores for 500 articles or more, else 1)")
+    build.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                       help="dask engine: a running scheduler, e.g. tcp://10.0.0.5:8786 (default: start a LocalCluster)")
+    build.add_argument("--workers", type=int, default=0, help="dask engine without --scheduler: worker processes "
+                                                              "(default: the number of cores)")
+    build.add_argument("--rebuild", action="store_true", help="parse every article again, changed or not")
     return parser
 
 
@@ -102,32 +112,42 @@ def _write(rows: list[dict], fmt: str, out) -> None:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from .frames import to_frames
+    from .store.build import build_store
+    from .store.engine import DaskEngine, EngineError, LocalEngine
+    from .store.read import StoreError
 
     if not args.articles.is_dir():
         print(f"error: {args.articles}: no such folder", file=sys.stderr)
         return 2
-    articles, problems = load_corpus(args.articles, args.sources)
-    for problem in problems:
-        (_warn if problem.loaded else lambda m: print(f"error: {m}", file=sys.stderr))(f"{problem.path}: {problem.reason}")
+    if args.engine == "local" and args.scheduler:
+        print("error: --scheduler goes with --engine dask", file=sys.stderr)
+        return 2
+    sources = args.sources or (DATA_DIR / "sources.toml" if args.articles == DATA_DIR / "articles" else None)
     parser, geocoder = _make_parser()
+    engine = (DaskEngine(args.scheduler, args.workers or os.cpu_count() or 1) if args.engine == "dask"
+              else LocalEngine(args.processes or None))
 
-    def progress(docs):
-        for number, doc in enumerate(docs, start=1):
-            if number % 500 == 0 or number == len(articles):
-                print(f"parsed {number}/{len(articles)} articles", file=sys.stderr)
-            yield doc
+    def progress(done: int, total: int) -> None:
+        if done == total or done // 500 != (done - 1) // 500:
+            print(f"parsed {done:,}/{total:,} articles", file=sys.stderr)
 
-    processes = args.processes or ((os.cpu_count() or 1) if len(articles) >= 500 else 1)
-    places, mentions = to_frames(progress(parser.pipe(articles, n_process=processes)), parser.gazetteer)
+    try:
+        report = build_store(args.articles, sources, args.store, parser, engine, progress, force=args.rebuild)
+    except (StoreError, EngineError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"interrupted; the store at {args.store} is as it was before this build", file=sys.stderr)
+        return 130
+    for problem in report.problems:
+        (_warn if problem.loaded else lambda m: print(f"error: {m}", file=sys.stderr))(f"{problem.path}: {problem.reason}")
     for message in geocoder.warnings if geocoder else []:
         _warn(message)
-    args.out.mkdir(parents=True, exist_ok=True)
-    places.to_file(args.out / "places.geojson", driver="GeoJSON")
-    mentions.to_file(args.out / "mentions.geojson", driver="GeoJSON")
-    places.drop(columns="geometry").to_csv(args.out / "places.csv", index=False)
-    mentions.drop(columns="geometry").to_csv(args.out / "mentions.csv", index=False)
-    print(f"{len(articles)} articles, {len(places)} places, {len(mentions)} mentions -> {args.out}", file=sys.stderr)
+    if report.reason:
+        print(f"parsing every article: {report.reason}", file=sys.stderr)
+    print(f"{report.summary()} ({report.engine}, {report.seconds:.1f} s)", file=sys.stderr)
+    print(f"{report.articles:,} articles, {report.places:,} places, {report.mentions:,} mentions -> {args.store}",
+          file=sys.stderr)
     return 0
 
 

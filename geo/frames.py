@@ -9,7 +9,7 @@ from .pipeline import Geoparser
 from .records import MENTION_COLUMNS, mention_records
 from .types import Article, Document
 
-__all__ = ["PLACE_COLUMNS", "geoparse", "to_frames"]
+__all__ = ["PLACE_COLUMNS", "geoparse", "place_frame", "to_frames"]
 
 PLACE_COLUMNS = [
     "place_id", "name", "kind", "country_code", "precision", "description", "source", "related", "near",
@@ -33,7 +33,6 @@ def to_frames(docs: Iterable[Document], gazetteer: Gazetteer):
     """Build the two frames from parsed documents."""
     import geopandas as gpd
     import pandas as pd
-    from shapely.geometry import Point, shape
 
     rows = [row for doc in docs for row in mention_records(doc, gazetteer)]
     mentions = pd.DataFrame(rows, columns=MENTION_COLUMNS).rename(columns={"article": "article_id"})
@@ -41,25 +40,55 @@ def to_frames(docs: Iterable[Document], gazetteer: Gazetteer):
     mentions = gpd.GeoDataFrame(
         mentions, geometry=gpd.points_from_xy(mentions["lon"], mentions["lat"]), crs="EPSG:4326"
     )
-    places = []
+    aggregates = []
     for place_id, group in mentions.groupby("place_id", sort=False):
         first = group.iloc[0]
-        details = gazetteer.details(place_id)
-        only_venue = set(group["type"]) == {"venue"}
-        geometry = shape(details["geometry"]) if details.get("geometry") else Point(first["lon"], first["lat"])
+        types = set(group["type"])
+        aggregates.append({
+            "place_id": place_id, "name": first["name"], "kind": first["kind"], "country_code": first["country_code"],
+            "lat": first["lat"], "lon": first["lon"], "mention_count": len(group),
+            "article_count": group["article_id"].nunique(), "outlets": "; ".join(sorted(set(group["outlet"]))),
+            "only_venue": types == {"venue"},
+            "venue_note": next((n for n in group["note"] if n), "") if "venue" in types else "",
+        })
+    return place_frame(aggregates, gazetteer), mentions
+
+
+def place_frame(aggregates: Iterable[dict], gazetteer: Gazetteer, known: dict[str, dict] | None = None):
+    """Places as a GeoDataFrame from their per-place aggregates, with what the gazetteer says of each.
+
+    An aggregate has ``place_id, name, kind, country_code, lat, lon, mention_count,
+    article_count, outlets, only_venue, venue_note``. ``known`` maps place ids to rows already
+    written (description, source, geometry…), for places the gazetteer no longer holds (found
+    online in an earlier build).
+    """
+    import geopandas as gpd
+    import pandas as pd
+    from shapely.geometry import Point, shape
+
+    known = known or {}
+    places = []
+    for row in aggregates:
+        place_id = row["place_id"]
+        if place_id in known and gazetteer.lookup_place(place_id) is None and not place_id.startswith("geonames:"):
+            details = known[place_id]
+            geometry = details["geometry"]
+        else:
+            details = gazetteer.details(place_id)
+            # Point(x=lon, y=lat): GeoJSON and shapely put longitude first.
+            geometry = shape(details["geometry"]) if details.get("geometry") else Point(row["lon"], row["lat"])
+            details = details | {"related": "; ".join(details.get("related") or [])}
         places.append({
-            "place_id": place_id, "name": first["name"], "kind": first["kind"],
-            "country_code": first["country_code"],
-            "precision": VENUE_PRECISION if only_venue else details.get("precision") or "point",
+            "place_id": place_id, "name": row["name"], "kind": row["kind"], "country_code": row["country_code"],
+            "precision": VENUE_PRECISION if row["only_venue"] else details.get("precision") or "point",
             "description": details.get("description") or "", "source": details.get("source") or "",
-            "related": "; ".join(details.get("related") or []), "near": details.get("near") or "",
-            "lat": first["lat"], "lon": first["lon"],
-            "mention_count": len(group), "article_count": group["article_id"].nunique(),
-            "outlets": "; ".join(sorted(set(group["outlet"]))),
-            "venue_note": next((n for n in group["note"] if n), "") if "venue" in set(group["type"]) else "",
+            "related": details.get("related") or "", "near": details.get("near") or "",
+            "lat": row["lat"], "lon": row["lon"],
+            "mention_count": int(row["mention_count"]), "article_count": int(row["article_count"]),
+            "outlets": row["outlets"], "venue_note": row["venue_note"] or "",
             "geometry": geometry,
         })
     places_frame = gpd.GeoDataFrame(
         pd.DataFrame(places, columns=[*PLACE_COLUMNS, "geometry"]), geometry="geometry", crs="EPSG:4326"
     )
-    return places_frame.sort_values(["mention_count", "name"], ascending=[False, True], ignore_index=True), mentions
+    return places_frame.sort_values(["mention_count", "name", "place_id"], ascending=[False, True, True], ignore_index=True)

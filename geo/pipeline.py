@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Callable, Iterable, Iterator
 
 from .gazetteer.index import Gazetteer, load_gazetteer
@@ -21,8 +20,9 @@ Stage = Callable[[Document], Document]
 class Geoparser:
     """Runs the stages over articles; the gazetteer is loaded once and shared.
 
-    ``geocoder`` is an optional stage (see geo.geocoder.GeocoderStage) run after the
-    offline resolver for names the offline layers do not know.
+    ``geocoder`` is an optional stage (see geo.gazetteer.geocoder.GeocoderStage) run after the
+    offline stages for names the offline layers do not know. (Venues rest on country
+    mentions, which the geocoder never adds, so running it last changes nothing.)
     """
 
     def __init__(self, gazetteer: Gazetteer | None = None, geocoder: Stage | None = None) -> None:
@@ -32,10 +32,10 @@ class Geoparser:
             ("sentences", split_sentences),
             ("matcher", PlaceMatcher(self.gazetteer)),
             ("resolver", Resolver(self.gazetteer)),
+            ("venues", VenueLinker(self.gazetteer)),
         ]
-        if geocoder is not None:
+        if geocoder is not None:  # last: a build runs the offline stages on workers, this one after them
             self.stages.append(("geocoder", geocoder))
-        self.stages.append(("venues", VenueLinker(self.gazetteer)))
 
     def __call__(self, article: Article) -> Document:
         doc = Document(article)
@@ -45,42 +45,14 @@ class Geoparser:
                 raise TypeError(f"pipeline stage {name!r} returned {type(doc).__name__}, not a Document")
         return doc
 
-    def pipe(self, articles: Iterable[Article], n_process: int = 1, batch_size: int = 32) -> Iterator[Document]:
-        """Parse articles in order (a generator: memory stays flat).
+    def pipe(self, articles: Iterable[Article]) -> Iterator[Document]:
+        """Parse articles in order, in this process (a generator: memory stays flat).
 
-        ``n_process > 1`` spreads batches over worker processes (forked, so they share the
-        memory-mapped index); results come back in input order.
+        For many articles, ``geo.store.engine`` spreads partitions over processes or a Dask cluster.
         """
-        if any(name == "geocoder" for name, _ in self.stages):
-            n_process = 1  # geocoded places are registered in the parsing process's gazetteer
-        if n_process <= 1:
-            for article in articles:
-                yield self(article)
-            return
-        context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-        with context.Pool(n_process, initializer=_init_worker, initargs=(self,)) as pool:
-            for batch in pool.imap(_parse_batch, _batches(articles, batch_size)):
-                yield from batch
+        for article in articles:
+            yield self(article)
 
-
-_worker_parser: Geoparser | None = None
-
-
-def _init_worker(parser: Geoparser) -> None:
-    global _worker_parser
-    _worker_parser = parser
-
-
-def _parse_batch(batch: list[Article]) -> list[Document]:
-    return [_worker_parser(article) for article in batch]
-
-
-def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
-    batch: list[Article] = []
-    for article in articles:
-        batch.append(article)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+    def stage(self, name: str) -> Stage | None:
+        """The stage called ``name``, if the pipeline has one."""
+        return next((stage for stage_name, stage in self.stages if stage_name == name), None)

@@ -52,3 +52,14 @@ def parse_text(parser, text: str, article_id: str = "t"):
 
 def place_ids(doc, kind: str | None = None) -> list[str]:
     return [m.place_id for m in doc.mentions if kind is None or m.type == kind]
+
+
+@pytest.fixture(scope="session")
+def seed_store(parser, tmp_path_factory):
+    """The bundled corpus built into a store of its own (local engine, this process)."""
+    from geo.store.build import build_store
+    from geo.store.read import open_store
+
+    path = tmp_path_factory.mktemp("seed-store")
+    build_store(DATA_DIR / "articles", DATA_DIR / "sources.toml", path, parser)
+    return open_store(path)

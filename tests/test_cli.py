@@ -46,14 +46,32 @@ def test_cli_bad_format_is_a_usage_error():
     assert done.returncode == 2 and "invalid choice" in done.stderr
 
 
-def test_cli_build_writes_geojson_and_csv(tmp_path):
-    done = run("build", "--out", str(tmp_path))
+def test_cli_build_writes_a_store_readable_with_pandas_and_geopandas(tmp_path):
+    import geopandas
+    import pandas
+
+    done = run("build", "--store", str(tmp_path))
     assert done.returncode == 0, done.stderr
-    assert {p.name for p in tmp_path.iterdir()} == {"places.geojson", "places.csv", "mentions.geojson", "mentions.csv"}
+    assert "5 new, 0 changed, 0 removed, 0 unchanged" in done.stderr
+    mentions = pandas.read_parquet(tmp_path / "mentions.parquet")
+    places = geopandas.read_parquet(tmp_path / "places.parquet")
+    assert len(mentions) > 100 and "curated:palmyra" in set(places["place_id"]) and places.crs.to_epsg() == 4326
+    again = run("build", "--store", str(tmp_path))
+    assert again.returncode == 0 and "0 new, 0 changed, 0 removed, 5 unchanged" in again.stderr
+
+
+def test_cli_build_scheduler_needs_the_dask_engine(tmp_path):
+    done = run("build", "--store", str(tmp_path), "--scheduler", "tcp://127.0.0.1:1")
+    assert done.returncode == 2 and "--engine dask" in done.stderr
+
+
+def test_cli_build_reports_an_unreachable_scheduler(tmp_path):
+    done = run("build", "--store", str(tmp_path), "--engine", "dask", "--scheduler", "tcp://127.0.0.1:9")
+    assert done.returncode == 1 and "127.0.0.1:9" in done.stderr and "Traceback" not in done.stderr
 
 
 def test_cli_build_reports_a_missing_folder(tmp_path):
-    done = run("build", "--articles", str(tmp_path / "nope"), "--out", str(tmp_path))
+    done = run("build", "--articles", str(tmp_path / "nope"), "--store", str(tmp_path))
     assert done.returncode == 2 and "no such folder" in done.stderr
 
 

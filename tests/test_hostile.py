@@ -45,7 +45,7 @@ from test_dashboard import APP, FakeMap
 
 from geo.frames import geoparse
 from geo.page.mapping import build_map, escape_for_tooltip, tooltip_texts
-from geo.page.views import Upload, mentions_csv, places_geojson, safe_url
+from geo.page.views import Upload, mentions_csv, outlet_counts, places_geojson, safe_url
 from geo.text.corpus import load_corpus
 
 DAMASCUS = "curated:damascus"
@@ -346,7 +346,7 @@ def frames(parser, corpus_dir):
 @pytest.fixture(scope="module")
 def hostile_map(frames):
     places, mentions = frames
-    return build_map(places, mentions, outlets=list(OUTLETS))[0]
+    return build_map(places, outlet_counts(mentions), outlets=list(OUTLETS))[0]
 
 
 def raw_tooltips(m: folium.Map) -> list[str]:

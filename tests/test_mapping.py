@@ -19,6 +19,7 @@ from geo.page.mapping import (
     tooltip_texts,
     unique_labels,
 )
+from geo.page.views import outlet_counts
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 CDN_HOSTS = ("jsdelivr", "cdnjs", "code.jquery", "bootstrapcdn", "unpkg", "googleapis")
@@ -42,7 +43,7 @@ def outlets(frames):
 @pytest.fixture(scope="module")
 def built(frames, basemap, outlets):
     places, mentions = frames
-    return build_map(places, mentions, outlets=outlets)
+    return build_map(places, outlet_counts(mentions), outlets=outlets)
 
 
 def walk(element):
@@ -78,7 +79,7 @@ def layer(m, name: str):
 
 
 def test_mapping_assets_are_local_and_vendored(frames, basemap, outlets):
-    m, _ = build_map(*frames, outlets=outlets, cluster=True)
+    m, _ = build_map(frames[0], outlet_counts(frames[1]), outlets=outlets, cluster=True)
     page = m.get_root().render()
     urls = [url for e in walk(m) for _, url in [*getattr(e, "default_js", []), *getattr(e, "default_css", [])]]
     urls += re.findall(r'<(?:script|link)[^>]*(?:src|href)="([^"]+)"', page)
@@ -89,7 +90,7 @@ def test_mapping_assets_are_local_and_vendored(frames, basemap, outlets):
 
 def test_mapping_clusters_only_many_points(frames, basemap, outlets, monkeypatch):
     def clustered():
-        m, _ = build_map(*frames, outlets=outlets)
+        m, _ = build_map(frames[0], outlet_counts(frames[1]), outlets=outlets)
         return any(isinstance(e, MarkerCluster) for e in walk(m))
 
     assert not clustered()
@@ -127,7 +128,7 @@ def test_mapping_countries_only_when_asked(frames, basemap, outlets, built):
     m, labels = built
     assert "country:SY" not in labels.values()
     assert not [c for c in m._children.values() if getattr(c, "layer_name", "") == "Countries"]
-    with_countries, labels = build_map(*frames, outlets=outlets, show_countries=True)
+    with_countries, labels = build_map(frames[0], outlet_counts(frames[1]), outlets=outlets, show_countries=True)
     syria = next(label for label, pid in labels.items() if pid == "country:SY")
     assert shapes(layer(with_countries, "Countries"))[syria]["geometry"]["type"] in ("Polygon", "MultiPolygon")
 
@@ -144,15 +145,15 @@ def test_mapping_rendered_html_escapes_hostile_names(frames, basemap):
     places.loc[places["place_id"] == "curated:damascus", "name"] = "\\x3cimg src=y onerror=alert(2)>"
     mentions = mentions.copy()
     mentions["outlet"] = mentions["outlet"].replace("The Cradle", "<img src=x onerror=alert(1)>")
-    m, labels = build_map(places, mentions, outlets=sorted(mentions["outlet"].unique()))
+    m, labels = build_map(places, outlet_counts(mentions), outlets=sorted(mentions["outlet"].unique()))
     page = m.get_root().render()
     assert "${document" not in page and "<img" not in page and "\\u003cimg" not in page and "\\x3cimg" not in page
     assert "${document.title='x'} (city, SY)" in labels
 
 
 def test_mapping_same_inputs_render_identical_html(frames, basemap, outlets):
-    first, _ = build_map(*frames, outlets=outlets)
-    second, _ = build_map(*frames, outlets=outlets)
+    first, _ = build_map(frames[0], outlet_counts(frames[1]), outlets=outlets)
+    second, _ = build_map(frames[0], outlet_counts(frames[1]), outlets=outlets)
     assert first.get_root().render() == second.get_root().render()
 
 
@@ -168,7 +169,7 @@ def test_mapping_reused_map_gives_streamlit_folium_the_same_script(built):
 
 
 def test_mapping_selected_place_adds_a_ring(frames, basemap, outlets, built):
-    m, _ = build_map(*frames, outlets=outlets, selected="curated:palmyra")
+    m, _ = build_map(frames[0], outlet_counts(frames[1]), outlets=outlets, selected="curated:palmyra")
     rings = [f for e in m._children.values() if isinstance(e, folium.GeoJson) for f in e.data["features"]]
     assert [f["properties"]["place_id"] for f in rings] == ["curated:palmyra"]
     assert not [e for e in built[0]._children.values() if isinstance(e, folium.GeoJson)]
@@ -193,13 +194,13 @@ def test_mapping_label_from_tooltip_reads_the_first_line():
 
 
 def test_mapping_rendered_size_fits_the_budget(frames, basemap, outlets):
-    m, _ = build_map(*frames, outlets=outlets, show_countries=True)
+    m, _ = build_map(frames[0], outlet_counts(frames[1]), outlets=outlets, show_countries=True)
     assert len(m.get_root().render().encode()) <= 500_000
 
 
 def test_mapping_filtering_to_one_outlet_drops_places_only_others_mention(frames, basemap):
     places, mentions = frames
-    _, labels = build_map(places, mentions[mentions["outlet"] == "Kurdistan24"], outlets=["Kurdistan24"])
+    _, labels = build_map(places, outlet_counts(mentions[mentions["outlet"] == "Kurdistan24"]), outlets=["Kurdistan24"])
     assert {"curated:erbil", "curated:northern-syria"} <= set(labels.values())
     assert not {"curated:palmyra", "curated:t4-air-base"} & set(labels.values())
 
@@ -213,7 +214,7 @@ def test_mapping_baku_is_marked_as_an_inferred_venue(built):
 def test_mapping_rings_only_while_each_source_has_its_own_colour(frames):
     places, mentions = frames
     many = mentions.assign(outlet=[f"outlet {i % 12}" for i in range(len(mentions))])
-    m, _ = build_map(places, many, outlets=sorted(many["outlet"].unique()))
+    m, _ = build_map(places, outlet_counts(many), outlets=sorted(many["outlet"].unique()))
     assert not ring_features(m)
 
 
@@ -226,6 +227,6 @@ def test_mapping_outlines_are_fetched_not_embedded(built):
 def test_mapping_tooltips_name_the_busiest_sources_and_count_the_rest(frames):
     places, mentions = frames
     many = mentions.assign(outlet=[f"outlet {i % 8}" for i in range(len(mentions))])
-    m, _ = build_map(places, many, outlets=sorted(many["outlet"].unique()))
+    m, _ = build_map(places, outlet_counts(many), outlets=sorted(many["outlet"].unique()))
     busiest = max(tooltip_texts(m), key=lambda t: len(t.splitlines()))
     assert len(busiest.splitlines()) == 1 + 5 + 1 and re.match(r"\d+ more sources?: \d+ mentions?$", busiest.splitlines()[-1])

@@ -8,15 +8,17 @@ from geo.page.views import (
     link_target,
     make_upload,
     mentions_csv,
-    mentions_in_view,
     neighbour_sentences,
+    outlet_counts,
     place_for_tooltip,
     places_geojson,
     places_in_view,
     precision_text,
     safe_url,
     sentence_mentions,
+    summary_counts,
 )
+from geo.store.read import View, coverage_counts, place_counts, place_mentions, places
 from geo.text.corpus import ArticleError
 
 
@@ -25,33 +27,45 @@ def frames(parser, seed_articles):
     return geoparse(seed_articles.values(), parser)
 
 
-def test_views_mentions_in_view_keep_the_chosen_outlets(frames):
-    _, mentions = frames
-    assert set(mentions_in_view(mentions, ["The Cradle"])["outlet"]) == {"The Cradle"}
+ALL = ("Al Mayadeen English", "Associated Press (republished)", "Kurdistan24", "Reuters (republished)", "The Cradle")
 
 
-def test_views_demonyms_can_be_hidden(frames):
-    _, mentions = frames
-    assert "demonym" not in set(mentions_in_view(mentions, set(mentions["outlet"]), include_demonyms=False)["type"])
+def in_view(store, outlets, demonyms=True):
+    return places_in_view(places(store), place_counts(store, View(tuple(outlets), demonyms)))
 
 
-def test_views_places_in_view_recount(frames):
-    places, mentions = frames
-    view = mentions_in_view(mentions, ["Reuters (republished)"])
-    palmyra = places_in_view(places, view).set_index("place_id").loc["curated:palmyra"]
+def test_views_places_in_view_recount(seed_store):
+    palmyra = in_view(seed_store, ["Reuters (republished)"]).set_index("place_id").loc["curated:palmyra"]
     assert (palmyra.mention_count, palmyra.outlets) == (1, "Reuters (republished)")
 
 
-def test_views_places_in_view_drop_places_others_mention(frames):
-    places, mentions = frames
-    view = mentions_in_view(mentions, ["Kurdistan24"])
-    assert "curated:t4-air-base" not in set(places_in_view(places, view)["place_id"])
+def test_views_places_in_view_drop_places_others_mention(seed_store):
+    assert "curated:t4-air-base" not in set(in_view(seed_store, ["Kurdistan24"])["place_id"])
 
 
-def test_views_coverage_matrix_puts_single_source_places_first(frames):
-    places, mentions = frames
-    matrix = coverage_matrix(mentions, places)
+def test_views_coverage_matrix_puts_single_source_places_first(seed_store):
+    matrix = coverage_matrix(coverage_counts(seed_store, View(ALL)), places(seed_store))
     assert matrix.iloc[0]["sources"] == 1 and matrix.set_index("place").loc["Baku", "sources"] == 5
+
+
+def test_views_outlet_counts_match_the_store(frames, seed_store):
+    _, mentions = frames
+    from_frames = outlet_counts(mentions).sort_values(["place_id", "outlet"], ignore_index=True)
+    from_store = coverage_counts(seed_store, View(ALL)).sort_values(["place_id", "outlet"], ignore_index=True)
+    assert from_frames.astype({"mentions": int}).equals(from_store.astype({"mentions": int}))
+
+
+def test_views_summary_counts(seed_store):
+    counts = coverage_counts(seed_store, View(("The Cradle",)))
+    figures = summary_counts(1, counts)
+    assert figures["sources"] == 1 and figures["mentions"] == counts["mentions"].sum() > 0
+
+
+def test_views_sentence_mentions_group_spans_by_sentence(seed_store):
+    mentions = place_mentions(seed_store, "curated:palmyra", View(ALL))
+    excerpts = sentence_mentions(mentions)
+    assert excerpts and all(e.sentence for e in excerpts)
+    assert sum(len(e.spans) for e in excerpts) == len(mentions)
 
 
 def test_views_neighbour_sentences():
@@ -74,10 +88,10 @@ def test_views_place_for_tooltip_reads_the_first_line():
     assert place_for_tooltip("Nowhere", labels) is None
 
 
-def test_views_places_geojson_is_a_feature_collection(frames):
-    places, mentions = frames
-    collection = json.loads(places_geojson(places_in_view(places, mentions)))
-    assert collection["type"] == "FeatureCollection" and len(collection["features"]) == places.shape[0]
+def test_views_places_geojson_is_a_feature_collection(seed_store):
+    shown = in_view(seed_store, ALL)
+    collection = json.loads(places_geojson(shown))
+    assert collection["type"] == "FeatureCollection" and len(collection["features"]) == shown.shape[0]
 
 
 def test_views_mentions_csv_has_no_geometry(frames):

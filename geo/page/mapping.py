@@ -114,20 +114,23 @@ def load_basemap(path: str | Path = BASEMAP) -> dict:
     return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
-def build_map(places, mentions, *, outlets: list[str], show_countries: bool = False, selected: str | None = None,
+def build_map(places, outlet_counts, *, outlets: list[str], show_countries: bool = False, selected: str | None = None,
               asset_root: str = ASSET_ROOT, cluster: bool | None = None) -> tuple[folium.Map, dict[str, str]]:
-    """The map of the places ``mentions`` (already filtered to what is in view) refer to.
+    """The map of the places in view: those ``outlet_counts`` (mentions per place and outlet) name.
 
-    ``outlets`` are the sources in view, in the order that fixes their ring colours; mentions
-    from other outlets are ignored. The offline outlines are fetched by the browser from
+    ``outlets`` are the sources in view, in the order that fixes their ring colours; counts
+    of other outlets are ignored. The offline outlines are fetched by the browser from
     ``{asset_root}/basemap/countries.geojson`` (cached there, and kept out of the payload).
     ``selected`` (a place id) adds a highlight ring, which changes the map's script: the
     dashboard should show the selection in its panel instead. ``cluster`` None clusters
     point markers when there are more than CLUSTER_ABOVE of them.
     Returns ``(map, {label: place_id})`` for every place drawn.
     """
-    mentions = mentions[mentions["outlet"].isin(outlets)]
-    counts = {pid: group.groupby("outlet").size().to_dict() for pid, group in mentions.groupby("place_id")}
+    outlet_counts = outlet_counts[outlet_counts["outlet"].isin(outlets)].sort_values(["place_id", "outlet"])
+    counts: dict[str, dict[str, int]] = {}
+    for place_id, outlet, number in zip(outlet_counts["place_id"], outlet_counts["outlet"], outlet_counts["mentions"],
+                                        strict=True):
+        counts.setdefault(place_id, {})[outlet] = int(number)
     view = places[places["place_id"].isin(counts)].sort_values("place_id")
     if not show_countries:
         view = view[~view["kind"].isin(COUNTRY_KINDS)]

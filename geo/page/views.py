@@ -12,7 +12,7 @@ import pandas as pd
 from ..text.corpus import ArticleError, read_article
 
 __all__ = [
-    "MAX_UPLOAD_BYTES", "Upload", "coverage_matrix", "make_upload", "mentions_csv", "mentions_in_view",
+    "MAX_UPLOAD_BYTES", "Upload", "coverage_matrix", "make_upload", "mentions_csv", "outlet_counts",
     "link_target", "neighbour_sentences", "place_for_tooltip", "places_geojson", "places_in_view", "precision_text", "safe_url",
     "SentenceExcerpt", "sentence_mentions", "summary_counts",
 ]
@@ -67,30 +67,20 @@ def precision_text(precision: str, geom_type: str) -> str:
     }.get(precision, f"{precision or 'unknown'} {shape}".strip())
 
 
-def mentions_in_view(mentions, outlets: list[str] | set[str], include_demonyms: bool = True):
-    """The mentions of the chosen outlets; demonyms (Syrian, Israeli…) only when asked for."""
-    view = mentions[mentions["outlet"].isin(list(outlets))]
-    if not include_demonyms:
-        view = view[view["type"] != "demonym"]
-    return view
+def outlet_counts(mentions) -> pd.DataFrame:
+    """Mentions per (place, outlet) of an in-memory mentions frame, in the long form the store's queries return."""
+    return (mentions.groupby(["place_id", "outlet"]).size().rename("mentions").reset_index()
+            if len(mentions) else pd.DataFrame({"place_id": [], "outlet": [], "mentions": []}))
 
 
-def places_in_view(places, view):
-    """Places with at least one mention in view, their counts recomputed for the view."""
-    if view.empty:
+def places_in_view(places, counts):
+    """Places with at least one mention in view, with their counts for the view (``geo.store.read.place_counts``)."""
+    if counts.empty:
         return places.iloc[0:0].copy()
-    counts = view.groupby("place_id").agg(
-        mention_count=("place_id", "size"),
-        article_count=("article_id", "nunique"),
-        source_count=("outlet", "nunique"),
-    )
-    # Vectorised: a per-group Python lambda cost 0.1 s a call on 100,000 mentions.
-    pairs = view[["place_id", "outlet"]].drop_duplicates().sort_values(["place_id", "outlet"])
-    counts["outlets"] = pairs.groupby("place_id", sort=False)["outlet"].agg("; ".join)
     kept = places.drop(columns=["mention_count", "article_count", "outlets"]).merge(
-        counts, left_on="place_id", right_index=True, how="inner"
+        counts, on="place_id", how="inner"
     )
-    return kept.sort_values(["mention_count", "name"], ascending=[False, True], ignore_index=True)
+    return kept.sort_values(["mention_count", "name", "place_id"], ascending=[False, True, True], ignore_index=True)
 
 
 class SentenceExcerpt(NamedTuple):
@@ -101,6 +91,7 @@ class SentenceExcerpt(NamedTuple):
     sentence_index: int
     sentence_start: int
     sentence_end: int
+    sentence: str  # the sentence's text, article.text[sentence_start:sentence_end]
     kinds: str  # e.g. "demonym, toponym"
     spans: list[tuple[int, int]]  # offsets into the article's text
 
@@ -112,22 +103,23 @@ def sentence_mentions(mentions) -> list[SentenceExcerpt]:
     rerun, where pandas' fixed cost per call (tens of milliseconds) would dominate.
     """
     groups: dict[tuple, list] = {}
-    columns = ("outlet", "article_id", "sentence_index", "sentence_start", "sentence_end", "start", "end", "type")
-    for outlet, article_id, index, s_start, s_end, start, end, kind in zip(
+    columns = ("outlet", "article_id", "sentence_index", "sentence_start", "sentence_end", "sentence", "start", "end",
+               "type")
+    for outlet, article_id, index, s_start, s_end, sentence, start, end, kind in zip(
             *(mentions[c].tolist() for c in columns), strict=True):
-        group = groups.setdefault((outlet, article_id, index), [s_start, s_end, set(), []])
-        group[2].add(kind)
-        group[3].append((start, end))
-    return [SentenceExcerpt(outlet, article_id, index, s_start, s_end, ", ".join(sorted(kinds)), sorted(spans))
-            for (outlet, article_id, index), (s_start, s_end, kinds, spans) in sorted(groups.items())]
+        group = groups.setdefault((outlet, article_id, index), [int(s_start), int(s_end), sentence, set(), []])
+        group[3].add(kind)
+        group[4].append((int(start), int(end)))
+    return [SentenceExcerpt(outlet, article_id, index, s_start, s_end, sentence, ", ".join(sorted(kinds)), sorted(spans))
+            for (outlet, article_id, index), (s_start, s_end, sentence, kinds, spans) in sorted(groups.items())]
 
 
-def coverage_matrix(view, places) -> pd.DataFrame:
-    """Places × sources mention counts, with how many sources name each place."""
-    if view.empty:
+def coverage_matrix(counts, places) -> pd.DataFrame:
+    """Places × sources mention counts (from per-(place, outlet) ``counts``), with how many sources name each place."""
+    if counts.empty:
         return pd.DataFrame(columns=["place", "sources"])
     names = places.set_index("place_id")["name"]
-    matrix = view.pivot_table(index="place_id", columns="outlet", values="start", aggfunc="count", fill_value=0)
+    matrix = counts.pivot_table(index="place_id", columns="outlet", values="mentions", aggfunc="sum", fill_value=0)
     matrix.insert(0, "sources", (matrix > 0).sum(axis=1))
     matrix.insert(0, "place", names.reindex(matrix.index).fillna(pd.Series(matrix.index, index=matrix.index)))
     matrix.columns.name = None
@@ -166,15 +158,14 @@ def mentions_csv(view) -> bytes:
     return frame.to_csv(index=False).encode("utf-8")
 
 
-def summary_counts(articles: int, view) -> dict[str, int]:
-    """Headline figures of what is in view."""
+def summary_counts(articles: int, counts) -> dict[str, int]:
+    """Headline figures of what is in view, from per-(place, outlet) ``counts``."""
     return {
         "articles": articles,
-        "sources": int(view["outlet"].nunique()) if not view.empty else 0,
-        "places": int(view["place_id"].nunique()) if not view.empty else 0,
-        "mentions": int(len(view)),
+        "sources": int(counts["outlet"].nunique()) if not counts.empty else 0,
+        "places": int(counts["place_id"].nunique()) if not counts.empty else 0,
+        "mentions": int(counts["mentions"].sum()) if not counts.empty else 0,
     }
-
 
 
 def place_for_tooltip(tooltip: str, labels: dict[str, str]) -> str | None:

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from ..types import Article, LoadProblem, Source
 
-__all__ = ["ARTICLE_SUFFIXES", "decode_text", "load_articles", "load_corpus", "load_sources", "read_article"]
+__all__ = ["ARTICLE_SUFFIXES", "article_files", "decode_text", "load_articles", "load_corpus", "load_sources", "read_article",
+           "read_article_file"]
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
 MAX_ARTICLE_BYTES = 20 * 1024 * 1024
@@ -89,6 +90,32 @@ def read_article(
     return article, caveat
 
 
+def article_files(folder: str | Path) -> tuple[list[Path], list[LoadProblem]]:
+    """The article files of ``folder`` (sorted by name, one per id), and the problems found listing them."""
+    folder = Path(folder)
+    try:
+        paths = sorted(folder.iterdir())
+    except OSError as error:  # missing, not a folder, unreadable
+        return [], [LoadProblem(str(folder), f"cannot read the articles folder: {error.strerror or error}")]
+    files: list[Path] = []
+    problems: list[LoadProblem] = []
+    seen: dict[str, str] = {}
+    for path in paths:
+        if path.suffix.lower() not in ARTICLE_SUFFIXES or not path.is_file():
+            continue
+        if path.stem in seen:
+            problems.append(LoadProblem(str(path), f"duplicate article id {path.stem!r} (also {seen[path.stem]}); skipped"))
+            continue
+        seen[path.stem] = path.name
+        files.append(path)
+    return files, problems
+
+
+def read_article_file(path: Path, source: Source | None) -> tuple[Article, str]:
+    """One article file (its id is the file name's stem); ArticleError or OSError when it cannot be read."""
+    return read_article(path.stem, path.read_bytes(), path.suffix, source, str(path))
+
+
 def load_articles(
     folder: str | Path, sources: dict[str, Source] | None = None
 ) -> tuple[list[Article], list[LoadProblem]]:
@@ -97,29 +124,15 @@ def load_articles(
     Files that cannot be read are reported as LoadProblems and skipped; the others load.
     Articles without a sources entry get outlet "unknown".
     """
-    folder = Path(folder)
     sources = sources or {}
+    paths, problems = article_files(folder)
     articles: list[Article] = []
-    problems: list[LoadProblem] = []
-    seen: dict[str, str] = {}
-    try:
-        paths = sorted(folder.iterdir())
-    except OSError as error:  # missing, not a folder, unreadable
-        return [], [LoadProblem(str(folder), f"cannot read the articles folder: {error.strerror or error}")]
     for path in paths:
-        if path.suffix.lower() not in ARTICLE_SUFFIXES or not path.is_file():
-            continue
-        article_id = path.stem
-        if article_id in seen:
-            problems.append(LoadProblem(str(path), f"duplicate article id {article_id!r} (also {seen[article_id]}); skipped"))
-            continue
         try:
-            data = path.read_bytes()
-            article, caveat = read_article(article_id, data, path.suffix, sources.get(article_id), str(path))
+            article, caveat = read_article_file(path, sources.get(path.stem))
         except (OSError, ArticleError) as error:
             problems.append(LoadProblem(str(path), str(error)))
             continue
-        seen[article_id] = path.name
         if caveat:
             problems.append(LoadProblem(str(path), caveat, loaded=True))
         articles.append(article)

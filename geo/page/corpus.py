@@ -1,0 +1,45 @@
+"""Which corpus and which store the page reads (``streamlit run dashboard.py -- --articles DIR --store DIR``)."""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+from pathlib import Path
+from typing import NamedTuple
+
+from ..gazetteer.index import DATA_DIR, default_cache_dir
+
+__all__ = ["PagePaths", "page_paths"]
+
+
+class PagePaths(NamedTuple):
+    """The articles folder the store is kept up to date with (None: a store built elsewhere), and the store."""
+
+    articles: Path | None
+    sources: Path | None
+    store: Path
+
+
+def page_paths(argv: list[str]) -> PagePaths:
+    """Read the page's arguments; the bundled corpus and ``data/build`` by default.
+
+    ``--store DIR`` alone opens a store built elsewhere (by a cluster) as it is. With
+    ``--articles DIR`` the page keeps its store up to date with that folder; another folder's
+    store lives in the cache directory, keyed by the folder's path, unless ``--store`` says where.
+    """
+    parser = argparse.ArgumentParser(prog="dashboard.py", add_help=False)
+    parser.add_argument("--articles", type=Path, default=None)
+    parser.add_argument("--sources", type=Path, default=None)
+    parser.add_argument("--store", type=Path, default=None)
+    args, _ = parser.parse_known_args(argv)
+    if args.store and not args.articles:
+        return PagePaths(None, None, args.store)
+    articles = args.articles or DATA_DIR / "articles"
+    bundled = articles.resolve() == (DATA_DIR / "articles").resolve()
+    sources = args.sources or (DATA_DIR / "sources.toml" if bundled else None)
+    if args.store:
+        return PagePaths(articles, sources, args.store)
+    if bundled:
+        return PagePaths(articles, sources, DATA_DIR / "build")
+    digest = hashlib.sha256(f"{articles.resolve()}|{sources.resolve() if sources else ''}".encode()).hexdigest()[:16]
+    return PagePaths(articles, sources, default_cache_dir() / "stores" / digest)

@@ -1,0 +1,367 @@
+"""Build the corpus store, incrementally: parse only what is new or changed, then swap it in whole.
+
+A store directory holds ``manifest.json`` (the commit point: schema version, gazetteer and
+pipeline fingerprints, the generation it names, counts, load problems) and
+``generations/<id>/`` with the four tables; ``<table>.parquet`` links at the top point into the
+current generation, so ``pandas.read_parquet(STORE / "mentions.parquet")`` works. A build
+writes a new generation beside the old one and commits it by replacing ``manifest.json``
+(written to a temporary name, then renamed): an interrupted build (Ctrl-C, a killed worker, a
+full disk) leaves the previous store as it was. One build runs at a time (a lock file).
+
+What changed is decided per article file: same file, size, modification time and source entry
+means unchanged, without reading it; otherwise it is read and its content hash compared. A
+different schema version, gazetteer or pipeline, or an unreadable store file, re-parses all.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import json
+import os
+import secrets
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from ..frames import place_frame
+from ..pipeline import Geoparser
+from ..text.corpus import ArticleError, article_files, check_sources_cover, load_sources, read_article_file
+from ..types import Article, LoadProblem, Source
+from .engine import LocalEngine, ParserSpec
+from .read import StoreError, open_store
+from .schema import (
+    ARTICLE_SCHEMA,
+    MENTION_SCHEMA,
+    SCHEMA_VERSION,
+    SENTENCE_SCHEMA,
+    TABLES,
+    article_hash,
+    pipeline_fingerprint,
+    source_hash,
+    tables_from_docs,
+)
+
+__all__ = ["BuildPlan", "BuildReport", "build_store", "plan_build"]
+
+Progress = Callable[[int, int], None]
+_FILE_COLUMNS = ["article_id", "file", "size", "mtime_ns", "content_hash", "source_hash", "caveat"]
+_KEEP_GENERATIONS = 2  # the current one and the one before it, which open readers may still hold
+_SORT = {"articles": "article_id", "sentences": "article_id, sentence_index",
+         "mentions": "place_id, article_id, start, \"end\", type"}
+
+
+@dataclass
+class BuildPlan:
+    """What a build would do: the articles to parse, those kept as they are, those dropped."""
+
+    store: Path
+    reason: str  # why everything is parsed again ("" for an incremental build)
+    parse: list[Article] = field(default_factory=list)  # new or changed, already read
+    new: int = 0
+    changed: int = 0
+    kept: dict[str, dict] = field(default_factory=dict)  # unchanged: article id -> its (possibly refreshed) file fields
+    removed: list[str] = field(default_factory=list)
+    files: dict[str, dict] = field(default_factory=dict)  # file fields of the articles to parse
+    problems: list[LoadProblem] = field(default_factory=list)
+
+    @property
+    def up_to_date(self) -> bool:
+        """Nothing to parse or drop, and no file whose recorded size or time must be refreshed."""
+        return not self.reason and not self.parse and not self.removed and not self._refreshed
+
+    _refreshed: bool = False
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build did."""
+
+    store: Path
+    new: int
+    changed: int
+    removed: int
+    unchanged: int
+    articles: int
+    places: int
+    mentions: int
+    reason: str
+    engine: str
+    workers: tuple[str, ...]
+    seconds: float
+    problems: tuple[LoadProblem, ...] = ()
+
+    def summary(self) -> str:
+        """``12 new, 1 changed, 0 removed, 9,988 unchanged``."""
+        return f"{self.new:,} new, {self.changed:,} changed, {self.removed:,} removed, {self.unchanged:,} unchanged"
+
+
+def _file_fields(path: Path, articles_dir: Path, stat: os.stat_result) -> dict:
+    return {"file": path.relative_to(articles_dir).as_posix(), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+
+
+def _previous(store: Path, gazetteer_fingerprint: str) -> tuple[dict[str, dict], str]:
+    """The file fields of the current store's articles, or ``({}, why everything is parsed)``."""
+    try:
+        current = open_store(store)
+    except StoreError as error:
+        return {}, error.reason
+    manifest = current.manifest
+    if manifest.get("gazetteer") != gazetteer_fingerprint:
+        return {}, "the gazetteer changed"
+    if manifest.get("pipeline") != pipeline_fingerprint():
+        return {}, "the pipeline changed"
+    try:
+        table = pq.read_table(current.table_path("articles"), columns=_FILE_COLUMNS)
+    except (OSError, pa.ArrowException) as error:
+        return {}, f"{current.table_path('articles')}: unreadable ({error})"
+    return {row["article_id"]: row for row in table.to_pylist()}, ""
+
+
+def plan_build(articles_dir: str | Path, sources_path: str | Path | None, store: str | Path,
+               gazetteer_fingerprint: str, force: bool = False) -> BuildPlan:
+    """Compare the articles folder (and sources file) with the store; read only files that may have changed."""
+    articles_dir, store = Path(articles_dir), Path(store)
+    sources, problems = load_sources(sources_path) if sources_path else ({}, [])
+    previous, reason = ({}, "a full rebuild was asked for") if force else _previous(store, gazetteer_fingerprint)
+    plan = BuildPlan(store, reason, problems=problems)
+    paths, listing_problems = article_files(articles_dir)
+    plan.problems += listing_problems
+    seen: list[Article] = []
+    for path in paths:
+        article_id = path.stem
+        source = sources.get(article_id) or Source()
+        try:
+            fields = _file_fields(path, articles_dir, path.stat()) | {"source_hash": source_hash(source)}
+        except OSError as error:
+            plan.problems.append(LoadProblem(str(path), error.strerror or str(error)))
+            continue
+        old = previous.get(article_id)
+        if old and all(old[k] == fields[k] for k in ("file", "size", "mtime_ns", "source_hash")):
+            plan.kept[article_id] = old
+            seen.append(Article(article_id, "", source))
+            if old["caveat"]:
+                plan.problems.append(LoadProblem(str(path), old["caveat"], loaded=True))
+            continue
+        try:
+            article, caveat = read_article_file(path, source)
+        except (OSError, ArticleError) as error:
+            plan.problems.append(LoadProblem(str(path), str(error)))
+            continue
+        seen.append(article)
+        if caveat:
+            plan.problems.append(LoadProblem(str(path), caveat, loaded=True))
+        fields |= {"content_hash": article_hash(article), "caveat": caveat}
+        if old and old["content_hash"] == fields["content_hash"]:  # touched, not changed
+            plan.kept[article_id] = old | fields
+            plan._refreshed = True
+            continue
+        plan.parse.append(article)
+        plan.files[article_id] = fields
+        plan.changed += bool(old)
+        plan.new += not old
+    plan.removed = sorted(set(previous) - set(plan.kept) - {a.id for a in plan.parse})
+    if sources_path:
+        plan.problems += check_sources_cover(sources, seen, str(sources_path))
+    return plan
+
+
+@contextlib.contextmanager
+def _build_lock(store: Path) -> Iterator[None]:
+    store.mkdir(parents=True, exist_ok=True)
+    with open(store / ".build.lock", "w") as handle:
+        try:
+            import fcntl
+        except ImportError:  # Windows: no advisory locks; one builder at a time is then up to the user
+            yield
+            return
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def build_store(articles_dir: str | Path, sources_path: str | Path | None, store: str | Path,
+                parser: Geoparser, engine=None, progress: Progress | None = None, force: bool = False) -> BuildReport:
+    """Bring the store at ``store`` up to date with the articles folder; return what was done.
+
+    ``parser`` is this process's pipeline: its gazetteer names the places, and its online
+    geocoder stage, if it has one, runs here after the engine's offline stages. Raises
+    StoreError when the store cannot be written (the previous one is then left as it was) and
+    geo.store.engine.EngineError when the engine fails.
+    """
+    started = time.perf_counter()
+    store = Path(store)
+    engine = engine or LocalEngine()
+    fingerprint = parser.gazetteer.meta.get("fingerprint", "")
+    try:
+        with _build_lock(store):
+            plan = plan_build(articles_dir, sources_path, store, fingerprint, force)
+            workers: set[str] = set()
+            if not plan.up_to_date:
+                _write_generation(plan, parser, engine, fingerprint, progress, workers)
+            manifest = open_store(store).manifest
+    except OSError as error:
+        raise StoreError(f"cannot write the store at {store}: {error.strerror or error}; "
+                         "the previous store, if any, is unchanged") from None
+    counts = manifest["counts"]
+    return BuildReport(store, plan.new, plan.changed, len(plan.removed), len(plan.kept), counts["articles"],
+                       counts["places"], counts["mentions"], plan.reason, engine.describe(), tuple(sorted(workers)),
+                       time.perf_counter() - started, tuple(plan.problems))
+
+
+def _write_generation(plan: BuildPlan, parser: Geoparser, engine, fingerprint: str, progress: Progress | None,
+                      workers: set[str]) -> None:
+    import duckdb
+
+    generations = plan.store / "generations"
+    generations.mkdir(parents=True, exist_ok=True)
+    for stale in generations.glob(".staging-*"):  # left by a build that was killed
+        shutil.rmtree(stale, ignore_errors=True)
+    staging = generations / f".staging-{secrets.token_hex(4)}"
+    staging.mkdir()
+    try:
+        parsed = _write_parsed(plan, parser, engine, staging, progress, workers)
+        previous = None if plan.reason else open_store(plan.store)
+        con = duckdb.connect(config={"threads": os.cpu_count() or 1, "memory_limit": "1GB",
+                                     "temp_directory": str(staging / ".spill")})
+        try:
+            kept = pa.Table.from_pylist([{"article_id": k, "file": v["file"], "size": v["size"],
+                                          "mtime_ns": v["mtime_ns"]} for k, v in plan.kept.items()],
+                                        schema=pa.schema([("article_id", pa.string()), ("file", pa.string()),
+                                                          ("size", pa.int64()), ("mtime_ns", pa.int64())]))
+            con.register("kept", kept)
+            for name in ("articles", "sentences", "mentions"):
+                parts = [f"SELECT * FROM read_parquet('{_sql_path(staging / f'new-{name}.parquet')}')"] if parsed else []
+                if previous and plan.kept:
+                    old = f"read_parquet('{_sql_path(previous.table_path(name))}')"
+                    parts.append("SELECT o.* REPLACE (k.file AS file, k.size AS size, k.mtime_ns AS mtime_ns) "
+                                 f"FROM {old} o JOIN kept k USING (article_id)" if name == "articles" else
+                                 f"SELECT * FROM {old} WHERE article_id IN (SELECT article_id FROM kept)")
+                if not parts:
+                    con.register("empty", _empty(name))
+                    parts = ["SELECT * FROM empty"]
+                query = " UNION ALL BY NAME ".join(parts)
+                target = _sql_path(staging / f"{name}.parquet")
+                con.execute(f"COPY (SELECT * FROM ({query}) ORDER BY {_SORT[name]}) TO '{target}' "
+                            "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 65536)")
+            places = _places(con, staging / "mentions.parquet", parser, previous)
+            counts = {name: _count(con, staging / f"{name}.parquet") for name in ("articles", "sentences", "mentions")}
+            counts["places"] = len(places)
+        finally:
+            con.close()
+        places.to_parquet(staging / "places.parquet", index=False)
+        for name in ("articles", "sentences", "mentions"):
+            (staging / f"new-{name}.parquet").unlink(missing_ok=True)
+        shutil.rmtree(staging / ".spill", ignore_errors=True)
+        _commit(plan, staging, fingerprint, counts, engine.describe())
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _write_parsed(plan: BuildPlan, parser: Geoparser, engine, staging: Path, progress: Progress | None,
+                  workers: set[str]) -> bool:
+    """Parse the plan's articles with the engine, streaming their rows into ``new-<table>.parquet``."""
+    if not plan.parse:
+        return False
+    geocoder = parser.stage("geocoder")
+    schemas = {"articles": ARTICLE_SCHEMA, "sentences": SENTENCE_SCHEMA, "mentions": MENTION_SCHEMA}
+    writers = {name: pq.ParquetWriter(staging / f"new-{name}.parquet", schema) for name, schema in schemas.items()}
+    done, total = 0, len(plan.parse)
+    try:
+        for partition in engine.parse(ParserSpec.of(parser.gazetteer), plan.parse):
+            workers.add(partition.worker)
+            docs = [geocoder(doc) for doc in partition.docs] if geocoder else partition.docs
+            for name, table in tables_from_docs(docs, parser.gazetteer, plan.files).items():
+                writers[name].write_table(table)
+            done += len(docs)
+            if progress:
+                progress(done, total)
+    finally:
+        for writer in writers.values():
+            writer.close()
+    return True
+
+
+def _places(con, mentions: Path, parser: Geoparser, previous):
+    """Per-place aggregates of every mention (one SQL pass), with the gazetteer's shapes and details."""
+    rows = con.sql(f"""
+        SELECT place_id, any_value(name) AS name, any_value(kind) AS kind, any_value(country_code) AS country_code,
+               any_value(lat) AS lat, any_value(lon) AS lon, count(*) AS mention_count,
+               count(DISTINCT article_id) AS article_count,
+               string_agg(DISTINCT outlet, '; ' ORDER BY outlet) AS outlets,
+               bool_and(type = 'venue') AS only_venue,
+               CASE WHEN bool_or(type = 'venue') THEN coalesce(min(note) FILTER (WHERE note <> ''), '') ELSE '' END
+                   AS venue_note
+        FROM read_parquet('{_sql_path(mentions)}') GROUP BY place_id ORDER BY place_id""").to_arrow_table().to_pylist()
+    known = {}
+    if previous is not None:
+        import geopandas as gpd
+
+        old = gpd.read_parquet(previous.table_path("places"))
+        known = {row["place_id"]: row for row in old.to_dict("records")}
+    return place_frame(rows, parser.gazetteer, known)
+
+
+def _count(con, path: Path) -> int:
+    return con.execute(f"SELECT count(*) FROM read_parquet('{_sql_path(path)}')").fetchone()[0]
+
+
+def _empty(name: str) -> pa.Table:
+    return {"articles": ARTICLE_SCHEMA, "sentences": SENTENCE_SCHEMA, "mentions": MENTION_SCHEMA}[name].empty_table()
+
+
+def _sql_path(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def _commit(plan: BuildPlan, staging: Path, fingerprint: str, counts: dict, engine: str) -> None:
+    """Move the staged tables into a generation of their own and point the store at it."""
+    generation = f"{time.strftime('%Y%m%dT%H%M%S')}-{secrets.token_hex(3)}"
+    manifest = {
+        "schema_version": SCHEMA_VERSION, "gazetteer": fingerprint, "pipeline": pipeline_fingerprint(),
+        "generation": generation, "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "engine": engine,
+        "tables": {name: f"generations/{generation}/{name}.parquet" for name in TABLES},
+        "counts": counts, "problems": [dataclasses.asdict(p) for p in plan.problems],
+    }
+    (staging / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False), encoding="utf-8")
+    for path in staging.iterdir():
+        with open(path, "rb") as handle:
+            os.fsync(handle.fileno())
+    target = plan.store / "generations" / generation
+    staging.rename(target)
+    for name in TABLES:  # convenience links for other tools; readers of ours follow the manifest
+        link = plan.store / f"{name}.parquet"
+        temporary = plan.store / f".{name}.parquet.{secrets.token_hex(3)}"
+        try:
+            os.symlink(Path("generations") / generation / f"{name}.parquet", temporary)
+            if link.is_dir() and not link.is_symlink():
+                shutil.rmtree(link)
+            os.replace(temporary, link)
+        except OSError:  # a file system without links: the manifest alone is enough for us
+            temporary.unlink(missing_ok=True)
+    _write_atomically(plan.store / "manifest.json", json.dumps(manifest, indent=1, ensure_ascii=False))
+    current = {generation}
+    for old in sorted((p for p in (plan.store / "generations").iterdir() if not p.name.startswith(".")), reverse=True):
+        if old.name not in current and len(current) < _KEEP_GENERATIONS:
+            current.add(old.name)
+        elif old.name not in current:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(3)}")
+    try:
+        with open(temporary, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)

@@ -1,0 +1,189 @@
+"""Where articles are parsed: this machine's processes (``local``) or a Dask cluster (``dask``).
+
+Both engines run the same task, ``parse_partition``: a partition of articles in, their parsed
+documents out, on a worker that loads the gazetteer index once (``worker_parser``, a
+per-process cache; the index is built there only when missing). The engines differ only in
+where the task runs. Results come back as they finish, in no particular order: the build sorts
+what it writes. Only offline stages run on workers; the online geocoder, which must keep to
+one request a second, runs afterwards in the building process (see ``geo.store.build``).
+"""
+
+from __future__ import annotations
+
+import functools
+import multiprocessing
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from itertools import islice
+
+from ..gazetteer.index import Gazetteer, load_gazetteer
+from ..pipeline import Geoparser
+from ..types import Article, Document
+
+__all__ = ["DaskEngine", "EngineError", "LocalEngine", "ParsedPartition", "ParserSpec", "parse_partition",
+           "worker_parser"]
+
+
+class EngineError(RuntimeError):
+    """The engine could not parse the corpus (a worker died for good, no scheduler answered…)."""
+
+
+@dataclass(frozen=True)
+class ParserSpec:
+    """How a worker makes its parser: the gazetteer's data folder and index cache (None: the worker's defaults)."""
+
+    data_dir: str | None = None
+    cache_dir: str | None = None
+    fingerprint: str = ""  # the driver's gazetteer, which every worker must match
+
+    @classmethod
+    def of(cls, gazetteer: Gazetteer) -> ParserSpec:
+        return cls(str(gazetteer.data_dir), str(gazetteer.index_dir.parent), gazetteer.meta.get("fingerprint", ""))
+
+
+@dataclass(frozen=True)
+class ParsedPartition:
+    """A partition's documents, and which worker parsed them (a test checks that every worker took part)."""
+
+    worker: str
+    docs: list[Document]
+
+
+@functools.cache
+def worker_parser(spec: ParserSpec) -> Geoparser:
+    """The offline pipeline of this process, built once (the index is memory-mapped, so loading is cheap)."""
+    data_dir = spec.data_dir if spec.data_dir and os.path.isdir(spec.data_dir) else None  # another machine's path
+    cache_dir = spec.cache_dir if spec.cache_dir and os.path.isdir(spec.cache_dir) else None
+    parser = Geoparser(load_gazetteer(data_dir, cache_dir))
+    found = parser.gazetteer.meta.get("fingerprint", "")
+    if spec.fingerprint and found != spec.fingerprint:
+        raise EngineError(f"this worker's gazetteer ({found}) differs from the building machine's ({spec.fingerprint}): "
+                          "install the same version of the project on every worker")
+    return parser
+
+
+def _worker_name() -> str:
+    if "distributed" in sys.modules:
+        from distributed import get_worker
+
+        try:
+            return get_worker().address
+        except ValueError:  # not inside a Dask task
+            pass
+    return f"pid:{os.getpid()}"
+
+
+def parse_partition(spec: ParserSpec, articles: list[Article]) -> ParsedPartition:
+    """Parse one partition of articles on whichever worker runs this."""
+    parser = worker_parser(spec)
+    return ParsedPartition(_worker_name(), [parser(article) for article in articles])
+
+
+Task = Callable[[ParserSpec, list[Article]], ParsedPartition]
+
+
+def _partitions(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    iterator = iter(articles)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+class LocalEngine:
+    """This machine: in this process, or ``processes`` worker processes (``concurrent.futures``).
+
+    ``processes=None`` takes every core for ``PARALLEL_FROM`` articles or more and this
+    process alone below that, where starting workers would cost more than it saves.
+    """
+
+    name = "local"
+    PARALLEL_FROM = 500
+
+    def __init__(self, processes: int | None = 1, partition_size: int = 64) -> None:
+        self.processes = None if processes is None else max(1, processes)
+        self.partition_size = partition_size
+        self.used = self.processes or 1
+
+    def describe(self) -> str:
+        return f"local, {self.used} process{'es' if self.used > 1 else ''}"
+
+    def parse(self, spec: ParserSpec, articles: Iterable[Article], task: Task = parse_partition) -> Iterator[ParsedPartition]:
+        processes = self.processes
+        if processes is None:
+            many = not hasattr(articles, "__len__") or len(articles) >= self.PARALLEL_FROM
+            processes = (os.cpu_count() or 1) if many else 1
+        self.used = processes
+        partitions = _partitions(articles, self.partition_size)
+        if processes == 1:
+            for partition in partitions:
+                yield task(spec, partition)
+            return
+        # forkserver (or spawn): never fork a process that runs threads (the dashboard's server does).
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+        with ProcessPoolExecutor(processes, mp_context=context) as pool:
+            running = set()
+            for partition in partitions:
+                running.add(pool.submit(task, spec, partition))
+                if len(running) >= 2 * processes:  # a bounded window: memory stays flat
+                    done, running = wait(running, return_when=FIRST_COMPLETED)
+                    yield from (future.result() for future in done)
+            for future in running:
+                yield future.result()
+
+
+class DaskEngine:
+    """Dask distributed: a ``LocalCluster`` of ``workers`` processes, or the cluster at ``scheduler``."""
+
+    name = "dask"
+
+    def __init__(self, scheduler: str | None = None, workers: int = 2, partition_size: int = 128,
+                 retries: int = 1) -> None:
+        self.scheduler = scheduler
+        self.workers = max(1, workers)
+        self.partition_size = partition_size
+        self.retries = retries
+
+    def describe(self) -> str:
+        return f"dask, scheduler {self.scheduler}" if self.scheduler else f"dask, LocalCluster of {self.workers} workers"
+
+    def parse(self, spec: ParserSpec, articles: Iterable[Article], task: Task = parse_partition) -> Iterator[ParsedPartition]:
+        import logging
+
+        try:
+            from distributed import Client, LocalCluster, as_completed
+            from distributed.scheduler import KilledWorker
+        except ImportError as error:
+            raise EngineError(f"the dask engine needs dask and distributed ({error}); pip install -r requirements.txt") from None
+        cluster = None
+        try:
+            if self.scheduler:
+                client = Client(self.scheduler, timeout="10s")
+            else:
+                cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
+                                       dashboard_address=None, silence_logs=logging.ERROR)
+                client = Client(cluster)
+        except OSError as error:
+            raise EngineError(f"cannot reach the Dask scheduler {self.scheduler or '(local)'}: {error}") from None
+        try:
+            window = 2 * max(1, len(client.scheduler_info().get("workers", {})) or self.workers)
+            partitions = _partitions(articles, self.partition_size)
+            futures = as_completed()
+            for partition in islice(partitions, window):
+                futures.add(client.submit(task, spec, partition, pure=False, retries=self.retries))
+            for future in futures:
+                try:
+                    result = future.result()
+                except KilledWorker as error:
+                    raise EngineError(f"a Dask worker died while parsing, {self.retries + 1} times for the same "
+                                      f"partition ({error}); nothing was written") from None
+                future.release()
+                yield result
+                for partition in islice(partitions, 1):
+                    futures.add(client.submit(task, spec, partition, pure=False, retries=self.retries))
+        finally:
+            client.close()
+            if cluster is not None:
+                cluster.close()

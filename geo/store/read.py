@@ -1,0 +1,280 @@
+"""Open a corpus store and ask it what the page shows: plain functions over DuckDB, in process.
+
+Nothing here holds the mentions in memory: each function runs one SQL query over the Parquet
+files of the store's current generation and returns a small frame. A ``Store`` is shared by
+every session of the dashboard, and sessions run in threads, so each query takes a cursor of
+its own (a DuckDB connection must not be used by two threads at once). A session's uploads ride
+along as ``overlay`` tables with the same columns, queried together with the store's.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .schema import SCHEMA_VERSION, TABLES
+
+__all__ = ["Store", "StoreError", "View", "article_details", "article_furniture", "articles_in_view", "coverage_counts",
+           "furniture_articles", "neighbour_spans", "open_store", "overlay_from_docs", "place_counts", "place_mentions",
+           "places", "source_summaries", "view_mentions"]
+
+
+class StoreError(Exception):
+    """A store that is missing, of another schema version, or has an unreadable file; ``reason`` says which."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class View:
+    """What a reader has chosen to see: these outlets, demonyms or not, articles published in a date range."""
+
+    outlets: tuple[str, ...]
+    demonyms: bool = True
+    since: str = ""  # YYYY-MM-DD, inclusive; "" for no bound (undated articles count only without bounds)
+    until: str = ""
+
+    def where(self, alias: str = "m") -> tuple[str, list]:
+        """A SQL condition on mentions aliased ``alias`` (with ``a`` for articles when dated), and its parameters."""
+        clauses, params = [f"list_contains(?, {alias}.outlet)"], [list(self.outlets)]
+        if not self.demonyms:
+            clauses.append(f"{alias}.type <> 'demonym'")
+        if self.since:
+            clauses.append("a.published >= ? AND a.published <> ''")
+            params.append(self.since)
+        if self.until:
+            clauses.append("a.published <= ? AND a.published <> ''")
+            params.append(self.until)
+        return " AND ".join(clauses), params
+
+    @property
+    def dated(self) -> bool:
+        return bool(self.since or self.until)
+
+
+class Store:
+    """An opened store (one generation), optionally with a session's uploads as ``overlay`` tables."""
+
+    def __init__(self, path: Path, manifest: dict, overlay: dict[str, pa.Table] | None = None,
+                 overlay_places=None, _shared: dict | None = None) -> None:
+        self.path = path
+        self.manifest = manifest
+        self.overlay = overlay or {}
+        self.overlay_places = overlay_places
+        self._shared = _shared if _shared is not None else {"lock": threading.Lock(), "connection": None}
+
+    @property
+    def generation(self) -> str:
+        return self.manifest["generation"]
+
+    def table_path(self, name: str) -> Path:
+        """The Parquet file of table ``name`` in this store's generation."""
+        return self.path / self.manifest["tables"][name]
+
+    def with_overlay(self, tables: dict[str, pa.Table], overlay_places) -> Store:
+        """The same store with a session's own articles added to every query (the store itself is not changed)."""
+        return Store(self.path, self.manifest, tables, overlay_places, self._shared)
+
+    @contextlib.contextmanager
+    def cursor(self) -> Iterator:
+        """A DuckDB cursor of this thread's own, with the overlay registered (closed after use)."""
+        with self._shared["lock"]:
+            if self._shared["connection"] is None:
+                self._shared["connection"] = self._connect()
+            cursor = self._shared["connection"].cursor()
+        try:
+            for name, table in self.overlay.items():
+                cursor.register(f"overlay_{name}", table)
+            yield cursor
+        finally:
+            cursor.close()
+
+    def relation(self, name: str) -> str:
+        """SQL for table ``name``: the store's view, unioned with the overlay's rows when there are any."""
+        if name in self.overlay:
+            return f"(SELECT * FROM {name} UNION ALL BY NAME SELECT * FROM overlay_{name})"
+        return name
+
+    def _connect(self):
+        import duckdb
+
+        connection = duckdb.connect(":memory:", config={"threads": 2, "memory_limit": "256MB"})
+        for name in ("articles", "sentences", "mentions"):
+            path = str(self.table_path(name)).replace("'", "''")
+            connection.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{path}')")
+        return connection
+
+    def query(self, sql: str, params: list | None = None) -> pd.DataFrame:
+        """Run ``sql`` (``{articles}``, ``{sentences}``, ``{mentions}`` name the tables) and return a frame."""
+        sql = sql.format(**{name: self.relation(name) for name in ("articles", "sentences", "mentions")})
+        with self.cursor() as cursor:
+            return cursor.execute(sql, params or []).fetch_df()
+
+
+def open_store(path: str | Path) -> Store:
+    """Open the store at ``path``; StoreError says what is wrong (missing, other schema, unreadable file)."""
+    path = Path(path)
+    manifest_path = path / "manifest.json"
+    if not manifest_path.is_file():
+        raise StoreError(f"{path}: no store here yet")
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise StoreError(f"{manifest_path}: unreadable ({error})") from None
+    version = manifest.get("schema_version") if isinstance(manifest, dict) else None
+    if version != SCHEMA_VERSION:
+        raise StoreError(f"{path} was written in store format {version}, and this version reads format {SCHEMA_VERSION}")
+    if not isinstance(manifest.get("tables"), dict) or set(manifest["tables"]) != set(TABLES):
+        raise StoreError(f"{manifest_path}: does not list the store's tables")
+    store = Store(path, manifest)
+    for name in TABLES:
+        table = store.table_path(name)
+        try:
+            pq.read_metadata(table)
+        except (OSError, pa.ArrowException) as error:
+            raise StoreError(f"{table}: not a readable Parquet file ({error})") from None
+    return store
+
+
+def _joined(store: Store, view: View) -> str:
+    """FROM clause of mentions ``m``, joined to their articles ``a`` only when the view has dates."""
+    mentions = store.relation("mentions")
+    if not view.dated:
+        return f"{mentions} m"
+    return f"{mentions} m JOIN (SELECT article_id, published FROM {store.relation('articles')}) a USING (article_id)"
+
+
+def places(store: Store):
+    """Every place of the store (and the overlay) as a GeoDataFrame: shapes and details, corpus-wide counts.
+
+    Shared between callers: read it, never change it.
+    """
+    import geopandas as gpd
+
+    with store._shared["lock"]:
+        if "places" not in store._shared:  # a few thousand rows at most: read once per store
+            store._shared["places"] = gpd.read_parquet(store.table_path("places"))
+    frame = store._shared["places"]
+    if store.overlay_places is not None and len(store.overlay_places):
+        extra = store.overlay_places[~store.overlay_places["place_id"].isin(frame["place_id"])]
+        frame = pd.concat([frame, extra], ignore_index=True)
+    return frame
+
+
+def place_counts(store: Store, view: View) -> pd.DataFrame:
+    """Per place in view: mentions, articles, sources and the outlets naming it (``a; b``)."""
+    where, params = view.where()
+    return store.query(f"""
+        SELECT place_id, count(*) AS mention_count, count(DISTINCT article_id) AS article_count,
+               count(DISTINCT outlet) AS source_count, string_agg(DISTINCT outlet, '; ' ORDER BY outlet) AS outlets
+        FROM {_joined(store, view)} WHERE {where} GROUP BY place_id""", params)
+
+
+def coverage_counts(store: Store, view: View) -> pd.DataFrame:
+    """Mentions per (place, outlet) in view, in long form."""
+    where, params = view.where()
+    return store.query(f"""SELECT place_id, outlet, count(*) AS mentions FROM {_joined(store, view)}
+                           WHERE {where} GROUP BY place_id, outlet""", params)
+
+
+def place_mentions(store: Store, place_id: str, view: View) -> pd.DataFrame:
+    """Every mention of one place in view, by outlet, article and position."""
+    where, params = view.where()
+    return store.query(f"""SELECT m.* FROM {_joined(store, view)} WHERE m.place_id = ? AND {where}
+                           ORDER BY outlet, article_id, sentence_index, start, type""", [place_id, *params])
+
+
+def view_mentions(store: Store, view: View) -> pd.DataFrame:
+    """Every mention in view (for the download; the page itself never holds them all)."""
+    where, params = view.where()
+    return store.query(f"SELECT m.* FROM {_joined(store, view)} WHERE {where} ORDER BY article_id, start, type", params)
+
+
+def _article_where(view: View) -> tuple[str, list]:
+    clauses, params = ["list_contains(?, outlet)"], [list(view.outlets)]
+    for bound, op in ((view.since, ">="), (view.until, "<=")):
+        if bound:
+            clauses.append(f"published {op} ? AND published <> ''")
+            params.append(bound)
+    return " AND ".join(clauses), params
+
+
+def articles_in_view(store: Store, view: View) -> int:
+    """How many articles the view's outlets and dates take in."""
+    where, params = _article_where(view)
+    return int(store.query(f"SELECT count(*) AS n FROM {{articles}} WHERE {where}", params)["n"].iloc[0])
+
+
+def source_summaries(store: Store) -> pd.DataFrame:
+    """Per outlet: how many articles, first and last date, attributions, and the title when it has one article."""
+    return store.query("""
+        SELECT outlet, count(*) AS articles, min(published) FILTER (WHERE published <> '') AS first_published,
+               max(published) FILTER (WHERE published <> '') AS last_published,
+               string_agg(DISTINCT coalesce(nullif(attribution, ''), 'unknown'), '/' ORDER BY
+                          coalesce(nullif(attribution, ''), 'unknown')) AS attributions,
+               any_value(coalesce(nullif(title, ''), article_id)) AS title, any_value(published) AS published
+        FROM {articles} GROUP BY outlet ORDER BY outlet""")
+
+
+def article_details(store: Store, article_ids: list[str], with_text: bool = False) -> dict[str, dict]:
+    """``article id -> {title, published, url, sentence_count[, text]}`` for the given articles."""
+    text = ", text" if with_text else ""
+    frame = store.query(f"""SELECT article_id, title, published, url, sentence_count{text} FROM {{articles}}
+                            WHERE list_contains(?, article_id)""", [list(article_ids)])
+    return {row["article_id"]: row for row in frame.to_dict("records")}
+
+
+def neighbour_spans(store: Store, sentences: list[tuple[str, int]], width: int = 1) -> dict[tuple[str, int], tuple]:
+    """For each (article id, sentence index): the (start, end) of up to ``width`` sentences before and after it."""
+    if not sentences:
+        return {}
+    wanted = pa.table({"article_id": [a for a, _ in sentences], "sentence_index": [i for _, i in sentences]})
+    sql = f"""SELECT w.article_id, w.sentence_index AS around, s.sentence_index, s.start, s."end"
+              FROM wanted w JOIN {store.relation("sentences")} s ON s.article_id = w.article_id
+                   AND s.sentence_index BETWEEN w.sentence_index - ? AND w.sentence_index + ?
+                   AND s.sentence_index <> w.sentence_index
+              ORDER BY w.article_id, around, s.sentence_index"""
+    with store.cursor() as cursor:
+        cursor.register("wanted", wanted)
+        rows = cursor.execute(sql, [width, width]).fetchall()
+    found: dict[tuple[str, int], tuple[list, list]] = {key: ([], []) for key in sentences}
+    for article_id, around, index, start, end in rows:
+        found[(article_id, around)][0 if index < around else 1].append((start, end))
+    return found
+
+
+def overlay_from_docs(docs: list, gazetteer) -> tuple[dict[str, pa.Table], object]:
+    """A session's own parsed articles as overlay tables and places (see ``Store.with_overlay``)."""
+    from ..frames import to_frames
+    from .schema import tables_from_docs
+
+    places_frame, _ = to_frames(docs, gazetteer)
+    return tables_from_docs(docs, gazetteer), places_frame
+
+
+def furniture_articles(store: Store, view: View, limit: int = 1000) -> tuple[pd.DataFrame, int, int]:
+    """Articles in view with page furniture left out (the first ``limit``), how many have some, how many pieces."""
+    where, params = _article_where(view)
+    frame = store.query(f"""SELECT article_id, outlet, coalesce(nullif(title, ''), article_id) AS title,
+                                   len(furniture) AS pieces FROM {{articles}} WHERE {where} AND len(furniture) > 0
+                            ORDER BY outlet, article_id""", params)
+    return frame.head(limit), len(frame), int(frame["pieces"].sum()) if len(frame) else 0
+
+
+def article_furniture(store: Store, article_id: str) -> list[tuple[str, str]]:
+    """``(reason, text)`` of each piece of page furniture left out of one article."""
+    frame = store.query("SELECT text, furniture FROM {articles} WHERE article_id = ?", [article_id])
+    if frame.empty:
+        return []
+    text, pieces = frame["text"].iloc[0], frame["furniture"].iloc[0]
+    return [(piece["reason"], text[piece["start"]:piece["end"]]) for piece in pieces]

@@ -1,0 +1,139 @@
+"""The store's tables (Arrow schemas), how parsed documents become their rows, and fingerprints.
+
+Tables: ``articles`` (one row per article: source fields, original text, body span, furniture,
+content hash and the file it came from), ``sentences`` (article, index, start, end),
+``mentions`` (the mention schema of ``geo.records``, ``article`` renamed ``article_id``) and
+``places`` (GeoParquet, written by ``geo.store.build``). Offsets are offsets into
+``articles.text``, the original text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict
+from importlib import metadata
+from pathlib import Path
+
+import pyarrow as pa
+
+from ..gazetteer.index import Gazetteer
+from ..records import MENTION_COLUMNS, mention_records
+from ..types import Article, Document, Source
+
+__all__ = ["ARTICLE_SCHEMA", "MENTION_SCHEMA", "SCHEMA_VERSION", "SENTENCE_SCHEMA", "TABLES", "article_hash",
+           "pipeline_fingerprint", "source_hash", "tables_from_docs"]
+
+# Bump when a table's columns or their meaning change: a store of another version is rebuilt.
+SCHEMA_VERSION = 1
+TABLES = ("articles", "sentences", "mentions", "places")
+_GEO = Path(__file__).resolve().parents[1]
+
+FILE_FIELDS = [
+    pa.field("file", pa.string()),  # path relative to the articles folder
+    pa.field("size", pa.int64()),
+    pa.field("mtime_ns", pa.int64()),
+    pa.field("content_hash", pa.string()),
+    pa.field("source_hash", pa.string()),
+    pa.field("caveat", pa.string()),
+]
+ARTICLE_SCHEMA = pa.schema([
+    pa.field("article_id", pa.string()),
+    pa.field("outlet", pa.string()),
+    pa.field("title", pa.string()),
+    pa.field("published", pa.string()),
+    pa.field("url", pa.string()),
+    pa.field("attribution", pa.string()),
+    pa.field("attribution_note", pa.string()),
+    pa.field("notes", pa.string()),
+    pa.field("path", pa.string()),
+    pa.field("extracted_from_html", pa.bool_()),
+    pa.field("text", pa.large_string()),
+    pa.field("body_start", pa.int64()),
+    pa.field("body_end", pa.int64()),
+    pa.field("furniture", pa.list_(pa.struct([("start", pa.int64()), ("end", pa.int64()), ("reason", pa.string())]))),
+    pa.field("sentence_count", pa.int64()),
+    *FILE_FIELDS,
+])
+SENTENCE_SCHEMA = pa.schema([
+    pa.field("article_id", pa.string()), pa.field("sentence_index", pa.int64()),
+    pa.field("start", pa.int64()), pa.field("end", pa.int64()),
+])
+_MENTION_TYPES = {"sentence_index": pa.int64(), "sentence_start": pa.int64(), "sentence_end": pa.int64(),
+                  "start": pa.int64(), "end": pa.int64(), "lat": pa.float64(), "lon": pa.float64(),
+                  "confidence": pa.float64()}
+MENTION_SCHEMA = pa.schema([
+    pa.field("article_id" if name == "article" else name, _MENTION_TYPES.get(name, pa.string()))
+    for name in MENTION_COLUMNS
+])
+_SOURCE_FIELDS = ("outlet", "title", "published", "url", "attribution", "attribution_note", "notes")
+
+
+def source_hash(source: Source) -> str:
+    """A digest of an article's source entry (outlet, title, date…): a changed entry re-parses the article."""
+    return hashlib.sha256(json.dumps(asdict(source), sort_keys=True).encode()).hexdigest()[:16]
+
+
+def article_hash(article: Article) -> str:
+    """A digest of the article's text as parsed and its source entry."""
+    digest = hashlib.sha256(article.text.encode("utf-8", "surrogatepass"))
+    digest.update(b"\0" + source_hash(article.source).encode() + (b"\0html" if article.extracted_from_html else b""))
+    return digest.hexdigest()[:24]
+
+
+def pipeline_fingerprint() -> str:
+    """A digest of the code and word lists that turn text into mentions: when it changes, everything is re-parsed.
+
+    The gazetteer's own fingerprint (its data files and packages) is kept beside it in the manifest.
+    """
+    digest = hashlib.sha256()
+    for path in sorted([*_GEO.glob("text/*.py"), *_GEO.glob("resolution/*.py"), _GEO / "pipeline.py",
+                        _GEO / "records.py", _GEO / "types.py", _GEO / "store" / "schema.py"]):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for name in ("name_words.toml", "events.toml"):
+        path = _GEO.parent / "data" / name
+        digest.update(path.read_bytes() if path.exists() else b"-")
+    for package in ("blingfire", "trafilatura", "wordfreq"):
+        try:
+            digest.update(f"{package}={metadata.version(package)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(package.encode())
+    return digest.hexdigest()[:20]
+
+
+def tables_from_docs(docs: list[Document], gazetteer: Gazetteer, files: dict[str, dict] | None = None) -> dict[str, pa.Table]:
+    """The ``articles``, ``sentences`` and ``mentions`` rows of parsed documents, as Arrow tables.
+
+    ``files`` gives, per article id, the FILE_FIELDS of the file it was read from (absent for
+    uploads: those columns stay empty, the hashes are computed).
+    """
+    files = files or {}
+    articles: dict[str, list] = {f.name: [] for f in ARTICLE_SCHEMA}
+    sentences: dict[str, list] = {f.name: [] for f in SENTENCE_SCHEMA}
+    mention_rows: list[dict] = []
+    for doc in docs:
+        article = doc.article
+        source = article.source
+        row = {"article_id": article.id, **{name: getattr(source, name) for name in _SOURCE_FIELDS},
+               "path": article.path, "extracted_from_html": article.extracted_from_html, "text": article.text,
+               "body_start": doc.body.start if doc.body else None, "body_end": doc.body.end if doc.body else None,
+               "furniture": [{"start": f.start, "end": f.end, "reason": f.reason} for f in doc.furniture],
+               "sentence_count": len(doc.sentences),
+               "file": None, "size": None, "mtime_ns": None, "caveat": "",
+               "content_hash": article_hash(article), "source_hash": source_hash(source)}
+        row |= files.get(article.id, {})
+        for name, values in articles.items():
+            values.append(row[name])
+        for sentence in doc.sentences:
+            sentences["article_id"].append(article.id)
+            sentences["sentence_index"].append(sentence.index)
+            sentences["start"].append(sentence.start)
+            sentences["end"].append(sentence.end)
+        mention_rows.extend(mention_records(doc, gazetteer))
+    mentions = {field.name: [r["article" if field.name == "article_id" else field.name] for r in mention_rows]
+                for field in MENTION_SCHEMA}
+    return {
+        "articles": pa.Table.from_pydict(articles, schema=ARTICLE_SCHEMA),
+        "sentences": pa.Table.from_pydict(sentences, schema=SENTENCE_SCHEMA),
+        "mentions": pa.Table.from_pydict(mentions, schema=MENTION_SCHEMA),
+    }
