@@ -9,38 +9,36 @@ only as escaped HTML or escaped Markdown, never the map.
 from __future__ import annotations
 
 import sys
-import types
-from pathlib import PurePath
 from typing import NamedTuple
 
 import streamlit as st
 import streamlit_folium
 
-from geo import Geoparser, load_gazetteer
-from geo.page.corpus import PagePaths, page_paths
-from geo.page.excerpts import escape_html, escape_label, escape_markdown, highlighted_html, isolated
-from geo.page.mapping import build_map
+from geo import Geoparser
+from geo.page.corpus import PagePaths, page_parser, page_paths
+from geo.page.excerpts import escape_label, escape_markdown
+from geo.page.mapping import build_map, component_arguments
 from geo.page.views import (
     Upload,
     coverage_matrix,
-    link_target,
+    excerpt_paragraphs,
     make_upload,
     mentions_csv,
+    parse_uploads,
+    place_caption,
     place_for_tooltip,
     places_geojson,
     places_in_view,
-    precision_text,
-    safe_url,
-    sentence_mentions,
+    sentence_html,
+    shade_single_sources,
+    source_line,
     summary_counts,
 )
 from geo.store import read
 from geo.store.read import Store, StoreError, View
-from geo.text.corpus import ArticleError, read_article
-from geo.types import Source
+from geo.text.corpus import ArticleError
 
 RETURNED = ["last_object_clicked_tooltip", "last_object_clicked_count"]  # clicks only: pan and zoom do not rerun
-SHADE_ROWS = 300
 EXCERPTS_SHOWN = 5  # per source, before "show all"
 st.set_page_config(page_title="News geoparsing map", page_icon="🗺️", layout="wide")
 
@@ -48,21 +46,11 @@ st.set_page_config(page_title="News geoparsing map", page_icon="🗺️", layout
 @st.cache_resource(show_spinner="Loading the gazetteer…")
 def shared_parser() -> tuple[Geoparser, list[str]]:
     """One read-only pipeline for all sessions, with the geocoder when secrets turn it on."""
-    from geo.gazetteer.geocoder import CachedGeocoder, GeocoderStage, settings_from_env, settings_from_mapping
-
-    gazetteer = load_gazetteer()
     try:
         secrets = dict(st.secrets.get("geocoder", {}))
     except FileNotFoundError:  # no secrets file: environment and defaults only
         secrets = {}
-    try:
-        settings = settings_from_mapping(secrets, settings_from_env())
-    except ValueError as error:
-        return Geoparser(gazetteer), [f"Online geocoder off: {error}"]
-    if not settings.enabled:
-        return Geoparser(gazetteer), []
-    geocoder = CachedGeocoder(settings)
-    return Geoparser(gazetteer, geocoder=GeocoderStage(geocoder, gazetteer)), geocoder.warnings
+    return page_parser(secrets)
 
 
 @st.cache_resource(show_spinner="Opening the corpus store…")
@@ -104,13 +92,7 @@ def corpus_store(paths: PagePaths) -> Store | None:
 @st.cache_resource(show_spinner="Geoparsing your article…", max_entries=64)
 def uploaded(uploads: tuple[Upload, ...]) -> tuple:
     """One session's uploads alone, parsed into overlay tables (the shared store is not touched)."""
-    parser, _ = shared_parser()
-    articles = []
-    for upload in uploads:
-        source = Source(outlet=upload.outlet, title=upload.title, published=upload.published, attribution="stated")
-        articles.append(read_article(upload.article_id, upload.data, PurePath(upload.filename).suffix, source,
-                                     upload.filename)[0])
-    return read.overlay_from_docs(list(parser.pipe(articles)), parser.gazetteer)
+    return read.overlay_from_docs(parse_uploads(uploads, shared_parser()[0]), shared_parser()[0].gazetteer)
 
 
 class ViewKey(NamedTuple):
@@ -138,20 +120,8 @@ def map_component(_store: Store, key: ViewKey, countries: bool) -> tuple[dict, d
     """
     in_view, counts = view_figures(_store, key)
     fmap, labels = build_map(in_view, counts, outlets=list(key.view.outlets), show_countries=countries)
-    captured: dict = {}
-
-    def record(**kwargs):
-        captured.update(kwargs)
-        return kwargs.get("default")
-
-    # A copy of st_folium whose global _component_func is our recorder: nothing shared is
-    # swapped, so concurrent sessions cannot see each other's capture.
-    original = streamlit_folium.st_folium
-    capturing = types.FunctionType(original.__code__, {**original.__globals__, "_component_func": record},
-                                   original.__name__, original.__defaults__, original.__closure__)
-    capturing.__kwdefaults__ = original.__kwdefaults__
-    capturing(fmap, key="map", height=560, use_container_width=True, returned_objects=RETURNED)
-    captured.pop("on_change", None)  # st_folium's callback only mirrors the value into session state
+    captured = component_arguments(streamlit_folium.st_folium, fmap, key="map", height=560, use_container_width=True,
+                                   returned_objects=RETURNED)
     return captured, labels
 
 
@@ -174,15 +144,6 @@ def sidebar_view(store: Store) -> View:
     st.sidebar.header("Show")
     demonyms = st.sidebar.toggle("Demonyms (Syrian, Israeli…)", value=True)
     return View(tuple(chosen), demonyms)
-
-
-def source_line(row) -> str:
-    """One line on a source's articles, as escaped HTML: the title when there is one article, else the count and dates."""
-    attribution = "attribution " + "/".join({"stated": "stated in the text"}.get(a, a) for a in row.attributions.split("/"))
-    if row.articles == 1:
-        return f"{isolated(row.title)} · {isolated(row.published or 'undated')} · {escape_html(attribution)}"
-    span = f"{row.first_published} to {row.last_published}" if row.first_published else "undated"
-    return escape_html(f"{row.articles} articles · {span} · {attribution}")
 
 
 def sidebar_upload(uploads: list[Upload]) -> None:
@@ -246,17 +207,14 @@ def map_and_panel(store: Store, key: ViewKey, countries: bool) -> None:
             st.info("That place is not mentioned by the sources in view." if known
                     else "The link names a place this corpus does not mention; choose one from the list.")
         elif current:
-            place_panel(store, in_view.set_index("place_id").loc[current], read.place_mentions(store, current, key.view))
+            place_panel(store, current, in_view.set_index("place_id").loc[current], key.view)
         else:
             st.caption("Click a place on the map, or find it in the list, to read what each source wrote.")
 
 
-def place_panel(store: Store, place, mentions) -> None:
+def place_panel(store: Store, place_id: str, place, view: View) -> None:
     st.subheader(escape_markdown(place["name"]))
-    where = place["country_code"] or "supranational"
-    located = precision_text(place["precision"], place["geometry"].geom_type)
-    source = f" · location from {place['source']}" if place["source"] else ""
-    st.caption(escape_markdown(f"{place['kind']} · {where} · {located} · {place['lat']:.4f}, {place['lon']:.4f}{source}"))
+    st.caption(escape_markdown(place_caption(place)))
     if place["description"]:
         st.text(place["description"])
     if place["venue_note"]:
@@ -266,59 +224,43 @@ def place_panel(store: Store, place, mentions) -> None:
         if st.button(escape_markdown(f"Related: {names.get(other, other)}"), key=f"rel:{other}"):
             select_place(other)
             st.rerun(scope="fragment")
+    # The first few sentences per source, all of them for the sources whose "show all" is on.
+    every = tuple(sorted({k.split(":", 1)[1] for k, on in st.session_state.items()
+                          if on and isinstance(k, str) and k.startswith(("all:", "compare-all:"))}))
+    excerpts, totals = read.place_excerpts(store, place_id, view, EXCERPTS_SHOWN, every)
     by_outlet: dict[str, list] = {}
-    for item in sentence_mentions(mentions):
+    for item in excerpts:
         by_outlet.setdefault(item.outlet, []).append(item)
     tab_excerpts, tab_compare = st.tabs(["Excerpts by source", "Compare sources"])
     with tab_excerpts:
         context = st.toggle("Show the sentences around each excerpt", key="context")
-        shown_items = {outlet: shown(items, f"all:{outlet}") for outlet, items in by_outlet.items()}
+        shown_items = {outlet: shown(items, totals[outlet], f"all:{outlet}") for outlet, items in by_outlet.items()}
         everything = [item for items in shown_items.values() for item in items]
         articles = read.article_details(store, sorted({i.article_id for i in everything}), with_text=context)
         around = read.neighbour_spans(store, [(i.article_id, i.sentence_index) for i in everything]) if context else {}
         for outlet, items in shown_items.items():
             st.markdown(f"##### {escape_markdown(outlet)}")
             for item in items:
-                excerpt(item, articles[item.article_id], around.get((item.article_id, item.sentence_index), ([], [])))
+                around_item = around.get((item.article_id, item.sentence_index), ([], []))
+                for fragment, caption in excerpt_paragraphs(item, articles[item.article_id], around_item):
+                    paragraph(fragment, caption=caption)
     with tab_compare:
         outlets = list(by_outlet)
-        busiest = sorted(outlets, key=lambda o: -len(by_outlet[o]))[:3]
+        busiest = sorted(outlets, key=lambda o: -totals[o])[:3]
         compared = outlets if len(outlets) <= 4 else st.multiselect(
             "Sources side by side", outlets, default=sorted(busiest), max_selections=6, key="compare")
         for column, outlet in zip(st.columns(max(1, len(compared))), compared, strict=False):
             with column:
                 st.markdown(f"**{escape_markdown(outlet)}**")
-                for item in shown(by_outlet[outlet], f"compare-all:{outlet}"):
+                for item in shown(by_outlet[outlet], totals[outlet], f"compare-all:{outlet}"):
                     paragraph(sentence_html(item))
 
 
-def shown(items: list, key: str) -> list:
-    """The first EXCERPTS_SHOWN items, or all of them once the reader asks (a place can have thousands)."""
-    if len(items) > EXCERPTS_SHOWN and not st.toggle(f"Show all {len(items)} sentences", key=key):
+def shown(items: list, total: int, key: str) -> list:
+    """The first EXCERPTS_SHOWN of a source's ``total`` sentences, or all once the reader asks (a place can have thousands)."""
+    if total > EXCERPTS_SHOWN and not st.toggle(f"Show all {total} sentences", key=key):
         return items[:EXCERPTS_SHOWN]
     return items
-
-
-def sentence_html(item) -> str:
-    """The excerpt's sentence with its place names in bold (offsets moved from the article to the sentence)."""
-    start = item.sentence_start
-    return highlighted_html(item.sentence, 0, len(item.sentence), [(s - start, e - start) for s, e in item.spans])
-
-
-def excerpt(item, article: dict, around: tuple[list, list]) -> None:
-    before, after = around
-    for start, end in before:
-        paragraph(escape_html(article["text"][start:end]), caption=True)
-    paragraph(sentence_html(item))
-    for start, end in after:
-        paragraph(escape_html(article["text"][start:end]), caption=True)
-    meta = (f"sentence {item.sentence_index + 1} of {article['sentence_count']} · "
-            f"{isolated(article['title'] or item.article_id)} · {isolated(article['published'] or 'undated')} · "
-            f"{escape_html(item.kinds)}")
-    url = safe_url(article["url"])
-    link = (f' · <a href="{escape_html(link_target(url))}" target="_blank" rel="noopener noreferrer">original article</a>'
-            if url else "")
-    paragraph(meta + link, caption=True)
 
 
 def paragraph(fragment: str, *, caption: bool = False, where=st) -> None:
@@ -378,10 +320,7 @@ def main() -> None:
     with tab_matrix:
         matrix = coverage_matrix(counts, read.places(store))
         st.caption("Mentions per place and source; places only one source names come first, shaded.")
-        # Styling every cell costs seconds on a large corpus: shade small tables only.
-        shaded = matrix.style.apply(lambda r: ["background-color: #fde7e4" if r["sources"] == 1 else ""] * len(r),
-                                    axis=1) if len(matrix) <= SHADE_ROWS else matrix
-        st.dataframe(shaded, hide_index=True, width="stretch")
+        st.dataframe(shade_single_sources(matrix), hide_index=True, width="stretch")
     with tab_furniture:
         furniture_report(store, view)
     with tab_downloads:

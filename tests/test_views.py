@@ -15,10 +15,9 @@ from geo.page.views import (
     places_in_view,
     precision_text,
     safe_url,
-    sentence_mentions,
     summary_counts,
 )
-from geo.store.read import View, coverage_counts, place_counts, place_mentions, places
+from geo.store.read import View, coverage_counts, place_counts, places
 from geo.text.corpus import ArticleError
 
 
@@ -59,13 +58,6 @@ def test_views_summary_counts(seed_store):
     counts = coverage_counts(seed_store, View(("The Cradle",)))
     figures = summary_counts(1, counts)
     assert figures["sources"] == 1 and figures["mentions"] == counts["mentions"].sum() > 0
-
-
-def test_views_sentence_mentions_group_spans_by_sentence(seed_store):
-    mentions = place_mentions(seed_store, "curated:palmyra", View(ALL))
-    excerpts = sentence_mentions(mentions)
-    assert excerpts and all(e.sentence for e in excerpts)
-    assert sum(len(e.spans) for e in excerpts) == len(mentions)
 
 
 def test_views_neighbour_sentences():
@@ -135,21 +127,6 @@ def test_views_make_upload_rejects_bad_files_by_name(name, data, problem):
 ])
 def test_views_precision_in_words(precision, geom_type, text):
     assert precision_text(precision, geom_type) == text
-
-
-def test_views_sentence_mentions_put_a_sentence_s_names_together(frames):
-    _, mentions = frames
-    palmyra = mentions[(mentions["place_id"] == "curated:palmyra") & (mentions["outlet"] == "The Cradle")]
-    rows = sentence_mentions(palmyra)
-    assert len(rows) == palmyra["sentence_index"].nunique() < len(palmyra)
-    assert sum(len(row.spans) for row in rows) == len(palmyra)
-    assert all(row.sentence_start <= start < end <= row.sentence_end for row in rows for start, end in row.spans)
-
-
-def test_views_sentence_mentions_keep_article_order(frames):
-    _, mentions = frames
-    rows = sentence_mentions(mentions[mentions["outlet"] == "The Cradle"])
-    assert [r.sentence_index for r in rows] == sorted(r.sentence_index for r in rows)
 
 
 def test_views_link_target_cannot_close_the_markdown_link():

@@ -7,9 +7,10 @@ import hashlib
 from pathlib import Path
 from typing import NamedTuple
 
-from ..gazetteer.index import DATA_DIR, default_cache_dir
+from ..gazetteer.index import DATA_DIR, default_cache_dir, load_gazetteer
+from ..pipeline import Geoparser
 
-__all__ = ["PagePaths", "page_paths"]
+__all__ = ["PagePaths", "page_parser", "page_paths"]
 
 
 class PagePaths(NamedTuple):
@@ -43,3 +44,21 @@ def page_paths(argv: list[str]) -> PagePaths:
         return PagePaths(articles, sources, DATA_DIR / "build")
     digest = hashlib.sha256(f"{articles.resolve()}|{sources.resolve() if sources else ''}".encode()).hexdigest()[:16]
     return PagePaths(articles, sources, default_cache_dir() / "stores" / digest)
+
+
+def page_parser(secrets: dict) -> tuple[Geoparser, list[str]]:
+    """The page's pipeline, with the online geocoder when its settings (secrets, then environment) turn it on.
+
+    Returns the parser and warnings for the reader (bad settings turn the geocoder off, never the page).
+    """
+    from ..gazetteer.geocoder import CachedGeocoder, GeocoderStage, settings_from_env, settings_from_mapping
+
+    gazetteer = load_gazetteer()
+    try:
+        settings = settings_from_mapping(secrets, settings_from_env())
+    except ValueError as error:
+        return Geoparser(gazetteer), [f"Online geocoder off: {error}"]
+    if not settings.enabled:
+        return Geoparser(gazetteer), []
+    geocoder = CachedGeocoder(settings)
+    return Geoparser(gazetteer, geocoder=GeocoderStage(geocoder, gazetteer)), geocoder.warnings

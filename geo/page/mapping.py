@@ -37,8 +37,8 @@ from shapely.geometry import mapping
 
 from ..frames import VENUE_PRECISION
 
-__all__ = ["ASSET_ROOT", "BASEMAP", "build_map", "escape_for_tooltip", "label_from_tooltip", "load_basemap",
-           "place_label", "tooltip_texts", "unique_labels"]
+__all__ = ["ASSET_ROOT", "BASEMAP", "build_map", "component_arguments", "escape_for_tooltip", "label_from_tooltip",
+           "load_basemap", "place_label", "tooltip_texts", "unique_labels"]
 
 ASSET_ROOT = "../../app/static"  # from inside streamlit-folium's component iframe
 BASEMAP = Path(__file__).resolve().parents[2] / "static" / "basemap" / "countries.geojson"
@@ -388,3 +388,28 @@ def _stable_ids(m: folium.Map) -> None:
     for number, element in enumerate([root, *(getattr(root, name) for name in ("header", "html", "script"))]):
         visit(element, f"figure{number}")
     visit(m, "div")
+
+
+def component_arguments(st_folium, fmap: folium.Map, **options) -> dict:
+    """The arguments ``st_folium(fmap, **options)`` would give streamlit-folium's component, without rendering it.
+
+    st_folium renders the whole folium map on every call (0.1-0.2 s); the page computes these
+    once per view and hands them to the component directly on each rerun. This runs a copy of
+    st_folium whose component function records its arguments: nothing shared is swapped, so
+    concurrent sessions never see each other's capture. ``st_folium`` is passed in (not
+    imported) because only the page imports Streamlit.
+    """
+    import types
+
+    captured: dict = {}
+
+    def record(**kwargs):
+        captured.update(kwargs)
+        return kwargs.get("default")
+
+    capturing = types.FunctionType(st_folium.__code__, {**st_folium.__globals__, "_component_func": record},
+                                   st_folium.__name__, st_folium.__defaults__, st_folium.__closure__)
+    capturing.__kwdefaults__ = st_folium.__kwdefaults__
+    capturing(fmap, **options)
+    captured.pop("on_change", None)  # st_folium's callback only mirrors the value into session state
+    return captured

@@ -10,11 +10,14 @@ from urllib.parse import quote, urlparse
 import pandas as pd
 
 from ..text.corpus import ArticleError, read_article
+from ..types import Source
+from .excerpts import escape_html, highlighted_html, isolated
 
 __all__ = [
-    "MAX_UPLOAD_BYTES", "Upload", "coverage_matrix", "make_upload", "mentions_csv", "outlet_counts",
-    "link_target", "neighbour_sentences", "place_for_tooltip", "places_geojson", "places_in_view", "precision_text", "safe_url",
-    "SentenceExcerpt", "sentence_mentions", "summary_counts",
+    "MAX_UPLOAD_BYTES", "SentenceExcerpt", "Upload", "coverage_matrix", "excerpt_paragraphs", "link_target",
+    "make_upload", "mentions_csv", "neighbour_sentences", "outlet_counts", "parse_uploads", "place_caption",
+    "place_for_tooltip", "places_geojson", "places_in_view", "precision_text", "safe_url", "sentence_html",
+    "shade_single_sources", "source_line", "summary_counts",
 ]
 
 
@@ -96,24 +99,6 @@ class SentenceExcerpt(NamedTuple):
     spans: list[tuple[int, int]]  # offsets into the article's text
 
 
-def sentence_mentions(mentions) -> list[SentenceExcerpt]:
-    """One excerpt per (outlet, article, sentence) among ``mentions``, in that order, spans together.
-
-    Plain Python, not a pandas group-by: a place has a handful of mentions in a click's
-    rerun, where pandas' fixed cost per call (tens of milliseconds) would dominate.
-    """
-    groups: dict[tuple, list] = {}
-    columns = ("outlet", "article_id", "sentence_index", "sentence_start", "sentence_end", "sentence", "start", "end",
-               "type")
-    for outlet, article_id, index, s_start, s_end, sentence, start, end, kind in zip(
-            *(mentions[c].tolist() for c in columns), strict=True):
-        group = groups.setdefault((outlet, article_id, index), [int(s_start), int(s_end), sentence, set(), []])
-        group[3].add(kind)
-        group[4].append((int(start), int(end)))
-    return [SentenceExcerpt(outlet, article_id, index, s_start, s_end, sentence, ", ".join(sorted(kinds)), sorted(spans))
-            for (outlet, article_id, index), (s_start, s_end, sentence, kinds, spans) in sorted(groups.items())]
-
-
 def coverage_matrix(counts, places) -> pd.DataFrame:
     """Places × sources mention counts (from per-(place, outlet) ``counts``), with how many sources name each place."""
     if counts.empty:
@@ -176,3 +161,67 @@ def place_for_tooltip(tooltip: str, labels: dict[str, str]) -> str | None:
     # Some renderers join the tooltip's lines: take the longest label the text starts with.
     matches = [label for label in labels if first.startswith(label)]
     return labels[max(matches, key=len)] if matches else None
+
+
+def parse_uploads(uploads, parser) -> list:
+    """A session's uploads as parsed documents (each was checked by ``make_upload`` already)."""
+    articles = []
+    for upload in uploads:
+        source = Source(outlet=upload.outlet, title=upload.title, published=upload.published, attribution="stated")
+        articles.append(read_article(upload.article_id, upload.data, PurePath(upload.filename).suffix, source,
+                                     upload.filename)[0])
+    return list(parser.pipe(articles))
+
+
+def source_line(row) -> str:
+    """One line on a source's articles (a row of ``source_summaries``), as escaped HTML.
+
+    The title when the source has one article, else the count and the dates.
+    """
+    attribution = "attribution " + "/".join({"stated": "stated in the text"}.get(a, a) for a in row.attributions.split("/"))
+    if row.articles == 1:
+        return f"{isolated(row.title)} · {isolated(row.published or 'undated')} · {escape_html(attribution)}"
+    span = f"{row.first_published} to {row.last_published}" if row.first_published else "undated"
+    return escape_html(f"{row.articles} articles · {span} · {attribution}")
+
+
+def sentence_html(item: SentenceExcerpt) -> str:
+    """The excerpt's sentence as escaped HTML, its place names in bold (offsets moved from the article to the sentence)."""
+    start = item.sentence_start
+    return highlighted_html(item.sentence, 0, len(item.sentence), [(s - start, e - start) for s, e in item.spans])
+
+
+def excerpt_paragraphs(item: SentenceExcerpt, article: dict, around: tuple[list, list]) -> list[tuple[str, bool]]:
+    """``(escaped HTML, is a caption)`` paragraphs of one excerpt: sentences before, the sentence, after, its source.
+
+    ``article`` is a row of ``geo.store.read.article_details`` (with its text when ``around`` has spans).
+    """
+    before, after = around
+    paragraphs = [(escape_html(article["text"][start:end]), True) for start, end in before]
+    paragraphs.append((sentence_html(item), False))
+    paragraphs += [(escape_html(article["text"][start:end]), True) for start, end in after]
+    meta = (f"sentence {item.sentence_index + 1} of {article['sentence_count']} · "
+            f"{isolated(article['title'] or item.article_id)} · {isolated(article['published'] or 'undated')} · "
+            f"{escape_html(item.kinds)}")
+    url = safe_url(article["url"])
+    link = (f' · <a href="{escape_html(link_target(url))}" target="_blank" rel="noopener noreferrer">original article</a>'
+            if url else "")
+    return [*paragraphs, (meta + link, True)]
+
+
+SHADE_ROWS = 300  # styling every cell costs seconds on a large table: shade small ones only
+
+
+def shade_single_sources(matrix: pd.DataFrame):
+    """The coverage matrix with places only one source names shaded (a Styler), or as it is when large."""
+    if len(matrix) > SHADE_ROWS:
+        return matrix
+    return matrix.style.apply(lambda r: ["background-color: #fde7e4" if r["sources"] == 1 else ""] * len(r), axis=1)
+
+
+def place_caption(place) -> str:
+    """Kind, country, how it is located, coordinates and the geometry's source, on one line (plain text)."""
+    located = precision_text(place["precision"], place["geometry"].geom_type)
+    source = f" · location from {place['source']}" if place["source"] else ""
+    return (f"{place['kind']} · {place['country_code'] or 'supranational'} · {located} · "
+            f"{place['lat']:.4f}, {place['lon']:.4f}{source}")

@@ -62,13 +62,15 @@ class BuildPlan:
 
     store: Path
     reason: str  # why everything is parsed again ("" for an incremental build)
-    parse: list[Article] = field(default_factory=list)  # new or changed, already read
+    parse: list[tuple[Path, Source]] = field(default_factory=list)  # new or changed: read again when parsed
     new: int = 0
     changed: int = 0
     kept: dict[str, dict] = field(default_factory=dict)  # unchanged: article id -> its (possibly refreshed) file fields
     removed: list[str] = field(default_factory=list)
     files: dict[str, dict] = field(default_factory=dict)  # file fields of the articles to parse
     problems: list[LoadProblem] = field(default_factory=list)
+    unreadable: int = 0  # planned, but the file could not be read as an article when parsed
+    unreadable_files: dict[str, dict] = field(default_factory=dict)  # file -> size, mtime_ns, reason (not retried)
 
     @property
     def up_to_date(self) -> bool:
@@ -105,22 +107,22 @@ def _file_fields(path: Path, articles_dir: Path, stat: os.stat_result) -> dict:
     return {"file": path.relative_to(articles_dir).as_posix(), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
 
 
-def _previous(store: Path, gazetteer_fingerprint: str) -> tuple[dict[str, dict], str]:
-    """The file fields of the current store's articles, or ``({}, why everything is parsed)``."""
+def _previous(store: Path, gazetteer_fingerprint: str) -> tuple[dict[str, dict], dict[str, dict], str]:
+    """The file fields of the current store's articles and its unreadable files, or ``({}, {}, why all is parsed)``."""
     try:
         current = open_store(store)
     except StoreError as error:
-        return {}, error.reason
+        return {}, {}, error.reason
     manifest = current.manifest
     if manifest.get("gazetteer") != gazetteer_fingerprint:
-        return {}, "the gazetteer changed"
+        return {}, {}, "the gazetteer changed"
     if manifest.get("pipeline") != pipeline_fingerprint():
-        return {}, "the pipeline changed"
+        return {}, {}, "the pipeline changed"
     try:
         table = pq.read_table(current.table_path("articles"), columns=_FILE_COLUMNS)
     except (OSError, pa.ArrowException) as error:
-        return {}, f"{current.table_path('articles')}: unreadable ({error})"
-    return {row["article_id"]: row for row in table.to_pylist()}, ""
+        return {}, {}, f"{current.table_path('articles')}: unreadable ({error})"
+    return {row["article_id"]: row for row in table.to_pylist()}, manifest.get("unreadable") or {}, ""
 
 
 def plan_build(articles_dir: str | Path, sources_path: str | Path | None, store: str | Path,
@@ -128,7 +130,7 @@ def plan_build(articles_dir: str | Path, sources_path: str | Path | None, store:
     """Compare the articles folder (and sources file) with the store; read only files that may have changed."""
     articles_dir, store = Path(articles_dir), Path(store)
     sources, problems = load_sources(sources_path) if sources_path else ({}, [])
-    previous, reason = ({}, "a full rebuild was asked for") if force else _previous(store, gazetteer_fingerprint)
+    previous, unreadable, reason = ({}, {}, "a full rebuild was asked for") if force else _previous(store, gazetteer_fingerprint)
     plan = BuildPlan(store, reason, problems=problems)
     paths, listing_problems = article_files(articles_dir)
     plan.problems += listing_problems
@@ -142,7 +144,18 @@ def plan_build(articles_dir: str | Path, sources_path: str | Path | None, store:
             plan.problems.append(LoadProblem(str(path), error.strerror or str(error)))
             continue
         old = previous.get(article_id)
-        if old and all(old[k] == fields[k] for k in ("file", "size", "mtime_ns", "source_hash")):
+        failed = unreadable.get(fields["file"])
+        if not old and failed and (failed["size"], failed["mtime_ns"]) == (fields["size"], fields["mtime_ns"]):
+            plan.problems.append(LoadProblem(str(path), failed["reason"]))  # as it was: not read again
+            plan.unreadable_files[fields["file"]] = failed
+            continue
+        if not old:  # new: read when parsed
+            plan.parse.append((path, source))
+            plan.files[article_id] = fields
+            plan.new += 1
+            seen.append(Article(article_id, "", source))
+            continue
+        if all(old[k] == fields[k] for k in ("file", "size", "mtime_ns", "source_hash")):
             plan.kept[article_id] = old
             seen.append(Article(article_id, "", source))
             if old["caveat"]:
@@ -152,23 +165,51 @@ def plan_build(articles_dir: str | Path, sources_path: str | Path | None, store:
             article, caveat = read_article_file(path, source)
         except (OSError, ArticleError) as error:
             plan.problems.append(LoadProblem(str(path), str(error)))
+            plan.unreadable_files[fields["file"]] = {"size": fields["size"], "mtime_ns": fields["mtime_ns"],
+                                                     "reason": str(error)}
             continue
         seen.append(article)
-        if caveat:
-            plan.problems.append(LoadProblem(str(path), caveat, loaded=True))
         fields |= {"content_hash": article_hash(article), "caveat": caveat}
-        if old and old["content_hash"] == fields["content_hash"]:  # touched, not changed
+        if old["content_hash"] == fields["content_hash"]:  # touched, not changed
             plan.kept[article_id] = old | fields
             plan._refreshed = True
+            if caveat:
+                plan.problems.append(LoadProblem(str(path), caveat, loaded=True))
             continue
-        plan.parse.append(article)
+        plan.parse.append((path, source))  # the text is read again when parsed: memory stays flat
         plan.files[article_id] = fields
-        plan.changed += bool(old)
-        plan.new += not old
-    plan.removed = sorted(set(previous) - set(plan.kept) - {a.id for a in plan.parse})
+        plan.changed += 1
+    plan.removed = sorted(set(previous) - set(plan.kept) - {path.stem for path, _ in plan.parse})
     if sources_path:
         plan.problems += check_sources_cover(sources, seen, str(sources_path))
     return plan
+
+
+class _Reading:
+    """The plan's articles, read from their files one at a time as the engine takes them (sized, for the engine)."""
+
+    def __init__(self, plan: BuildPlan) -> None:
+        self.plan = plan
+
+    def __len__(self) -> int:
+        return len(self.plan.parse)
+
+    def __iter__(self) -> Iterator[Article]:
+        for path, source in self.plan.parse:
+            try:
+                article, caveat = read_article_file(path, source)
+            except (OSError, ArticleError) as error:
+                self.plan.problems.append(LoadProblem(str(path), str(error)))
+                fields = self.plan.files.pop(path.stem)
+                self.plan.unreadable_files[fields["file"]] = {"size": fields["size"], "mtime_ns": fields["mtime_ns"],
+                                                              "reason": str(error)}
+                self.plan.unreadable += 1
+                continue
+            fields = self.plan.files[article.id]
+            fields["content_hash"], fields["caveat"] = article_hash(article), caveat
+            if caveat:
+                self.plan.problems.append(LoadProblem(str(path), caveat, loaded=True))
+            yield article
 
 
 @contextlib.contextmanager
@@ -211,7 +252,8 @@ def build_store(articles_dir: str | Path, sources_path: str | Path | None, store
         raise StoreError(f"cannot write the store at {store}: {error.strerror or error}; "
                          "the previous store, if any, is unchanged") from None
     counts = manifest["counts"]
-    return BuildReport(store, plan.new, plan.changed, len(plan.removed), len(plan.kept), counts["articles"],
+    new = plan.new - plan.unreadable  # a new file that turns out unreadable was not added
+    return BuildReport(store, max(0, new), plan.changed, len(plan.removed), len(plan.kept), counts["articles"],
                        counts["places"], counts["mentions"], plan.reason, engine.describe(), tuple(sorted(workers)),
                        time.perf_counter() - started, tuple(plan.problems))
 
@@ -275,7 +317,7 @@ def _write_parsed(plan: BuildPlan, parser: Geoparser, engine, staging: Path, pro
     writers = {name: pq.ParquetWriter(staging / f"new-{name}.parquet", schema) for name, schema in schemas.items()}
     done, total = 0, len(plan.parse)
     try:
-        for partition in engine.parse(ParserSpec.of(parser.gazetteer), plan.parse):
+        for partition in engine.parse(ParserSpec.of(parser.gazetteer), _Reading(plan)):
             workers.add(partition.worker)
             docs = [geocoder(doc) for doc in partition.docs] if geocoder else partition.docs
             for name, table in tables_from_docs(docs, parser.gazetteer, plan.files).items():
@@ -329,6 +371,7 @@ def _commit(plan: BuildPlan, staging: Path, fingerprint: str, counts: dict, engi
         "generation": generation, "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "engine": engine,
         "tables": {name: f"generations/{generation}/{name}.parquet" for name in TABLES},
         "counts": counts, "problems": [dataclasses.asdict(p) for p in plan.problems],
+        "unreadable": plan.unreadable_files,
     }
     (staging / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False), encoding="utf-8")
     for path in staging.iterdir():

@@ -23,7 +23,7 @@ import pyarrow.parquet as pq
 from .schema import SCHEMA_VERSION, TABLES
 
 __all__ = ["Store", "StoreError", "View", "article_details", "article_furniture", "articles_in_view", "coverage_counts",
-           "furniture_articles", "neighbour_spans", "open_store", "overlay_from_docs", "place_counts", "place_mentions",
+           "furniture_articles", "neighbour_spans", "open_store", "overlay_from_docs", "place_counts", "place_excerpts",
            "places", "source_summaries", "view_mentions"]
 
 
@@ -187,11 +187,35 @@ def coverage_counts(store: Store, view: View) -> pd.DataFrame:
                            WHERE {where} GROUP BY place_id, outlet""", params)
 
 
-def place_mentions(store: Store, place_id: str, view: View) -> pd.DataFrame:
-    """Every mention of one place in view, by outlet, article and position."""
+def place_excerpts(store: Store, place_id: str, view: View, per_outlet: int | None = None,
+                   every_for: tuple[str, ...] = ()) -> tuple[list, dict[str, int]]:
+    """The sentences naming one place in view, one excerpt per (outlet, article, sentence) with its mention spans.
+
+    Only the first ``per_outlet`` sentences of each outlet (all for the outlets in ``every_for``;
+    all everywhere when None), in article and sentence order: a place can have thousands, and
+    the panel shows a few. Returns ``(excerpts, sentences per outlet)``.
+    """
+    from ..page.views import SentenceExcerpt
+
     where, params = view.where()
-    return store.query(f"""SELECT m.* FROM {_joined(store, view)} WHERE m.place_id = ? AND {where}
-                           ORDER BY outlet, article_id, sentence_index, start, type""", [place_id, *params])
+    frame = store.query(f"""
+        WITH sentences AS (
+            SELECT outlet, article_id, sentence_index, any_value(sentence_start) AS sentence_start,
+                   any_value(sentence_end) AS sentence_end, any_value(sentence) AS sentence,
+                   string_agg(DISTINCT type, ', ' ORDER BY type) AS kinds,
+                   list([start, "end"] ORDER BY start, "end") AS spans
+            FROM {_joined(store, view)} WHERE m.place_id = ? AND {where}
+            GROUP BY outlet, article_id, sentence_index),
+        ranked AS (
+            SELECT *, row_number() OVER (PARTITION BY outlet ORDER BY article_id, sentence_index) AS rank,
+                   count(*) OVER (PARTITION BY outlet) AS total
+            FROM sentences)
+        SELECT * FROM ranked WHERE ? IS NULL OR rank <= ? OR list_contains(?, outlet)
+        ORDER BY outlet, article_id, sentence_index""", [place_id, *params, per_outlet, per_outlet, list(every_for)])
+    excerpts = [SentenceExcerpt(r.outlet, r.article_id, int(r.sentence_index), int(r.sentence_start), int(r.sentence_end),
+                                r.sentence, r.kinds, [(int(a), int(b)) for a, b in r.spans]) for r in frame.itertuples()]
+    totals = dict(zip(frame["outlet"], frame["total"].astype(int), strict=True))
+    return excerpts, totals
 
 
 def view_mentions(store: Store, view: View) -> pd.DataFrame:

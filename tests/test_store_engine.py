@@ -1,0 +1,95 @@
+"""The engines: the same store whichever engine built it, Dask's workers all take part, a dead worker is survived."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from geo.gazetteer.index import DATA_DIR
+from geo.store.build import build_store
+from geo.store.engine import DaskEngine, EngineError, LocalEngine
+from geo.store.read import open_store
+
+TESTS = Path(__file__).resolve().parent
+
+
+@pytest.fixture(scope="module")
+def articles(tmp_path_factory):
+    """The bundled articles 12 times over (60 articles, distinct ids), enough for several partitions."""
+    folder = tmp_path_factory.mktemp("corpus") / "articles"
+    folder.mkdir()
+    for copy in range(12):
+        for path in sorted((DATA_DIR / "articles").iterdir()):
+            shutil.copy(path, folder / f"{copy:02d}_{path.name}")
+    return folder
+
+
+@pytest.fixture
+def importable_tests(monkeypatch):
+    """Dask's worker processes find tests/engine_tasks.py."""
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(TESTS), str(TESTS.parent), os.environ.get("PYTHONPATH", "")]))
+
+
+def table(store: Path, name: str) -> pd.DataFrame:
+    frame = pd.read_parquet(store / f"{name}.parquet")
+    frame = frame.drop(columns=[c for c in ("mtime_ns", "geometry") if c in frame.columns])
+    return frame.sort_values(list(frame.columns[:3]) + (["start", "type"] if name == "mentions" else []),
+                             ignore_index=True)
+
+
+def test_store_engine_local_and_dask_write_the_same_store(articles, parser, tmp_path, importable_tests):
+    one = build_store(articles, None, tmp_path / "local-1", parser, LocalEngine(1, partition_size=8))
+    two = build_store(articles, None, tmp_path / "local-2", parser, LocalEngine(2, partition_size=8))
+    dask = build_store(articles, None, tmp_path / "dask", parser, DaskEngine(workers=2, partition_size=4))
+    assert len(one.workers) == 1 and len(two.workers) == 2
+    assert len(dask.workers) == 2 and all(w.startswith("tcp://") for w in dask.workers)  # both workers parsed
+    for name in ("articles", "sentences", "mentions", "places"):
+        expected = table(one.store, name)
+        for other in (two, dask):
+            pd.testing.assert_frame_equal(table(other.store, name), expected)
+    assert one.mentions == two.mentions == dask.mentions > 0
+
+
+def test_store_engine_dask_survives_a_worker_killed_mid_build(articles, parser, tmp_path, importable_tests, monkeypatch):
+    import engine_tasks
+
+    monkeypatch.setenv("ENGINE_TEST_MARKER", str(tmp_path / "died"))
+    engine = DaskEngine(workers=2, partition_size=4)
+    original = engine.parse
+    monkeypatch.setattr(engine, "parse", lambda spec, docs: original(spec, docs, task=engine_tasks.die_once))
+    report = build_store(articles, None, tmp_path / "store", parser, engine)
+    assert (tmp_path / "died").exists() and report.articles == 60
+    reference = build_store(articles, None, tmp_path / "reference", parser)
+    pd.testing.assert_frame_equal(table(report.store, "mentions"), table(reference.store, "mentions"))
+
+
+def test_store_engine_dask_gives_up_with_a_clear_message_and_keeps_the_store(articles, parser, tmp_path, importable_tests,
+                                                                           monkeypatch):
+    import dask
+    import engine_tasks
+
+    store = tmp_path / "store"
+    build_store(DATA_DIR / "articles", DATA_DIR / "sources.toml", store, parser)
+    before = open_store(store).generation
+    engine = DaskEngine(workers=1, partition_size=30)
+    original = engine.parse
+    monkeypatch.setattr(engine, "parse", lambda spec, docs: original(spec, docs, task=engine_tasks.always_die))
+    with dask.config.set({"distributed.scheduler.allowed-failures": 1}), pytest.raises(EngineError, match="worker died"):
+        build_store(articles, None, store, parser, engine)
+    assert open_store(store).generation == before and len(pd.read_parquet(store / "articles.parquet")) == 5
+
+
+def test_store_engine_unreachable_scheduler_is_an_engine_error(parser, tmp_path):
+    with pytest.raises(EngineError, match="127.0.0.1:9"):
+        build_store(DATA_DIR / "articles", None, tmp_path / "store", parser, DaskEngine("tcp://127.0.0.1:9"))
+    assert not (tmp_path / "store" / "manifest.json").exists()
+
+
+def test_store_engine_local_chooses_processes_by_corpus_size():
+    engine = LocalEngine(None)
+    list(engine.parse(None, [], task=lambda spec, part: part))
+    assert engine.used == 1

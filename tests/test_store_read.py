@@ -1,0 +1,108 @@
+"""Queries over the store: excerpts, filters, neighbours, furniture, uploads as an overlay, many threads at once."""
+
+from __future__ import annotations
+
+import threading
+
+import pandas as pd
+
+from geo.store import read
+from geo.store.read import View
+from geo.types import Article, Source
+
+ALL = ("Al Mayadeen English", "Associated Press (republished)", "Kurdistan24", "Reuters (republished)", "The Cradle")
+PALMYRA = "curated:palmyra"
+
+
+def mentions(store) -> pd.DataFrame:
+    return pd.read_parquet(store.table_path("mentions"))
+
+
+def test_store_read_excerpts_put_a_sentence_s_names_together(seed_store):
+    rows = mentions(seed_store)
+    palmyra = rows[(rows["place_id"] == PALMYRA) & (rows["outlet"] == "The Cradle")]
+    excerpts, totals = read.place_excerpts(seed_store, PALMYRA, View(("The Cradle",)))
+    assert len(excerpts) == totals["The Cradle"] == palmyra["sentence_index"].nunique() < len(palmyra)
+    assert sum(len(e.spans) for e in excerpts) == len(palmyra)
+    assert all(e.sentence_start <= s < t <= e.sentence_end for e in excerpts for s, t in e.spans)
+    assert [e.sentence_index for e in excerpts] == sorted(e.sentence_index for e in excerpts)
+
+
+def test_store_read_excerpts_keep_the_text_and_offsets(seed_store, seed_articles):
+    excerpts, _ = read.place_excerpts(seed_store, PALMYRA, View(ALL))
+    for e in excerpts:
+        text = seed_articles[e.article_id].text
+        assert text[e.sentence_start:e.sentence_end] == e.sentence
+        assert all(text[s:t].lower().startswith(("palmyra", "tadmur", "tadmor")) for s, t in e.spans)
+
+
+def test_store_read_excerpts_limit_per_outlet_unless_asked(seed_store):
+    limited, totals = read.place_excerpts(seed_store, PALMYRA, View(ALL), per_outlet=1)
+    assert all(sum(e.outlet == o for e in limited) == 1 for o in totals)
+    everything, _ = read.place_excerpts(seed_store, PALMYRA, View(ALL), per_outlet=1, every_for=("The Cradle",))
+    assert sum(e.outlet == "The Cradle" for e in everything) == totals["The Cradle"] > 1
+
+
+def test_store_read_view_filters_outlets_and_demonyms(seed_store):
+    counts = read.coverage_counts(seed_store, View(("The Cradle",)))
+    assert set(counts["outlet"]) == {"The Cradle"}
+    with_demonyms = read.view_mentions(seed_store, View(ALL))
+    without = read.view_mentions(seed_store, View(ALL, demonyms=False))
+    assert "demonym" in set(with_demonyms["type"]) and "demonym" not in set(without["type"])
+
+
+def test_store_read_view_filters_dates(seed_store):
+    articles = pd.read_parquet(seed_store.table_path("articles"))
+    first = articles["published"].min()
+    dated = read.articles_in_view(seed_store, View(ALL, since=first, until=first))
+    assert dated == (articles["published"] == first).sum() >= 1
+    counts = read.place_counts(seed_store, View(ALL, until="2000-01-01"))
+    assert counts.empty
+
+
+def test_store_read_neighbour_spans(seed_store, seed_docs):
+    article_id = sorted(seed_docs)[0]
+    sentences = [(s.start, s.end) for s in seed_docs[article_id].sentences]
+    found = read.neighbour_spans(seed_store, [(article_id, 0), (article_id, 2)])
+    assert found[(article_id, 0)] == ([], [sentences[1]])
+    assert found[(article_id, 2)] == ([sentences[1]], [sentences[3]])
+
+
+def test_store_read_furniture_of_an_article(seed_store, seed_docs):
+    listed, with_furniture, pieces = read.furniture_articles(seed_store, View(ALL))
+    expected = {i: d for i, d in seed_docs.items() if d.furniture}
+    assert with_furniture == len(expected) and pieces == sum(len(d.furniture) for d in expected.values())
+    article_id = listed["article_id"].iloc[0]
+    doc = seed_docs[article_id]
+    assert read.article_furniture(seed_store, article_id) == [(f.reason, doc.text[f.start:f.end]) for f in doc.furniture]
+
+
+def test_store_read_overlay_adds_a_session_s_articles_only_there(seed_store, parser):
+    article = Article("upload-1-x", "Fighting was reported near Aleppo, in northern Syria.", Source(outlet="My upload"))
+    tables, places = read.overlay_from_docs([parser(article)], parser.gazetteer)
+    session = seed_store.with_overlay(tables, places)
+    view = View((*ALL, "My upload"))
+    assert "My upload" in set(read.source_summaries(session)["outlet"])
+    assert "My upload" not in set(read.source_summaries(seed_store)["outlet"])
+    assert "My upload" in set(read.coverage_counts(session, view)["outlet"])
+    assert len(read.places(session)) >= len(read.places(seed_store))
+
+
+def test_store_read_twenty_threads_query_at_once(seed_store):
+    expected = read.place_counts(seed_store, View(ALL)).sort_values("place_id", ignore_index=True)
+    errors, results = [], []
+
+    def reader():
+        try:
+            for _ in range(5):
+                results.append(read.place_counts(seed_store, View(ALL)).sort_values("place_id", ignore_index=True))
+                read.place_excerpts(seed_store, PALMYRA, View(ALL), per_outlet=5)
+        except Exception as error:  # collected: a thread's exception would otherwise vanish
+            errors.append(error)
+
+    threads = [threading.Thread(target=reader) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == [] and len(results) == 100 and all(r.equals(expected) for r in results)
