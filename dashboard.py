@@ -15,7 +15,7 @@ import streamlit as st
 import streamlit_folium
 
 from geo import Geoparser
-from geo.page.corpus import PagePaths, page_parser, page_paths
+from geo.page.corpus import PagePaths, open_current_store, page_parser, page_paths
 from geo.page.excerpts import escape_label, escape_markdown
 from geo.page.mapping import build_map, component_arguments
 from geo.page.views import (
@@ -56,19 +56,21 @@ def shared_parser() -> tuple[Geoparser, list[str]]:
 @st.cache_resource(show_spinner="Opening the corpus store…")
 def opened_store(paths: PagePaths) -> Store:
     """The store every session shares; StoreError (not cached) when it is missing or behind its articles folder."""
-    if paths.articles is not None:
-        from geo.store.build import plan_build
-
-        plan = plan_build(paths.articles, paths.sources, paths.store, shared_parser()[0].gazetteer.meta["fingerprint"])
-        if not plan.up_to_date:
-            raise StoreError(plan.reason or f"{len(plan.parse)} article(s) to parse, {len(plan.removed)} to drop")
-    return read.open_store(paths.store)
+    return open_current_store(paths)  # no gazetteer loaded: the page loads it only to parse
 
 
 def corpus_store(paths: PagePaths) -> Store | None:
-    """The shared store, built here first (with a progress bar) when it is missing or stale."""
+    """The shared store, built here first (with a progress bar) when it is missing or stale.
+
+    A store rebuilt meanwhile (by ``python -m geo build``) is opened anew, so each run reads
+    the current generation.
+    """
     try:
-        return opened_store(paths)
+        store = opened_store(paths)
+        if read.current_generation(paths.store) not in (None, store.generation):
+            opened_store.clear()
+            store = opened_store(paths)
+        return store
     except StoreError as error:
         if paths.articles is None:
             st.error(escape_markdown(f"Cannot open the corpus store: {error.reason}. Build it with "
@@ -79,8 +81,10 @@ def corpus_store(paths: PagePaths) -> Store | None:
 
     bar = st.progress(0.0, text="Building the corpus store…")
     try:
-        build_store(paths.articles, paths.sources, paths.store, shared_parser()[0], LocalEngine(None),
-                    progress=lambda done, total: bar.progress(done / total, text=f"Geoparsing {done:,} of {total:,} articles…"))
+        report = build_store(paths.articles, paths.sources, paths.store, shared_parser()[0], LocalEngine(None),
+                             progress=lambda done, total: bar.progress(done / total, f"Geoparsing {done:,} of {total:,}…"))
+        if report.reason and (paths.store / "generations").exists() and "no store here yet" not in report.reason:
+            st.info(escape_markdown(f"The corpus store was rebuilt: {report.reason}."))
         return opened_store(paths)
     except (StoreError, EngineError) as error:
         st.error(escape_markdown(f"Cannot build the corpus store: {error}"))
@@ -309,7 +313,8 @@ def main() -> None:
     with notices:
         if not store.manifest["counts"]["articles"] and not uploads:
             st.info("No article could be loaded into the store. Add one with \"Add an article\" in the sidebar.")
-        for problem in store.manifest.get("problems", []) + [{"path": "", "reason": w} for w in shared_parser()[1]]:
+        warnings = shared_parser()[1] if uploads else []  # the parser is loaded only to parse
+        for problem in store.manifest.get("problems", []) + [{"path": "", "reason": w} for w in warnings]:
             st.warning(escape_markdown(f"{problem['path']}: {problem['reason']}" if problem["path"] else problem["reason"]))
     in_view, counts = view_figures(store, key)
     with summary:

@@ -387,8 +387,8 @@ class Frames:
         return None, False
 
 
-def rss_mb(pid: int) -> tuple[float, float]:
-    """(VmRSS, VmHWM) in MB of a process and its descendants."""
+def rss_mb(pid: int, fields: tuple[str, str] = ("VmRSS", "VmHWM")) -> tuple[float, float]:
+    """(VmRSS, VmHWM) in MB of a process and its descendants (or two other /proc status fields)."""
     rss = peak = 0.0
     todo = [pid]
     while todo:
@@ -399,9 +399,9 @@ def rss_mb(pid: int) -> tuple[float, float]:
                 todo += [int(c) for c in (task / "children").read_text().split()]
         except OSError:
             continue
-        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-        rss += int(fields.get("VmRSS", "0 kB").split()[0]) * 1024 / 1e6
-        peak += int(fields.get("VmHWM", "0 kB").split()[0]) * 1024 / 1e6
+        values = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        rss += int(values.get(fields[0], "0 kB").split()[0]) * 1024 / 1e6
+        peak += int(values.get(fields[1], "0 kB").split()[0]) * 1024 / 1e6
     return rss, peak
 
 
@@ -426,6 +426,8 @@ def cold_start(browser, script_args: tuple[str, ...], map_timeout: float, clicks
                 result.update(browser_clicks(page, frames, clicks))
                 result["replay_ms"], result["replay_missed"] = replay_clicks(app.url, result["clicked"], clicks)
                 result["rss_mb"], result["hwm_mb"] = rss_mb(app.process.pid)
+                # Of the RSS: anonymous memory, and file-backed pages (shared libraries' code, mapped files).
+                result["anon_mb"], result["file_mb"] = rss_mb(app.process.pid, ("RssAnon", "RssFile"))
     finally:
         context.close()
     return result

@@ -192,7 +192,7 @@ def corpus_truth() -> tuple[Truth, Callable[[int, int], UploadPlan]]:
     from geo.frames import to_frames
     from geo.gazetteer.index import DATA_DIR
     from geo.page.mapping import build_map
-    from geo.page.views import mentions_in_view
+    from geo.page.views import outlet_counts
     from geo.text.corpus import load_corpus, read_article
     from geo.types import Source
 
@@ -201,8 +201,8 @@ def corpus_truth() -> tuple[Truth, Callable[[int, int], UploadPlan]]:
     articles, _ = load_corpus(DATA_DIR / "articles", DATA_DIR / "sources.toml")
     places, mentions = to_frames(list(parser.pipe(articles)), gazetteer)
     outlets = sorted({a.source.outlet for a in articles})
-    view = mentions_in_view(mentions, outlets, True)
-    _, labels = build_map(places, view, outlets=outlets, show_countries=False)
+    view = mentions[mentions["outlet"].isin(outlets)]
+    _, labels = build_map(places, outlet_counts(view), outlets=outlets, show_countries=False)
     names = dict(zip(places["place_id"], places["name"], strict=True))
     mentioned_by = {pid: set(group["outlet"]) for pid, group in view.groupby("place_id")}
     truth = Truth(outlets, {pid: label for label, pid in labels.items()}, names, mentioned_by, set(view["outlet"]))
@@ -216,8 +216,7 @@ def corpus_truth() -> tuple[Truth, Callable[[int, int], UploadPlan]]:
         source = Source(outlet=outlet, title="", published="", attribution="stated")
         article, _ = read_article(f"upload-{number}", data, ".txt", source, filename)
         up_places, up_mentions = to_frames(list(parser.pipe([article])), gazetteer)
-        _, up_labels = build_map(up_places, mentions_in_view(up_mentions, [outlet], True), outlets=[outlet],
-                                 show_countries=False)
+        _, up_labels = build_map(up_places, outlet_counts(up_mentions), outlets=[outlet], show_countries=False)
         if len(up_labels) != 1:
             raise SystemExit(f"the upload text naming {town} should put one place on the map, not {list(up_labels)}")
         (label, place_id), = up_labels.items()

@@ -104,7 +104,7 @@ def dashboard(script_args: tuple[str, ...], clicks: int, cold_runs: int, timeout
 
     result = attempt(" ".join(script_args) or "bundled", run_browser, script_args, clicks, cold_runs, map_timeout=timeout)
     return {"cold_s": result.get("cold_s"), "panel_ms": result.get("panel_ms", []), "rss_mb": result.get("rss_mb"),
-            "cold_runs": result.get("cold_runs_s", [])}
+            "anon_mb": result.get("anon_mb"), "file_mb": result.get("file_mb"), "cold_runs": result.get("cold_runs_s", [])}
 
 
 def p95(values: list[float]) -> float:
@@ -197,9 +197,10 @@ def main() -> None:
         if key == 100000 and clicks:
             verdicts.append("yes" if statistics.median(clicks) <= TARGETS["click_ms"] else "no")
     row("dashboard: click → panel, Chromium (ms, median / p95)", cells, "100k ≤ 600 ms median", ", ".join(verdicts) or "—")
-    cells = [f"{views[k]['rss_mb']:.0f}" if views[k]["rss_mb"] else "failed" for k in ["bundled", *sizes]]
+    cells = [f"{views[k]['rss_mb']:.0f} (anon {views[k]['anon_mb']:.0f}, files {views[k]['file_mb']:.0f})"
+             if views[k]["rss_mb"] else "failed" for k in ["bundled", *sizes]]
     rss = views.get(100000, {}).get("rss_mb")
-    row("dashboard: server RSS after the clicks (MB)", cells, "100k ≤ 300 MB",
+    row("dashboard: server RSS after the clicks (MB; anonymous, file-backed)", cells, "100k ≤ 300 MB",
         ("yes" if rss <= TARGETS["rss_mb"] else "no") if rss else "—")
     print("| figure | " + " | ".join(columns) + " | target | ok? |")
     print("|---" * (len(columns) + 3) + "|")

@@ -18,7 +18,8 @@ from pathlib import Path
 from ..types import Candidate, LoadProblem
 from .build import CITY_FORMAT, INDEX_VERSION, build_index
 
-__all__ = ["DATA_DIR", "Event", "Gazetteer", "default_cache_dir", "load_gazetteer", "validate_curated"]
+__all__ = ["DATA_DIR", "Event", "Gazetteer", "default_cache_dir", "gazetteer_fingerprint", "load_gazetteer",
+           "validate_curated"]
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 _INPUT_FILES = ("gazetteer.geojson", "aliases.toml")
@@ -233,6 +234,11 @@ def validate_curated(path: Path) -> list[LoadProblem]:
 def default_cache_dir() -> Path:
     """Where compiled indexes live: $GEO_CACHE_DIR, else ~/.cache/newsgeo."""
     return Path(os.environ.get("GEO_CACHE_DIR") or Path.home() / ".cache" / "newsgeo")
+
+
+def gazetteer_fingerprint(data_dir: str | Path | None = None) -> str:
+    """The fingerprint of the index ``load_gazetteer`` would load (data files and package versions), without loading it."""
+    return _fingerprint(Path(data_dir) if data_dir else DATA_DIR)
 
 
 def _fingerprint(data_dir: Path) -> str:

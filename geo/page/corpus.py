@@ -7,10 +7,10 @@ import hashlib
 from pathlib import Path
 from typing import NamedTuple
 
-from ..gazetteer.index import DATA_DIR, default_cache_dir, load_gazetteer
+from ..gazetteer.index import DATA_DIR, default_cache_dir, gazetteer_fingerprint, load_gazetteer
 from ..pipeline import Geoparser
 
-__all__ = ["PagePaths", "page_parser", "page_paths"]
+__all__ = ["PagePaths", "open_current_store", "page_parser", "page_paths"]
 
 
 class PagePaths(NamedTuple):
@@ -62,3 +62,21 @@ def page_parser(secrets: dict) -> tuple[Geoparser, list[str]]:
         return Geoparser(gazetteer), []
     geocoder = CachedGeocoder(settings)
     return Geoparser(gazetteer, geocoder=GeocoderStage(geocoder, gazetteer)), geocoder.warnings
+
+
+def open_current_store(paths: PagePaths):
+    """The page's store, opened; StoreError when it is missing, broken, or behind its articles folder.
+
+    Behind means a build would change something (files are compared by size and time; only
+    those that differ are read); with no articles folder (a store built elsewhere) it is
+    opened as it is.
+    """
+    from ..store.read import StoreError, open_store
+
+    if paths.articles is not None:
+        from ..store.build import plan_build  # only here: a store built elsewhere never loads the build code
+
+        plan = plan_build(paths.articles, paths.sources, paths.store, gazetteer_fingerprint())
+        if not plan.up_to_date:
+            raise StoreError(plan.reason or f"{len(plan.parse)} article(s) to parse, {len(plan.removed)} to drop")
+    return open_store(paths.store)

@@ -52,8 +52,11 @@ __all__ = ["BuildPlan", "BuildReport", "build_store", "plan_build"]
 Progress = Callable[[int, int], None]
 _FILE_COLUMNS = ["article_id", "file", "size", "mtime_ns", "content_hash", "source_hash", "caveat"]
 _KEEP_GENERATIONS = 2  # the current one and the one before it, which open readers may still hold
-_SORT = {"articles": "article_id", "sentences": "article_id, sentence_index",
-         "mentions": "place_id, article_id, start, \"end\", type"}
+# Sorted so that one place's mentions (one article's sentences) sit together and row groups can be
+# skipped by their statistics. Articles stay in arrival order: sorting their texts would take
+# the whole corpus' text into memory (DuckDB cannot spill it in blocks), and they are looked
+# up by id among a few columns.
+_SORT = {"sentences": "article_id, sentence_index", "mentions": "place_id, article_id, start, \"end\", type"}
 
 
 @dataclass
@@ -271,7 +274,8 @@ def _write_generation(plan: BuildPlan, parser: Geoparser, engine, fingerprint: s
     try:
         parsed = _write_parsed(plan, parser, engine, staging, progress, workers)
         previous = None if plan.reason else open_store(plan.store)
-        con = duckdb.connect(config={"threads": os.cpu_count() or 1, "memory_limit": "1GB",
+        # A small memory limit: the sorts spill to disk instead of growing with the corpus.
+        con = duckdb.connect(config={"threads": os.cpu_count() or 1, "memory_limit": "256MB",
                                      "temp_directory": str(staging / ".spill")})
         try:
             kept = pa.Table.from_pylist([{"article_id": k, "file": v["file"], "size": v["size"],
@@ -291,7 +295,8 @@ def _write_generation(plan: BuildPlan, parser: Geoparser, engine, fingerprint: s
                     parts = ["SELECT * FROM empty"]
                 query = " UNION ALL BY NAME ".join(parts)
                 target = _sql_path(staging / f"{name}.parquet")
-                con.execute(f"COPY (SELECT * FROM ({query}) ORDER BY {_SORT[name]}) TO '{target}' "
+                ordered = f"SELECT * FROM ({query}) ORDER BY {_SORT[name]}" if name in _SORT else query
+                con.execute(f"COPY ({ordered}) TO '{target}' "
                             "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 65536)")
             places = _places(con, staging / "mentions.parquet", parser, previous)
             counts = {name: _count(con, staging / f"{name}.parquet") for name in ("articles", "sentences", "mentions")}

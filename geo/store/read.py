@@ -22,9 +22,11 @@ import pyarrow.parquet as pq
 
 from .schema import SCHEMA_VERSION, TABLES
 
-__all__ = ["Store", "StoreError", "View", "article_details", "article_furniture", "articles_in_view", "coverage_counts",
-           "furniture_articles", "neighbour_spans", "open_store", "overlay_from_docs", "place_counts", "place_excerpts",
-           "places", "source_summaries", "view_mentions"]
+__all__ = [
+    "Store", "StoreError", "View", "article_details", "article_furniture", "articles_in_view", "coverage_counts",
+    "current_generation", "furniture_articles", "neighbour_spans", "open_store", "overlay_from_docs", "place_counts",
+    "place_excerpts", "places", "source_summaries", "view_mentions",
+]
 
 
 class StoreError(Exception):
@@ -108,7 +110,7 @@ class Store:
     def _connect(self):
         import duckdb
 
-        connection = duckdb.connect(":memory:", config={"threads": 2, "memory_limit": "256MB"})
+        connection = duckdb.connect(":memory:", config={"threads": 2, "memory_limit": "128MB"})
         for name in ("articles", "sentences", "mentions"):
             path = str(self.table_path(name)).replace("'", "''")
             connection.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{path}')")
@@ -119,6 +121,14 @@ class Store:
         sql = sql.format(**{name: self.relation(name) for name in ("articles", "sentences", "mentions")})
         with self.cursor() as cursor:
             return cursor.execute(sql, params or []).fetch_df()
+
+
+def current_generation(path: str | Path) -> str | None:
+    """The generation the store at ``path`` names now (None when it has no readable manifest); cheap."""
+    try:
+        return json.loads((Path(path) / "manifest.json").read_text(encoding="utf-8")).get("generation")
+    except (OSError, ValueError, AttributeError):
+        return None
 
 
 def open_store(path: str | Path) -> Store:

@@ -8,13 +8,15 @@ they never skip. Each test leaves a screenshot in ``tests/e2e/screenshots/<test 
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect, sync_playwright
 
-from .appserver import CHROMIUM, CHROMIUM_ARGS, AppServer
+from .appserver import CHROMIUM, CHROMIUM_ARGS, ROOT, AppServer
 from .helpers import WAIT, Traffic
 
 SCREENSHOTS = Path(__file__).parent / "screenshots"
@@ -41,9 +43,19 @@ def browser():
 
 
 @pytest.fixture(scope="session")
-def app():
-    """The dashboard on the bundled corpus, shared by every test that does not need its own options."""
-    with AppServer() as server:
+def seed_store_dir(tmp_path_factory):
+    """The bundled corpus built into a store by the command line, as a cluster or a cron job would."""
+    store = tmp_path_factory.mktemp("e2e-store")
+    done = subprocess.run([sys.executable, "-m", "geo", "build", "--store", str(store)], cwd=ROOT, capture_output=True,
+                          text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    return store
+
+
+@pytest.fixture(scope="session")
+def app(seed_store_dir):
+    """The dashboard on the bundled corpus' store (opened as built elsewhere), shared by most tests."""
+    with AppServer(script_args=("--store", str(seed_store_dir))) as server:
         yield server
 
 
