@@ -16,9 +16,11 @@ Figures (medians unless stated; the machine's load average is printed, the figur
 
 1. Cold start: from launching ``streamlit run dashboard.py`` (AppServer.started) until a
    ``path.leaflet-interactive`` is visible in streamlit-folium's iframe in headless Chromium:
-   server start, page load, the first script run (imports, gazetteer, geoparsing the whole
-   corpus, building the map) and drawing the map. Median of ``--cold-runs`` fresh servers for the
-   bundled corpus, one for larger ones (no target there: it includes geoparsing every article).
+   server start, page load, the first script run (imports, opening the corpus store, or building
+   it when the corpus has none yet, building the map) and drawing the map. Median of
+   ``--cold-runs`` fresh servers for the bundled corpus, one for larger ones (no target there:
+   a generated corpus has no store yet, so its first start builds one; ``bench/scale.py``
+   times the dashboard on stores built beforehand).
    A note splits it up using the websocket frames.
 2. Click rerun (AppTest): ``AppTest.from_file("dashboard.py")`` with streamlit-folium's
    component function replaced by a fake returning a click on a place's tooltip; the time of

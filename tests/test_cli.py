@@ -79,3 +79,9 @@ def test_cli_every_command_has_help():
     for command in ("extract", "build"):
         done = run(command, "--help")
         assert done.returncode == 0 and "usage:" in done.stdout
+
+
+def test_cli_build_on_a_dask_local_cluster(tmp_path):
+    done = run("build", "--store", str(tmp_path), "--engine", "dask", "--workers", "1")
+    assert done.returncode == 0, done.stderr
+    assert "5 new" in done.stderr and "dask, LocalCluster of 1 worker" in done.stderr

@@ -147,7 +147,9 @@ class DaskEngine:
         self.retries = retries
 
     def describe(self) -> str:
-        return f"dask, scheduler {self.scheduler}" if self.scheduler else f"dask, LocalCluster of {self.workers} workers"
+        if self.scheduler:
+            return f"dask, scheduler {self.scheduler}"
+        return f"dask, LocalCluster of {self.workers} worker{'s' if self.workers > 1 else ''}"
 
     def parse(self, spec: ParserSpec, articles: Iterable[Article], task: Task = parse_partition) -> Iterator[ParsedPartition]:
         import logging
