@@ -81,7 +81,9 @@ def corpus_store(paths: PagePaths) -> Store | None:
 
     bar = st.progress(0.0, text="Building the corpus store…")
     try:
-        report = build_store(paths.articles, paths.sources, paths.store, shared_parser()[0], LocalEngine(None),
+        # In this process: a process pool started from the server's threads is fragile (a large
+        # corpus is better built beforehand with ``python -m geo build``, on every core).
+        report = build_store(paths.articles, paths.sources, paths.store, shared_parser()[0], LocalEngine(1),
                              progress=lambda done, total: bar.progress(done / total, f"Geoparsing {done:,} of {total:,}…"))
         if report.reason and (paths.store / "generations").exists() and "no store here yet" not in report.reason:
             st.info(escape_markdown(f"The corpus store was rebuilt: {report.reason}."))

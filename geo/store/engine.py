@@ -16,6 +16,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from itertools import islice
 
@@ -123,15 +124,19 @@ class LocalEngine:
         # forkserver (or spawn): never fork a process that runs threads (the dashboard's server does).
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-        with ProcessPoolExecutor(processes, mp_context=context) as pool:
-            running = set()
-            for partition in partitions:
-                running.add(pool.submit(task, spec, partition))
-                if len(running) >= 2 * processes:  # a bounded window: memory stays flat
-                    done, running = wait(running, return_when=FIRST_COMPLETED)
-                    yield from (future.result() for future in done)
-            for future in running:
-                yield future.result()
+        try:
+            with ProcessPoolExecutor(processes, mp_context=context) as pool:
+                running = set()
+                for partition in partitions:
+                    running.add(pool.submit(task, spec, partition))
+                    if len(running) >= 2 * processes:  # a bounded window: memory stays flat
+                        done, running = wait(running, return_when=FIRST_COMPLETED)
+                        yield from (future.result() for future in done)
+                for future in running:
+                    yield future.result()
+        except BrokenProcessPool:
+            raise EngineError("a worker process died while parsing; nothing was written "
+                              "(try --processes 1 to parse in this process)") from None
 
 
 class DaskEngine:
