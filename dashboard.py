@@ -116,6 +116,18 @@ def view_figures(_store: Store, key: ViewKey) -> tuple:
     return places_in_view(read.places(_store), counts), read.coverage_counts(_store, key.view)
 
 
+@st.cache_resource(max_entries=16, show_spinner=False)
+def view_articles(_store: Store, key: ViewKey) -> tuple:
+    """``(articles in view, (furniture listing, articles with furniture, pieces))``, once per view."""
+    return read.articles_in_view(_store, key.view), read.furniture_articles(_store, key.view)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def sources_of(_store: Store, generation: str, uploads: tuple[Upload, ...]):
+    """Per-outlet summaries for the sidebar, once per store generation and set of uploads."""
+    return read.source_summaries(_store)
+
+
 @st.cache_resource(max_entries=32, show_spinner=False)
 def map_component(_store: Store, key: ViewKey, countries: bool) -> tuple[dict, dict[str, str]]:
     """The map component's arguments for a view, as st_folium computes them, and its labels.
@@ -131,10 +143,10 @@ def map_component(_store: Store, key: ViewKey, countries: bool) -> tuple[dict, d
     return captured, labels
 
 
-def sidebar_view(store: Store) -> View:
+def sidebar_view(store: Store, uploads: tuple[Upload, ...]) -> View:
     """A checkbox per source with what is known of it (defaults from the URL), the date range, the toggles."""
     st.sidebar.header("Sources")
-    summaries = read.source_summaries(store)
+    summaries = sources_of(store, store.generation, uploads)
     wanted = st.query_params.get("sources")
     wanted = set(wanted.split("|")) if wanted else set(summaries["outlet"])
     chosen = []
@@ -189,6 +201,8 @@ def select_place(place_id: str | None) -> None:
 @st.fragment
 def map_and_panel(store: Store, key: ViewKey, countries: bool) -> None:
     """Map, place list and panel rerun alone on a click: the rest of the page stays."""
+    if read.current_generation(store.path) not in (None, store.generation):
+        st.rerun(scope="app")  # rebuilt meanwhile: the whole page moves to the new store
     in_view, _ = view_figures(store, key)
     arguments, labels = map_component(store, key, countries)
     left, right = st.columns([3, 2], gap="medium")
@@ -279,11 +293,11 @@ def paragraph(fragment: str, *, caption: bool = False, where=st) -> None:
     where.html(f'<p dir="auto" style="{style}">{fragment}</p>')
 
 
-def furniture_report(store: Store, view: View) -> None:
+def furniture_report(store: Store, key: ViewKey) -> None:
     """What body detection left out of each article in view, one article at a time."""
-    listed, with_furniture, pieces = read.furniture_articles(store, view)
+    articles, (listed, with_furniture, pieces) = view_articles(store, key)
     st.caption(f"{pieces} piece(s) of page furniture (related headlines, ads, comment prompts…) left out of "
-               f"{with_furniture} of the {read.articles_in_view(store, view)} article(s) in view"
+               f"{with_furniture} of the {articles} article(s) in view"
                + (f"; the first {len(listed)} are listed." if len(listed) < with_furniture else "."))
     if listed.empty:
         return
@@ -305,7 +319,7 @@ def main() -> None:
         return
     if uploads:
         store = store.with_overlay(*uploaded(tuple(uploads)))
-    view = sidebar_view(store)
+    view = sidebar_view(store, tuple(uploads))
     countries = st.sidebar.toggle("Country-level places on the map", value=False)
     if "place" not in st.session_state:
         st.session_state["place"] = st.query_params.get("place")
@@ -320,7 +334,7 @@ def main() -> None:
             st.warning(escape_markdown(f"{problem['path']}: {problem['reason']}" if problem["path"] else problem["reason"]))
     in_view, counts = view_figures(store, key)
     with summary:
-        figures = summary_counts(read.articles_in_view(store, view), counts)
+        figures = summary_counts(view_articles(store, key)[0], counts)
         for column, (label, value) in zip(st.columns(4), figures.items(), strict=True):
             column.metric(label.capitalize() + " in view", value)
     tab_matrix, tab_furniture, tab_downloads = st.tabs(["Coverage by source", "Left out as page furniture", "Downloads"])
@@ -329,7 +343,7 @@ def main() -> None:
         st.caption("Mentions per place and source; places only one source names come first, shaded.")
         st.dataframe(shade_single_sources(matrix), hide_index=True, width="stretch")
     with tab_furniture:
-        furniture_report(store, view)
+        furniture_report(store, key)
     with tab_downloads:
         # Built when clicked, not on every rerun: a large corpus makes tens of megabytes.
         st.download_button("Places in view (GeoJSON)", lambda: places_geojson(in_view), "places.geojson",
@@ -340,4 +354,5 @@ def main() -> None:
         sidebar_upload(uploads)
 
 
-main()
+if __name__ == "__main__":  # Streamlit runs the page as __main__; a worker process importing it does nothing
+    main()

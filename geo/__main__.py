@@ -122,7 +122,8 @@ def _build(args: argparse.Namespace) -> int:
     if args.engine == "local" and args.scheduler:
         print("error: --scheduler goes with --engine dask", file=sys.stderr)
         return 2
-    sources = args.sources or (DATA_DIR / "sources.toml" if args.articles == DATA_DIR / "articles" else None)
+    bundled = args.articles.resolve() == (DATA_DIR / "articles").resolve()
+    sources = args.sources or (DATA_DIR / "sources.toml" if bundled else None)
     parser, geocoder = _make_parser()
     engine = (DaskEngine(args.scheduler, args.workers or os.cpu_count() or 1) if args.engine == "dask"
               else LocalEngine(args.processes or None))

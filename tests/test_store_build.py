@@ -205,3 +205,21 @@ def test_store_build_an_unreadable_file_is_not_retried_until_it_changes(corpus, 
     assert any(p.path.endswith("bad.txt") for p in again.problems)  # still reported
     bad.write_text("Talks were held in Baku.", encoding="utf-8")
     assert build(corpus, parser).summary() == "1 new, 0 changed, 0 removed, 5 unchanged"
+
+
+def test_store_build_a_folder_that_cannot_be_read_leaves_the_store(corpus, parser):
+    articles, sources, store = corpus
+    build(corpus, parser)
+    with pytest.raises(StoreError, match="cannot read the articles folder"):
+        build_store(articles.parent / "unmounted", sources, store, parser)
+    assert len(pd.read_parquet(store / "articles.parquet")) == 5
+
+
+def test_store_build_problems_that_change_alone_are_recorded(corpus, parser):
+    articles, _, store = corpus
+    bad = articles / "bad.txt"
+    bad.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))
+    build(corpus, parser)
+    bad.unlink()
+    build(corpus, parser)
+    assert not any("bad.txt" in p["path"] for p in open_store(store).manifest["problems"])

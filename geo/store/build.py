@@ -34,7 +34,7 @@ from ..pipeline import Geoparser
 from ..text.corpus import ArticleError, article_files, check_sources_cover, load_sources, read_article_file
 from ..types import Article, LoadProblem, Source
 from .engine import LocalEngine, ParserSpec
-from .read import StoreError, open_store
+from .read import StoreError, current_generation, open_store
 from .schema import (
     ARTICLE_SCHEMA,
     MENTION_SCHEMA,
@@ -51,7 +51,6 @@ __all__ = ["BuildPlan", "BuildReport", "build_store", "plan_build"]
 
 Progress = Callable[[int, int], None]
 _FILE_COLUMNS = ["article_id", "file", "size", "mtime_ns", "content_hash", "source_hash", "caveat"]
-_KEEP_GENERATIONS = 2  # the current one and the one before it, which open readers may still hold
 # Sorted so that one place's mentions (one article's sentences) sit together and row groups can be
 # skipped by their statistics. Articles stay in arrival order: sorting their texts would take
 # the whole corpus' text into memory (DuckDB cannot spill it in blocks), and they are looked
@@ -78,9 +77,15 @@ class BuildPlan:
     @property
     def up_to_date(self) -> bool:
         """Nothing to parse or drop, and no file whose recorded size or time must be refreshed."""
-        return not self.reason and not self.parse and not self.removed and not self._refreshed
+        return (not self.reason and not self.parse and not self.removed and not self._refreshed
+                and _problem_set(p.__dict__ for p in self.problems) == _problem_set(self._recorded_problems))
 
     _refreshed: bool = False
+    _recorded_problems: list = field(default_factory=list)  # the problems the store's manifest states
+
+
+def _problem_set(problems) -> set[tuple]:
+    return {(p["path"], p["reason"], p["loaded"]) for p in problems}
 
 
 @dataclass(frozen=True)
@@ -110,22 +115,23 @@ def _file_fields(path: Path, articles_dir: Path, stat: os.stat_result) -> dict:
     return {"file": path.relative_to(articles_dir).as_posix(), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
 
 
-def _previous(store: Path, gazetteer_fingerprint: str) -> tuple[dict[str, dict], dict[str, dict], str]:
-    """The file fields of the current store's articles and its unreadable files, or ``({}, {}, why all is parsed)``."""
+def _previous(store: Path, gazetteer_fingerprint: str) -> tuple[dict[str, dict], dict[str, dict], str, list]:
+    """The current store's articles (file fields), unreadable files, "" and problems; or ``({}, {}, why all is parsed, [])``."""
     try:
         current = open_store(store)
     except StoreError as error:
-        return {}, {}, error.reason
+        return {}, {}, error.reason, []
     manifest = current.manifest
     if manifest.get("gazetteer") != gazetteer_fingerprint:
-        return {}, {}, "the gazetteer changed"
+        return {}, {}, "the gazetteer changed", []
     if manifest.get("pipeline") != pipeline_fingerprint():
-        return {}, {}, "the pipeline changed"
+        return {}, {}, "the pipeline changed", []
     try:
         table = pq.read_table(current.table_path("articles"), columns=_FILE_COLUMNS)
     except (OSError, pa.ArrowException) as error:
-        return {}, {}, f"{current.table_path('articles')}: unreadable ({error})"
-    return {row["article_id"]: row for row in table.to_pylist()}, manifest.get("unreadable") or {}, ""
+        return {}, {}, f"{current.table_path('articles')}: unreadable ({error})", []
+    return ({row["article_id"]: row for row in table.to_pylist()}, manifest.get("unreadable") or {}, "",
+            manifest.get("problems") or [])
 
 
 def plan_build(articles_dir: str | Path, sources_path: str | Path | None, store: str | Path,
@@ -133,9 +139,13 @@ def plan_build(articles_dir: str | Path, sources_path: str | Path | None, store:
     """Compare the articles folder (and sources file) with the store; read only files that may have changed."""
     articles_dir, store = Path(articles_dir), Path(store)
     sources, problems = load_sources(sources_path) if sources_path else ({}, [])
-    previous, unreadable, reason = ({}, {}, "a full rebuild was asked for") if force else _previous(store, gazetteer_fingerprint)
-    plan = BuildPlan(store, reason, problems=problems)
+    previous, unreadable, reason, recorded = (({}, {}, "a full rebuild was asked for", []) if force
+                                              else _previous(store, gazetteer_fingerprint))
+    plan = BuildPlan(store, reason, problems=problems, _recorded_problems=recorded)
     paths, listing_problems = article_files(articles_dir)
+    if not paths and listing_problems and listing_problems[0].path == str(articles_dir):
+        # A folder that cannot be listed (missing, unmounted) must not empty the store.
+        raise StoreError(f"{articles_dir}: {listing_problems[0].reason}; the store is left as it was")
     plan.problems += listing_problems
     seen: list[Article] = []
     for path in paths:
@@ -145,6 +155,8 @@ def plan_build(articles_dir: str | Path, sources_path: str | Path | None, store:
             fields = _file_fields(path, articles_dir, path.stat()) | {"source_hash": source_hash(source)}
         except OSError as error:
             plan.problems.append(LoadProblem(str(path), error.strerror or str(error)))
+            if article_id in previous:  # could not look at it now: keep what the store has
+                plan.kept[article_id] = previous[article_id]
             continue
         old = previous.get(article_id)
         failed = unreadable.get(fields["file"])
@@ -254,6 +266,12 @@ def build_store(articles_dir: str | Path, sources_path: str | Path | None, store
     except OSError as error:
         raise StoreError(f"cannot write the store at {store}: {error.strerror or error}; "
                          "the previous store, if any, is unchanged") from None
+    except Exception as error:
+        import duckdb
+
+        if not isinstance(error, duckdb.Error):
+            raise
+        raise StoreError(f"cannot write the store at {store}: {error}; the previous store, if any, is unchanged") from None
     counts = manifest["counts"]
     new = plan.new - plan.unreadable  # a new file that turns out unreadable was not added
     return BuildReport(store, max(0, new), plan.changed, len(plan.removed), len(plan.kept), counts["articles"],
@@ -383,7 +401,13 @@ def _commit(plan: BuildPlan, staging: Path, fingerprint: str, counts: dict, engi
         with open(path, "rb") as handle:
             os.fsync(handle.fileno())
     target = plan.store / "generations" / generation
+    previous = current_generation(plan.store)
     staging.rename(target)
+    try:
+        _write_atomically(plan.store / "manifest.json", json.dumps(manifest, indent=1, ensure_ascii=False))
+    except BaseException:
+        shutil.rmtree(target, ignore_errors=True)  # not committed: the previous manifest still names its own
+        raise
     for name in TABLES:  # convenience links for other tools; readers of ours follow the manifest
         link = plan.store / f"{name}.parquet"
         temporary = plan.store / f".{name}.parquet.{secrets.token_hex(3)}"
@@ -394,12 +418,9 @@ def _commit(plan: BuildPlan, staging: Path, fingerprint: str, counts: dict, engi
             os.replace(temporary, link)
         except OSError:  # a file system without links: the manifest alone is enough for us
             temporary.unlink(missing_ok=True)
-    _write_atomically(plan.store / "manifest.json", json.dumps(manifest, indent=1, ensure_ascii=False))
-    current = {generation}
-    for old in sorted((p for p in (plan.store / "generations").iterdir() if not p.name.startswith(".")), reverse=True):
-        if old.name not in current and len(current) < _KEEP_GENERATIONS:
-            current.add(old.name)
-        elif old.name not in current:
+    keep = {generation, previous}  # the one before may still be open in a reader
+    for old in (plan.store / "generations").iterdir():
+        if not old.name.startswith(".") and old.name not in keep:
             shutil.rmtree(old, ignore_errors=True)
 
 

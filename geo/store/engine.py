@@ -186,6 +186,11 @@ class DaskEngine:
                 except KilledWorker as error:
                     raise EngineError(f"a Dask worker died while parsing, {self.retries + 1} times for the same "
                                       f"partition ({error}); nothing was written") from None
+                except EngineError:
+                    raise
+                except Exception as error:  # the task itself failed on a worker
+                    raise EngineError(f"parsing failed on a Dask worker: {type(error).__name__}: {error}; "
+                                      "nothing was written") from None
                 future.release()
                 yield result
                 for partition in islice(partitions, 1):

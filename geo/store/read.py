@@ -134,6 +134,8 @@ def current_generation(path: str | Path) -> str | None:
 def open_store(path: str | Path) -> Store:
     """Open the store at ``path``; StoreError says what is wrong (missing, other schema, unreadable file)."""
     path = Path(path)
+    if set(str(path.resolve())) & set("*?[]{}"):  # DuckDB would read such a path as a pattern
+        raise StoreError(f"{path}: a store's path cannot contain * ? [ ] {{ }}; choose another folder")
     manifest_path = path / "manifest.json"
     if not manifest_path.is_file():
         raise StoreError(f"{path}: no store here yet")

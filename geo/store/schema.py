@@ -88,7 +88,8 @@ def pipeline_fingerprint() -> str:
     """
     digest = hashlib.sha256()
     for path in sorted([*_GEO.glob("text/*.py"), *_GEO.glob("resolution/*.py"), _GEO / "pipeline.py",
-                        _GEO / "records.py", _GEO / "types.py", _GEO / "store" / "schema.py"]):
+                        _GEO / "records.py", _GEO / "types.py", _GEO / "store" / "schema.py",
+                        _GEO / "gazetteer" / "index.py", _GEO / "gazetteer" / "geocoder.py"]):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     for name in ("name_words.toml", "events.toml"):
         path = _GEO.parent / "data" / name
