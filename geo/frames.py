@@ -70,7 +70,7 @@ def place_frame(aggregates: Iterable[dict], gazetteer: Gazetteer, known: dict[st
     places = []
     for row in aggregates:
         place_id = row["place_id"]
-        if place_id in known and gazetteer.lookup_place(place_id) is None and not place_id.startswith("geonames:"):
+        if place_id in known and not _in_gazetteer(gazetteer, place_id):
             details = known[place_id]
             geometry = details["geometry"]
         else:
@@ -92,3 +92,11 @@ def place_frame(aggregates: Iterable[dict], gazetteer: Gazetteer, known: dict[st
         pd.DataFrame(places, columns=[*PLACE_COLUMNS, "geometry"]), geometry="geometry", crs="EPSG:4326"
     )
     return places_frame.sort_values(["mention_count", "name", "place_id"], ascending=[False, True, True], ignore_index=True)
+
+
+def _in_gazetteer(gazetteer: Gazetteer, place_id: str) -> bool:
+    try:
+        gazetteer.place(place_id)
+    except KeyError:
+        return False
+    return True

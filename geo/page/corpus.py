@@ -79,4 +79,5 @@ def open_current_store(paths: PagePaths):
         plan = plan_build(paths.articles, paths.sources, paths.store, gazetteer_fingerprint())
         if not plan.up_to_date:
             raise StoreError(plan.reason or f"{len(plan.parse)} article(s) to parse, {len(plan.removed)} to drop")
+        return plan.current  # up to date: the plan has opened it already
     return open_store(paths.store)

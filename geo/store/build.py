@@ -34,12 +34,10 @@ from ..pipeline import Geoparser
 from ..text.corpus import ArticleError, article_files, check_sources_cover, load_sources, read_article_file
 from ..types import Article, LoadProblem, Source
 from .engine import LocalEngine, ParserSpec
-from .read import StoreError, current_generation, open_store
+from .read import Store, StoreError, current_generation, open_store
 from .schema import (
-    ARTICLE_SCHEMA,
-    MENTION_SCHEMA,
+    PARSED_SCHEMAS,
     SCHEMA_VERSION,
-    SENTENCE_SCHEMA,
     TABLES,
     article_hash,
     pipeline_fingerprint,
@@ -73,15 +71,21 @@ class BuildPlan:
     problems: list[LoadProblem] = field(default_factory=list)
     unreadable: int = 0  # planned, but the file could not be read as an article when parsed
     unreadable_files: dict[str, dict] = field(default_factory=dict)  # file -> size, mtime_ns, reason (not retried)
+    current: Store | None = None  # the store as it is, when its rows can be kept (None: everything is parsed)
+    _refreshed: bool = False
 
     @property
     def up_to_date(self) -> bool:
-        """Nothing to parse or drop, and no file whose recorded size or time must be refreshed."""
+        """Nothing to parse or drop, no file whose recorded size or time must be refreshed, the same problems."""
+        recorded = (self.current.manifest.get("problems") or []) if self.current else []
         return (not self.reason and not self.parse and not self.removed and not self._refreshed
-                and _problem_set(p.__dict__ for p in self.problems) == _problem_set(self._recorded_problems))
+                and _problem_set(p.__dict__ for p in self.problems) == _problem_set(recorded))
 
-    _refreshed: bool = False
-    _recorded_problems: list = field(default_factory=list)  # the problems the store's manifest states
+    def mark_unreadable(self, path: Path, fields: dict, error: Exception) -> None:
+        """Report a file that cannot be read as an article, and remember it so that it is not read again unchanged."""
+        self.problems.append(LoadProblem(str(path), str(error)))
+        self.unreadable_files[fields["file"]] = {"size": fields["size"], "mtime_ns": fields["mtime_ns"],
+                                                 "reason": str(error)}
 
 
 def _problem_set(problems) -> set[tuple]:
@@ -115,23 +119,21 @@ def _file_fields(path: Path, articles_dir: Path, stat: os.stat_result) -> dict:
     return {"file": path.relative_to(articles_dir).as_posix(), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
 
 
-def _previous(store: Path, gazetteer_fingerprint: str) -> tuple[dict[str, dict], dict[str, dict], str, list]:
-    """The current store's articles (file fields), unreadable files, "" and problems; or ``({}, {}, why all is parsed, [])``."""
+def _current(store: Path, gazetteer_fingerprint: str) -> tuple[Store | None, dict[str, dict], str]:
+    """The current store and the file fields of its articles, or ``(None, {}, why everything is parsed)``."""
     try:
         current = open_store(store)
     except StoreError as error:
-        return {}, {}, error.reason, []
-    manifest = current.manifest
-    if manifest.get("gazetteer") != gazetteer_fingerprint:
-        return {}, {}, "the gazetteer changed", []
-    if manifest.get("pipeline") != pipeline_fingerprint():
-        return {}, {}, "the pipeline changed", []
+        return None, {}, error.reason
+    if current.manifest.get("gazetteer") != gazetteer_fingerprint:
+        return None, {}, "the gazetteer changed"
+    if current.manifest.get("pipeline") != pipeline_fingerprint():
+        return None, {}, "the pipeline changed"
     try:
         table = pq.read_table(current.table_path("articles"), columns=_FILE_COLUMNS)
     except (OSError, pa.ArrowException) as error:
-        return {}, {}, f"{current.table_path('articles')}: unreadable ({error})", []
-    return ({row["article_id"]: row for row in table.to_pylist()}, manifest.get("unreadable") or {}, "",
-            manifest.get("problems") or [])
+        return None, {}, f"{current.table_path('articles')}: unreadable ({error})"
+    return current, {row["article_id"]: row for row in table.to_pylist()}, ""
 
 
 def plan_build(articles_dir: str | Path, sources_path: str | Path | None, store: str | Path,
@@ -139,9 +141,9 @@ def plan_build(articles_dir: str | Path, sources_path: str | Path | None, store:
     """Compare the articles folder (and sources file) with the store; read only files that may have changed."""
     articles_dir, store = Path(articles_dir), Path(store)
     sources, problems = load_sources(sources_path) if sources_path else ({}, [])
-    previous, unreadable, reason, recorded = (({}, {}, "a full rebuild was asked for", []) if force
-                                              else _previous(store, gazetteer_fingerprint))
-    plan = BuildPlan(store, reason, problems=problems, _recorded_problems=recorded)
+    current, previous, reason = (None, {}, "a full rebuild was asked for") if force else _current(store, gazetteer_fingerprint)
+    unreadable = (current.manifest.get("unreadable") or {}) if current else {}
+    plan = BuildPlan(store, reason, problems=problems, current=current)
     paths, listing_problems = article_files(articles_dir)
     if not paths and listing_problems and listing_problems[0].path == str(articles_dir):
         # A folder that cannot be listed (missing, unmounted) must not empty the store.
@@ -179,9 +181,7 @@ def plan_build(articles_dir: str | Path, sources_path: str | Path | None, store:
         try:
             article, caveat = read_article_file(path, source)
         except (OSError, ArticleError) as error:
-            plan.problems.append(LoadProblem(str(path), str(error)))
-            plan.unreadable_files[fields["file"]] = {"size": fields["size"], "mtime_ns": fields["mtime_ns"],
-                                                     "reason": str(error)}
+            plan.mark_unreadable(path, fields, error)
             continue
         seen.append(article)
         fields |= {"content_hash": article_hash(article), "caveat": caveat}
@@ -214,10 +214,7 @@ class _Reading:
             try:
                 article, caveat = read_article_file(path, source)
             except (OSError, ArticleError) as error:
-                self.plan.problems.append(LoadProblem(str(path), str(error)))
-                fields = self.plan.files.pop(path.stem)
-                self.plan.unreadable_files[fields["file"]] = {"size": fields["size"], "mtime_ns": fields["mtime_ns"],
-                                                              "reason": str(error)}
+                self.plan.mark_unreadable(path, self.plan.files.pop(path.stem), error)
                 self.plan.unreadable += 1
                 continue
             fields = self.plan.files[article.id]
@@ -260,9 +257,8 @@ def build_store(articles_dir: str | Path, sources_path: str | Path | None, store
         with _build_lock(store):
             plan = plan_build(articles_dir, sources_path, store, fingerprint, force)
             workers: set[str] = set()
-            if not plan.up_to_date:
-                _write_generation(plan, parser, engine, fingerprint, progress, workers)
-            manifest = open_store(store).manifest
+            manifest = (plan.current.manifest if plan.up_to_date
+                        else _write_generation(plan, parser, engine, fingerprint, progress, workers))
     except OSError as error:
         raise StoreError(f"cannot write the store at {store}: {error.strerror or error}; "
                          "the previous store, if any, is unchanged") from None
@@ -280,7 +276,8 @@ def build_store(articles_dir: str | Path, sources_path: str | Path | None, store
 
 
 def _write_generation(plan: BuildPlan, parser: Geoparser, engine, fingerprint: str, progress: Progress | None,
-                      workers: set[str]) -> None:
+                      workers: set[str]) -> dict:
+    """Write and commit a new generation; return its manifest."""
     import duckdb
 
     generations = plan.store / "generations"
@@ -291,7 +288,7 @@ def _write_generation(plan: BuildPlan, parser: Geoparser, engine, fingerprint: s
     staging.mkdir()
     try:
         parsed = _write_parsed(plan, parser, engine, staging, progress, workers)
-        previous = None if plan.reason else open_store(plan.store)
+        previous = plan.current
         # A small memory limit: the sorts spill to disk instead of growing with the corpus.
         con = duckdb.connect(config={"threads": os.cpu_count() or 1, "memory_limit": "256MB",
                                      "temp_directory": str(staging / ".spill")})
@@ -301,6 +298,7 @@ def _write_generation(plan: BuildPlan, parser: Geoparser, engine, fingerprint: s
                                         schema=pa.schema([("article_id", pa.string()), ("file", pa.string()),
                                                           ("size", pa.int64()), ("mtime_ns", pa.int64())]))
             con.register("kept", kept)
+            counts: dict[str, int] = {}
             for name in ("articles", "sentences", "mentions"):
                 parts = [f"SELECT * FROM read_parquet('{_sql_path(staging / f'new-{name}.parquet')}')"] if parsed else []
                 if previous and plan.kept:
@@ -309,15 +307,14 @@ def _write_generation(plan: BuildPlan, parser: Geoparser, engine, fingerprint: s
                                  f"FROM {old} o JOIN kept k USING (article_id)" if name == "articles" else
                                  f"SELECT * FROM {old} WHERE article_id IN (SELECT article_id FROM kept)")
                 if not parts:
-                    con.register("empty", _empty(name))
+                    con.register("empty", PARSED_SCHEMAS[name].empty_table())
                     parts = ["SELECT * FROM empty"]
                 query = " UNION ALL BY NAME ".join(parts)
                 target = _sql_path(staging / f"{name}.parquet")
                 ordered = f"SELECT * FROM ({query}) ORDER BY {_SORT[name]}" if name in _SORT else query
-                con.execute(f"COPY ({ordered}) TO '{target}' "
-                            "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 65536)")
+                counts[name] = con.execute(f"COPY ({ordered}) TO '{target}' "  # COPY answers with the rows written
+                                           "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 65536)").fetchone()[0]
             places = _places(con, staging / "mentions.parquet", parser, previous)
-            counts = {name: _count(con, staging / f"{name}.parquet") for name in ("articles", "sentences", "mentions")}
             counts["places"] = len(places)
         finally:
             con.close()
@@ -325,7 +322,7 @@ def _write_generation(plan: BuildPlan, parser: Geoparser, engine, fingerprint: s
         for name in ("articles", "sentences", "mentions"):
             (staging / f"new-{name}.parquet").unlink(missing_ok=True)
         shutil.rmtree(staging / ".spill", ignore_errors=True)
-        _commit(plan, staging, fingerprint, counts, engine.describe())
+        return _commit(plan, staging, fingerprint, counts, engine.describe())
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
@@ -336,8 +333,7 @@ def _write_parsed(plan: BuildPlan, parser: Geoparser, engine, staging: Path, pro
     if not plan.parse:
         return False
     geocoder = parser.stage("geocoder")
-    schemas = {"articles": ARTICLE_SCHEMA, "sentences": SENTENCE_SCHEMA, "mentions": MENTION_SCHEMA}
-    writers = {name: pq.ParquetWriter(staging / f"new-{name}.parquet", schema) for name, schema in schemas.items()}
+    writers = {name: pq.ParquetWriter(staging / f"new-{name}.parquet", schema) for name, schema in PARSED_SCHEMAS.items()}
     done, total = 0, len(plan.parse)
     try:
         for partition in engine.parse(ParserSpec.of(parser.gazetteer), _Reading(plan)):
@@ -374,20 +370,12 @@ def _places(con, mentions: Path, parser: Geoparser, previous):
     return place_frame(rows, parser.gazetteer, known)
 
 
-def _count(con, path: Path) -> int:
-    return con.execute(f"SELECT count(*) FROM read_parquet('{_sql_path(path)}')").fetchone()[0]
-
-
-def _empty(name: str) -> pa.Table:
-    return {"articles": ARTICLE_SCHEMA, "sentences": SENTENCE_SCHEMA, "mentions": MENTION_SCHEMA}[name].empty_table()
-
-
 def _sql_path(path: Path) -> str:
     return str(path).replace("'", "''")
 
 
-def _commit(plan: BuildPlan, staging: Path, fingerprint: str, counts: dict, engine: str) -> None:
-    """Move the staged tables into a generation of their own and point the store at it."""
+def _commit(plan: BuildPlan, staging: Path, fingerprint: str, counts: dict, engine: str) -> dict:
+    """Move the staged tables into a generation of their own, point the store at it; return its manifest."""
     generation = f"{time.strftime('%Y%m%dT%H%M%S')}-{secrets.token_hex(3)}"
     manifest = {
         "schema_version": SCHEMA_VERSION, "gazetteer": fingerprint, "pipeline": pipeline_fingerprint(),
@@ -422,6 +410,7 @@ def _commit(plan: BuildPlan, staging: Path, fingerprint: str, counts: dict, engi
     for old in (plan.store / "generations").iterdir():
         if not old.name.startswith(".") and old.name not in keep:
             shutil.rmtree(old, ignore_errors=True)
+    return manifest
 
 
 def _write_atomically(path: Path, text: str) -> None:

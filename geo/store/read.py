@@ -46,17 +46,19 @@ class View:
     since: str = ""  # YYYY-MM-DD, inclusive; "" for no bound (undated articles count only without bounds)
     until: str = ""
 
-    def where(self, alias: str = "m") -> tuple[str, list]:
-        """A SQL condition on mentions aliased ``alias`` (with ``a`` for articles when dated), and its parameters."""
+    def where(self, alias: str = "m", dates: str = "a", mentions: bool = True) -> tuple[str, list]:
+        """A SQL condition and its parameters: outlets on ``alias``, dates on ``dates`` (the articles).
+
+        Over mentions ``m`` joined to articles ``a`` by default; ``where("a", "a", mentions=False)``
+        for the articles alone, where demonyms do not apply.
+        """
         clauses, params = [f"list_contains(?, {alias}.outlet)"], [list(self.outlets)]
-        if not self.demonyms:
+        if mentions and not self.demonyms:
             clauses.append(f"{alias}.type <> 'demonym'")
-        if self.since:
-            clauses.append("a.published >= ? AND a.published <> ''")
-            params.append(self.since)
-        if self.until:
-            clauses.append("a.published <= ? AND a.published <> ''")
-            params.append(self.until)
+        for bound, op in ((self.since, ">="), (self.until, "<=")):
+            if bound:
+                clauses.append(f"{dates}.published {op} ? AND {dates}.published <> ''")
+                params.append(bound)
         return " AND ".join(clauses), params
 
     @property
@@ -236,19 +238,10 @@ def view_mentions(store: Store, view: View) -> pd.DataFrame:
     return store.query(f"SELECT m.* FROM {_joined(store, view)} WHERE {where} ORDER BY article_id, start, type", params)
 
 
-def _article_where(view: View) -> tuple[str, list]:
-    clauses, params = ["list_contains(?, outlet)"], [list(view.outlets)]
-    for bound, op in ((view.since, ">="), (view.until, "<=")):
-        if bound:
-            clauses.append(f"published {op} ? AND published <> ''")
-            params.append(bound)
-    return " AND ".join(clauses), params
-
-
 def articles_in_view(store: Store, view: View) -> int:
     """How many articles the view's outlets and dates take in."""
-    where, params = _article_where(view)
-    return int(store.query(f"SELECT count(*) AS n FROM {{articles}} WHERE {where}", params)["n"].iloc[0])
+    where, params = view.where("a", "a", mentions=False)
+    return int(store.query(f"SELECT count(*) AS n FROM {{articles}} a WHERE {where}", params)["n"].iloc[0])
 
 
 def source_summaries(store: Store) -> pd.DataFrame:
@@ -300,9 +293,9 @@ def overlay_from_docs(docs: list, gazetteer) -> tuple[dict[str, pa.Table], objec
 
 def furniture_articles(store: Store, view: View, limit: int = 1000) -> tuple[pd.DataFrame, int, int]:
     """Articles in view with page furniture left out (the first ``limit``), how many have some, how many pieces."""
-    where, params = _article_where(view)
+    where, params = view.where("a", "a", mentions=False)
     frame = store.query(f"""SELECT article_id, outlet, coalesce(nullif(title, ''), article_id) AS title,
-                                   len(furniture) AS pieces FROM {{articles}} WHERE {where} AND len(furniture) > 0
+                                   len(furniture) AS pieces FROM {{articles}} a WHERE {where} AND len(furniture) > 0
                             ORDER BY outlet, article_id""", params)
     return frame.head(limit), len(frame), int(frame["pieces"].sum()) if len(frame) else 0
 

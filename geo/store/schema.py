@@ -9,6 +9,7 @@ content hash and the file it came from), ``sentences`` (article, index, start, e
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import asdict
@@ -21,7 +22,7 @@ from ..gazetteer.index import Gazetteer
 from ..records import MENTION_COLUMNS, mention_records
 from ..types import Article, Document, Source
 
-__all__ = ["ARTICLE_SCHEMA", "MENTION_SCHEMA", "SCHEMA_VERSION", "SENTENCE_SCHEMA", "TABLES", "article_hash",
+__all__ = ["ARTICLE_SCHEMA", "MENTION_SCHEMA", "PARSED_SCHEMAS", "SCHEMA_VERSION", "SENTENCE_SCHEMA", "TABLES", "article_hash",
            "pipeline_fingerprint", "source_hash", "tables_from_docs"]
 
 # Bump when a table's columns or their meaning change: a store of another version is rebuilt.
@@ -66,6 +67,7 @@ MENTION_SCHEMA = pa.schema([
     pa.field("article_id" if name == "article" else name, _MENTION_TYPES.get(name, pa.string()))
     for name in MENTION_COLUMNS
 ])
+PARSED_SCHEMAS = {"articles": ARTICLE_SCHEMA, "sentences": SENTENCE_SCHEMA, "mentions": MENTION_SCHEMA}
 _SOURCE_FIELDS = ("outlet", "title", "published", "url", "attribution", "attribution_note", "notes")
 
 
@@ -81,6 +83,7 @@ def article_hash(article: Article) -> str:
     return digest.hexdigest()[:24]
 
 
+@functools.cache  # the code does not change under a running process; read it once
 def pipeline_fingerprint() -> str:
     """A digest of the code and word lists that turn text into mentions: when it changes, everything is re-parsed.
 
@@ -119,10 +122,10 @@ def tables_from_docs(docs: list[Document], gazetteer: Gazetteer, files: dict[str
                "path": article.path, "extracted_from_html": article.extracted_from_html, "text": article.text,
                "body_start": doc.body.start if doc.body else None, "body_end": doc.body.end if doc.body else None,
                "furniture": [{"start": f.start, "end": f.end, "reason": f.reason} for f in doc.furniture],
-               "sentence_count": len(doc.sentences),
-               "file": None, "size": None, "mtime_ns": None, "caveat": "",
-               "content_hash": article_hash(article), "source_hash": source_hash(source)}
-        row |= files.get(article.id, {})
+               "sentence_count": len(doc.sentences)}
+        # The build has hashed the file already (its fields); an upload has no file, so it is hashed here.
+        row |= files.get(article.id) or {"file": None, "size": None, "mtime_ns": None, "caveat": "",
+                                          "content_hash": article_hash(article), "source_hash": source_hash(source)}
         for name, values in articles.items():
             values.append(row[name])
         for sentence in doc.sentences:
