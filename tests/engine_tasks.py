@@ -21,3 +21,19 @@ def die_once(spec, articles):
 def always_die(spec, articles):
     """Kill every worker that runs it."""
     os._exit(1)
+
+
+def with_every_worker(spec, articles, *, barrier: str, workers: int):
+    """Parse, but only once ``workers`` processes have each started a partition (waits 30 s at most).
+
+    Without it, the first worker to start can parse a small corpus alone before the second is up,
+    and a check that every worker took part fails by timing alone.
+    """
+    import time
+
+    folder = Path(barrier)
+    (folder / str(os.getpid())).touch()
+    deadline = time.monotonic() + 30
+    while len(list(folder.iterdir())) < workers and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return parse_partition(spec, articles)

@@ -41,10 +41,25 @@ def table(store: Path, name: str) -> pd.DataFrame:
                              ignore_index=True)
 
 
-def test_store_engine_local_and_dask_write_the_same_store(articles, parser, tmp_path, importable_tests):
+def every_worker(engine, barrier: Path, monkeypatch):
+    """The engine, its task held until both of its workers have started one (see engine_tasks.with_every_worker)."""
+    import functools
+
+    import engine_tasks
+
+    barrier.mkdir()
+    task = functools.partial(engine_tasks.with_every_worker, barrier=str(barrier), workers=2)
+    original = engine.parse
+    monkeypatch.setattr(engine, "parse", lambda spec, docs: original(spec, docs, task=task))
+    return engine
+
+
+def test_store_engine_local_and_dask_write_the_same_store(articles, parser, tmp_path, importable_tests, monkeypatch):
     one = build_store(articles, None, tmp_path / "local-1", parser, LocalEngine(1, partition_size=8))
-    two = build_store(articles, None, tmp_path / "local-2", parser, LocalEngine(2, partition_size=8))
-    dask = build_store(articles, None, tmp_path / "dask", parser, DaskEngine(workers=2, partition_size=4))
+    two = build_store(articles, None, tmp_path / "local-2", parser,
+                      every_worker(LocalEngine(2, partition_size=8), tmp_path / "barrier-local", monkeypatch))
+    dask = build_store(articles, None, tmp_path / "dask", parser,
+                       every_worker(DaskEngine(workers=2, partition_size=4), tmp_path / "barrier-dask", monkeypatch))
     assert len(one.workers) == 1 and len(two.workers) == 2
     assert len(dask.workers) == 2 and all(w.startswith("tcp://") for w in dask.workers)  # both workers parsed
     for name in ("articles", "sentences", "mentions", "places"):
