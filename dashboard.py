@@ -8,7 +8,10 @@ only as escaped HTML or escaped Markdown, never the map.
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import sys
+from collections.abc import Iterator
 from typing import NamedTuple
 
 import streamlit as st
@@ -21,9 +24,11 @@ from geo.page.mapping import build_map, component_arguments
 from geo.page.views import (
     Upload,
     coverage_matrix,
+    date_bounds,
     excerpt_paragraphs,
     make_upload,
     mentions_csv,
+    parse_date,
     parse_uploads,
     place_caption,
     place_for_tooltip,
@@ -63,11 +68,11 @@ def corpus_store(paths: PagePaths) -> Store | None:
     """The shared store, built here first (with a progress bar) when it is missing or stale.
 
     A store rebuilt meanwhile (by ``python -m geo build``) is opened anew, so each run reads
-    the current generation.
+    the current generation; one that cannot be brought up to date is shown as last built.
     """
     try:
         store = opened_store(paths)
-        if read.current_generation(paths.store) not in (None, store.generation):
+        if read.current_generation(paths.store) != store.generation:  # rebuilt, or removed
             opened_store.clear()
             store = opened_store(paths)
         return store
@@ -76,6 +81,9 @@ def corpus_store(paths: PagePaths) -> Store | None:
             st.error(escape_markdown(f"Cannot open the corpus store: {error.reason}. Build it with "
                                      f"python -m geo build --store {paths.store}"))
             return None
+    failed = st.session_state.get("build_failed")
+    if failed and failed[0] == read.current_generation(paths.store):  # this session saw it fail: do not retry each run
+        return last_built(paths, failed[1])
     from geo.store.build import build_store
     from geo.store.engine import EngineError, LocalEngine
 
@@ -89,10 +97,37 @@ def corpus_store(paths: PagePaths) -> Store | None:
             st.info(escape_markdown(f"The corpus store was rebuilt: {report.reason}."))
         return opened_store(paths)
     except (StoreError, EngineError) as error:
-        st.error(escape_markdown(f"Cannot build the corpus store: {error}"))
-        return None
+        st.session_state["build_failed"] = (read.current_generation(paths.store), str(error))
+        return last_built(paths, str(error))
     finally:
         bar.empty()
+
+
+def last_built(paths: PagePaths, problem: str) -> Store | None:
+    """The store as it was last built, when it could not be brought up to date (a full disk…), with why."""
+    try:
+        store = read.open_store(paths.store)
+    except StoreError:
+        st.error(escape_markdown(f"Cannot build the corpus store: {problem}"))
+        return None
+    st.warning(escape_markdown(f"Cannot bring the corpus store up to date: {problem}. Showing it as it was last "
+                               f"built ({store.manifest.get('built_at', 'unknown time')})."))
+    return store
+
+
+@contextlib.contextmanager
+def store_faults(paths: PagePaths) -> Iterator[None]:
+    """A store damaged while the page reads it (deleted, truncated): opened afresh once, else a clear message."""
+    try:
+        yield
+    except StoreError as error:
+        opened_store.clear()
+        if not st.session_state.get("store_fault"):
+            st.session_state["store_fault"] = error.reason
+            st.rerun(scope="app")  # the next run reopens it, or rebuilds it from the articles folder
+        advice = ("reload the page to rebuild it" if paths.articles is not None
+                  else f"rebuild it with python -m geo build --store {paths.store}")
+        st.error(escape_markdown(f"The corpus store cannot be read: {error.reason}. Your own uploads are kept; {advice}."))
 
 
 @st.cache_resource(show_spinner="Geoparsing your article…", max_entries=64)
@@ -143,6 +178,12 @@ def map_component(_store: Store, key: ViewKey, countries: bool) -> tuple[dict, d
     return captured, labels
 
 
+@st.cache_resource(max_entries=16, show_spinner=False)
+def dates_of(_store: Store, generation: str, uploads: tuple) -> tuple[dt.date, dt.date] | None:
+    """The first and last publication date in the store and the session's uploads."""
+    return date_bounds(read.date_range(_store))
+
+
 def sidebar_view(store: Store, uploads: tuple[Upload, ...]) -> View:
     """A checkbox per source with what is known of it (defaults from the URL), the date range, the toggles."""
     st.sidebar.header("Sources")
@@ -159,9 +200,32 @@ def sidebar_view(store: Store, uploads: tuple[Upload, ...]) -> View:
         st.query_params.pop("sources", None)
     else:
         st.query_params["sources"] = "|".join(chosen)
+    since, until = sidebar_dates(store, uploads)
     st.sidebar.header("Show")
     demonyms = st.sidebar.toggle("Demonyms (Syrian, Israeli…)", value=True)
-    return View(tuple(chosen), demonyms)
+    return View(tuple(chosen), demonyms, since, until)
+
+
+def sidebar_dates(store: Store, uploads: tuple[Upload, ...]) -> tuple[str, str]:
+    """The publication dates in view (defaults from the URL); ("", "") for all of them, undated articles included."""
+    bounds = dates_of(store, store.generation, uploads)
+    if bounds is None:
+        return "", ""
+    first, last = bounds
+    asked = sorted([parse_date(st.query_params.get("since"), first, last) or first,
+                    parse_date(st.query_params.get("until"), first, last) or last])
+    picked = st.sidebar.date_input("Published between", value=tuple(asked),
+                                   min_value=first, max_value=last, format="YYYY-MM-DD",
+                                   key=f"dates:{first}:{last}")  # keyed: the link seeds it once, the reader moves it
+    since, until = (list(picked) + [None, None])[:2]  # one date while the reader is still picking the second
+    since = since.isoformat() if since and since > first else ""
+    until = until.isoformat() if until and until < last else ""
+    for name, value in (("since", since), ("until", until)):
+        if value:
+            st.query_params[name] = value
+        else:
+            st.query_params.pop(name, None)
+    return since, until
 
 
 def sidebar_upload(uploads: list[Upload]) -> None:
@@ -199,10 +263,15 @@ def select_place(place_id: str | None) -> None:
 
 
 @st.fragment
-def map_and_panel(store: Store, key: ViewKey, countries: bool) -> None:
+def map_and_panel(store: Store, key: ViewKey, countries: bool, paths: PagePaths) -> None:
     """Map, place list and panel rerun alone on a click: the rest of the page stays."""
-    if read.current_generation(store.path) not in (None, store.generation):
-        st.rerun(scope="app")  # rebuilt meanwhile: the whole page moves to the new store
+    if read.current_generation(store.path) != store.generation:
+        st.rerun(scope="app")  # rebuilt or removed meanwhile: the whole page moves on
+    with store_faults(paths):
+        map_place_list_and_panel(store, key, countries)
+
+
+def map_place_list_and_panel(store: Store, key: ViewKey, countries: bool) -> None:
     in_view, _ = view_figures(store, key)
     arguments, labels = map_component(store, key, countries)
     left, right = st.columns([3, 2], gap="medium")
@@ -314,9 +383,18 @@ def main() -> None:
     # them, and the form's and metrics' widgets cost the first paint a second here.
     upload_slot = st.sidebar.container()
     st.title("News geoparsing map")
-    store = corpus_store(page_paths(sys.argv[1:]))
-    if store is None:
-        return
+    paths = page_paths(sys.argv[1:])
+    store = corpus_store(paths)
+    if store is not None:
+        with store_faults(paths):
+            page(store, paths, uploads)
+            st.session_state.pop("store_fault", None)
+    with upload_slot:
+        sidebar_upload(uploads)
+
+
+def page(store: Store, paths: PagePaths, uploads: list[Upload]) -> None:
+    """Everything below the title: the sidebar's filters, the map and panel, figures and tabs."""
     if uploads:
         store = store.with_overlay(*uploaded(tuple(uploads)))
     view = sidebar_view(store, tuple(uploads))
@@ -325,7 +403,7 @@ def main() -> None:
         st.session_state["place"] = st.query_params.get("place")
     key = ViewKey(store.generation, tuple(uploads), view)
     notices, summary = st.container(), st.container()
-    map_and_panel(store, key, countries)
+    map_and_panel(store, key, countries, paths)
     with notices:
         if not store.manifest["counts"]["articles"] and not uploads:
             st.info("No article could be loaded into the store. Add one with \"Add an article\" in the sidebar.")
@@ -350,8 +428,6 @@ def main() -> None:
                            "application/geo+json", on_click="ignore")
         st.download_button("Mentions in view (CSV)", lambda: mentions_csv(read.view_mentions(store, view)), "mentions.csv",
                            "text/csv", on_click="ignore")
-    with upload_slot:
-        sidebar_upload(uploads)
 
 
 if __name__ == "__main__":  # Streamlit runs the page as __main__; a worker process importing it does nothing

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 import re
@@ -148,6 +149,28 @@ def test_dashboard_the_map_returns_clicks_only():
     fake = FakeMap()
     run_app(fake)
     assert set(fake.calls[0]["returned_objects"]) == {"last_object_clicked_tooltip", "last_object_clicked_count"}
+
+
+def date_range(at: AppTest):
+    return next(d for d in at.sidebar.date_input if d.label == "Published between")
+
+
+def test_dashboard_narrowing_the_dates_keeps_only_those_articles(app):
+    dates = date_range(app)
+    assert dates.value == (dt.date(2025, 4, 10), dt.date(2025, 4, 12))  # the bundled corpus's first and last
+    dates.set_value((dt.date(2025, 4, 12), dt.date(2025, 4, 12))).run()
+    assert metric(app, "Articles in view") == 1 and app.query_params["since"] == "2025-04-12"
+    assert "until" not in app.query_params  # the last day is no bound: undated articles would stay
+    date_range(app).set_value((dt.date(2025, 4, 10), dt.date(2025, 4, 12))).run()
+    assert metric(app, "Articles in view") == 5 and "since" not in app.query_params
+
+
+def test_dashboard_deep_link_dates_are_kept_within_the_corpus():
+    at = run_app(query={"since": "2025-04-11", "until": "2099-01-01"})
+    assert date_range(at).value == (dt.date(2025, 4, 11), dt.date(2025, 4, 12))
+    assert metric(at, "Articles in view") == 1
+    at = run_app(query={"since": "not a date"})
+    assert metric(at, "Articles in view") == 5
 
 
 def test_dashboard_a_source_switched_off_leaves_the_map():

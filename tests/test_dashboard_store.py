@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import errno
 import re
 import shutil
 import sys
 
+import pyarrow.parquet as pq
 from streamlit.testing.v1 import AppTest
 from test_dashboard import APP, FakeMap, marked, rerun
 
 from geo.gazetteer.index import DATA_DIR
+from geo.page.views import Upload
 from geo.store.build import build_store
 from geo.store.read import open_store
+
+UPLOAD = Upload("upload-1", "note.txt", b"Talks were held in Baku.", "My desk", "", "")
 
 
 def start(monkeypatch, *args: str, fake: FakeMap | None = None) -> AppTest:
@@ -76,3 +81,67 @@ def test_dashboard_store_a_rebuild_meanwhile_is_read_on_the_next_run(tmp_path, p
     build_store(articles, None, store, parser)
     at.run()
     assert not at.exception and metric(at, "Articles in view") == 6
+
+
+def shown(messages) -> list[str]:
+    return [re.sub(r"\\(.)", r"\1", m.value) for m in messages]  # as a reader sees the escaped Markdown
+
+
+def test_dashboard_store_deleted_while_serving_is_a_clear_message(tmp_path, parser, monkeypatch):
+    store = tmp_path / "store"
+    build_store(DATA_DIR / "articles", DATA_DIR / "sources.toml", store, parser)
+    at = start(monkeypatch, "--store", str(store))
+    at.session_state["uploads"] = [UPLOAD]
+    shutil.rmtree(store)
+    at.run()
+    assert not at.exception, at.exception
+    assert any("no store here yet" in e and "python -m geo build --store" in e for e in shown(at.error))
+    assert at.session_state["uploads"] == [UPLOAD]  # what the reader added is still there
+
+
+def test_dashboard_store_a_table_truncated_while_serving_is_named(tmp_path, parser, monkeypatch):
+    store = tmp_path / "store"
+    build_store(DATA_DIR / "articles", DATA_DIR / "sources.toml", store, parser)
+    at = start(monkeypatch, "--store", str(store))
+    mentions = open_store(store).table_path("mentions")
+    mentions.write_bytes(mentions.read_bytes()[:100])
+    at.sidebar.toggle[0].set_value(False).run()  # a view not cached yet: the page must read the table
+    assert not at.exception, at.exception
+    assert any("mentions.parquet" in e for e in shown(at.error)), shown(at.error)
+
+
+def test_dashboard_store_a_table_truncated_while_serving_is_rebuilt_from_the_articles(tmp_path, parser, monkeypatch):
+    articles = tmp_path / "articles"
+    shutil.copytree(DATA_DIR / "articles", articles)
+    store = tmp_path / "store"
+    build_store(articles, DATA_DIR / "sources.toml", store, parser)
+    at = start(monkeypatch, "--articles", str(articles), "--sources", str(DATA_DIR / "sources.toml"), "--store", str(store))
+    mentions = open_store(store).table_path("mentions")
+    mentions.write_bytes(mentions.read_bytes()[:100])
+    fake = FakeMap()
+    fake.click("Palmyra (city, SY)")  # the panel reads the mentions
+    rerun(at, fake)
+    assert not at.error and metric(at, "Articles in view") == 5 and "Palmyra" in marked(at)
+    assert any("rebuilt" in i for i in shown(at.info))
+
+
+def test_dashboard_store_a_full_disk_while_updating_shows_the_store_as_last_built(tmp_path, parser, monkeypatch):
+    articles = tmp_path / "articles"
+    shutil.copytree(DATA_DIR / "articles", articles)
+    store = tmp_path / "store"
+    build_store(articles, DATA_DIR / "sources.toml", store, parser)
+    before = open_store(store).generation
+    (articles / "900_new.txt").write_text("Fighting was reported in Aleppo.", encoding="utf-8")
+    calls = []
+
+    def full(self, table, *args, **kwargs):
+        calls.append(1)
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(pq.ParquetWriter, "write_table", full)
+    at = start(monkeypatch, "--articles", str(articles), "--sources", str(DATA_DIR / "sources.toml"), "--store", str(store))
+    assert any("No space left on device" in w and "last built" in w for w in shown(at.warning)), shown(at.warning)
+    assert metric(at, "Articles in view") == 5 and open_store(store).generation == before
+    tried = len(calls)
+    at.run()
+    assert len(calls) == tried and metric(at, "Articles in view") == 5  # not retried on every run of the session

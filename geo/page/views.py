@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import PurePath
 from typing import NamedTuple
@@ -14,8 +15,8 @@ from ..types import Source
 from .excerpts import escape_html, highlighted_html, isolated
 
 __all__ = [
-    "MAX_UPLOAD_BYTES", "SentenceExcerpt", "Upload", "coverage_matrix", "excerpt_paragraphs", "link_target",
-    "make_upload", "mentions_csv", "neighbour_sentences", "outlet_counts", "parse_uploads", "place_caption",
+    "MAX_UPLOAD_BYTES", "SentenceExcerpt", "Upload", "coverage_matrix", "date_bounds", "excerpt_paragraphs", "link_target",
+    "make_upload", "mentions_csv", "neighbour_sentences", "outlet_counts", "parse_date", "parse_uploads", "place_caption",
     "place_for_tooltip", "places_geojson", "places_in_view", "precision_text", "safe_url", "sentence_html",
     "shade_single_sources", "source_line", "summary_counts",
 ]
@@ -151,6 +152,25 @@ def summary_counts(articles: int, counts) -> dict[str, int]:
         "places": int(counts["place_id"].nunique()) if not counts.empty else 0,
         "mentions": int(counts["mentions"].sum()) if not counts.empty else 0,
     }
+
+
+def date_bounds(first_last: tuple[str, str] | None) -> tuple[dt.date, dt.date] | None:
+    """The store's first and last publication dates as dates; None when it has none."""
+    if first_last is None:
+        return None
+    try:
+        return dt.date.fromisoformat(first_last[0]), dt.date.fromisoformat(first_last[1])
+    except (TypeError, ValueError):  # the corpus reader checks dates: a store of another tool's making
+        return None
+
+
+def parse_date(text: str | None, first: dt.date, last: dt.date) -> dt.date | None:
+    """A date from a link (``?since=2025-04-10``) kept within the corpus's dates; None when absent or not a date."""
+    try:
+        day = dt.date.fromisoformat(text or "")
+    except ValueError:
+        return None
+    return min(max(day, first), last)
 
 
 def place_for_tooltip(tooltip: str, labels: dict[str, str]) -> str | None:

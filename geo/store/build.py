@@ -6,7 +6,9 @@ pipeline fingerprints, the generation it names, counts, load problems) and
 current generation, so ``pandas.read_parquet(STORE / "mentions.parquet")`` works. A build
 writes a new generation beside the old one and commits it by replacing ``manifest.json``
 (written to a temporary name, then renamed): an interrupted build (Ctrl-C, a killed worker, a
-full disk) leaves the previous store as it was. One build runs at a time (a lock file).
+full disk) leaves the previous store as it was. One build runs at a time (a lock file). Old
+generations are removed once no reader holds a lease on them (``lease``); the one before the
+current is always kept.
 
 What changed is decided per article file: same file, size, modification time and source entry
 means unchanged, without reading it; otherwise it is read and its content hash compared. A
@@ -33,6 +35,7 @@ from ..frames import place_frame
 from ..pipeline import Geoparser
 from ..text.corpus import ArticleError, article_files, check_sources_cover, load_sources, read_article_file
 from ..types import Article, LoadProblem, Source
+from . import lease
 from .engine import LocalEngine, ParserSpec
 from .read import Store, StoreError, current_generation, open_store
 from .schema import (
@@ -406,10 +409,12 @@ def _commit(plan: BuildPlan, staging: Path, fingerprint: str, counts: dict, engi
             os.replace(temporary, link)
         except OSError:  # a file system without links: the manifest alone is enough for us
             temporary.unlink(missing_ok=True)
-    keep = {generation, previous}  # the one before may still be open in a reader
+    # Older generations go once no reader holds a lease on them; the one before is kept anyway, for
+    # readers a lease cannot see (another machine on a shared disk, a tool reading the links).
+    keep = {generation, previous}
     for old in (plan.store / "generations").iterdir():
         if not old.name.startswith(".") and old.name not in keep:
-            shutil.rmtree(old, ignore_errors=True)
+            lease.remove_unless_held(old)
     return manifest
 
 

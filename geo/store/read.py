@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 import threading
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,12 +21,13 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from . import lease
 from .schema import SCHEMA_VERSION, TABLES
 
 __all__ = [
     "Store", "StoreError", "View", "article_details", "article_furniture", "articles_in_view", "coverage_counts",
-    "current_generation", "furniture_articles", "neighbour_spans", "open_store", "overlay_from_docs", "place_counts",
-    "place_excerpts", "places", "source_summaries", "view_mentions",
+    "current_generation", "date_range", "furniture_articles", "neighbour_spans", "open_store", "overlay_from_docs",
+    "place_counts", "place_excerpts", "places", "source_summaries", "view_mentions",
 ]
 
 
@@ -66,16 +68,37 @@ class View:
         return bool(self.since or self.until)
 
 
+class _Opened:
+    """What every ``Store`` over one opened generation shares: its DuckDB connection, its places, its lease.
+
+    The lease (``lease.hold``) keeps a build from removing the generation's files; connection and
+    lease are given back when the last Store over it is dropped, or on ``close``.
+    """
+
+    def __init__(self, lease_descriptor: int | None) -> None:
+        self.lock = threading.Lock()
+        self.places = None
+        self.resources = {"connection": None, "lease": lease_descriptor}
+        self.close = weakref.finalize(self, _give_back, self.resources)
+
+
+def _give_back(resources: dict) -> None:
+    if resources["connection"] is not None:
+        with contextlib.suppress(Exception):
+            resources["connection"].close()
+    lease.release(resources["lease"])
+
+
 class Store:
     """An opened store (one generation), optionally with a session's uploads as ``overlay`` tables."""
 
     def __init__(self, path: Path, manifest: dict, overlay: dict[str, pa.Table] | None = None,
-                 overlay_places=None, _shared: dict | None = None) -> None:
+                 overlay_places=None, _shared: _Opened | None = None) -> None:
         self.path = path
         self.manifest = manifest
         self.overlay = overlay or {}
         self.overlay_places = overlay_places
-        self._shared = _shared if _shared is not None else {"lock": threading.Lock(), "connection": None}
+        self._shared = _shared if _shared is not None else _Opened(None)
 
     @property
     def generation(self) -> str:
@@ -89,13 +112,20 @@ class Store:
         """The same store with a session's own articles added to every query (the store itself is not changed)."""
         return Store(self.path, self.manifest, tables, overlay_places, self._shared)
 
+    def close(self) -> None:
+        """Give back the connection and the lease now (every Store over this generation is closed with it)."""
+        self._shared.close()
+
     @contextlib.contextmanager
     def cursor(self) -> Iterator:
         """A DuckDB cursor of this thread's own, with the overlay registered (closed after use)."""
-        with self._shared["lock"]:
-            if self._shared["connection"] is None:
-                self._shared["connection"] = self._connect()
-            cursor = self._shared["connection"].cursor()
+        resources = self._shared.resources
+        with self._shared.lock:
+            if not self._shared.close.alive:
+                raise StoreError(f"{self.path}: this opened store was closed")
+            if resources["connection"] is None:
+                resources["connection"] = self._connect()
+            cursor = resources["connection"].cursor()
         try:
             for name, table in self.overlay.items():
                 cursor.register(f"overlay_{name}", table)
@@ -121,8 +151,14 @@ class Store:
     def query(self, sql: str, params: list | None = None) -> pd.DataFrame:
         """Run ``sql`` (``{articles}``, ``{sentences}``, ``{mentions}`` name the tables) and return a frame."""
         sql = sql.format(**{name: self.relation(name) for name in ("articles", "sentences", "mentions")})
+        import duckdb
+
         with self.cursor() as cursor:
-            return cursor.execute(sql, params or []).fetch_df()
+            try:
+                return cursor.execute(sql, params or []).fetch_df()
+            except (duckdb.IOException, duckdb.InvalidInputException) as error:
+                # A table file deleted, truncated or damaged after the store was opened.
+                raise StoreError(f"{self.path}: a table of the store cannot be read ({_first_line(error)})") from None
 
 
 def current_generation(path: str | Path) -> str | None:
@@ -138,6 +174,27 @@ def open_store(path: str | Path) -> Store:
     path = Path(path)
     if set(str(path.resolve())) & set("*?[]{}"):  # DuckDB would read such a path as a pattern
         raise StoreError(f"{path}: a store's path cannot contain * ? [ ] {{ }}; choose another folder")
+    for _ in range(3):  # a generation removed between reading the manifest and taking its lease: read it again
+        manifest = _read_manifest(path)
+        folder = (path / manifest["tables"]["articles"]).parent
+        try:
+            store = Store(path, manifest, _shared=_Opened(lease.hold(folder)))
+            break
+        except lease.GenerationGone:
+            continue
+    else:
+        raise StoreError(f"{path}: the store kept changing while it was being opened; try again")
+    for name in TABLES:
+        table = store.table_path(name)
+        try:
+            pq.read_metadata(table)
+        except (OSError, pa.ArrowException) as error:
+            store.close()
+            raise StoreError(f"{table}: not a readable Parquet file ({error})") from None
+    return store
+
+
+def _read_manifest(path: Path) -> dict:
     manifest_path = path / "manifest.json"
     if not manifest_path.is_file():
         raise StoreError(f"{path}: no store here yet")
@@ -150,14 +207,11 @@ def open_store(path: str | Path) -> Store:
         raise StoreError(f"{path} was written in store format {version}, and this version reads format {SCHEMA_VERSION}")
     if not isinstance(manifest.get("tables"), dict) or set(manifest["tables"]) != set(TABLES):
         raise StoreError(f"{manifest_path}: does not list the store's tables")
-    store = Store(path, manifest)
-    for name in TABLES:
-        table = store.table_path(name)
-        try:
-            pq.read_metadata(table)
-        except (OSError, pa.ArrowException) as error:
-            raise StoreError(f"{table}: not a readable Parquet file ({error})") from None
-    return store
+    return manifest
+
+
+def _first_line(error: Exception) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0][:300]
 
 
 def _joined(store: Store, view: View) -> str:
@@ -175,10 +229,13 @@ def places(store: Store):
     """
     import geopandas as gpd
 
-    with store._shared["lock"]:
-        if "places" not in store._shared:  # a few thousand rows at most: read once per store
-            store._shared["places"] = gpd.read_parquet(store.table_path("places"))
-    frame = store._shared["places"]
+    with store._shared.lock:
+        if store._shared.places is None:  # a few thousand rows at most: read once per store
+            try:
+                store._shared.places = gpd.read_parquet(store.table_path("places"))
+            except (OSError, ValueError, pa.ArrowException) as error:
+                raise StoreError(f"{store.table_path('places')}: cannot be read ({_first_line(error)})") from None
+    frame = store._shared.places
     if store.overlay_places is not None and len(store.overlay_places):
         extra = store.overlay_places[~store.overlay_places["place_id"].isin(frame["place_id"])]
         frame = pd.concat([frame, extra], ignore_index=True)
@@ -253,6 +310,13 @@ def source_summaries(store: Store) -> pd.DataFrame:
                           coalesce(nullif(attribution, ''), 'unknown')) AS attributions,
                any_value(coalesce(nullif(title, ''), article_id)) AS title, any_value(published) AS published
         FROM {articles} GROUP BY outlet ORDER BY outlet""")
+
+
+def date_range(store: Store) -> tuple[str, str] | None:
+    """The first and last publication date of the store's (and the overlay's) articles; None when none is dated."""
+    row = store.query("""SELECT min(published) AS first, max(published) AS last FROM {articles}
+                         WHERE published <> '' """).iloc[0]
+    return None if pd.isna(row["first"]) else (row["first"], row["last"])
 
 
 def article_details(store: Store, article_ids: list[str], with_text: bool = False) -> dict[str, dict]:
