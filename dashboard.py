@@ -184,6 +184,44 @@ def dates_of(_store: Store, generation: str, uploads: tuple) -> tuple[dt.date, d
     return date_bounds(read.date_range(_store))
 
 
+@st.cache_resource(max_entries=256, show_spinner=False)
+def panel_sentences(_store: Store, key: ViewKey, place_id: str, every: tuple[str, ...]) -> tuple:
+    """``(excerpts per outlet, sentences per outlet, their articles)`` of a place in a view, shared by its readers.
+
+    The first EXCERPTS_SHOWN per outlet, all for the outlets in ``every``; small, so many are kept.
+    """
+    excerpts, totals = read.place_excerpts(_store, place_id, key.view, EXCERPTS_SHOWN, every)
+    by_outlet: dict[str, list] = {}
+    for item in excerpts:
+        by_outlet.setdefault(item.outlet, []).append(item)
+    return by_outlet, totals, read.article_details(_store, sorted({i.article_id for i in excerpts}))
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+@st.cache_resource(max_entries=16, show_spinner=False)
+def view_matrix(_store: Store, key: ViewKey):
+    """The coverage matrix of a view; shared, read-only (styled per run: a Styler changes itself as it renders)."""
+    return coverage_matrix(view_figures(_store, key)[1], read.places(_store))
+
+
+def place_names(_store: Store, generation: str, uploads: tuple[Upload, ...]) -> dict[str, str]:
+    places = read.places(_store)
+    return dict(zip(places["place_id"], places["name"], strict=True))
+
+
+def this_session(name: str, key, compute):
+    """``compute()``, kept in the session while ``key`` stays the same.
+
+    The shared caches share a view's work between readers; with many readers' views they evict
+    each other, and this keeps a reader's clicks from redoing its own view's map (references to
+    the shared objects, so nothing is copied).
+    """
+    held = st.session_state.setdefault("held_views", {})
+    if name not in held or held[name][0] != key:
+        held[name] = (key, compute())
+    return held[name][1]
+
+
 def sidebar_view(store: Store, uploads: tuple[Upload, ...]) -> View:
     """A checkbox per source with what is known of it (defaults from the URL), the date range, the toggles."""
     st.sidebar.header("Sources")
@@ -272,8 +310,8 @@ def map_and_panel(store: Store, key: ViewKey, countries: bool, paths: PagePaths)
 
 
 def map_place_list_and_panel(store: Store, key: ViewKey, countries: bool) -> None:
-    in_view, _ = view_figures(store, key)
-    arguments, labels = map_component(store, key, countries)
+    in_view, _ = this_session("figures", key, lambda: view_figures(store, key))
+    arguments, labels = this_session("map", (key, countries), lambda: map_component(store, key, countries))
     left, right = st.columns([3, 2], gap="medium")
     with left:
         search = st.container()
@@ -296,19 +334,19 @@ def map_place_list_and_panel(store: Store, key: ViewKey, countries: bool) -> Non
             st.info("That place is not mentioned by the sources in view." if known
                     else "The link names a place this corpus does not mention; choose one from the list.")
         elif current:
-            place_panel(store, current, in_view.set_index("place_id").loc[current], key.view)
+            place_panel(store, current, in_view.loc[in_view["place_id"] == current].iloc[0], key)
         else:
             st.caption("Click a place on the map, or find it in the list, to read what each source wrote.")
 
 
-def place_panel(store: Store, place_id: str, place, view: View) -> None:
+def place_panel(store: Store, place_id: str, place, key: ViewKey) -> None:
     st.subheader(escape_markdown(place["name"]))
     st.caption(escape_markdown(place_caption(place)))
     if place["description"]:
         st.text(place["description"])
     if place["venue_note"]:
         st.info(escape_markdown(place["venue_note"]))
-    names = read.places(store).set_index("place_id")["name"]
+    names = place_names(store, key.generation, key.uploads)
     for other in [r for r in (place["related"] or "").split("; ") if r]:
         if st.button(escape_markdown(f"Related: {names.get(other, other)}"), key=f"rel:{other}"):
             select_place(other)
@@ -316,16 +354,24 @@ def place_panel(store: Store, place_id: str, place, view: View) -> None:
     # The first few sentences per source, all of them for the sources whose "show all" is on.
     every = tuple(sorted({k.split(":", 1)[1] for k, on in st.session_state.items()
                           if on and isinstance(k, str) and k.startswith(("all:", "compare-all:"))}))
-    excerpts, totals = read.place_excerpts(store, place_id, view, EXCERPTS_SHOWN, every)
-    by_outlet: dict[str, list] = {}
-    for item in excerpts:
-        by_outlet.setdefault(item.outlet, []).append(item)
-    tab_excerpts, tab_compare = st.tabs(["Excerpts by source", "Compare sources"])
-    with tab_excerpts:
+    by_outlet, totals, articles = panel_sentences(store, key, place_id, every)
+    # Only the tab on show is built (a click builds one tab, not two); switching tabs reruns the fragment.
+    tab_excerpts, tab_compare = st.tabs(["Excerpts by source", "Compare sources"], key="panel_tab", on_change="rerun")
+    if tab_excerpts.open:
+        excerpts_by_source(store, tab_excerpts, by_outlet, totals, articles)
+    if tab_compare.open:
+        with tab_compare:
+            compare_sources(by_outlet, totals)
+
+
+def excerpts_by_source(store: Store, tab, by_outlet: dict[str, list], totals: dict[str, int], articles: dict) -> None:
+    """Each source's sentences naming the place, with its article's title and date (and, asked, the sentences around)."""
+    with tab:
         context = st.toggle("Show the sentences around each excerpt", key="context")
         shown_items = {outlet: shown(items, totals[outlet], f"all:{outlet}") for outlet, items in by_outlet.items()}
         everything = [item for items in shown_items.values() for item in items]
-        articles = read.article_details(store, sorted({i.article_id for i in everything}), with_text=context)
+        if context:  # the texts too, for the sentences around: not kept in the shared cache
+            articles = read.article_details(store, sorted({i.article_id for i in everything}), with_text=True)
         around = read.neighbour_spans(store, [(i.article_id, i.sentence_index) for i in everything]) if context else {}
         for outlet, items in shown_items.items():
             st.markdown(f"##### {escape_markdown(outlet)}")
@@ -333,16 +379,19 @@ def place_panel(store: Store, place_id: str, place, view: View) -> None:
                 around_item = around.get((item.article_id, item.sentence_index), ([], []))
                 for fragment, caption in excerpt_paragraphs(item, articles[item.article_id], around_item):
                     paragraph(fragment, caption=caption)
-    with tab_compare:
-        outlets = list(by_outlet)
-        busiest = sorted(outlets, key=lambda o: -totals[o])[:3]
-        compared = outlets if len(outlets) <= 4 else st.multiselect(
-            "Sources side by side", outlets, default=sorted(busiest), max_selections=6, key="compare")
-        for column, outlet in zip(st.columns(max(1, len(compared))), compared, strict=False):
-            with column:
-                st.markdown(f"**{escape_markdown(outlet)}**")
-                for item in shown(by_outlet[outlet], totals[outlet], f"compare-all:{outlet}"):
-                    paragraph(sentence_html(item))
+
+
+def compare_sources(by_outlet: dict[str, list], totals: dict[str, int]) -> None:
+    """Sources side by side, a column each (the three busiest when there are more than four)."""
+    outlets = list(by_outlet)
+    busiest = sorted(outlets, key=lambda o: -totals[o])[:3]
+    compared = outlets if len(outlets) <= 4 else st.multiselect(
+        "Sources side by side", outlets, default=sorted(busiest), max_selections=6, key="compare")
+    for column, outlet in zip(st.columns(max(1, len(compared))), compared, strict=False):
+        with column:
+            st.markdown(f"**{escape_markdown(outlet)}**")
+            for item in shown(by_outlet[outlet], totals[outlet], f"compare-all:{outlet}"):
+                paragraph(sentence_html(item))
 
 
 def shown(items: list, total: int, key: str) -> list:
@@ -364,7 +413,7 @@ def paragraph(fragment: str, *, caption: bool = False, where=st) -> None:
 
 def furniture_report(store: Store, key: ViewKey) -> None:
     """What body detection left out of each article in view, one article at a time."""
-    articles, (listed, with_furniture, pieces) = view_articles(store, key)
+    articles, (listed, with_furniture, pieces) = this_session("articles", key, lambda: view_articles(store, key))
     st.caption(f"{pieces} piece(s) of page furniture (related headlines, ads, comment prompts…) left out of "
                f"{with_furniture} of the {articles} article(s) in view"
                + (f"; the first {len(listed)} are listed." if len(listed) < with_furniture else "."))
@@ -410,24 +459,28 @@ def page(store: Store, paths: PagePaths, uploads: list[Upload]) -> None:
         warnings = shared_parser()[1] if uploads else []  # the parser is loaded only to parse
         for problem in store.manifest.get("problems", []) + [{"path": "", "reason": w} for w in warnings]:
             st.warning(escape_markdown(f"{problem['path']}: {problem['reason']}" if problem["path"] else problem["reason"]))
-    in_view, counts = view_figures(store, key)
+    in_view, counts = this_session("figures", key, lambda: view_figures(store, key))
     with summary:
-        figures = summary_counts(view_articles(store, key)[0], counts)
+        figures = summary_counts(this_session("articles", key, lambda: view_articles(store, key))[0], counts)
         for column, (label, value) in zip(st.columns(4), figures.items(), strict=True):
             column.metric(label.capitalize() + " in view", value)
-    tab_matrix, tab_furniture, tab_downloads = st.tabs(["Coverage by source", "Left out as page furniture", "Downloads"])
-    with tab_matrix:
-        matrix = coverage_matrix(counts, read.places(store))
-        st.caption("Mentions per place and source; places only one source names come first, shaded.")
-        st.dataframe(shade_single_sources(matrix), hide_index=True, width="stretch")
-    with tab_furniture:
-        furniture_report(store, key)
-    with tab_downloads:
-        # Built when clicked, not on every rerun: a large corpus makes tens of megabytes.
-        st.download_button("Places in view (GeoJSON)", lambda: places_geojson(in_view), "places.geojson",
-                           "application/geo+json", on_click="ignore")
-        st.download_button("Mentions in view (CSV)", lambda: mentions_csv(read.view_mentions(store, view)), "mentions.csv",
-                           "text/csv", on_click="ignore")
+    # Only the tab on show is built: the matrix and the furniture list cost a whole-page run most of its time.
+    tab_matrix, tab_furniture, tab_downloads = st.tabs(["Coverage by source", "Left out as page furniture", "Downloads"],
+                                                       key="tables_tab", on_change="rerun")
+    if tab_matrix.open:
+        with tab_matrix:
+            st.caption("Mentions per place and source; places only one source names come first, shaded.")
+            st.dataframe(shade_single_sources(view_matrix(store, key)), hide_index=True, width="stretch")
+    if tab_furniture.open:
+        with tab_furniture:
+            furniture_report(store, key)
+    if tab_downloads.open:
+        with tab_downloads:
+            # Built when clicked, not on every rerun: a large corpus makes tens of megabytes.
+            st.download_button("Places in view (GeoJSON)", lambda: places_geojson(in_view), "places.geojson",
+                               "application/geo+json", on_click="ignore")
+            st.download_button("Mentions in view (CSV)", lambda: mentions_csv(read.view_mentions(store, view)),
+                               "mentions.csv", "text/csv", on_click="ignore")
 
 
 if __name__ == "__main__":  # Streamlit runs the page as __main__; a worker process importing it does nothing

@@ -1,62 +1,43 @@
-"""Concurrent readers on one dashboard: are sessions isolated, and how slow do clicks get?
+"""Many readers on one dashboard server, measured at the server: simulated readers speak Streamlit's protocol.
 
-    GEO_CACHE_DIR=/tmp/gcache python bench/load.py [--sessions 20] [--clicks 2] [--upload-every 4]
-                                                   [--solo 5] [--timeout 480]
+    python bench/load.py [--readers 10,25,50] [--corpora bundled,10000] [--json] [--profile]
+    python bench/load.py --soak 600 [--corpora bundled]
 
-A bounded loopback load test. One ``streamlit run dashboard.py`` (tests/e2e/appserver.py's
-AppServer, 127.0.0.1 only) and one headless Chromium (appserver's CHROMIUM, CHROMIUM_ARGS)
-driven by Playwright's async API, one browser context per reader session. Needs the gazetteer
-index compiled in the cache ($GEO_CACHE_DIR), as the dashboard does; about 3 minutes on 2 CPUs when
-all goes well, never more than ``--timeout`` (default 8 min: every step has its own limit, capped by
-its phase's deadline, and a minute is kept for the final check and closing).
+A bounded loopback benchmark: one ``streamlit run dashboard.py -- --store DIR`` per corpus
+(tests/e2e/appserver.py, 127.0.0.1 only) and simulated readers in this process, each a
+websocket session of its own that sends what the page's frontend sends (``BackMsg``
+protobufs) and reads what the server sends back (``ForwardMsg``): no browser draws anything,
+so the CPU the readers cost is the server's. Each reader:
 
-Each session has its own selection: a different subset of the corpus's sources (all 31 non-empty
-subsets of the 5 outlets, taken in turn) and its own places, rotated through the curated places
-its sources mention. The expected panels come from the pipeline itself (geo.frames.to_frames on
-the bundled corpus, as the dashboard builds them), not from a hard-coded list.
+1. opens a deep link (``?sources=A|B&place=<id>``) and gets the whole page;
+2. clicks places on its map: the component value the map sends (``last_object_clicked_tooltip``
+   and its count), on the map fragment, with the message hashes it has cached declared, as the
+   frontend does;
+3. switches a source on or off (the sidebar checkbox), clicks again; narrows the publication
+   dates (the date range), clicks again; every fifth reader also uploads an article naming a
+   town the corpus does not (the upload form: file URLs, an HTTP PUT, the form's submit), ticks
+   its outlet and clicks the town;
+4. waits a think time between actions (uniform in 0.5–1.5 × ``--think`` seconds; a reader reads).
 
-1. Single reader: before anything else, one session at a time opens the deep links of the first
-   ``--solo`` plans and makes their clicks, alone on the server (warms the shared caches too).
-2. Concurrent readers: ``--sessions`` browser contexts open their deep links
-   (``?sources=A|B&place=<place_id>``) at the same time and wait for their maps; once every map
-   is drawn (or has failed), all of them go on at once: every ``--upload-every``-th session first
-   uploads a small .txt naming a place no other source names (Aleppo, Manbij…) through the
-   sidebar form with outlet "Upload desk <n>" and ticks that outlet; then every session clicks
-   ``--clicks`` of its places on the map (the upload sessions also their uploaded place), with
-   real mouse clicks on the visible part of the shape found by its tooltip, as
-   tests/e2e/helpers.py does.
-3. Final check, all sessions still open: each sidebar and page names its own uploaded outlet
-   and no other session's, and each map draws its own uploaded place and no other's.
+After every run it checks the page it got against what its own state should show, computed in
+this process from the store (geo.store.read, geo.page.mapping's labels): the panel's heading is
+its place and the excerpt headings are exactly the outlets of its selection naming that place;
+on a whole-page run, "Articles in view" is its own count. Anything that belongs to no state of its
+own (another place's heading, an outlet it did not choose, another reader's upload desk) is an
+isolation violation; its own content missing or different is a panel mismatch. Errors: exception
+elements, ``st.error`` alerts, websockets closed, steps timed out, tracebacks in the server's log.
 
-After the deep link opens and after every click, a session waits until its page settles on
-exactly its own state: the panel's h3 is the place it asked for, the h5 excerpt headings are
-exactly the outlets of its selection that mention that place, "Sources in view" is its own
-count and its sidebar checkboxes are its own selection. While waiting it records anything it
-should never see at all: a place heading it never asked for, an outlet heading outside its
-selection, another session's "Upload desk" name. Those are isolation violations; a page that
-never settles on its own state is a panel mismatch. Both must be 0.
+Click time is from sending the click to the run's ``script_finished``, at the server (no 250 ms
+debounce, no drawing). The single reader's figures are measured in the same run on the same
+server, before the concurrent phases: one reader alone through the first three readers' plans.
+RSS is the server's VmRSS from /proc just before the readers connect and after the last of them
+finished (all still connected); growth per session is their difference over the sessions.
+``--profile`` samples the server with py-spy during the largest phase and prints where its time
+went. ``--soak S`` runs 10 readers for S seconds, each reconnecting as a new session every
+minute, sampling RSS, open files and threads every 10 s.
 
-Click to panel is timed as in bench/dashboard.py: a capture listener for click in the map's
-iframe stamps the click on the page's clock; a MutationObserver in the page stamps the next
-animation frame after an h3 shows the clicked place's name. It includes streamlit-folium's
-250 ms debounce. The single-reader figures are measured in the same run, same server.
-
-Errors: ``[data-testid="stException"]`` elements in any page, uncaught page errors, failed
-requests and HTTP >= 400 (except map tiles), Streamlit websockets closed before the end,
-timeouts of any step, other failures of a step, and tracebacks or logged stacks (Streamlit's
-warnings) in the server's log. A map is checked too: a shape for a place none of the session's
-sources mention is a violation, a missing one a mismatch.
-
-Server RSS is VmRSS of the server process from /proc (idle, before and after the concurrent
-phase, and its peak VmHWM). CPU seconds per phase are split between the server and the browser
-(every other descendant of this process: Playwright's driver, Chromium, its renderers): on a
-small machine Chromium drawing twenty Streamlit pages (about 4 CPU s per page load) is most of
-the load, so the concurrent latencies are an upper bound on what the server alone would cost.
-
-Prints one table (figure | value | target / expectation) and notes (``--screenshots DIR`` keeps
-a screenshot of each session whose map never drew, ``--server-log FILE`` the server's log);
-exits 1 if any isolation violation, panel mismatch, upload leak or error occurred, 2 on bad
-arguments.
+Prints one table (``--json``: one JSON object; its top-level figures are the largest run's, all
+runs under ``runs``); exits 1 when a run had errors, isolation violations or mismatches.
 """
 
 from __future__ import annotations
@@ -64,777 +45,913 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import itertools
+import datetime as dt
+import io
+import json
 import os
+import random
 import re
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Callable
+import urllib.request
+import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 
-from appserver import CHROMIUM, CHROMIUM_ARGS, AppServer  # noqa: E402
-from helpers import _READ_TOOLTIPS, _STYLED, _VISIBLE_POINT, MAP_IFRAME, SHAPES  # noqa: E402
-from playwright.async_api import Error as PlaywrightError  # noqa: E402
-from playwright.async_api import async_playwright  # noqa: E402
+from appserver import AppServer  # noqa: E402
+from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
+from websockets.asyncio.client import connect  # noqa: E402
 
-VIEWPORT = {"width": 1400, "height": 1000}
-TILES = "tile.openstreetmap.org"  # the optional online layer; its requests may fail offline
-UPLOAD_TOWNS = ["Aleppo", "Manbij", "Latakia", "Idlib", "Tartus", "Daraa", "Hama", "Deir ez-Zor", "Quneitra"]
-UPLOAD_OUTLET = "Upload desk {}"
-LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d")  # a new entry in Streamlit's log
-UPLOAD_NAME = re.compile(r"Upload desk (\d+)(?!\d)")  # textContent runs words together
-EXPANDER = "Add an article (this session only)"
-FINAL_CHECK, CLOSING = 60, 20  # s kept from the overall timeout for the final check, and for closing the browser
-PANEL_TARGET_MS = 350  # bench/dashboard.py's single-reader target for click to panel
+from geo.page.mapping import COUNTRY_KINDS, unique_labels  # noqa: E402
+from geo.store import read  # noqa: E402
+from geo.store.read import View  # noqa: E402
 
-# The page's state in one round trip: panel headings, script state, sidebar, metrics, exceptions, text.
-STATE_JS = """() => {
-  // textContent, not innerText: no layout forced on twenty pages polled a few times a second.
-  const main = document.querySelector('[data-testid="stMain"]');
-  const side = document.querySelector('[data-testid="stSidebar"]');
-  const app = document.querySelector('[data-testid="stApp"]');
-  const text = e => e ? e.textContent.trim() : '';
-  const all = (root, selector) => root ? [...root.querySelectorAll(selector)] : [];
-  return {
-    h3: all(main, 'h3').map(text),
-    h5: all(main, 'h5').map(text),
-    state: app ? app.getAttribute('data-test-script-state') : null,
-    checkboxes: all(side, '[data-testid="stCheckbox"]').map(c => [text(c), !!(c.querySelector('input') || {}).checked]),
-    metrics: all(main, '[data-testid="stMetric"]').map(
-      m => [text(m.querySelector('[data-testid="stMetricLabel"]')), text(m.querySelector('[data-testid="stMetricValue"]'))]),
-    exceptions: all(document, '[data-testid="stException"]').map(e => text(e).slice(0, 300)),
-    text: text(side) + '\\n' + text(main),
-  };
-}"""
-# The point of a shape nearest its centre where the shape is on top at all (helpers' _VISIBLE_POINT wants a
-# 2 px margin around it, which a shape a few pixels wide does not have); null if none.
-ANY_POINT_JS = """path => {
-  const box = path.getBoundingClientRect();
-  const cx = box.left + box.width / 2, cy = box.top + box.height / 2;
-  const step = Math.max(1, Math.min(box.width, box.height) / 40);
-  let best = null;
-  for (let y = box.top + 0.5; y <= box.bottom; y += step) {
-    for (let x = box.left + 0.5; x <= box.right; x += step) {
-      if (document.elementFromPoint(x, y) !== path) continue;
-      const distance = (x - cx) ** 2 + (y - cy) ** 2;
-      if (!best || distance < best.distance) best = {x: x - box.left, y: y - box.top, distance};
-    }
-  }
-  return best && {point: {x: best.x, y: best.y}};
-}"""
-# In the page: the time the panel's h3 first shows the expected name, at the next animation frame.
-OBSERVER_JS = """() => {
-  if (window.__panel) return;
-  window.__panel = {name: null, t0: null, t: null, pending: false};
-  const root = document.querySelector('[data-testid="stMain"]') || document.body;
-  const look = () => {
-    const p = window.__panel;
-    if (p.t0 === null || p.t !== null || p.pending) return;
-    for (const h of root.querySelectorAll('h3')) {
-      if (h.textContent.trim() === p.name) {
-        p.pending = true;
-        requestAnimationFrame(() => { p.t = performance.now(); });
-        return;
-      }
-    }
-  };
-  new MutationObserver(look).observe(root, {subtree: true, childList: true, characterData: true});
-}"""
-# In the map iframe (same origin): the click's time on the page's clock.
-CLICK_LISTENER_JS = """element => {
-  if (window.__benchListener) return;
-  window.__benchListener = true;
-  document.addEventListener('click', () => {
-    const p = window.parent.__panel;
-    if (p && p.name !== null && p.t0 === null) p.t0 = window.parent.performance.now();
-  }, true);
-}"""
+FINAL = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY}
+UPLOAD_TOWNS = ["Aleppo", "Manbij", "Latakia", "Idlib", "Tartus", "Daraa", "Hama", "Quneitra", "Qamishli", "Kobani",
+                "Raqqa", "Afrin", "Jableh", "Baniyas", "Salamiyah", "Deir ez-Zor", "Homs", "Sweida"]
+DESK = "Upload desk {}"
+DESK_NAME = re.compile(r"Upload desk (\d+)")
+UNESCAPE = re.compile(r"\\(.)")
+NOT_IN_VIEW = "not mentioned by the sources in view"
+HASHES_KEPT = 200  # cached message hashes a reader declares, newest first (the frontend keeps a cache too)
 
 
-# --------------------------------------------------------------------------- what each session should see
+def unescape(text: str) -> str:
+    return UNESCAPE.sub(r"\1", text)
 
 
-@dataclass
+# --------------------------------------------------------------------------- what a reader should see
+
+
+@dataclass(frozen=True)
+class Expect:
+    """One view as the page should show it: map labels, who names each place, the articles figure."""
+
+    labels: dict[str, str]  # label -> place id, as the map's tooltips name them
+    outlets_of: dict[str, frozenset[str]]  # place id -> outlets of the view naming it
+    articles: int
+
+
 class Truth:
-    """The bundled corpus as the dashboard builds it: outlets, map labels, who mentions what."""
+    """Expected pages, from the store itself in this process (before any reader connects)."""
 
-    outlets: list[str]
-    labels: dict[str, str]  # place_id -> tooltip label on the map, e.g. "Palmyra (city, SY)"
-    names: dict[str, str]  # place_id -> the panel's h3
-    mentioned_by: dict[str, set[str]]  # place_id -> outlets mentioning it (demonyms included, the default)
-    with_mentions: set[str]  # outlets with any mention: "Sources in view" counts these
+    def __init__(self, store_path: Path) -> None:
+        self.store = read.open_store(store_path)
+        places = read.places(self.store)
+        self.names = dict(zip(places["place_id"], places["name"], strict=True))
+        self.kinds = dict(zip(places["place_id"], places["kind"], strict=True))
+        self.places = places
+        self.outlets = sorted(read.source_summaries(self.store)["outlet"])
+        self.dates = read.date_range(self.store)
+        self._views: dict[View, Expect] = {}
 
-    def sources_in_view(self, outlets: set[str]) -> int:
-        return len(outlets & self.with_mentions)
+    def expect(self, view: View) -> Expect:
+        if view not in self._views:
+            counts = read.coverage_counts(self.store, view)
+            outlets_of = {pid: frozenset(group["outlet"]) for pid, group in counts.groupby("place_id")}
+            drawn = self.places[self.places["place_id"].isin(outlets_of) & ~self.places["kind"].isin(COUNTRY_KINDS)]
+            labels = {label: pid for pid, label in unique_labels(drawn.sort_values("place_id")).items()}
+            self._views[view] = Expect(labels, outlets_of, read.articles_in_view(self.store, view))
+        return self._views[view]
 
 
 @dataclass
-class UploadPlan:
-    number: int
+class Upload:
     outlet: str
     filename: str
     data: bytes
-    place_id: str
-    label: str
-    name: str
+    name: str  # the panel heading of its town
+    label: str  # its town's label on the map
 
 
-def corpus_truth() -> tuple[Truth, Callable[[int, int], UploadPlan]]:
-    """The expected panels, from the pipeline on the bundled corpus; and a function planning an upload."""
+def plan_uploads(truth: Truth) -> list[Upload]:
+    """Texts naming one town each that the store does not mention (checked with the pipeline, as the page parses)."""
     from geo import Geoparser, load_gazetteer
     from geo.frames import to_frames
-    from geo.gazetteer.index import DATA_DIR
-    from geo.page.mapping import build_map
-    from geo.page.views import outlet_counts
-    from geo.text.corpus import load_corpus, read_article
+    from geo.text.corpus import read_article
     from geo.types import Source
 
     gazetteer = load_gazetteer()
     parser = Geoparser(gazetteer)
-    articles, _ = load_corpus(DATA_DIR / "articles", DATA_DIR / "sources.toml")
-    places, mentions = to_frames(list(parser.pipe(articles)), gazetteer)
-    outlets = sorted({a.source.outlet for a in articles})
-    view = mentions[mentions["outlet"].isin(outlets)]
-    _, labels = build_map(places, outlet_counts(view), outlets=outlets, show_countries=False)
-    names = dict(zip(places["place_id"], places["name"], strict=True))
-    mentioned_by = {pid: set(group["outlet"]) for pid, group in view.groupby("place_id")}
-    truth = Truth(outlets, {pid: label for label, pid in labels.items()}, names, mentioned_by, set(view["outlet"]))
-
-    def plan_upload(number: int, ordinal: int) -> UploadPlan:
-        """Session ``number - 1``'s upload, the ``ordinal``-th: a text naming one place the corpus does not."""
-        town = UPLOAD_TOWNS[ordinal % len(UPLOAD_TOWNS)]
-        outlet = UPLOAD_OUTLET.format(number)
+    uploads = []
+    for town in UPLOAD_TOWNS:
         data = f"Reporters visited {town} on Tuesday. Officials in {town} said the roads were open again.\n".encode()
-        filename = f"upload-desk-{number}.txt"
-        source = Source(outlet=outlet, title="", published="", attribution="stated")
-        article, _ = read_article(f"upload-{number}", data, ".txt", source, filename)
-        up_places, up_mentions = to_frames(list(parser.pipe([article])), gazetteer)
-        _, up_labels = build_map(up_places, outlet_counts(up_mentions), outlets=[outlet], show_countries=False)
-        if len(up_labels) != 1:
-            raise SystemExit(f"the upload text naming {town} should put one place on the map, not {list(up_labels)}")
-        (label, place_id), = up_labels.items()
-        if place_id in truth.names:
-            raise SystemExit(f"{town} ({place_id}) is already in the bundled corpus: not distinctive")
-        name = dict(zip(up_places["place_id"], up_places["name"], strict=True))[place_id]
-        return UploadPlan(number, outlet, filename, data, place_id, label, name)
-
-    return truth, plan_upload
+        article, _ = read_article("upload", data, ".txt", Source(outlet="x", title="", published="", attribution="stated"),
+                                  "upload.txt")
+        places, _ = to_frames(list(parser.pipe([article])), gazetteer)
+        places = places[~places["kind"].isin(COUNTRY_KINDS)]
+        if len(places) != 1 or places["place_id"].iloc[0] in truth.names:
+            continue  # names more than one place, or one the corpus has: not distinctive
+        label = unique_labels(places).popitem()[1]
+        uploads.append(Upload("", f"{town.lower().replace(' ', '-')}.txt", data, places["name"].iloc[0], label))
+    return uploads
 
 
 @dataclass
 class Plan:
-    """One session's selection: its sources, the place its deep link opens, the places it clicks."""
+    """One reader's choices: its first sources and place, the source it switches, its narrower dates."""
 
-    index: int
+    number: int
     sources: tuple[str, ...]
     start: str
-    clicks: list[str]
-    upload: UploadPlan | None = None
+    switch: str
+    since: str
+    until: str
+    upload: Upload | None
+    seed: int
 
-    def link(self) -> str:
-        return "?" + urlencode({"sources": "|".join(self.sources), "place": self.start})
 
-
-def make_plans(truth: Truth, sessions: int, clicks: int, upload_every: int, plan_upload) -> list[Plan]:
-    """A different source subset per session (all 31 taken in turn, sizes mixed), places rotated per session."""
-    subsets = [c for size in (2, 1, 3, 4, 5) for c in itertools.combinations(truth.outlets, size)]
-    subsets = subsets[::2] + subsets[1::2]  # neighbours differ more
+def make_plans(truth: Truth, readers: int, uploads: list[Upload], upload_every: int = 5) -> list[Plan]:
+    rng = random.Random(14)
     plans = []
-    for i in range(sessions):
-        sources = subsets[i % len(subsets)]
-        candidates = sorted(pid for pid in truth.labels if truth.mentioned_by.get(pid, set()) & set(sources))
-        if len(candidates) < 2:
-            raise SystemExit(f"sources {sources} mention fewer than two places on the map: {candidates}")
-        rotated = [candidates[(i + k) % len(candidates)] for k in range(clicks + 1)]  # consecutive places differ
-        upload = plan_upload(i + 1, i // upload_every) if upload_every and (i + 1) % upload_every == 0 else None
-        plans.append(Plan(i, sources, rotated[0], rotated[1:], upload))
+    outlets = truth.outlets
+    first, last = (dt.date.fromisoformat(d) for d in truth.dates) if truth.dates else (None, None)
+    for number in range(1, readers + 1):
+        for _ in range(100):
+            size = rng.randint(2, max(2, min(len(outlets) - 1, 6)))
+            sources = tuple(sorted(rng.sample(outlets, min(size, len(outlets)))))
+            start_view = truth.expect(View(sources))
+            if len(start_view.labels) >= 3:
+                break
+        else:
+            raise SystemExit(f"no choice of sources puts three places on the map for reader {number}")
+        start = start_view.labels[sorted(start_view.labels)[rng.randrange(len(start_view.labels))]]
+        switch = rng.choice(outlets)
+        since = until = ""
+        if first is not None and last > first:
+            days = (last - first).days
+            a = rng.randint(0, days - 1)
+            b = rng.randint(a + 1, days) if rng.random() < 0.5 else days
+            since = (first + dt.timedelta(days=a)).isoformat() if a > 0 else ""
+            until = (first + dt.timedelta(days=b)).isoformat() if b < days else ""
+            if not since and not until:
+                since = (first + dt.timedelta(days=1)).isoformat()
+        upload = None
+        if uploads and upload_every and number % upload_every == 0:
+            template = uploads[(number // upload_every - 1) % len(uploads)]
+            upload = Upload(DESK.format(number), f"desk-{number}-{template.filename}", template.data, template.name,
+                            template.label)
+        plans.append(Plan(number, sources, start, switch, since, until, upload, rng.randrange(10**9)))
     return plans
 
 
-# --------------------------------------------------------------------------- the record
+# --------------------------------------------------------------------------- one reader
+
+
+@dataclass
+class Screen:
+    """What one run sent: the panel, the figures, the widgets a reader can use next, anything wrong."""
+
+    h3: list[str] = field(default_factory=list)
+    h5: list[str] = field(default_factory=list)
+    metrics: dict[str, str] = field(default_factory=dict)
+    infos: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)  # every label and body, to look for other readers' uploads
+    widgets: dict[str, tuple[str, str]] = field(default_factory=dict)  # (kind, label) -> id
+    component: tuple[str, str, str] | None = None  # (id, fragment id, message hash)
 
 
 @dataclass
 class Record:
-    solo_panel_ms: list[float] = field(default_factory=list)
-    solo_load_s: list[float] = field(default_factory=list)
-    panel_ms: list[float] = field(default_factory=list)
-    load_s: list[float] = field(default_factory=list)
-    upload_s: list[float] = field(default_factory=list)
-    solo_clicks: int = 0
-    clicks: int = 0
-    planned_clicks: int = 0
-    opened: int = 0
-    connected: int = 0
-    held: int = 0
+    click_ms: list[float] = field(default_factory=list)
+    click_at: list[float] = field(default_factory=list)  # time.monotonic() each click was sent
+    change_ms: list[float] = field(default_factory=list)
+    open_ms: list[float] = field(default_factory=list)
+    upload_ms: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
     violations: list[str] = field(default_factory=list)
     mismatches: list[str] = field(default_factory=list)
-    leaks: list[str] = field(default_factory=list)
-    errors: list[tuple[str, str]] = field(default_factory=list)  # (kind, detail)
-    rss: dict[str, tuple[float, float]] = field(default_factory=dict)
-    slow: list[tuple[float, str]] = field(default_factory=list)  # (ms, what) of the slowest clicks
-    timed_out: bool = False
-    auto_ticked: list[int] = field(default_factory=list)  # upload sessions whose new outlet came ticked
-    cpu: dict[str, tuple[float, float, float]] = field(default_factory=dict)  # mark -> (server, browser CPU s, clock)
-    small_shapes: set[str] = field(default_factory=set)  # clicked where helpers' margin test found no point
+    sessions: int = 0
+    all_open: float = 0.0  # when the last reader's page had opened
 
 
-ERROR_KINDS = ["exception element", "page error", "failed request", "websocket closed", "timeout", "step failed",
-               "server traceback"]
+class StepFailed(Exception):
+    pass
 
 
-def rss_mb(pid: int) -> tuple[float, float]:
-    """(VmRSS, VmHWM) of one process in MB."""
+class Reader:
+    def __init__(self, url: str, plan: Plan, truth: Truth, record: Record, think: float, timeout: float) -> None:
+        self.url, self.plan, self.truth, self.record = url, plan, truth, record
+        self.think, self.timeout = think, timeout
+        self.rng = random.Random(plan.seed)
+        self.ws = None
+        self.session_id = ""
+        self.query = plan_link(plan)
+        self.widget_values: dict[str, object] = {}  # widget id -> WidgetState set by this reader
+        self.cache: dict[str, ForwardMsg] = {}
+        self.clicks = 0
+        self.place: str | None = plan.start
+        self.sources = set(plan.sources)
+        self.since = self.until = ""
+        self.uploaded = False
+        self.component: tuple[str, str, str] | None = None
+        self.widgets: dict[tuple[str, str], str] = {}
+
+    # ------------------------------------------------------------ the protocol
+
+    async def connect(self) -> None:
+        ws_url = self.url.replace("http", "ws", 1) + "_stcore/stream"
+        self.ws = await connect(ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=self.timeout,
+                                ping_interval=None)
+
+    async def close(self) -> None:
+        if self.ws is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self.ws.close(), 10)
+
+    async def receive(self) -> ForwardMsg:
+        message = ForwardMsg()
+        message.ParseFromString(await asyncio.wait_for(self.ws.recv(), self.timeout))
+        if message.WhichOneof("type") == "ref_hash":  # the server trusts our cache for this one
+            cached = self.cache.get(message.ref_hash)
+            if cached is None:
+                raise StepFailed(f"the server referred to a message this reader never had ({message.ref_hash[:8]})")
+            resolved = ForwardMsg()
+            resolved.CopyFrom(cached)
+            resolved.metadata.CopyFrom(message.metadata)
+            return resolved
+        if message.metadata.cacheable and message.hash:
+            self.cache[message.hash] = message
+            if len(self.cache) > HASHES_KEPT:
+                self.cache.pop(next(iter(self.cache)))
+        return message
+
+    async def run(self, *, fragment: bool = False, trigger: str | None = None) -> tuple[float, Screen]:
+        """One rerun as the frontend asks for it; (ms until the final script_finished, what it sent)."""
+        message = BackMsg()
+        state = message.rerun_script
+        state.query_string = self.query
+        if fragment and self.component:
+            state.fragment_id = self.component[1]
+        state.cached_message_hashes.extend(reversed(list(self.cache)))
+        for widget in self.widget_values.values():
+            state.widget_states.widgets.add().CopyFrom(widget)
+        if trigger:
+            state.widget_states.widgets.add(id=trigger, trigger_value=True)
+        started = time.perf_counter()
+        await self.ws.send(message.SerializeToString())
+        screen = Screen()
+        while True:
+            reply = await self.receive()
+            kind = reply.WhichOneof("type")
+            if kind == "new_session":
+                self.session_id = reply.new_session.initialize.session_id
+            elif kind == "page_info_changed":
+                self.query = reply.page_info_changed.query_string
+            elif kind == "delta":
+                self.read_delta(reply, screen)
+            elif kind == "session_event" and reply.session_event.WhichOneof("type") == "script_compilation_exception":
+                screen.errors.append("script compilation exception")
+            elif kind == "script_finished":
+                if reply.script_finished in FINAL:
+                    ms = 1000 * (time.perf_counter() - started)
+                    if screen.component:
+                        self.component = screen.component
+                    self.widgets.update(screen.widgets)
+                    return ms, screen
+                if reply.script_finished == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
+                    raise StepFailed("the script did not compile")
+                screen = Screen()  # finished early for a rerun (st.rerun): the next run is the page
+
+    def read_delta(self, reply: ForwardMsg, screen: Screen) -> None:
+        delta = reply.delta
+        if delta.WhichOneof("type") != "new_element":
+            return
+        element = delta.new_element
+        kind = element.WhichOneof("type")
+        value = getattr(element, kind)
+        if kind == "heading":
+            if value.tag == "h3":
+                screen.h3.append(unescape(value.body))
+            screen.texts.append(value.body)
+        elif kind == "markdown":
+            if value.body.startswith("##### "):
+                screen.h5.append(unescape(value.body[6:]))
+            screen.texts.append(value.body)
+        elif kind == "metric":
+            screen.metrics[value.label] = value.body
+        elif kind == "alert":
+            body = unescape(value.body)
+            screen.texts.append(body)
+            if value.format == value.ERROR:
+                screen.errors.append(f"error shown: {body[:200]}")
+            elif value.format == value.INFO:
+                screen.infos.append(body)
+        elif kind == "exception":
+            screen.errors.append(f"exception shown: {value.type}: {value.message[:200]}")
+        elif kind == "component_instance":
+            screen.component = (value.id, delta.fragment_id, reply.hash)
+        elif hasattr(value, "id") and hasattr(value, "label"):
+            screen.widgets[(kind, unescape(value.label))] = value.id
+            screen.texts.append(value.label)
+
+    def set_widget(self, widget_id: str, **value) -> None:
+        from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+        state = WidgetState(id=widget_id)
+        for name, item in value.items():
+            if name == "string_array_value":
+                state.string_array_value.data.extend(item)
+            else:
+                setattr(state, name, item)
+        self.widget_values[widget_id] = state
+
+    def widget(self, kind: str, label: str) -> str:
+        if (kind, label) not in self.widgets:
+            raise StepFailed(f"the page sent no {kind} labelled {label!r}")
+        return self.widgets[(kind, label)]
+
+    # ------------------------------------------------------------ what this reader does
+
+    def view(self) -> View:
+        corpus = tuple(sorted(self.sources - {self.plan.upload.outlet} if self.plan.upload else self.sources))
+        return View(corpus, True, self.since, self.until)
+
+    async def pause(self) -> None:
+        await asyncio.sleep(self.think * self.rng.uniform(0.5, 1.5))
+
+    async def open(self) -> bool:
+        try:
+            await self.connect()
+            self.record.sessions += 1
+            ms, screen = await self.run()
+            self.record.open_ms.append(ms)
+            self.check(screen, whole=True, what="deep link")
+            return True
+        except Exception as error:  # every failure is counted, none stops the others
+            self.record.errors.append(f"reader {self.plan.number}, opening: {describe(error)}")
+            return False
+
+    async def click(self, label: str, place_id: str) -> None:
+        if not self.component:
+            raise StepFailed("no map component to click")
+        self.clicks += 1
+        self.set_widget(self.component[0], json_value=json.dumps(
+            {"last_object_clicked_tooltip": label, "last_object_clicked_count": self.clicks}))
+        self.place = place_id
+        sent = time.monotonic()
+        ms, screen = await self.run(fragment=True)
+        self.record.click_ms.append(ms)
+        self.record.click_at.append(sent)
+        self.check(screen, whole=False, what=f"click on {label}")
+
+    async def click_some(self, count: int) -> None:
+        expect = self.truth.expect(self.view())
+        labels = sorted(expect.labels)
+        if not labels:
+            return
+        offset = self.rng.randrange(len(labels))
+        for k in range(count):
+            label = labels[(offset + k) % len(labels)]
+            if expect.labels[label] == self.place and len(labels) > 1:
+                label = labels[(offset + k + 1) % len(labels)]
+            await self.pause()
+            await self.click(label, expect.labels[label])
+
+    async def switch_source(self) -> None:
+        outlet = self.plan.switch
+        corpus_sources = self.sources - ({self.plan.upload.outlet} if self.plan.upload else set())
+        on = outlet not in self.sources
+        if not on and len(corpus_sources) == 1:  # never leave it with no source of the corpus
+            outlet = next(o for o in self.truth.outlets if o not in self.sources)
+            on = True
+        self.set_widget(self.widget("checkbox", outlet), bool_value=on)
+        (self.sources.add if on else self.sources.discard)(outlet)
+        ms, screen = await self.run()
+        self.record.change_ms.append(ms)
+        self.check(screen, whole=True, what=f"source {outlet} {'on' if on else 'off'}")
+
+    async def narrow_dates(self) -> None:
+        if not self.truth.dates or not (self.plan.since or self.plan.until):
+            return
+        first, last = self.truth.dates
+        since, until = self.plan.since or first, self.plan.until or last
+        self.set_widget(self.widget("date_input", "Published between"),
+                        string_array_value=[since.replace("-", "/"), until.replace("-", "/")])
+        self.since, self.until = self.plan.since, self.plan.until
+        ms, screen = await self.run()
+        self.record.change_ms.append(ms)
+        self.check(screen, whole=True, what=f"dates {since} to {until}")
+
+    async def add_upload(self) -> None:
+        """The upload form as the frontend fills it: file URLs, the file PUT, then the form submitted."""
+        upload = self.plan.upload
+        started = time.perf_counter()
+        request = BackMsg()
+        request.file_urls_request.request_id = uuid.uuid4().hex
+        request.file_urls_request.file_names.append(upload.filename)
+        request.file_urls_request.session_id = self.session_id
+        await self.ws.send(request.SerializeToString())
+        while True:
+            reply = await self.receive()
+            if reply.WhichOneof("type") == "file_urls_response":
+                urls = reply.file_urls_response.file_urls[0]
+                break
+        await asyncio.to_thread(put_file, self.url, urls.upload_url, upload.filename, upload.data)
+        from streamlit.proto.Common_pb2 import UploadedFileInfo
+
+        info = UploadedFileInfo(file_id=urls.file_id, name=upload.filename, size=len(upload.data))
+        info.file_urls.CopyFrom(urls)
+        from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+        state = WidgetState(id=self.widget("file_uploader", "Article (.txt, .md, .html)"))
+        state.file_uploader_state_value.uploaded_file_info.append(info)
+        self.widget_values[state.id] = state
+        self.set_widget(self.widget("text_input", "Outlet"), string_value=upload.outlet)
+        ms, screen = await self.run(trigger=self.widget("button", "Add to the map"))
+        # The form clears itself: the page forgets the file; so does this reader.
+        for widget_id in (state.id, self.widget("text_input", "Outlet")):
+            self.widget_values.pop(widget_id, None)
+        self.check(screen, whole=True, what="upload")
+        if ("checkbox", upload.outlet) not in screen.widgets:
+            self.record.mismatches.append(f"reader {self.plan.number}: its upload's outlet is not in its sidebar")
+            return
+        self.set_widget(self.widget("checkbox", upload.outlet), bool_value=True)
+        self.sources.add(upload.outlet)
+        self.uploaded = True
+        _, screen = await self.run()
+        self.record.upload_ms.append(1000 * (time.perf_counter() - started))
+        self.check(screen, whole=True, what="upload ticked")
+        await self.pause()
+        await self.click(upload.label, "upload")
+
+    async def act(self, clicks: int) -> None:
+        """The reader's visit: clicks, a source switched, clicks, dates narrowed, clicks (an upload on the way)."""
+        steps = [lambda: self.click_some(clicks), self.switch_source, lambda: self.click_some(clicks)]
+        if self.plan.upload:
+            steps.insert(1, self.add_upload)
+        steps += [self.narrow_dates, lambda: self.click_some(clicks)]
+        for step in steps:
+            try:
+                await step()
+            except Exception as error:  # every failure is counted, none stops the others
+                self.record.errors.append(f"reader {self.plan.number}: {describe(error)}")
+                return
+            await self.pause()
+
+    # ------------------------------------------------------------ is this its own page?
+
+    def check(self, screen: Screen, *, whole: bool, what: str) -> None:
+        who = f"reader {self.plan.number}, {what}"
+        for error in screen.errors:
+            self.record.errors.append(f"{who}: {error}")
+        view = self.view()
+        expect = self.truth.expect(view)
+        upload = self.plan.upload
+        own_outlets = self.sources
+        for text in screen.texts + screen.h5:
+            for number in DESK_NAME.findall(unescape(text)):
+                if int(number) != self.plan.number:
+                    self.record.violations.append(f"{who}: shows {DESK.format(number)}")
+        foreign = [o for o in screen.h5 if o not in own_outlets]
+        if foreign:
+            self.record.violations.append(f"{who}: excerpts of outlets it did not choose: {foreign}")
+        if self.place == "upload":
+            name, wanted = upload.name, frozenset({upload.outlet}) | expect.outlets_of.get("upload", frozenset())
+        elif self.place:
+            name, wanted = self.truth.names.get(self.place, self.place), expect.outlets_of.get(self.place)
+        else:
+            name, wanted = None, None
+        if any(h != name for h in screen.h3):
+            self.record.violations.append(f"{who}: panel of {[h for h in screen.h3 if h != name]}, asked {name}")
+        elif wanted:
+            if screen.h3 != [name]:
+                self.record.mismatches.append(f"{who}: panel heading {screen.h3}, expected [{name!r}]")
+            elif set(screen.h5) != wanted:
+                self.record.mismatches.append(f"{who}: excerpts of {sorted(screen.h5)}, expected {sorted(wanted)}")
+        elif name and not any(NOT_IN_VIEW in i for i in screen.infos):
+            self.record.mismatches.append(f"{who}: {name} is not in view, and the page did not say so")
+        if whole:
+            articles = expect.articles + (1 if self.uploaded and not view.dated else 0)
+            shown = screen.metrics.get("Articles in view")
+            if shown != str(articles):
+                self.record.mismatches.append(f"{who}: Articles in view {shown}, expected {articles}")
+
+
+def plan_link(plan: Plan) -> str:
+    return urlencode({"sources": "|".join(plan.sources), "place": plan.start})
+
+
+def put_file(base: str, upload_url: str, filename: str, data: bytes) -> None:
+    """PUT one file as the frontend does (multipart, with the XSRF cookie and header when the server wants them)."""
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+    with opener.open(base + "_stcore/health", timeout=30) as response:  # it sets the XSRF cookie
+        response.read()
+    jar = next(h.cookiejar for h in opener.handlers if isinstance(h, urllib.request.HTTPCookieProcessor))
+    cookie = next((c.value for c in jar if c.name == "_streamlit_xsrf"), None)
+    boundary = uuid.uuid4().hex
+    body = io.BytesIO()
+    body.write(f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
+               f"Content-Type: text/plain\r\n\r\n".encode())
+    body.write(data)
+    body.write(f"\r\n--{boundary}--\r\n".encode())
+    url = upload_url if upload_url.startswith("http") else base.rstrip("/") + "/" + upload_url.lstrip("/")
+    request = urllib.request.Request(url, data=body.getvalue(), method="PUT",
+                                     headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+    if cookie:
+        request.add_header("X-Xsrftoken", cookie)
+    with opener.open(request, timeout=30) as response:
+        if response.status >= 300:
+            raise StepFailed(f"upload PUT answered {response.status}")
+
+
+def describe(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}"[:300] if str(error) else type(error).__name__
+
+
+# --------------------------------------------------------------------------- the server process
+
+
+def process_figures(pid: int) -> dict:
+    """The server's RSS and peak (MB), threads and open files, from /proc."""
     try:
         status = Path(f"/proc/{pid}/status").read_text()
+        files = len(os.listdir(f"/proc/{pid}/fd"))
     except OSError:
-        return float("nan"), float("nan")
+        return {"rss_mb": float("nan"), "peak_mb": float("nan"), "threads": 0, "files": 0}
     fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-    return tuple(int(fields.get(key, "0 kB").split()[0]) * 1024 / 1e6 for key in ("VmRSS", "VmHWM"))
+    mb = {key: int(fields.get(key, "0 kB").split()[0]) / 1024 for key in ("VmRSS", "VmHWM")}
+    return {"rss_mb": mb["VmRSS"], "peak_mb": mb["VmHWM"], "threads": int(fields.get("Threads", "0")), "files": files}
 
 
-def cpu_seconds(pid: int, waited: bool = False) -> float:
-    """User + system CPU seconds of a process so far (with ``waited``, also of its children that have ended)."""
+def cpu_seconds(pid: int) -> float:
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
-        return 0.0
-    ticks = int(fields[11]) + int(fields[12]) + (int(fields[13]) + int(fields[14]) if waited else 0)
-    return ticks / os.sysconf("SC_CLK_TCK")
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def cpu_now(server: int) -> tuple[float, float]:
-    """(server, browser) CPU seconds so far; the browser is every descendant of this process but the server:
-    Playwright's driver, Chromium and its renderers."""
-    parents = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, ValueError, IndexError):
-            continue
-    mine, todo = set(), [os.getpid()]
-    while todo:
-        current = todo.pop()
-        children = [pid for pid, parent in parents.items() if parent == current and pid != server]
-        mine.update(children)
-        todo += children
-    return cpu_seconds(server), sum(cpu_seconds(pid, waited=True) for pid in mine)
-
-
-# --------------------------------------------------------------------------- one session
-
-
-async def poll(page, condition, message: str, timeout: float) -> None:
-    """Await ``condition()`` until it is true; a frame being replaced mid-check counts as not yet."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            if await condition():
-                return
-        except PlaywrightError:
-            pass
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"after {timeout:.0f} s: {message}")
-        await asyncio.sleep(0.2)
-
-
-class Session:
-    """One reader: a browser context, its page, its plan, what it saw."""
-
-    def __init__(self, browser, url: str, plan: Plan, truth: Truth, record: Record, args, phase: str,
-                 uploads: dict[int, UploadPlan]):
-        self.browser, self.url, self.plan, self.truth, self.record = browser, url, plan, truth, record
-        self.args, self.phase, self.uploads = args, phase, uploads
-        self.tag = f"{phase} session {plan.index}"
-        self.selection = set(plan.sources)
-        self.own_names = {truth.names[p] for p in [plan.start, *plan.clicks]}
-        if plan.upload:
-            self.own_names.add(plan.upload.name)
-        self.allowed_outlets = set(plan.sources) | ({plan.upload.outlet} if plan.upload else set())
-        self.context = self.page = None
-        self.closing = False
-        self.opened = False
-        self.seen_exceptions: set[str] = set()
-        self.seen_foreign: set[str] = set()
-        self.websocket_closed = False
-        self.connected = False
-        self.uploaded = False  # its upload reached its sidebar
-
-    # --- errors
-
-    def error(self, kind: str, detail: str) -> None:
-        if not self.closing:
-            self.record.errors.append((kind, f"{self.tag}: {detail}"))
-
-    def _request_failed(self, request) -> None:
-        if TILES not in request.url:
-            self.error("failed request", f"{request.url}: {request.failure}")
-
-    def _response(self, response) -> None:
-        if response.status >= 400 and TILES not in response.url:
-            self.error("failed request", f"{response.url}: HTTP {response.status}")
-
-    def _websocket(self, ws) -> None:
-        if "_stcore/stream" in ws.url:
-            if not self.connected and self.phase != "solo":
-                self.record.connected += 1
-            self.connected = True
-            ws.on("close", lambda _: self._ws_closed(ws.url))
-
-    def _ws_closed(self, url: str) -> None:
-        if not self.closing:
-            self.websocket_closed = True
-            self.error("websocket closed", url)
-
-    async def step(self, name: str, coro, timeout: float):
-        """Run one step within ``timeout`` (and the phase's deadline); a timeout or failure is counted and the
-        session goes on (or stops)."""
-        timeout = min(timeout, self.args.deadline - time.monotonic())
-        if timeout <= 0:
-            coro.close()
-            self.error("timeout", f"{name}: skipped, the phase is out of time")
-            return None
-        try:
-            return await asyncio.wait_for(coro, timeout)
-        except TimeoutError as error:
-            self.error("timeout", f"{name}: {str(error) or f'not done within {timeout:.0f} s'}")
-        except PlaywrightError as error:
-            kind = "timeout" if type(error).__name__ == "TimeoutError" else "step failed"
-            self.error(kind, f"{name}: {str(error).splitlines()[0]}")
-        except (AssertionError, RuntimeError, KeyError, ValueError) as error:
-            self.error("step failed", f"{name}: {type(error).__name__}: {error}")
+def percentile(values: list[float], q: float) -> float | None:
+    if not values:
         return None
-
-    # --- state
-
-    async def state(self) -> dict:
-        state = await self.page.evaluate(STATE_JS)
-        for text in state["exceptions"]:
-            if text not in self.seen_exceptions:
-                self.seen_exceptions.add(text)
-                self.error("exception element", text.replace("\n", " ")[:200])
-        own = str(self.plan.upload.number) if self.plan.upload else None
-        foreign = [f"place heading {h!r}" for h in state["h3"] if h not in self.own_names]
-        foreign += [f"outlet heading {h!r}" for h in state["h5"] if h not in self.allowed_outlets]
-        foreign += [f"'Upload desk {n}' in sidebar or page" for n in set(UPLOAD_NAME.findall(state["text"])) if n != own]
-        for item in foreign:
-            if item not in self.seen_foreign:
-                self.seen_foreign.add(item)
-                self.record.violations.append(f"{self.tag} ({'|'.join(self.plan.sources)}): saw {item}")
-        return state
-
-    def differences(self, state: dict, place_id: str) -> list[str]:
-        """How the page differs from this session's own state with ``place_id`` in the panel."""
-        name = self.truth.names.get(place_id) or self.plan.upload.name
-        expected = self.truth.mentioned_by.get(place_id, set()) & self.selection
-        if self.plan.upload and place_id == self.plan.upload.place_id:
-            expected = {self.plan.upload.outlet}
-        count = self.truth.sources_in_view(self.selection) + (self.plan.upload.outlet in self.selection
-                                                              if self.plan.upload else 0)
-        metric = next((value for label, value in state["metrics"] if label == "Sources in view"), None)
-        known = set(self.truth.outlets) | ({self.plan.upload.outlet} if self.plan.upload else set())
-        checked = {label for label, ticked in state["checkboxes"] if ticked and label in known}
-        out = []
-        if state["h3"] != [name]:
-            out.append(f"h3 {state['h3']} (expected [{name!r}])")
-        if sorted(state["h5"]) != sorted(expected):
-            out.append(f"h5 {state['h5']} (expected {sorted(expected)})")
-        if metric != str(count):
-            out.append(f"Sources in view {metric} (expected {count})")
-        if checked != self.selection:
-            out.append(f"sidebar ticks {sorted(checked)} (expected {sorted(self.selection)})")
-        if state["state"] != "notRunning":
-            out.append(f"script state {state['state']}")
-        return out
-
-    async def settle(self, what: str, place_id: str) -> None:
-        """Wait until the page shows exactly this session's state; record violations meanwhile, a mismatch at the end."""
-        deadline = time.monotonic() + self.args.settle_timeout
-        while True:
-            differences = self.differences(await self.state(), place_id)
-            if not differences:
-                return
-            if time.monotonic() > deadline:
-                self.record.mismatches.append(f"{self.tag} {what}: {'; '.join(differences)}")
-                return
-            await asyncio.sleep(0.25)
-
-    # --- map
-
-    async def wait_for_map(self):
-        """As helpers.wait_for_map: one map iframe, its shapes attached, Leaflet's stylesheet in force.
-
-        Polls rather than waits on locators: while the app reruns with a new map, the old and the
-        new iframe are both in the page for a moment (a strict-mode error), and that is "not yet".
-        """
-        page = self.page
-        iframes, frame = page.locator(MAP_IFRAME), page.frame_locator(MAP_IFRAME)
-
-        async def ready() -> bool:
-            return (await iframes.count() == 1 and await frame.locator(SHAPES).count() > 0
-                    and await frame.locator(".leaflet-container").count() == 1
-                    and await frame.locator(".leaflet-container").evaluate(_STYLED))
-
-        await poll(page, ready, "the map was not drawn (one map iframe, shapes, Leaflet styled)", self.args.load_timeout)
-        return frame
-
-    async def drawn_labels(self) -> list[str]:
-        """The map's labels once it is drawn; a map iframe replaced while reading them is read again."""
-        for attempt in range(3):
-            frame = await self.wait_for_map()
-            try:
-                return await self.map_labels(frame)
-            except PlaywrightError:
-                if attempt == 2:
-                    raise
-                await asyncio.sleep(0.5)
-        return []
-
-    async def map_labels(self, frame) -> list[str]:
-        found = await frame.locator(SHAPES).evaluate_all(_READ_TOOLTIPS)
-        return [item["tooltip"].strip().splitlines()[0] if item["tooltip"].strip() else "" for item in found]
-
-    def map_expected(self) -> set[str]:
-        """The labels this session's map should draw: places its ticked sources mention, its upload's place."""
-        labels = {label for pid, label in self.truth.labels.items() if self.truth.mentioned_by.get(pid, set()) & self.selection}
-        if self.plan.upload and self.plan.upload.outlet in self.selection:
-            labels.add(self.plan.upload.label)
-        return labels
-
-    def check_map(self, labels: list[str], what: str) -> None:
-        """A place on the map none of this session's sources mention is a violation; a missing one a mismatch."""
-        allowed = {label for pid, label in self.truth.labels.items() if self.truth.mentioned_by.get(pid, set())
-                   & set(self.plan.sources)} | ({self.plan.upload.label} if self.plan.upload else set())
-        for label in sorted(set(labels) - allowed):
-            item = f"map shape {label!r}"
-            if item not in self.seen_foreign:
-                self.seen_foreign.add(item)
-                self.record.violations.append(f"{self.tag} ({'|'.join(self.plan.sources)}) {what}: saw {item}")
-        missing = self.map_expected() - set(labels)
-        if missing:
-            self.record.mismatches.append(f"{self.tag} {what}: map lacks {sorted(missing)}")
-
-    async def click_place(self, frame, label: str) -> None:
-        """As helpers.click_shape(find_shape(...)): a real click on the visible part of the shape with that tooltip."""
-        labels = await self.map_labels(frame)
-        self.check_map(labels, f"before clicking {label}")
-        if labels.count(label) != 1:
-            raise AssertionError(f"expected one shape labelled {label!r}; the map has {labels}")
-        shape = frame.locator(SHAPES).nth(labels.index(label))
-        await shape.scroll_into_view_if_needed()
-        found = await shape.evaluate(_VISIBLE_POINT)
-        if "point" not in found:  # a shape a few pixels across (Gaza Strip at the default zoom): any point on top
-            found = await shape.evaluate(ANY_POINT_JS) or found
-            self.record.small_shapes.add(label)
-        if "point" not in found:
-            raise AssertionError(f"no part of {label!r} is on top on the map: {found['covered']}")
-        await shape.click(position=found["point"])
-
-    # --- steps
-
-    async def open(self) -> bool:
-        self.context = await self.browser.new_context(viewport=VIEWPORT)
-        self.context.set_default_timeout(self.args.action_timeout * 1000)
-        self.page = page = await self.context.new_page()
-        page.on("pageerror", lambda error: self.error("page error", (error.stack or str(error))[:600]))
-        page.on("requestfailed", self._request_failed)
-        page.on("response", self._response)
-        page.on("websocket", self._websocket)
-        started = time.perf_counter()
-        ok = await self.step("open deep link", self._open(started), self.args.load_timeout)
-        self.opened = bool(ok)
-        if not ok and self.args.screenshots:
-            with contextlib.suppress(PlaywrightError):
-                await self.page.screenshot(path=str(Path(self.args.screenshots) / f"{self.phase}-{self.plan.index}.png"))
-        return self.opened
-
-    async def _open(self, started: float) -> bool:
-        await self.page.goto(self.url + self.plan.link(), timeout=self.args.load_timeout * 1000)
-        await self.wait_for_map()
-        (self.record.solo_load_s if self.phase == "solo" else self.record.load_s).append(time.perf_counter() - started)
-        await self.page.evaluate(OBSERVER_JS)
-        await self.settle("after opening its deep link", self.plan.start)
-        self.check_map(await self.drawn_labels(), "after opening its deep link")
-        return True
-
-    async def upload(self) -> None:
-        await self.step("upload", self._upload(), self.args.load_timeout)
-
-    async def _upload(self) -> None:
-        up, page = self.plan.upload, self.page
-        sidebar = page.get_by_test_id("stSidebar")
-        await sidebar.get_by_text(EXPANDER).click()
-        await sidebar.locator('input[type="file"]').set_input_files(
-            files=[{"name": up.filename, "mimeType": "text/plain", "buffer": up.data}])
-        await sidebar.get_by_text(up.filename).first.wait_for()  # the file has reached the server
-        await sidebar.get_by_label("Outlet").fill(up.outlet)
-        started = time.perf_counter()
-        await sidebar.get_by_role("button", name="Add to the map").click()
-        checkbox = sidebar.get_by_role("checkbox", name=up.outlet, exact=True)
-        await checkbox.wait_for(state="attached", timeout=self.args.load_timeout * 1000)
-        self.record.upload_s.append(time.perf_counter() - started)
-        self.uploaded = True
-        await sidebar.get_by_text(f"Added {up.filename} as {up.outlet}").wait_for()
-        # The dashboard ticks a new outlet itself only when no ?sources= filter is set (every source ticked).
-        if await checkbox.is_checked():
-            self.record.auto_ticked.append(self.plan.index)
-        else:
-            await sidebar.get_by_text(up.outlet, exact=True).click()  # tick it, as a reader does, by its label
-        self.selection.add(up.outlet)
-        await self.settle("after uploading and ticking its outlet", self.plan.start)
-        await poll(page, lambda: _has(self.drawn_labels(), up.label), f"{up.label} never drawn on the map",
-                   self.args.action_timeout)
-
-    async def click(self, place_id: str) -> None:
-        if await self.step(f"click {place_id}", self._click(place_id), self.args.action_timeout * 2):
-            if self.phase == "solo":
-                self.record.solo_clicks += 1
-            else:
-                self.record.clicks += 1
-
-    async def _click(self, place_id: str) -> bool:
-        up = self.plan.upload
-        label = up.label if up and place_id == up.place_id else self.truth.labels[place_id]
-        name = self.truth.names.get(place_id) or up.name
-        page = self.page
-        frame = await self.wait_for_map()
-        await page.evaluate("name => Object.assign(window.__panel, {name, t0: null, t: null, pending: false})", name)
-        await frame.locator(".leaflet-container").evaluate(CLICK_LISTENER_JS)
-        started = time.perf_counter()
-        await self.click_place(frame, label)
-        await page.wait_for_function("() => window.__panel.t !== null", timeout=self.args.action_timeout * 1000,
-                                     polling=20)
-        wall = 1000 * (time.perf_counter() - started)
-        t0, t = await page.evaluate("() => [window.__panel.t0, window.__panel.t]")
-        ms = t - t0 if t0 is not None else wall
-        (self.record.solo_panel_ms if self.phase == "solo" else self.record.panel_ms).append(ms)
-        self.record.slow.append((ms, f"{self.tag} → {label}"))
-        await self.settle(f"after clicking {label}", place_id)
-        return True
-
-    async def final_check(self) -> None:
-        await self.step("final check", self._final_check(), self.args.action_timeout * 2)
-
-    async def _final_check(self) -> None:
-        """Uploads stayed where they were made: in sidebars (by checkbox label) and on maps (by tooltip label)."""
-        state = await self.state()  # records another session's upload name as a violation too
-        own = self.plan.upload
-        sidebar_outlets = {label for label, _ in state["checkboxes"]}
-        others = [u for n, u in self.uploads.items() if not own or n != own.number]
-        for other in others:
-            if other.outlet in sidebar_outlets:
-                self.record.leaks.append(f"{self.tag}: {other.outlet} (session {other.number - 1}'s upload) in its sidebar")
-        if own and self.uploaded and own.outlet not in sidebar_outlets:
-            self.record.mismatches.append(f"{self.tag}: its own upload {own.outlet} is missing from its sidebar")
-        labels = set(await self.drawn_labels())
-        for other in others:
-            if other.label in labels and not (own and own.label == other.label):
-                self.record.leaks.append(f"{self.tag}: {other.label} ({other.outlet}'s place) on its map")
-        if own and self.uploaded and own.label not in labels:
-            self.record.mismatches.append(f"{self.tag}: its own uploaded place {own.label} is not on its map")
-        if self.opened and not self.websocket_closed:
-            self.record.held += 1
-
-    async def close(self) -> None:
-        self.closing = True
-        if self.context:
-            with contextlib.suppress(TimeoutError, PlaywrightError):
-                await asyncio.wait_for(self.context.close(), 30)
-
-
-async def _has(awaitable, item) -> bool:
-    return item in await awaitable
-
-
-# --------------------------------------------------------------------------- the run
-
-
-async def drive(url: str, pid: int, plans: list[Plan], truth: Truth, record: Record, args) -> None:
-    uploads = {p.upload.number: p.upload for p in plans if p.upload}
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        sessions: list[Session] = []
-        try:
-            print(f"single reader: {min(args.solo, len(plans))} plan(s) one after the other…", file=sys.stderr)
-            record.cpu["start"] = (*cpu_now(pid), time.perf_counter())
-            for plan in plans[:args.solo]:
-                solo = Session(browser, url, Plan(plan.index, plan.sources, plan.start, plan.clicks), truth, record,
-                               args, "solo", {})
-                try:
-                    if await solo.open():
-                        for place_id in solo.plan.clicks:
-                            await solo.click(place_id)
-                finally:
-                    await solo.close()
-            record.rss["before"] = rss_mb(pid)
-            record.cpu["before"] = (*cpu_now(pid), time.perf_counter())
-
-            print(f"concurrent: {len(plans)} sessions opening…", file=sys.stderr)
-            sessions = [Session(browser, url, plan, truth, record, args, "concurrent", uploads) for plan in plans]
-            opened = await asyncio.gather(*(s.open() for s in sessions))
-            record.opened = sum(opened)
-            record.cpu["opened"] = (*cpu_now(pid), time.perf_counter())
-            print(f"concurrent: {record.opened} maps drawn; uploading and clicking…", file=sys.stderr)
-
-            async def work(session: Session) -> None:
-                if not session.opened:
-                    return
-                if session.plan.upload:
-                    await session.upload()
-                for place_id in session.plan.clicks + ([session.plan.upload.place_id] if session.plan.upload else []):
-                    await session.click(place_id)
-
-            await asyncio.gather(*(work(s) for s in sessions))
-            print("concurrent: final check of every session…", file=sys.stderr)
-            args.deadline = args.end - CLOSING
-            await asyncio.gather(*(s.final_check() for s in sessions if s.page))
-            record.rss["after"] = rss_mb(pid)
-            record.cpu["after"] = (*cpu_now(pid), time.perf_counter())
-        finally:
-            for session in sessions:
-                session.closing = True
-            await asyncio.gather(*(s.close() for s in sessions))
-            with contextlib.suppress(TimeoutError, PlaywrightError):
-                await asyncio.wait_for(browser.close(), 60)
-
-
-def p95(values: list[float]) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-
-
-def med_p95(values: list[float], digits: int = 0) -> str:
-    return f"{statistics.median(values):.{digits}f} / {p95(values):.{digits}f} (n={len(values)})" if values else "n/a"
-
-
-def cpu_rows(record: Record) -> list[tuple[str, str, str]]:
-    """Where the CPU went in each phase: the server, or the browser (Chromium, its renderers, Playwright)."""
-    rows = []
-    for start, end, phase in (("start", "before", "single reader"), ("before", "opened", "concurrent opening"),
-                              ("opened", "after", "concurrent uploads, clicks, final check")):
-        if start in record.cpu and end in record.cpu:
-            (s0, b0, t0), (s1, b1, t1) = record.cpu[start], record.cpu[end]
-            rows.append((f"CPU s during {phase}: server / browser (wall s)", f"{s1 - s0:.0f} / {b1 - b0:.0f} ({t1 - t0:.0f})",
-                         f"informational; {os.cpu_count()} CPUs"))
-    return rows
-
-
-def report(record: Record, args, plans: list[Plan], wall: float, loads: tuple[float, float]) -> bool:
-    """Print the table and notes; True when isolation held and nothing went wrong."""
-    by_kind = {kind: sum(1 for k, _ in record.errors if k == kind) for kind in ERROR_KINDS}
-    n_uploads = sum(1 for p in plans if p.upload)
-    mb = record.rss
-    rss = " → ".join(f"{mb[k][0]:.0f}" for k in ("idle", "before", "after") if k in mb)
-    peak = max((v[1] for v in mb.values()), default=float("nan"))
-    ok = not (record.violations or record.mismatches or record.leaks or record.errors or record.timed_out)
-    rows = [
-        ("sessions held concurrently (map drawn, connected, checked at the end)", f"{record.held} of {len(plans)} "
-         f"({record.connected} connected, {record.opened} drew their map)", f"= --sessions ({len(plans)})"),
-        ("clicks done, concurrent phase", f"{record.clicks} of {record.planned_clicks}", "all"),
-        ("click → panel, concurrent (ms, median / p95)", med_p95(record.panel_ms), "informational; degrades gracefully"),
-        ("click → panel, single reader, same run (ms, median / p95)", med_p95(record.solo_panel_ms) +
-         f", {record.solo_clicks} clicks", f"≤ {PANEL_TARGET_MS} ms (bench/dashboard.py)"),
-        ("deep link → map drawn, concurrent (s, median / p95)", med_p95(record.load_s, 1), "informational"),
-        ("deep link → map drawn, single reader (s, median / p95)", med_p95(record.solo_load_s, 1), "informational"),
-        ("upload: submit → outlet in sidebar, concurrent (s, median / p95)", med_p95(record.upload_s, 1),
-         f"{n_uploads} uploads"),
-        ("isolation violations (foreign place / outlet / upload seen)", str(len(record.violations)), "0 (must)"),
-        ("panel mismatches (own state never shown exactly)", str(len(record.mismatches)), "0 (must)"),
-        ("upload leaks (another session's upload in sidebar or map)", str(len(record.leaks)), "0 (must)"),
-        ("errors", f"{len(record.errors)} (" + ", ".join(f"{k} {v}" for k, v in by_kind.items()) + ")", "0"),
-        *cpu_rows(record),
-        ("server RSS idle → before → after concurrent phase (MB)", f"{rss} (peak {peak:.0f})", "informational"),
-        ("total wall time (s)", f"{wall:.0f}" + (" (overall timeout hit)" if record.timed_out else ""),
-         f"≤ --timeout ({args.timeout:.0f})"),
-    ]
-    width = max(len(r[0]) for r in rows)
-    print(f"| {'figure':{width}} | value | target / expectation |")
-    print(f"|{'-' * (width + 2)}|---|---|")
-    for figure, value, target in rows:
-        print(f"| {figure:{width}} | {value} | {target} |")
-    print()
-    print(f"{'OK' if ok else 'FAILED'}: {len(plans)} sessions, {args.clicks} click(s) each (+1 on its place per upload "
-          f"session), uploads every {args.upload_every}th session; load average {loads[0]:.2f} before, {loads[1]:.2f} "
-          f"after, on {os.cpu_count()} CPUs.")
-    if record.auto_ticked:
-        print(f"upload sessions whose new outlet came ticked (no ?sources= filter): {record.auto_ticked}")
-    if record.small_shapes:
-        print(f"shapes too small for helpers' 2 px margin test, clicked at any point on top: {sorted(record.small_shapes)}")
-    slowest = sorted(record.slow, reverse=True)[:5]
-    if slowest:
-        print("slowest clicks (ms): " + "; ".join(f"{ms:.0f} {what}" for ms, what in slowest))
-    for title, items in (("isolation violations", record.violations), ("panel mismatches", record.mismatches),
-                         ("upload leaks", record.leaks), ("errors", [f"{k}: {d}" for k, d in record.errors])):
-        if items:
-            print(f"{title} ({len(items)}):")
-            for item in items[:25]:
-                print(f"  - {item}")
-            if len(items) > 25:
-                print(f"  … and {len(items) - 25} more")
-    return ok
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def server_problems(output: str) -> list[str]:
-    """Tracebacks and logged stacks (Streamlit logs warnings such as CachedWidgetWarning with one) in the server log:
-    the log line that introduced each, and its last frame in dashboard.py or geo/."""
-    problems = []
-    for marker in ("Traceback (most recent call last):", "Stack (most recent call last):"):
-        for before, block in itertools.pairwise(output.split(marker)):
-            logged = [line for line in before.splitlines() if LOG_LINE.match(line)]
-            body = [line for line in block.splitlines() if not LOG_LINE.match(line)]
-            ours = [line.strip() for line in body if "dashboard.py" in line or "/geo/" in line]
-            last = ours[-1:] + [line.strip() for line in body if line.strip()][-1:]
-            problems.append(" | ".join([logged[-1][:200] if logged else marker, *last])[:500])
-    return problems
+    from browsers import server_problems as problems
+
+    return problems(output)
+
+
+class Profiler:
+    """py-spy sampling the server's threads that hold the GIL (``--gil``), from start() to stop()."""
+
+    RATE = 100
+
+    def __init__(self, pid: int, folder: Path) -> None:
+        self.pid, self.path = pid, folder / "profile.txt"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.started = time.perf_counter()
+        self.process = subprocess.Popen(["py-spy", "record", "--pid", str(self.pid), "--format", "raw", "--gil",
+                                         "--nonblocking", "--rate", str(self.RATE), "--output", str(self.path),
+                                         "--duration", "3600"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+    def stop(self) -> dict:
+        import signal
+
+        seconds = time.perf_counter() - self.started
+        self.process.send_signal(signal.SIGINT)  # py-spy writes what it sampled and exits
+        try:
+            _, stderr = self.process.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            return {"error": "py-spy did not stop"}
+        if not self.path.exists():
+            return {"error": f"py-spy wrote nothing: {stderr.decode(errors='replace').strip()[-300:]}"}
+        if os.environ.get("LOAD_PROFILE_COPY"):  # the raw stacks, for a closer look
+            Path(os.environ["LOAD_PROFILE_COPY"]).write_text(self.path.read_text())
+        return summarise_profile(self.path.read_text(), seconds, self.RATE)
+
+
+def summarise_profile(raw: str, seconds: float, rate: int) -> dict:
+    """Where the GIL went: share of samples per function, inclusive, for ours and the libraries' main parts."""
+    inclusive, leaves, total = Counter(), Counter(), 0
+    for line in raw.splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not stack or not count.isdigit():
+            continue
+        count = int(count)
+        total += count
+        frames = [re.sub(r":\d+\)$", ")", f) for f in stack.split(";")[1:]]  # no thread name, no line numbers
+        for frame in set(frames):
+            inclusive[frame] += count
+        if frames:
+            leaves[frames[-1]] += count
+
+    def short(frame: str) -> str:
+        name, _, where = frame.partition(" (")
+        where = where.rstrip(")")
+        for marker in ("site-packages/", "/work/", str(ROOT) + "/"):
+            where = where.split(marker)[-1]
+        return f"{name} ({where})"
+
+    ours = [(short(f), n) for f, n in inclusive.most_common() if "dashboard.py" in f or "/geo/" in f]
+    return {"gil_busy": total / max(1.0, seconds * rate), "samples": total,
+            "ours": [(f, n / total) for f, n in ours[:12]],
+            "leaves": [(short(f), n / total) for f, n in leaves.most_common(12)]}
+
+
+# --------------------------------------------------------------------------- phases
+
+
+async def single_reader(url: str, plans: list[Plan], truth: Truth, args) -> Record:
+    """One reader alone on the server, through the first plans one after the other (think time short)."""
+    record = Record()
+    for plan in plans:
+        reader = Reader(url, plan, truth, record, args.think / 4, args.step_timeout)
+        try:
+            if await reader.open():
+                await reader.act(args.clicks)
+        finally:
+            await reader.close()
+    return record
+
+
+async def concurrent_readers(url: str, pid: int, plans: list[Plan], truth: Truth, args, profiler=None) -> dict:
+    """``len(plans)`` readers at once: all connect and open together, then each goes its own way; all stay till the end."""
+    record = Record()
+    readers = [Reader(url, plan, truth, record, args.think, args.step_timeout) for plan in plans]
+    before, cpu_before, started = process_figures(pid), cpu_seconds(pid), time.perf_counter()
+    after = before
+    if profiler:
+        profiler.start()
+    try:
+        opened = await asyncio.gather(*(r.open() for r in readers))
+        record.all_open = time.monotonic()
+        await asyncio.gather(*(r.act(args.clicks) for r, ok in zip(readers, opened, strict=True) if ok))
+        after = process_figures(pid)  # every reader still connected
+    finally:
+        profile = profiler.stop() if profiler else None
+        wall, cpu = time.perf_counter() - started, cpu_seconds(pid) - cpu_before
+        await asyncio.gather(*(r.close() for r in readers))
+    return {"record": record, "before": before, "after": after, "wall_s": wall, "cpu_s": cpu, "profile": profile}
+
+
+async def soak(url: str, pid: int, plans: list[Plan], truth: Truth, args) -> dict:
+    """``--soak`` seconds of 10 readers, each a new session every two minutes; the server sampled every 10 s."""
+    record, samples = Record(), []
+    end = time.monotonic() + args.soak
+    started = time.monotonic()
+
+    async def sample() -> None:
+        while time.monotonic() < end:
+            samples.append((time.monotonic() - started, process_figures(pid)))
+            await asyncio.sleep(10)
+
+    async def reader_loop(plan: Plan) -> None:
+        while time.monotonic() < end - 5:
+            reader = Reader(url, plan, truth, record, args.think, args.step_timeout)
+            session_end = min(end, time.monotonic() + 120)
+            try:
+                if not await reader.open():
+                    await asyncio.sleep(1)
+                    continue
+                while time.monotonic() < session_end:
+                    await reader.act(args.clicks)
+            finally:
+                await reader.close()
+
+    sampler = asyncio.create_task(sample())
+    await asyncio.gather(*(reader_loop(plan) for plan in plans))
+    await sampler
+    samples.append((time.monotonic() - started, process_figures(pid)))
+    return {"record": record, "samples": samples}
+
+
+def slope_mb_per_min(samples: list[tuple[float, dict]]) -> float | None:
+    points = [(t / 60, s["rss_mb"]) for t, s in samples]
+    if len(points) < 3:
+        return None
+    mean_t = statistics.fmean(t for t, _ in points)
+    mean_r = statistics.fmean(r for _, r in points)
+    spread = sum((t - mean_t) ** 2 for t, _ in points)
+    return sum((t - mean_t) * (r - mean_r) for t, r in points) / spread if spread else None
+
+
+# --------------------------------------------------------------------------- corpora
+
+
+def prepare_store(name: str, folder: Path, args) -> Path:
+    """The store the server will read: the bundled corpus, or N GeoWebNews texts (bench/dashboard.py's write_corpus)."""
+    from geo import Geoparser, load_gazetteer
+    from geo.gazetteer.index import DATA_DIR
+    from geo.store.build import build_store
+    from geo.store.engine import LocalEngine
+
+    store = folder / f"store-{name}"
+    parser = Geoparser(load_gazetteer())
+    if name == "bundled":
+        build_store(DATA_DIR / "articles", DATA_DIR / "sources.toml", store, parser, LocalEngine(1))
+        return store
+    from dashboard import write_corpus
+
+    corpus = folder / f"corpus-{name}"
+    corpus.mkdir()
+    write_corpus(int(name), args.corpus, corpus)
+    started = time.perf_counter()
+    report = build_store(corpus / "articles", corpus / "sources.toml", store, parser, LocalEngine(os.cpu_count() or 1))
+    print(f"{name}: store of {report.articles:,} articles built in {time.perf_counter() - started:.0f} s",
+          file=sys.stderr)
+    return store
+
+
+def run_corpus(name: str, folder: Path, args) -> tuple[list[dict], dict | None]:
+    store = prepare_store(name, folder, args)
+    truth = Truth(store)
+    uploads = plan_uploads(truth)
+    plans = make_plans(truth, max(args.readers + [10]), uploads)
+    results, soaked = [], None
+    with AppServer(script_args=("--store", str(store)), timeout=180) as app:
+        pid = app.process.pid
+        # Not counted: the first open pays for imports, the first upload for loading the gazetteer.
+        warm = asyncio.run(single_reader(app.url, [plans[0]] + [p for p in plans if p.upload][:1], truth, args))
+        single = asyncio.run(single_reader(app.url, plans[:3], truth, args))
+        single.errors += warm.errors
+        if args.soak:
+            print(f"{name}: soak of {args.soak:.0f} s, 10 readers…", file=sys.stderr)
+            soaked = asyncio.run(soak(app.url, pid, plans[:10], truth, args))
+        else:
+            for readers in args.readers:
+                print(f"{name}: {readers} readers…", file=sys.stderr)
+                profiler = Profiler(pid, folder) if args.profile and readers == max(args.readers) else None
+                outcome = asyncio.run(concurrent_readers(app.url, pid, plans[:readers], truth, args, profiler))
+                results.append(summary(name, readers, outcome, single))
+        problems = server_problems(app.output())
+    for row in results:
+        row["errors"] += len(problems)
+        row["error_list"] += problems
+    if soaked is not None:
+        soaked["server_problems"] = problems
+        soaked["single"] = single
+    return results, soaked
+
+
+def summary(corpus: str, readers: int, outcome: dict, single: Record) -> dict:
+    record = outcome["record"]
+    before, after = outcome["before"], outcome["after"]
+    errors = record.errors + single.errors
+    return {
+        "corpus": corpus, "readers": readers, "sessions": record.sessions, "clicks": len(record.click_ms),
+        "click_ms_p50": percentile(record.click_ms, 0.5), "click_ms_p95": percentile(record.click_ms, 0.95),
+        "single_click_ms_p50": percentile(single.click_ms, 0.5), "single_click_ms_p95": percentile(single.click_ms, 0.95),
+        "click_ms_p95_after_opening": percentile(
+            [m for m, t in zip(record.click_ms, record.click_at, strict=True) if t > record.all_open], 0.95),
+        "change_ms_p50": percentile(record.change_ms, 0.5), "change_ms_p95": percentile(record.change_ms, 0.95),
+        "single_change_ms_p95": percentile(single.change_ms, 0.95),
+        "open_ms_p95": percentile(record.open_ms, 0.95), "uploads": len(record.upload_ms),
+        "errors": len(errors), "isolation_violations": len(record.violations) + len(single.violations),
+        "panel_mismatches": len(record.mismatches) + len(single.mismatches),
+        "rss_mb_start": round(before["rss_mb"], 1), "rss_mb_end": round(after["rss_mb"], 1),
+        "rss_mb_peak": round(after["peak_mb"], 1),
+        "mb_per_session": round((after["rss_mb"] - before["rss_mb"]) / max(1, record.sessions), 2),
+        "server_cpu_share": round(outcome["cpu_s"] / outcome["wall_s"], 2), "wall_s": round(outcome["wall_s"], 1),
+        "threads": (before["threads"], after["threads"]), "files": (before["files"], after["files"]),
+        "profile": outcome["profile"],
+        "error_list": errors, "violation_list": record.violations + single.violations,
+        "mismatch_list": record.mismatches + single.mismatches,
+    }
+
+
+# --------------------------------------------------------------------------- report
+
+
+def ms(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.0f}"
+
+
+def print_table(rows: list[dict], args) -> None:
+    print(f"Readers think {args.think:g} s (×0.5–1.5) between actions; {args.clicks} clicks after each change; "
+          f"server on {os.cpu_count()} CPUs, readers in this process.\n")
+    print("| corpus | readers | sessions | clicks | click ms p50 / p95 | single reader p50 / p95 | p95 ≤ 2× single? "
+          "| click p95 once all had opened | open ms p95 | change ms p95 (single) | errors | isolation violations "
+          "| mismatches | RSS MB start → end (MB/session) | server CPU share |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        ok = (r["click_ms_p95"] is not None and r["single_click_ms_p95"] is not None
+              and r["click_ms_p95"] <= 2 * r["single_click_ms_p95"])
+        print(f"| {r['corpus']} | {r['readers']} | {r['sessions']} | {r['clicks']} | {ms(r['click_ms_p50'])} / "
+              f"{ms(r['click_ms_p95'])} | {ms(r['single_click_ms_p50'])} / {ms(r['single_click_ms_p95'])} | "
+              f"{'yes' if ok else 'no'} | {ms(r['click_ms_p95_after_opening'])} | {ms(r['open_ms_p95'])} | "
+              f"{ms(r['change_ms_p95'])} ({ms(r['single_change_ms_p95'])}) | {r['errors']} | "
+              f"{r['isolation_violations']} | {r['panel_mismatches']} | {r['rss_mb_start']:.0f} → {r['rss_mb_end']:.0f} "
+              f"({r['mb_per_session']:+.2f}) | {r['server_cpu_share']:.2f} |")
+    print("\nTargets: 50 readers' click p95 ≤ 2× the single reader's p95 (same run); 0 errors; 0 isolation violations; "
+          "≤ 5 MB per session.")
+    for r in rows:
+        if r["profile"]:
+            print_profile(r)
+        for title, items in (("errors", r["error_list"]), ("isolation violations", r["violation_list"]),
+                             ("mismatches", r["mismatch_list"])):
+            if items:
+                print(f"\n{r['corpus']}, {r['readers']} readers, {title} ({len(items)}):")
+                for item in items[:15]:
+                    print(f"  - {item}")
+
+
+def print_profile(row: dict) -> None:
+    profile = row["profile"]
+    if "error" in profile:
+        print(f"\nprofile ({row['corpus']}, {row['readers']} readers): {profile['error']}")
+        return
+    print(f"\nWhere the server's time went ({row['corpus']}, {row['readers']} readers; py-spy --gil, "
+          f"{profile['samples']:,} samples): the GIL was held {profile['gil_busy']:.0%} of the phase.")
+    print("Inclusive share of GIL samples, our code:")
+    for frame, share in profile["ours"]:
+        print(f"  {share:6.1%}  {frame}")
+    print("Innermost frames (self time):")
+    for frame, share in profile["leaves"]:
+        print(f"  {share:6.1%}  {frame}")
+
+
+def print_soak(name: str, soaked: dict, args) -> bool:
+    record, samples = soaked["record"], soaked["samples"]
+    first, last = samples[0][1], samples[-1][1]
+    half = [s for s in samples if s[0] >= args.soak / 2]
+    errors = record.errors + soaked["server_problems"]
+    print(f"Soak on {name}: {args.soak:.0f} s, 10 readers thinking {args.think:g} s, each a new session every 120 s "
+          f"(disconnected sessions are kept {120} s by Streamlit).\n")
+    print("| figure | value | target |")
+    print("|---|---|---|")
+    print(f"| sessions / clicks | {record.sessions} / {len(record.click_ms)} | — |")
+    print(f"| click ms p50 / p95 | {ms(percentile(record.click_ms, 0.5))} / {ms(percentile(record.click_ms, 0.95))} | — |")
+    print(f"| RSS MB first → last sample (max) | {first['rss_mb']:.0f} → {last['rss_mb']:.0f} "
+          f"({max(s['rss_mb'] for _, s in samples):.0f}) | flat |")
+    whole, second = slope_mb_per_min(samples), slope_mb_per_min(half)
+    print(f"| RSS slope, whole soak / second half (MB per minute) | "
+          f"{'n/a' if whole is None else f'{whole:+.2f}'} / {'n/a' if second is None else f'{second:+.2f}'} | ≈ 0 |")
+    print(f"| threads first → last (max) | {first['threads']} → {last['threads']} "
+          f"({max(s['threads'] for _, s in samples)}) | no growth |")
+    print(f"| open files first → last (max) | {first['files']} → {last['files']} "
+          f"({max(s['files'] for _, s in samples)}) | no growth |")
+    print(f"| errors / isolation violations / mismatches | {len(errors)} / {len(record.violations)} / "
+          f"{len(record.mismatches)} | 0 / 0 / 0 |")
+    print("\nRSS every 10 s (MB): " + " ".join(f"{s['rss_mb']:.0f}" for _, s in samples))
+    for title, items in (("errors", errors), ("isolation violations", record.violations),
+                         ("mismatches", record.mismatches)):
+        for item in items[:15]:
+            print(f"  {title}: {item}")
+    return not (errors or record.violations or record.mismatches)
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sessions", type=int, default=20, help="concurrent browser sessions (default 20)")
-    parser.add_argument("--clicks", type=int, default=2, help="map clicks per session (default 2)")
-    parser.add_argument("--upload-every", type=int, default=4, help="every Nth session uploads an article (0: none)")
-    parser.add_argument("--solo", type=int, default=5, help="plans replayed by the single reader first (default 5)")
-    parser.add_argument("--timeout", type=float, default=480, help="overall limit in seconds (default 480)")
-    parser.add_argument("--load-timeout", type=float, default=180, help="per page load / upload, seconds")
-    parser.add_argument("--action-timeout", type=float, default=60, help="per click or other action, seconds")
-    parser.add_argument("--settle-timeout", type=float, default=60, help="for a page to show its own state, seconds")
-    parser.add_argument("--screenshots", help="a folder for screenshots of sessions whose map never drew")
-    parser.add_argument("--server-log", help="a file to copy the server's log into")
-    args = parser.parse_args()
-    if args.sessions < 1 or args.clicks < 1 or args.upload_every < 0 or args.solo < 0:
-        parser.error("--sessions and --clicks must be at least 1; --upload-every and --solo at least 0")
+    from geoparse import DEFAULT_CORPUS
 
-    began = time.perf_counter()
-    load_before = os.getloadavg()[0]
-    truth, plan_upload = corpus_truth()
-    plans = make_plans(truth, args.sessions, args.clicks, args.upload_every, plan_upload)
-    record = Record(planned_clicks=sum(len(p.clicks) + bool(p.upload) for p in plans))
-    remaining = args.timeout - (time.perf_counter() - began)
-    with AppServer(timeout=min(120, max(10, remaining))) as app:
-        record.rss["idle"] = rss_mb(app.process.pid)
-        remaining = args.timeout - (time.perf_counter() - began)
-        try:
-            args.end = time.monotonic() + remaining
-            args.deadline = args.end - CLOSING - FINAL_CHECK  # for the single reader, opening, uploads and clicks
-            asyncio.run(asyncio.wait_for(drive(app.url, app.process.pid, plans, truth, record, args), remaining))
-        except TimeoutError:
-            record.timed_out = True
-            record.errors.append(("timeout", f"overall timeout of {args.timeout:.0f} s hit"))
-        record.rss.setdefault("after", rss_mb(app.process.pid))
-        output = app.output()
-        for problem in server_problems(output):
-            record.errors.append(("server traceback", problem))
-        if args.server_log:
-            Path(args.server_log).write_text(output)
-    ok = report(record, args, plans, time.perf_counter() - began, (load_before, os.getloadavg()[0]))
-    return 0 if ok else 1
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--readers", default="10,25,50", help="concurrent readers per phase (default 10,25,50)")
+    parser.add_argument("--corpora", default="bundled,10000", help="bundled and/or article counts (default bundled,10000)")
+    parser.add_argument("--clicks", type=int, default=3, help="clicks after each change (default 3)")
+    parser.add_argument("--think", type=float, default=2.0, help="mean think time between actions, s (default 2)")
+    parser.add_argument("--step-timeout", type=float, default=120, help="limit per step, s (default 120)")
+    parser.add_argument("--soak", type=float, default=0, help="soak for this many seconds instead (10 readers)")
+    parser.add_argument("--profile", action="store_true", help="sample the server with py-spy in the largest phase")
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="GeoWebNews (GWN.xml) for sized corpora")
+    args = parser.parse_args()
+    try:
+        args.readers = sorted({int(n) for n in args.readers.split(",") if n.strip()})
+        corpora = [c.strip() for c in args.corpora.split(",") if c.strip()]
+        assert args.readers and all(n >= 1 for n in args.readers) and corpora
+        assert all(c == "bundled" or (c.isdigit() and int(c) > 0) for c in corpora)
+    except (ValueError, AssertionError):
+        parser.error("--readers takes counts like 10,25,50; --corpora 'bundled' and/or article counts")
+    if args.soak and not 30 <= args.soak <= 3600:
+        parser.error("--soak takes 30 to 3600 seconds")
+    if any(c != "bundled" for c in corpora) and not args.corpus.is_file():
+        parser.error(f"{args.corpus}: GeoWebNews not found (--corpus)")
+    rows, ok = [], True
+    with tempfile.TemporaryDirectory(prefix="load-") as folder:
+        for name in corpora:
+            results, soaked = run_corpus(name, Path(folder), args)
+            rows += results
+            if soaked is not None:
+                ok &= print_soak(name, soaked, args)
+    if args.soak:
+        return 0 if ok else 1
+    bad = any(r["errors"] or r["isolation_violations"] or r["panel_mismatches"] for r in rows)
+    if args.json:
+        headline = max(rows, key=lambda r: (r["readers"], r["corpus"] != "bundled"))
+        drop = ("error_list", "violation_list", "mismatch_list")
+        print(json.dumps({**{k: v for k, v in headline.items() if k not in drop},
+                          "runs": [{k: v for k, v in r.items() if k not in drop} for r in rows]}, indent=1))
+    else:
+        print_table(rows, args)
+    return 1 if bad else 0
 
 
 if __name__ == "__main__":

@@ -217,8 +217,9 @@ def show_everything(at: AppTest, fake: FakeMap) -> AppTest:
     return at
 
 
-def run_dashboard(fake: FakeMap, query: dict, uploads: list | None = None, flash: str | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=180)
+def run_dashboard(fake: FakeMap, query: dict, uploads: list | None = None, flash: str | None = None,
+                  at: AppTest | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=180) if at is None else at
     for key, value in query.items():
         at.query_params[key] = value
     if uploads is not None:
@@ -251,23 +252,40 @@ def hostile_app(hostile_run):
     return hostile_run[0]
 
 
+@pytest.fixture(scope="module")
+def hostile_others(corpus_dir):
+    """The same page with the tabs not on show at first open: only the tab on show is built."""
+    articles, sources = corpus_dir
+    with dashboard_args("--articles", str(articles), "--sources", str(sources)):
+        at = AppTest.from_file(APP, default_timeout=180)
+        at.query_params["place"] = DAMASCUS
+        at.session_state["panel_tab"] = "Compare sources"
+        at.session_state["tables_tab"] = "Left out as page furniture"
+        return run_dashboard(FakeMap(), {"place": DAMASCUS}, at=at)
+
+
+@pytest.fixture(scope="module", params=["first tabs", "other tabs"])
+def hostile_page(request, hostile_app, hostile_others):
+    return hostile_app if request.param == "first tabs" else hostile_others
+
+
 def test_hostile_corpus_is_the_one_shown(hostile_app):
     assert [visible(c.label) for c in hostile_app.sidebar.checkbox] == sorted(OUTLETS)
 
 
-def test_hostile_markdown_escapes_every_metacharacter(hostile_app):
-    leaks = {md: active for md in carrying_data(hostile_app) if (active := read_markdown(md)[1])}
+def test_hostile_markdown_escapes_every_metacharacter(hostile_page):
+    leaks = {md: active for md in carrying_data(hostile_page) if (active := read_markdown(md)[1])}
     assert not leaks, f"unescaped Markdown/HTML/LaTeX around hostile text: {leaks}"
 
 
-def test_hostile_html_holds_only_our_tags(hostile_app):
-    foreign = {body: reader.foreign for body in html_carrying_data(hostile_app) if (reader := HtmlReader(body)).foreign}
+def test_hostile_html_holds_only_our_tags(hostile_page):
+    foreign = {body: reader.foreign for body in html_carrying_data(hostile_page) if (reader := HtmlReader(body)).foreign}
     assert not foreign, f"markup from article text in the page's HTML: {foreign}"
 
 
-def test_hostile_markdown_bolds_only_place_names_and_outlets(hostile_app):
-    bold = {b for md in markdown_strings(hostile_app) for b in read_markdown(md)[2]}
-    bold |= {b for h in hostile_app.html for b in HtmlReader(h.value).bold}
+def test_hostile_markdown_bolds_only_place_names_and_outlets(hostile_page):
+    bold = {b for md in markdown_strings(hostile_page) for b in read_markdown(md)[2]}
+    bold |= {b for h in hostile_page.html for b in HtmlReader(h.value).bold}
     assert bold and bold <= {"Damascus", "Palmyra", *OUTLETS}, bold - {"Damascus", "Palmyra", *OUTLETS}
 
 
@@ -283,8 +301,8 @@ def test_hostile_excerpts_show_every_payload_sentence_as_written(hostile_app):
     assert not set(SENTENCES) - shown, f"payload sentences not shown as written: {set(SENTENCES) - shown}"
 
 
-def test_hostile_comparison_shows_every_payload_sentence_and_outlet_as_written(hostile_app):
-    compare = tab(hostile_app, "Compare sources")
+def test_hostile_comparison_shows_every_payload_sentence_and_outlet_as_written(hostile_others):
+    compare = tab(hostile_others, "Compare sources")
     shown = {visible(m.value) for m in compare.markdown} | shown_html(compare)
     assert not (set(SENTENCES) | set(OUTLETS)) - shown, (set(SENTENCES) | set(OUTLETS)) - shown
 
@@ -320,10 +338,10 @@ def test_hostile_coverage_table_headers_are_the_outlets_as_written(hostile_app):
     assert set(OUTLETS) <= set(hostile_app.dataframe[0].value.columns)
 
 
-def test_hostile_furniture_is_listed_as_written(hostile_app):
-    texts = "\n".join(t.value for t in hostile_app.text)
+def test_hostile_furniture_is_listed_as_written(hostile_others):
+    texts = "\n".join(t.value for t in hostile_others.text)
     assert all(line in texts for line in FURNITURE)
-    options = hostile_app.selectbox(key="furniture_article").options  # plain text, not Markdown: unescaped
+    options = hostile_others.selectbox(key="furniture_article").options  # plain text, not Markdown: unescaped
     assert any(option.startswith(f"{OUTLET_MAIN} · {ENTRIES[0].title}") for option in options), options
 
 

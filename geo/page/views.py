@@ -8,6 +8,7 @@ from pathlib import PurePath
 from typing import NamedTuple
 from urllib.parse import quote, urlparse
 
+import numpy as np
 import pandas as pd
 
 from ..text.corpus import ArticleError, read_article
@@ -236,7 +237,11 @@ def shade_single_sources(matrix: pd.DataFrame):
     """The coverage matrix with places only one source names shaded (a Styler), or as it is when large."""
     if len(matrix) > SHADE_ROWS:
         return matrix
-    return matrix.style.apply(lambda r: ["background-color: #fde7e4" if r["sources"] == 1 else ""] * len(r), axis=1)
+    single = (matrix["sources"] == 1).to_numpy()[:, None]
+    # One call for the whole frame (not one per row): the page styles it on every whole-page run.
+    return matrix.style.apply(lambda frame: pd.DataFrame(
+        np.broadcast_to(np.where(single, "background-color: #fde7e4", ""), frame.shape),
+        index=frame.index, columns=frame.columns), axis=None)
 
 
 def place_caption(place) -> str:

@@ -78,6 +78,7 @@ class _Opened:
     def __init__(self, lease_descriptor: int | None) -> None:
         self.lock = threading.Lock()
         self.places = None
+        self.with_uploads: dict[int, tuple] = {}  # id(overlay places) -> (them, the store's places with them)
         self.resources = {"connection": None, "lease": lease_descriptor}
         self.close = weakref.finalize(self, _give_back, self.resources)
 
@@ -235,11 +236,18 @@ def places(store: Store):
                 store._shared.places = gpd.read_parquet(store.table_path("places"))
             except (OSError, ValueError, pa.ArrowException) as error:
                 raise StoreError(f"{store.table_path('places')}: cannot be read ({_first_line(error)})") from None
-    frame = store._shared.places
-    if store.overlay_places is not None and len(store.overlay_places):
-        extra = store.overlay_places[~store.overlay_places["place_id"].isin(frame["place_id"])]
-        frame = pd.concat([frame, extra], ignore_index=True)
-    return frame
+        frame = store._shared.places
+        extra = store.overlay_places
+        if extra is None or not len(extra):
+            return frame
+        # A session's uploads are the same objects run after run: join them to the store's places once.
+        joined = store._shared.with_uploads.get(id(extra))
+        if joined is None or joined[0] is not extra:
+            joined = (extra, pd.concat([frame, extra[~extra["place_id"].isin(frame["place_id"])]], ignore_index=True))
+            store._shared.with_uploads[id(extra)] = joined
+            while len(store._shared.with_uploads) > 64:
+                store._shared.with_uploads.pop(next(iter(store._shared.with_uploads)))
+        return joined[1]
 
 
 def place_counts(store: Store, view: View) -> pd.DataFrame:
