@@ -51,6 +51,7 @@ import json
 import os
 import random
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -618,7 +619,12 @@ class Profiler:
 
     def start(self) -> None:
         self.started = time.perf_counter()
-        self.process = subprocess.Popen(["py-spy", "record", "--pid", str(self.pid), "--format", "raw", "--gil",
+        beside = Path(sys.executable).with_name("py-spy")  # installed in this environment, maybe not on PATH
+        spy = str(beside) if beside.exists() else shutil.which("py-spy")
+        if spy is None:
+            self.process = None
+            return
+        self.process = subprocess.Popen([spy, "record", "--pid", str(self.pid), "--format", "raw", "--gil",
                                          "--nonblocking", "--rate", str(self.RATE), "--output", str(self.path),
                                          "--duration", "3600"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
@@ -626,6 +632,8 @@ class Profiler:
         import signal
 
         seconds = time.perf_counter() - self.started
+        if self.process is None:
+            return {"error": "py-spy is not installed (pip install -r requirements-dev.txt)"}
         self.process.send_signal(signal.SIGINT)  # py-spy writes what it sampled and exits
         try:
             _, stderr = self.process.communicate(timeout=60)
