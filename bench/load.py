@@ -767,8 +767,12 @@ def prepare_store(name: str, folder: Path, args) -> Path:
     if name == "bundled":
         build_store(DATA_DIR / "articles", DATA_DIR / "sources.toml", store, parser, LocalEngine(1))
         return store
-    from dashboard import write_corpus
+    import importlib.util
 
+    spec = importlib.util.spec_from_file_location("bench_dashboard", Path(__file__).with_name("dashboard.py"))
+    bench_dashboard = importlib.util.module_from_spec(spec)  # by path: the page is also called dashboard.py
+    spec.loader.exec_module(bench_dashboard)
+    write_corpus = bench_dashboard.write_corpus
     corpus = folder / f"corpus-{name}"
     corpus.mkdir()
     write_corpus(int(name), args.corpus, corpus)
