@@ -135,7 +135,24 @@ def test_mapping_countries_only_when_asked(frames, basemap, outlets, built):
 
 def test_mapping_escape_for_tooltip_neutralises_html_and_template_literals():
     assert escape_for_tooltip("<a href='x'>&\"`${1}\\") == (
-        "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&#96;&#36;{1}&#92;")
+        "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&#96;&#36;&#123;1&#125;&#92;")
+
+
+def test_mapping_a_tooltip_is_never_evaluated_as_a_jinja_template():
+    """branca renders each element's output again as a Jinja template: "{{ 7*7 }}" would become 49 on the server."""
+    import folium
+
+    from geo.page.mapping import _points_layer
+
+    m = folium.Map()
+    row = {"place_id": "p", "lon": 1.0, "lat": 2.0}
+    _points_layer([(row, {"radius": 3}, escape_for_tooltip("{{ 7*7 }} {% if true %}x{% endif %}"))],
+                  interactive=True).add_to(m)
+    page = m.get_root().render()
+    assert "7*7" in page and "49" not in page.split('"tooltip"', 1)[1][:80]
+    raw = folium.Map()  # the points layer keeps its rendered script as it is, braces and all
+    _points_layer([(row, {"radius": 3}, "{{ 7*7 }}")], interactive=True).add_to(raw)
+    assert "{{ 7*7 }}" in raw.get_root().render()
 
 
 def test_mapping_rendered_html_escapes_hostile_names(frames, basemap):

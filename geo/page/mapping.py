@@ -29,6 +29,7 @@ import math
 import re
 from pathlib import Path
 
+import branca.element
 import folium
 import numpy as np
 import shapely
@@ -55,14 +56,16 @@ LARGE_AREA = 25  # square degrees: a region this big (the Middle East) is shaded
 # Our own CSS: sea around the outlines; no focus box round a shape clicked with the mouse (keyboard focus stays).
 SEA_STYLE = ("<style>.leaflet-container { background: #dce8f0; } "
              ".leaflet-interactive:focus:not(:focus-visible) { outline: none; }</style>")
+# Braces too: branca renders each element's output again as a Jinja template, so "{{ … }}" in a
+# tooltip would be evaluated on the server.
 _ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;", "`": "&#96;", "$": "&#36;",
-            "\\": "&#92;"}
+            "\\": "&#92;", "{": "&#123;", "}": "&#125;"}
 # Panes keep the stacking order when the layer control re-adds a layer (it would go on top).
 PANES = {"basemap": 210, "countries": 380, "zones": 390, "rings": 410}
 
 
 def escape_for_tooltip(text) -> str:
-    """HTML-escape ``text`` and neutralise what a JS template literal would act on (`` ` ``, ``$``, ``\\``)."""
+    """HTML-escape ``text`` and neutralise what a JS template literal (`` ` ``, ``$``, ``\\``) or Jinja (braces) acts on."""
     return "".join(_ESCAPES.get(char, char) for char in str(text))
 
 
@@ -251,6 +254,34 @@ def _point_style(row, per_outlet: dict[str, int], muted: bool = False) -> dict:
     return style
 
 
+class _Text(branca.element.Element):
+    """Rendered output kept as it is: branca would compile it as a Jinja template again (megabytes for 10,000 points)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._text = text
+
+    def render(self, **kwargs) -> str:
+        return self._text
+
+
+class _LiteralOutput(branca.element.MacroElement):
+    """MacroElement.render with its header, html and script output added as ``_Text``, not as new templates."""
+
+    def render(self, **kwargs):
+        figure = self.get_root()
+        module = self._template.module.__dict__
+        for part, where in (("header", figure.header), ("html", figure.html), ("script", figure.script)):
+            if (macro := module.get(part)) is not None:
+                where.add_child(_Text(macro(self, kwargs)), name=self.get_name())
+        for element in self._children.values():
+            element.render(**kwargs)
+
+
+class _PointsGeoJson(folium.GeoJson, _LiteralOutput):
+    """folium.GeoJson whose script goes into the page once rendered (folium's own steps run first: see the MRO)."""
+
+
 def _points_layer(items, *, interactive: bool, pane: str | None = None) -> folium.GeoJson:
     """Circle markers as one GeoJSON layer: about 250 bytes a place, against a kilobyte of folium code each.
 
@@ -269,7 +300,7 @@ def _points_layer(items, *, interactive: bool, pane: str | None = None) -> foliu
     # Bound on each marker (not the GeoJSON group) so streamlit-folium returns the clicked text.
     on_each = folium.JsCode("function (feature, layer) { if (feature.properties.tooltip) { "
                             "layer.bindTooltip(feature.properties.tooltip, {sticky: true}); } }") if interactive else None
-    return folium.GeoJson({"type": "FeatureCollection", "features": features}, marker=marker, control=False,
+    return _PointsGeoJson({"type": "FeatureCollection", "features": features}, marker=marker, control=False,
                           on_each_feature=on_each)
 
 
