@@ -25,10 +25,11 @@ from geo.page.views import (
     Upload,
     coverage_matrix,
     date_bounds,
+    date_filter,
     excerpt_paragraphs,
+    linked_dates,
     make_upload,
     mentions_csv,
-    parse_date,
     parse_uploads,
     place_caption,
     place_for_tooltip,
@@ -250,14 +251,10 @@ def sidebar_dates(store: Store, uploads: tuple[Upload, ...]) -> tuple[str, str]:
     if bounds is None:
         return "", ""
     first, last = bounds
-    asked = sorted([parse_date(st.query_params.get("since"), first, last) or first,
-                    parse_date(st.query_params.get("until"), first, last) or last])
-    picked = st.sidebar.date_input("Published between", value=tuple(asked),
-                                   min_value=first, max_value=last, format="YYYY-MM-DD",
+    picked = st.sidebar.date_input("Published between", min_value=first, max_value=last, format="YYYY-MM-DD",
+                                   value=linked_dates(st.query_params.get("since"), st.query_params.get("until"), bounds),
                                    key=f"dates:{first}:{last}")  # keyed: the link seeds it once, the reader moves it
-    since, until = (list(picked) + [None, None])[:2]  # one date while the reader is still picking the second
-    since = since.isoformat() if since and since > first else ""
-    until = until.isoformat() if until and until < last else ""
+    since, until = date_filter(picked, bounds)
     for name, value in (("since", since), ("until", until)):
         if value:
             st.query_params[name] = value

@@ -1,3 +1,4 @@
+import datetime as dt
 import json
 
 import pytest
@@ -132,3 +133,25 @@ def test_views_precision_in_words(precision, geom_type, text):
 def test_views_link_target_cannot_close_the_markdown_link():
     target = link_target('https://example.org/a b)(c"<d>[e]\'')
     assert not set(target) & set(" ()[]<>\"'") and target.startswith("https://example.org/a%20b%29%28c")
+
+
+def test_views_dates_from_a_link_stay_within_the_corpus():
+    from geo.page.views import date_bounds, linked_dates
+
+    bounds = date_bounds(("2025-04-10", "2025-04-12"))
+    assert linked_dates(None, None, bounds) == bounds
+    assert linked_dates("2025-04-11", "2099-01-01", bounds) == (dt.date(2025, 4, 11), dt.date(2025, 4, 12))
+    assert linked_dates("2025-04-12", "2025-04-10", bounds) == bounds  # reversed: sorted
+    assert linked_dates("not a date", "", bounds) == bounds
+    assert date_bounds(None) is None and date_bounds(("2025-04", "x")) is None
+
+
+def test_views_a_range_at_the_corpus_edges_is_no_filter():
+    from geo.page.views import date_filter
+
+    bounds = (dt.date(2025, 4, 10), dt.date(2025, 4, 12))
+    assert date_filter(bounds, bounds) == ("", "")  # undated articles stay in view
+    assert date_filter((dt.date(2025, 4, 11), dt.date(2025, 4, 12)), bounds) == ("2025-04-11", "")
+    assert date_filter((dt.date(2025, 4, 10), dt.date(2025, 4, 11)), bounds) == ("", "2025-04-11")
+    assert date_filter((dt.date(2025, 4, 11),), bounds) == ("2025-04-11", "")  # the second date not picked yet
+    assert date_filter((), bounds) == ("", "")

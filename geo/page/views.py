@@ -16,10 +16,10 @@ from ..types import Source
 from .excerpts import escape_html, highlighted_html, isolated
 
 __all__ = [
-    "MAX_UPLOAD_BYTES", "SentenceExcerpt", "Upload", "coverage_matrix", "date_bounds", "excerpt_paragraphs", "link_target",
-    "make_upload", "mentions_csv", "neighbour_sentences", "outlet_counts", "parse_date", "parse_uploads", "place_caption",
-    "place_for_tooltip", "places_geojson", "places_in_view", "precision_text", "safe_url", "sentence_html",
-    "shade_single_sources", "source_line", "summary_counts",
+    "MAX_UPLOAD_BYTES", "SentenceExcerpt", "Upload", "coverage_matrix", "date_bounds", "date_filter",
+    "excerpt_paragraphs", "link_target", "linked_dates", "make_upload", "mentions_csv", "neighbour_sentences",
+    "outlet_counts", "parse_uploads", "place_caption", "place_for_tooltip", "places_geojson", "places_in_view",
+    "precision_text", "safe_url", "sentence_html", "shade_single_sources", "source_line", "summary_counts",
 ]
 
 
@@ -165,13 +165,28 @@ def date_bounds(first_last: tuple[str, str] | None) -> tuple[dt.date, dt.date] |
         return None
 
 
-def parse_date(text: str | None, first: dt.date, last: dt.date) -> dt.date | None:
-    """A date from a link (``?since=2025-04-10``) kept within the corpus's dates; None when absent or not a date."""
-    try:
-        day = dt.date.fromisoformat(text or "")
-    except ValueError:
-        return None
-    return min(max(day, first), last)
+def linked_dates(since: str | None, until: str | None, bounds: tuple[dt.date, dt.date]) -> tuple[dt.date, dt.date]:
+    """The range a link asks for (``?since=…&until=…``), kept within the corpus's dates; the whole corpus by default."""
+    first, last = bounds
+
+    def day(text: str | None, default: dt.date) -> dt.date:
+        try:
+            return min(max(dt.date.fromisoformat(text or ""), first), last)
+        except ValueError:
+            return default
+
+    return tuple(sorted([day(since, first), day(until, last)]))
+
+
+def date_filter(picked, bounds: tuple[dt.date, dt.date]) -> tuple[str, str]:
+    """``(since, until)`` for a View from the range a reader picked: "" where it is the corpus's own bound.
+
+    A bound at the corpus's edge is no bound, so undated articles stay in view; a range with one
+    date (the reader is still picking the second) bounds only its start.
+    """
+    first, last = bounds
+    since, until = (list(picked or ()) + [None, None])[:2]
+    return (since.isoformat() if since and since > first else "", until.isoformat() if until and until < last else "")
 
 
 def place_for_tooltip(tooltip: str, labels: dict[str, str]) -> str | None:
