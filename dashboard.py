@@ -300,8 +300,6 @@ def select_place(place_id: str | None) -> None:
 @st.fragment
 def map_and_panel(store: Store, key: ViewKey, countries: bool, paths: PagePaths) -> None:
     """Map, place list and panel rerun alone on a click: the rest of the page stays."""
-    if read.current_generation(store.path) != store.generation:
-        st.rerun(scope="app")  # rebuilt or removed meanwhile: the whole page moves on
     with store_faults(paths):
         map_place_list_and_panel(store, key, countries)
 
@@ -325,6 +323,8 @@ def map_place_list_and_panel(store: Store, key: ViewKey, countries: bool) -> Non
             if chosen != current and chosen is not None:
                 select_place(chosen)
                 current = chosen
+    if read.current_generation(store.path) != store.generation:
+        st.rerun(scope="app")  # rebuilt or removed meanwhile: the page moves on, with the place just chosen
     with right:
         if current and current not in names:
             known = current in set(read.places(store)["place_id"])

@@ -85,6 +85,7 @@ DESK = "Upload desk {}"
 DESK_NAME = re.compile(r"Upload desk (\d+)")
 UNESCAPE = re.compile(r"\\(.)")
 NOT_IN_VIEW = "not mentioned by the sources in view"
+BUNDLED_SOURCES = ROOT / "data" / "sources.toml"
 HASHES_KEPT = 200  # cached message hashes a reader declares, newest first (the frontend keeps a cache too)
 
 
@@ -767,6 +768,28 @@ async def soak(url: str, pid: int, plans: list[Plan], truth: Truth, args) -> dic
     return {"record": record, "samples": samples}
 
 
+async def rebuild_while_reading(url: str, pid: int, plans: list[Plan], truth: Truth, args, corpus: Path,
+                                store: Path) -> dict:
+    """Readers read while ``python -m geo build`` adds an article (an outlet nobody chose) every 15 s."""
+    builds = []
+
+    async def rebuild() -> None:
+        for number in range(args.rebuilds):
+            await asyncio.sleep(15)
+            (corpus / f"late-{number}.txt").write_text(f"Talks number {number} were held in Baku, Azerbaijan.",
+                                                       encoding="utf-8")
+            done = await asyncio.to_thread(subprocess.run, [sys.executable, "-m", "geo", "build", "--articles",
+                                                            str(corpus), "--sources", str(BUNDLED_SOURCES),
+                                                            "--store", str(store)],
+                                           capture_output=True, text=True, cwd=ROOT)
+            builds.append((done.returncode, sorted(p.name for p in (store / "generations").iterdir()
+                                                   if not p.name.startswith("."))))
+
+    outcome, _ = await asyncio.gather(concurrent_readers(url, pid, plans, truth, args), rebuild())
+    outcome["builds"] = builds
+    return outcome
+
+
 def slope_mb_per_min(samples: list[tuple[float, dict]]) -> float | None:
     points = [(t / 60, s["rss_mb"]) for t, s in samples]
     if len(points) < 3:
@@ -789,8 +812,11 @@ def prepare_store(name: str, folder: Path, args) -> Path:
 
     store = folder / f"store-{name}"
     parser = Geoparser(load_gazetteer())
-    if name == "bundled":
-        build_store(DATA_DIR / "articles", DATA_DIR / "sources.toml", store, parser, LocalEngine(1))
+    if name == "bundled":  # a copy, with the sources entries in each file's folder, so rebuilds can add to it
+        corpus = folder / "corpus-bundled"
+        shutil.copytree(DATA_DIR / "articles", corpus)
+        build_store(corpus, DATA_DIR / "sources.toml", store, parser, LocalEngine(1))
+        args.bundled_corpus = corpus
         return store
     import importlib.util
 
@@ -820,7 +846,12 @@ def run_corpus(name: str, folder: Path, args) -> tuple[list[dict], dict | None]:
         warm = asyncio.run(single_reader(app.url, [plans[0]] + [p for p in plans if p.upload][:1], truth, args))
         single = asyncio.run(single_reader(app.url, plans[:3], truth, args))
         single.errors += warm.errors
-        if args.soak:
+        if args.rebuilds:
+            print(f"{name}: 20 readers and {args.rebuilds} rebuilds…", file=sys.stderr)
+            outcome = asyncio.run(rebuild_while_reading(app.url, pid, plans[:20], truth, args, args.bundled_corpus,
+                                                        store))
+            results.append({**summary(name, 20, outcome, single), "builds": outcome["builds"]})
+        elif args.soak:
             print(f"{name}: soak of {args.soak:.0f} s, 10 readers…", file=sys.stderr)
             soaked = asyncio.run(soak(app.url, pid, plans[:10], truth, args))
         else:
@@ -889,6 +920,10 @@ def print_table(rows: list[dict], args) -> None:
     print("\nTargets: 50 readers' click p95 ≤ 2× the single reader's p95 (same run); 0 errors; 0 isolation violations; "
           "≤ 5 MB per session.")
     for r in rows:
+        if r.get("builds") is not None:
+            print(f"\nRebuilt while they read: {len(r['builds'])} builds, exit codes "
+                  f"{[code for code, _ in r['builds']]}; generations on disk after each: "
+                  + "; ".join(", ".join(g) for _, g in r["builds"]))
         if r["profile"]:
             print_profile(r)
         for title, items in (("errors", r["error_list"]), ("isolation violations", r["violation_list"]),
@@ -954,6 +989,8 @@ def main() -> int:
     parser.add_argument("--think", type=float, default=2.0, help="mean think time between actions, s (default 2)")
     parser.add_argument("--step-timeout", type=float, default=120, help="limit per step, s (default 120)")
     parser.add_argument("--soak", type=float, default=0, help="soak for this many seconds instead (10 readers)")
+    parser.add_argument("--rebuilds", type=int, default=0,
+                        help="instead: 20 readers on the bundled corpus while it is rebuilt this many times")
     parser.add_argument("--profile", action="store_true", help="sample the server with py-spy in the largest phase")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="GeoWebNews (GWN.xml) for sized corpora")
@@ -967,6 +1004,8 @@ def main() -> int:
         parser.error("--readers takes counts like 10,25,50; --corpora 'bundled' and/or article counts")
     if args.soak and not 30 <= args.soak <= 3600:
         parser.error("--soak takes 30 to 3600 seconds")
+    if args.rebuilds and (corpora != ["bundled"] or args.soak or not 1 <= args.rebuilds <= 20):
+        parser.error("--rebuilds takes 1 to 20, with --corpora bundled and no --soak")
     if any(c != "bundled" for c in corpora) and not args.corpus.is_file():
         parser.error(f"{args.corpus}: GeoWebNews not found (--corpus)")
     rows, ok = [], True
