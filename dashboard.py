@@ -104,10 +104,16 @@ def corpus_store(paths: PagePaths) -> Store | None:
         bar.empty()
 
 
+@st.cache_resource(max_entries=1, show_spinner=False)
+def opened_as_built(paths: PagePaths, generation: str | None) -> Store:
+    """The store as it is, without asking whether it is up to date (one: an older one would keep its lease)."""
+    return read.open_store(paths.store)
+
+
 def last_built(paths: PagePaths, problem: str) -> Store | None:
     """The store as it was last built, when it could not be brought up to date (a full disk…), with why."""
     try:
-        store = read.open_store(paths.store)
+        store = opened_as_built(paths, read.current_generation(paths.store))
     except StoreError:
         st.error(escape_markdown(f"Cannot build the corpus store: {problem}"))
         return None
@@ -123,6 +129,7 @@ def store_faults(paths: PagePaths) -> Iterator[None]:
         yield
     except StoreError as error:
         opened_store.clear()
+        opened_as_built.clear()
         if not st.session_state.get("store_fault"):
             st.session_state["store_fault"] = error.reason
             st.rerun(scope="app")  # the next run reopens it, or rebuilds it from the articles folder
@@ -199,12 +206,12 @@ def panel_sentences(_store: Store, key: ViewKey, place_id: str, every: tuple[str
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-@st.cache_resource(max_entries=16, show_spinner=False)
 def view_matrix(_store: Store, key: ViewKey):
     """The coverage matrix of a view; shared, read-only (styled per run: a Styler changes itself as it renders)."""
     return coverage_matrix(view_figures(_store, key)[1], read.places(_store))
 
 
+@st.cache_resource(max_entries=16, show_spinner=False)
 def place_names(_store: Store, generation: str, uploads: tuple[Upload, ...]) -> dict[str, str]:
     places = read.places(_store)
     return dict(zip(places["place_id"], places["name"], strict=True))
@@ -327,7 +334,7 @@ def map_place_list_and_panel(store: Store, key: ViewKey, countries: bool) -> Non
         st.rerun(scope="app")  # rebuilt or removed meanwhile: the page moves on, with the place just chosen
     with right:
         if current and current not in names:
-            known = current in set(read.places(store)["place_id"])
+            known = current in place_names(store, key.generation, key.uploads)
             st.info("That place is not mentioned by the sources in view." if known
                     else "The link names a place this corpus does not mention; choose one from the list.")
         elif current:
