@@ -112,7 +112,6 @@ class Truth:
         self.store = read.open_store(store_path)
         places = read.places(self.store)
         self.names = dict(zip(places["place_id"], places["name"], strict=True))
-        self.kinds = dict(zip(places["place_id"], places["kind"], strict=True))
         self.places = places
         self.outlets = sorted(read.source_summaries(self.store)["outlet"])
         self.dates = read.date_range(self.store)
