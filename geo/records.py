@@ -43,5 +43,12 @@ def mention_records(doc: Document, gazetteer: Gazetteer) -> list[dict]:
             "method": mention.method,
             "confidence": mention.confidence,
             "note": mention.note,
+            # Not a column of the frames or the store: what else the name could have been.
+            "alternatives": [_alternative(gazetteer, place_id, share) for place_id, share in mention.alternatives],
         })
     return rows
+
+
+def _alternative(gazetteer: Gazetteer, place_id: str, share: float) -> dict:
+    place = gazetteer.place(place_id)
+    return {"place_id": place_id, "name": place.name, "country_code": place.country_code, "score": share}

@@ -111,6 +111,7 @@ class Mention:
     method: str
     confidence: float
     note: str = ""
+    alternatives: tuple[tuple[str, float], ...] = ()  # runners-up: (place_id, share of the softmax)
 
 
 @dataclass(frozen=True)

@@ -70,3 +70,20 @@ def test_body_handles_crlf_line_ends():
 def test_body_of_only_furniture_is_empty():
     doc = body_of("Advertisement\n")
     assert doc.body.start == doc.body.end
+
+
+@pytest.mark.parametrize("imprint", [
+    "Frankfurter Allgemeine Zeitung GmbH, Hellerhofstraße 2–4, 60327 Frankfurt am Main",
+    "Daily Star Ltd, 12 Main Street, Springfield, IL 62701",
+    "Editorial office: 1 London Bridge Street, London SE1 9GF",
+])
+def test_body_an_imprint_at_the_end_is_furniture(parser, imprint):
+    body = "Floods hit Sindh on Monday. " * 12
+    doc = parser(Article("x", body + "\n\n" + imprint))
+    assert [f.reason for f in doc.furniture] == ["the outlet's imprint or address"]
+    assert {m.surface for m in doc.mentions} == {"Sindh"}
+
+
+def test_body_an_address_inside_the_story_is_story(parser):
+    doc = parser(Article("x", "Floods hit Sindh on Monday. " * 12 + "\n\nHe moved to 10 Downing Street, London, in 2019."))
+    assert not doc.furniture and "London" in {m.surface for m in doc.mentions}

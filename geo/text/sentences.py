@@ -37,10 +37,14 @@ def _blingfire_spans(line: str) -> list[tuple[int, int]]:
     if len(data) == len(line):
         return spans  # ASCII: bytes are characters
 
-    def chars(byte_offset: int) -> int:
-        return len(data[:byte_offset].decode("utf-8", errors="ignore"))
-
-    return [(chars(s), chars(e)) for s, e in spans]
+    # Byte offsets to characters, decoding each stretch between offsets once (linear time).
+    chars: dict[int, int] = {}
+    previous_byte = previous_char = 0
+    for offset in sorted({o for span in spans for o in span}):
+        previous_char += len(data[previous_byte:offset].decode("utf-8", errors="ignore"))
+        chars[offset] = previous_char
+        previous_byte = offset
+    return [(chars[s], chars[e]) for s, e in spans]
 
 
 def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -51,11 +55,13 @@ def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     spans = []
     for s, e in _blingfire_spans(text[start:end]):
         s, e = s + start, e + start
-        for line_start, line_end in split_lines(text[s:e]):
-            piece = text[s + line_start:s + line_end]
-            if piece.strip():
-                lead = len(piece) - len(piece.lstrip())
-                spans.append((s + line_start + lead, s + line_start + len(piece.rstrip())))
+        piece = text[s:e]
+        lines = split_lines(piece) if "\n" in piece or "\r" in piece else [(0, len(piece))]  # most have none
+        for line_start, line_end in lines:
+            line = piece[line_start:line_end]
+            if line.strip():
+                lead = len(line) - len(line.lstrip())
+                spans.append((s + line_start + lead, s + line_start + len(line.rstrip())))
     return spans
 
 
