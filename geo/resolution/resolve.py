@@ -165,7 +165,7 @@ def score_candidate(
                 score += weights.nearby_state
     if qualifier and qualifier[0] == country and qualifier[1] in ("", candidate.admin1):
         score += weights.qualifier
-    if state_position and kind in ("country", "region"):
+    if state_position and kind in ("country", "region", "district"):  # "Oulton Park, Cheshire"
         score += weights.state_position
     if (kind_cue == "town" and kind == "city") or (kind_cue == "region" and kind in ("region", "district")):
         score += weights.kind_word
@@ -173,10 +173,8 @@ def score_candidate(
 
 
 def _any(counts) -> bool:
-    """Whether a counter (or the rest of one) has any count left."""
-    if isinstance(counts, _Difference):
-        return any(n > counts.own.get(key, 0) for key, n in counts.total.items())
-    return bool(counts)
+    """Whether a counter has any count (for the rest of one, whether the whole has: a bound)."""
+    return bool(counts.total if isinstance(counts, _Difference) else counts)
 
 
 class Resolver:
@@ -230,7 +228,9 @@ class Resolver:
         """One mention per match that resolves (context-only aliases may not)."""
         text, matches = doc.text, doc.matches
         per_match = [self._candidates(m) for m in matches]
-        cues = [self._cues(text, m) for m in matches]
+        # The words around matter only where there is a choice (a single candidate's
+        # qualifier is read when the small-town rule asks for it).
+        cues = [self._cues(text, m) if len(c) > 1 else None for m, c in zip(matches, per_match, strict=True)]
         keys = [fold(m.surface) for m in matches]
         # Context comes from the rest of the article: a name never supports itself, nor do
         # its other occurrences ("Georgia" twice does not make Georgia a US state).
@@ -243,7 +243,7 @@ class Resolver:
                 if key not in by_name:
                     by_name[key] = Evidence()
                 by_name[key].add(own)
-        first = [self._resolve_one(match, candidates, total.rest(by_name.get(key, _NOTHING)), cue)
+        first = [self._resolve_one(match, candidates, total.rest(by_name.get(key, _NOTHING)), cue, text)
                  for match, candidates, cue, key in zip(matches, per_match, cues, keys, strict=True)]
         # The local lens: the first pass's towns, districts and states lend their country and
         # state to a second pass over the names with more than one candidate.
@@ -260,7 +260,7 @@ class Resolver:
                         evidence.town_states[(place.country_code, place.admin1)] += 1
         mentions = []
         for match, candidates, cue, key, once in zip(matches, per_match, cues, keys, first, strict=True):
-            again = (self._resolve_one(match, candidates, total.rest(by_name.get(key, _NOTHING)), cue)
+            again = (self._resolve_one(match, candidates, total.rest(by_name.get(key, _NOTHING)), cue, text)
                      if len(candidates) > 1 else once)
             if again is not None:
                 mentions.append(again)
@@ -303,8 +303,8 @@ class Resolver:
                  (w.qualifier, qualifier is not None), (w.state_position, state_position), (w.kind_word, bool(kind_cue)))
         return sum(max(0.0, weight) for weight, present in terms if present)
 
-    def _resolve_one(self, match, candidates, evidence: Evidence | _Rest, cues) -> Mention | None:
-        qualifier, state_position, kind_cue = cues
+    def _resolve_one(self, match, candidates, evidence: Evidence | _Rest, cues, text: str = "") -> Mention | None:
+        qualifier, state_position, kind_cue = cues or (None, False, "")
         countries = evidence.countries
         regions = frozenset((c.country_code, c.admin1) for c, _, _ in candidates if c.kind == "region")
         admin = any(c.kind in ("country", "continent") for c, _, _ in candidates) or frozenset(c for c, _ in regions)
@@ -339,7 +339,8 @@ class Resolver:
         if best_flags & ALTERNATE and best.kind == "city" and not countries.get(best.country_code):
             return None  # an alternate name ("Hamas" for Hamm) of a town in a country the article never names
         if (best.kind == "city" and best.method == "geonames" and best.population < SMALL_TOWN
-                and not countries.get(best.country_code) and not match.after_cue and not qualifier):
+                and not countries.get(best.country_code) and not match.after_cue
+                and not (qualifier if cues else self._qualifier(text, match.end))):
             return None  # a hamlet abroad named bare ("Omar" in a photo credit): too weak
         total = sum(math.exp(s - best_score) for s, *_ in scored) + sum(math.exp(p - best_score) for p in unscored)
         confidence = 1.0 / total
