@@ -33,6 +33,7 @@ _POSSESSIVE = re.compile(r"['’]s?$")
 _WORD_ONLY = re.compile(r"[\w'’.\-]+")
 _OPENING = " \t\"'“‘«([-–—"
 _OPENING_RUN = re.compile(f"[{re.escape(_OPENING)}]*")
+_TITLE_BEFORE = re.compile(r"(?<![\w.])([A-Z][a-z]{1,4}\.)[ \u00a0]$")  # "Sen. ", "Gov. "
 _MODIFIER = re.compile(r"-[a-z]+$")  # a compound ending in a lower-case word ("Israeli-occupied")
 _WORD_BEFORE_COMMA = re.compile(r"[^\W_][\w'’.\-]*$")
 
@@ -182,7 +183,7 @@ class PlaceMatcher:
             return None
         if self._in_organisation_name(text, end, sentence, before, following):
             return None
-        if self._a_person(surface, records, names, previous, following):
+        if self._a_person(text, start, surface, records, names, previous, following):
             return None
         if any(flags & DEMONYM for _, flags, _ in records):
             # "Canadian", "American": the adjective, not the town of Canadian, Texas.
@@ -205,11 +206,12 @@ class PlaceMatcher:
         after_cue = previous.lower() in words.locative_cues
         return Match(start, end, surface, sentence.index, records, demonym, needs_context, after_cue)
 
-    def _a_person(self, surface: str, records, names: set[str], previous: str, following: str) -> bool:
+    def _a_person(self, text: str, start: int, surface: str, records, names: set[str], previous: str,
+                  following: str) -> bool:
         """A title before ("Sen. Lincoln"): a person, and so is the same name later on; a verb
         of saying after a name that is no country, region or large city ("Wilson said")."""
         words = self.words
-        if previous in words.person_titles:
+        if previous in words.person_titles or _title_across_break(text, start, words.person_titles):
             names.add(surface)
             return True
         if following.lower() in words.speech_verbs and not self._notable(records):
@@ -268,6 +270,12 @@ class PlaceMatcher:
             return False
         return not any(self.gazetteer.candidate(entry).kind in ("country", "region") or entry < self.gazetteer.special_count
                        for entry, _, _ in records)
+
+
+def _title_across_break(text: str, start: int, titles: frozenset[str]) -> bool:
+    """A title right before ``start`` that the sentence breaker took for a full stop ("Sen. | Lincoln")."""
+    word = _TITLE_BEFORE.search(text, max(0, start - 16), start)
+    return bool(word) and word.group(1) in titles
 
 
 def _after_town(text: str, start: int, limit: int) -> bool:
