@@ -119,3 +119,13 @@ def test_resolve_pruning_chooses_as_scoring_every_candidate_would(parser):
                        key=lambda item: (-item[0], item[1]))
         assert chosen.place_id == every[0][1]
         assert [place_id for place_id, _ in chosen.alternatives] == [place_id for _, place_id in every[1:4]]
+
+
+@pytest.mark.parametrize("text", ["The team travelled to central Washington to set up camp.",
+                                  "Jobs moved from western states such as California or Washington."])
+def test_resolve_a_compass_adjective_or_a_list_of_states_says_region(gazetteer, parser, text):
+    assert _places(gazetteer, parser, text)["Washington"].place_id == "region:US-WA"
+
+
+def test_resolve_a_people_s_adjective_is_not_a_town(parser):
+    assert [m.surface for m in parse_text(parser, "Arab leaders met in Cairo.").mentions] == ["Cairo"]

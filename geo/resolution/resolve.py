@@ -36,6 +36,11 @@ _QUALIFIER = re.compile(r",[ \u00a0]?(?=[A-Z])| \((?=[A-Z][\w.]*\))")
 _STATE_POSITION = re.compile(r"[A-Z][\w'’.\-]*,[ \u00a0]$")
 _TOWN_CUE = re.compile(r"\b(?:city|cities|town|towns|village|villages) of (?:[\w'’.\-]+,? ){0,4}(?:and )?$")
 _REGION_AFTER = re.compile(r" (?:province|governorate|state|region|county|district)\b")
+# "central Washington", "western Illinois", "states such as California or Washington": part
+# of a region, or one of a list of them.
+_REGION_BEFORE = re.compile(r"\b(?:(?:north|south|east|west)(?:ern|east|west|eastern|western)?|central|upstate|downstate)"
+                            r" $|\b(?:states|provinces|regions|counties) (?:such as|like|including) (?:[\w'’.\-]+,? ){0,4}"
+                            r"(?:and |or )?$")
 _TOWN_AFTER = re.compile(r" (?:city|town|village)\b")
 ALTERNATIVES = 3
 
@@ -271,7 +276,7 @@ class Resolver:
         before = text[max(0, match.start - 60):match.start]
         after = text[match.end:match.end + 14].lower()
         kind_cue = ""
-        if _REGION_AFTER.match(after):
+        if _REGION_AFTER.match(after) or _REGION_BEFORE.search(before):
             kind_cue = "region"
         elif _TOWN_AFTER.match(after) or _TOWN_CUE.search(before):
             kind_cue = "town"
