@@ -66,6 +66,7 @@ class PlaceMatcher:
         self.words = gazetteer.words
         self._cache: dict[str, tuple] = {}
         self._cased: dict[str, tuple] = {}
+        self._demonym_records: dict[tuple, tuple] = {}
 
     @cached_property
     def _probe(self) -> re.Pattern:
@@ -186,11 +187,19 @@ class PlaceMatcher:
         if self._a_person(text, start, surface, records, names, previous, following):
             return None
         if any(flags & DEMONYM for _, flags, _ in records):
-            # "Canadian", "American": the adjective, not the town of Canadian, Texas.
-            records = tuple(r for r in records if r[1] & DEMONYM or self.gazetteer.candidate(r[0]).kind == "country")
+            # "Canadian", "American": the adjective, not the town of Canadian, Texas (one tuple
+            # per name, shared by its occurrences: the resolver memoises by it).
+            kept = self._demonym_records.get(records)
+            if kept is None:
+                kept = tuple(r for r in records if r[1] & DEMONYM or self.gazetteer.candidate(r[0]).kind == "country")
+                if len(self._demonym_records) > 50_000:
+                    self._demonym_records.clear()
+                self._demonym_records[records] = kept
+            records = kept
         demonym = all(flags & DEMONYM for _, flags, _ in records)
         if not demonym:
-            records = tuple(r for r in records if not r[1] & DEMONYM)
+            if any(flags & DEMONYM for _, flags, _ in records):  # else keep the shared tuple (the resolver memoises by it)
+                records = tuple(r for r in records if not r[1] & DEMONYM)
             # Title case glues every word together, so a headline lets strong names through.
             glued = self._glued_to_name(surface, text, start, sentence, records, previous, following)
             if glued and (not _headline(text, sentence, headlines) or not self._notable(records)):

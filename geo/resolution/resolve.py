@@ -248,7 +248,8 @@ class Resolver:
                 if key not in by_name:
                     by_name[key] = Evidence()
                 by_name[key].add(own)
-        first = [self._resolve_one(match, candidates, total.rest(by_name.get(key, _NOTHING)), cue, text)
+        memo: dict = {}
+        first = [self._resolve_memo(memo, match, candidates, total.rest(by_name.get(key, _NOTHING)), cue, text, key)
                  for match, candidates, cue, key in zip(matches, per_match, cues, keys, strict=True)]
         # The local lens: the first pass's towns, districts and states lend their country and
         # state to a second pass over the names with more than one candidate.
@@ -264,12 +265,28 @@ class Resolver:
                     if place.admin1:
                         evidence.town_states[(place.country_code, place.admin1)] += 1
         mentions = []
+        memo = {}
         for match, candidates, cue, key, once in zip(matches, per_match, cues, keys, first, strict=True):
-            again = (self._resolve_one(match, candidates, total.rest(by_name.get(key, _NOTHING)), cue, text)
+            again = (self._resolve_memo(memo, match, candidates, total.rest(by_name.get(key, _NOTHING)), cue, text, key)
                      if len(candidates) > 1 else once)
             if again is not None:
                 mentions.append(again)
         return mentions
+
+    def _resolve_memo(self, memo: dict, match, candidates, evidence, cue, text: str, key: str) -> Mention | None:
+        """``_resolve_one``, once per name and reading in a pass: an article repeats its names
+        ("Israel" 45 times), and every occurrence of a name sees the same rest of the article."""
+        if cue is None:  # one candidate: cheap, and the small-town rule reads this occurrence's text
+            return self._resolve_one(match, candidates, evidence, cue, text)
+        # The records tuple is the matcher's, shared by every occurrence written the same way.
+        reading = (key, id(match.records), match.needs_context, match.after_cue, match.demonym, cue)
+        if reading not in memo:
+            memo[reading] = self._resolve_one(match, candidates, evidence, cue, text)
+        found = memo[reading]
+        if found is None or (found.start, found.end) == (match.start, match.end):
+            return found
+        return dataclasses.replace(found, start=match.start, end=match.end, surface=match.surface,
+                                   sentence_index=match.sentence_index)
 
     def _cues(self, text: str, match: Match) -> tuple:
         """(qualifier, state position, kind cue) read from the words around the match."""
