@@ -1,15 +1,22 @@
 """Find candidate place names in the body's sentences (recognition, before resolution).
 
 Longest match first against the gazetteer's trie, on text folded character for character
-(so offsets stay those of the original). A name found in the trie still has to pass:
+(so offsets stay those of the original). A name found in the trie still has to pass (word
+lists in data/name_words.toml; the words around a candidate are read once for all rules):
 - its capitalisation: each word the gazetteer writes capitalised is capitalised in the text,
   acronyms (US, UK, EU) are upper case;
 - the organisation rule: no mention inside the name of an outlet or organisation
-  ("Times of Israel", "Middle East Eye", "Israeli Army Radio");
+  ("Times of Israel", "Middle East Eye", "Israeli Army Radio"), that occurrence only;
 - the name rule: a place name glued to other capitalised words is part of a longer name
   ("Benjamin Netanyahu"), except in title-case headlines and before titles ("Texas Governor");
+  after a given name it is a surname, and so is the same name later ("David Watson");
+- the person rule: a title before ("Sen. Lincoln"), a verb of saying after a name that is
+  no country, region or large city ("Bryant said");
 - the common-word rule: a name that is also a frequent English word (Nice, Reading, Of)
-  needs a cue such as a locative preposition, and never counts at a sentence start.
+  needs a cue such as a locative preposition or "Town, " before, and never counts at a
+  sentence start;
+- compass words before a place name modify it ("North Africa"); abbreviations that are also
+  words or postal codes count only after "Town, " ("Jackson, Miss.").
 """
 
 from __future__ import annotations
