@@ -303,25 +303,47 @@ def _index_ok(index_dir: Path, fingerprint: str) -> bool:
     return meta.get("fingerprint") == fingerprint and all((index_dir / f).is_file() for f in files)
 
 
+_CURATED_FILES = ("gazetteer.geojson", "physical.geojson")
+
+
+def _curated_problems(data_dir: Path) -> list[LoadProblem]:
+    return [problem for name in _CURATED_FILES if (data_dir / name).exists()
+            for problem in validate_curated(data_dir / name)]
+
+
+def _stored_problems(index_dir: Path, data_dir: Path) -> list[LoadProblem]:
+    try:
+        rows = json.loads((index_dir / "problems.json").read_text(encoding="utf-8"))
+        return [LoadProblem(str(data_dir / row["file"]), row["reason"], bool(row["loaded"])) for row in rows]
+    except (OSError, ValueError, KeyError, TypeError):  # an index from before this file: validate again
+        return _curated_problems(data_dir)
+
+
 def load_gazetteer(data_dir: str | Path | None = None, cache_dir: str | Path | None = None) -> Gazetteer:
     """Load the compiled gazetteer, building it first when it is missing or stale.
 
     The index is keyed by a fingerprint of the data files and package versions, so an edit
-    to data/gazetteer.geojson or data/aliases.toml rebuilds it on the next load.
+    to data/gazetteer.geojson or data/aliases.toml rebuilds it on the next load. The curated
+    files' problems are found when the index is built and kept with it.
     """
     data_dir = Path(data_dir) if data_dir else DATA_DIR
     cache_dir = Path(cache_dir) if cache_dir else default_cache_dir()
     fingerprint = _fingerprint(data_dir)
     index_dir = cache_dir / f"index-{fingerprint}"
-    problems = validate_curated(data_dir / "gazetteer.geojson")
-    if (data_dir / "physical.geojson").exists():
-        problems += validate_curated(data_dir / "physical.geojson")
-    if not _index_ok(index_dir, fingerprint):
+    if _index_ok(index_dir, fingerprint):
+        problems = _stored_problems(index_dir, data_dir)
+    else:
+        problems = _curated_problems(data_dir)
         cache_dir.mkdir(parents=True, exist_ok=True)
         # Build beside the target and rename, so readers never see half an index.
         staging = Path(tempfile.mkdtemp(prefix="building-", dir=cache_dir))
         try:
             build_index(data_dir, staging, fingerprint)
+            # The curated files' problems, kept with the index their content keys: a later
+            # load need not validate them again (shapely alone takes 0.1 s to import).
+            (staging / "problems.json").write_text(json.dumps(
+                [{"file": Path(pr.path).name, "reason": pr.reason, "loaded": pr.loaded} for pr in problems]),
+                encoding="utf-8")
             if index_dir.exists():
                 shutil.rmtree(index_dir, ignore_errors=True)
             try:
