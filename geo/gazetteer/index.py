@@ -15,6 +15,7 @@ from functools import cached_property
 from importlib import metadata
 from pathlib import Path
 
+from ..text.textnorm import fold
 from ..types import Candidate, LoadProblem
 from .build import CITY_FORMAT, INDEX_VERSION, ROW_KINDS, build_index
 
@@ -89,6 +90,15 @@ class Gazetteer:
     def prefixes(self, folded: str) -> list[str]:
         """Names that ``folded`` starts with (``folded`` is a slice of folded text)."""
         return self.keys.prefixes(folded[: self.max_key_length])
+
+    def names_at(self, text: str, start: int, limit: int | None = None, folded: str | None = None) -> list[str]:
+        """Names that begin at ``start`` of ``text`` and end on a word boundary before ``limit``,
+        longest first. ``folded`` is ``fold(text)`` when the caller has it (else the slice is folded)."""
+        limit = len(text) if limit is None else limit
+        stop = min(limit, start + self.max_key_length)  # no further than the longest name (linear time)
+        window = folded[start:stop] if folded is not None else fold(text[start:stop])
+        return [key for key in reversed(self.keys.prefixes(window))
+                if start + len(key) >= limit or not text[start + len(key)].isalnum()]
 
     def records(self, key: str) -> list[tuple[int, int, int]]:
         """(entry, flags, lower-case word mask) for each place a folded name can refer to."""

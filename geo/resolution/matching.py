@@ -149,13 +149,9 @@ class PlaceMatcher:
         return cached
 
     def _longest(self, text: str, folded: str, start: int, limit: int):
-        # Slice no further than the longest name, not to the sentence end: a sentence can be
-        # a whole article long, and this runs for every capitalised word (linear time).
         cased = self._cased
-        for key in reversed(self.gazetteer.prefixes(folded[start:min(limit, start + self.gazetteer.max_key_length)])):
+        for key in self.gazetteer.names_at(text, start, limit, folded):
             end = start + len(key)
-            if end < limit and text[end].isalnum():
-                continue
             surface = text[start:end]
             records = cased.get(surface)
             if records is None:  # the records whose capitalisation this surface has (memoised per surface)
@@ -173,12 +169,12 @@ class PlaceMatcher:
         surface = text[start:end]
         if surface.lower() in words.never_alone:
             return None
-        if surface in words.compass_words and _next_word(text, end, sentence.end) and self._starts_name(text, end + 1):
-            return None  # "North Africa", "South Florida": the place is the next name
         # The words around, looked at once per candidate by every rule below.
         before = _previous_words(text, start, sentence.start, 4)
         previous = before[0] if before else ""
         following = _next_word(text, end, sentence.end) or ""
+        if surface in words.compass_words and following and self._starts_name(text, end + 1):
+            return None  # "North Africa", "South Florida": the place is the next name
         if any(flags & AFTER_TOWN for _, flags, _ in records) and not _after_town(text, start, sentence.start):
             # "Jackson, Miss." and "Lexington, KY", never the title "Miss." or the word "IN"
             records = tuple(r for r in records if not r[1] & AFTER_TOWN)

@@ -138,7 +138,7 @@ def prior_score(candidate: Candidate, flags: int, weights: Weights = WEIGHTS) ->
 def score_candidate(
     candidate: Candidate, flags: int, evidence: Evidence | _Rest, qualifier: tuple[str, str] | None = None,
     named_regions: frozenset = frozenset(), state_position: bool = False, kind_cue: str = "",
-    weights: Weights = WEIGHTS, prior: float | None = None, admin_namesake: frozenset | bool = False,
+    weights: Weights = WEIGHTS, prior: float | None = None, admin_namesake: frozenset = frozenset(),
 ) -> float:
     """Higher is more likely; see the module docstring for the terms.
 
@@ -147,10 +147,10 @@ def score_candidate(
     name gets no lift from that state (New York the state, not New York City, in "New York
     and New Jersey"); ``state_position``: the name follows "Town, "; ``kind_cue``: "town" or
     "region" when the words around the name say so; ``prior``: ``prior_score``, when known;
-    ``admin_namesake``: True when the name is also a country's or a continent's, else the
-    countries where it is also a state's: a state's evidence does not turn such a name into a
-    town ("Kazakhstan"; "Florida" and "Wales" in their own countries; Damascus, Maryland stays
-    a town though Syria has a Damascus governorate).
+    ``admin_namesake``: the countries where a state's evidence does not turn the name into a
+    town, because the name is also a state's there ("Florida" and "Wales" in their own
+    countries; Damascus, Maryland stays a town though Syria has a Damascus governorate), or
+    every candidate's country when it is also a country's or a continent's ("Kazakhstan").
     """
     score = prior_score(candidate, flags, weights) if prior is None else prior
     country = candidate.country_code
@@ -160,8 +160,7 @@ def score_candidate(
     local = kind in ("city", "district") and not flags & COMMON
     if kind in ("city", "district", "region") and evidence.town_countries.get(country):
         score += weights.nearby_country
-    blocked = admin_namesake is True or (admin_namesake and country in admin_namesake)
-    if local and candidate.admin1 and not blocked:
+    if local and candidate.admin1 and country not in admin_namesake:
         state = (country, candidate.admin1)
         if state not in named_regions:
             if not flags & ALTERNATE and evidence.states.get(state):
@@ -215,11 +214,8 @@ class Resolver:
         found = _QUALIFIER.match(text, end)
         if not found:
             return None
-        start = found.end()
         gazetteer = self.gazetteer
-        for key in reversed(gazetteer.prefixes(fold(text[start:start + gazetteer.max_key_length]))):
-            if start + len(key) < len(text) and text[start + len(key)].isalnum():
-                continue
+        for key in gazetteer.names_at(text, found.end()):
             for entry, _, _ in gazetteer.records(key):
                 if entry < gazetteer.special_count:
                     place = gazetteer.candidate(entry)
@@ -325,27 +321,23 @@ class Resolver:
                  (w.qualifier, qualifier is not None), (w.state_position, state_position), (w.kind_word, bool(kind_cue)))
         return sum(max(0.0, weight) for weight, present in terms if present)
 
-    def _resolve_one(self, match, candidates, evidence: Evidence | _Rest, cues, text: str = "") -> Mention | None:
-        qualifier, state_position, kind_cue = cues or (None, False, "")
-        countries = evidence.countries
+    def _scores(self, candidates, evidence, qualifier, state_position, kind_cue) -> tuple[list, list[float]]:
+        """(score, place id, place, flags) of the candidates that can reach the best four, and
+        the priors of those that cannot (a name can have 200 namesakes)."""
         regions = frozenset((c.country_code, c.admin1) for c, _, _ in candidates if c.kind == "region")
-        admin = any(c.kind in ("country", "continent") for c, _, _ in candidates) or frozenset(c for c, _ in regions)
-        if len(candidates) == 1:  # one place so named: nothing to weigh
-            c, f, prior = candidates[0]
-            scored = [(prior, c.place_id, c, f)]
-            candidates = ()
+        if any(c.kind in ("country", "continent") for c, _, _ in candidates):
+            admin = frozenset(c.country_code for c, _, _ in candidates)
         else:
-            scored = []
+            admin = frozenset(country for country, _ in regions)
         kept = 1 + ALTERNATIVES
+        most = self._most_evidence_here(evidence, qualifier, state_position, kind_cue)
+        scored = []
         top: list[float] = []  # the best `kept` scores so far, lowest first
-        most = self._most_evidence_here(evidence, qualifier, state_position, kind_cue) if candidates else 0.0
-        unscored: list[float] = []  # priors of the candidates too weak to score
         for i, (c, f, prior) in enumerate(candidates):  # the highest prior first
             if len(top) == kept and prior + most < top[0]:
                 # Neither it nor any after it can reach the best or the alternatives; their
                 # priors still count in the softmax (their evidence would add little).
-                unscored = [p for _, _, p in candidates[i:]]
-                break
+                return scored, [p for _, _, p in candidates[i:]]
             score = score_candidate(c, f, evidence, qualifier, regions, state_position, kind_cue, self.weights, prior,
                                     admin)
             scored.append((score, c.place_id, c, f))
@@ -354,6 +346,16 @@ class Resolver:
             elif score > top[0]:
                 top[0] = score
                 top.sort()
+        return scored, []
+
+    def _resolve_one(self, match, candidates, evidence: Evidence | _Rest, cues, text: str = "") -> Mention | None:
+        qualifier, state_position, kind_cue = cues or (None, False, "")
+        countries = evidence.countries
+        if len(candidates) == 1:  # one place so named: nothing to weigh
+            c, f, prior = candidates[0]
+            scored, unscored = [(prior, c.place_id, c, f)], []
+        else:
+            scored, unscored = self._scores(candidates, evidence, qualifier, state_position, kind_cue)
         scored.sort(key=lambda item: (-item[0], item[1]))
         best_score, _, best, best_flags = scored[0]
         if match.needs_context and not countries.get(best.country_code):
