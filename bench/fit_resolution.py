@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from geoparse import DEFAULT_CORPUS, haversine_km, load_corpus  # noqa: E402
+from geoparse import DEFAULT_CORPUS, haversine_km, load_corpus, match  # noqa: E402
 
 # A weight moves from its stated value only for a clear gain on the training folds: where the
 # dev set says little (it has few "Town, State" qualifiers), the rule as a linguist states it stays.
@@ -51,22 +51,18 @@ def parse_matches(articles):
 
 
 def outcomes(gazetteer, docs, articles, weights, indices) -> tuple[int, int]:
-    """(right, wrong) over the gold toponyms of the articles ``indices`` that a mention overlaps."""
+    """(right, wrong) over the gold toponyms of the articles ``indices`` that a mention matches
+    (bench/geoparse.py's one-to-one matching)."""
     from geo.resolution.resolve import Resolver
 
     resolver = Resolver(gazetteer, weights)
     right = wrong = 0
     for i in indices:
         gold = articles[i]["gold"]
-        used: set[int] = set()
-        for mention in resolver.resolve(docs[i]):
-            hit = next((g for g, (gs, ge, _, _) in enumerate(gold) if g not in used and gs < mention.end
-                        and mention.start < ge), None)
-            if hit is None:
-                continue
-            used.add(hit)
-            place = gazetteer.place(mention.place_id)
-            if haversine_km(place.lat, place.lon, gold[hit][2], gold[hit][3]) <= 161:
+        mentions = resolver.resolve(docs[i])
+        for p, g in match(gold, [(m.start, m.end) for m in mentions]):
+            place = gazetteer.place(mentions[p].place_id)
+            if haversine_km(place.lat, place.lon, gold[g][2], gold[g][3]) <= 161:
                 right += 1
             else:
                 wrong += 1
@@ -104,31 +100,21 @@ def country_rule(articles, gazetteer, docs, folds):
         iso = (info.get("ISO") or {}).get("alpha2")
         if iso and iso not in factbook:
             factbook[iso] = _factbook_point(info)
+    from geo.resolution.resolve import Resolver
+
+    resolver = Resolver(gazetteer)
     hits = []  # (fold, iso, gold lat, gold lon)
     for i, doc in enumerate(docs):
-        for mention in gazetteer_mentions(gazetteer, doc):
-            place = gazetteer.place(mention.place_id)
-            if place.kind != "country":
-                continue
-            for gs, ge, lat, lon in articles[i]["gold"]:
-                if gs < mention.end and mention.start < ge:
-                    hits.append((i % folds, place.country_code, lat, lon))
-                    break
+        gold = articles[i]["gold"]
+        mentions = resolver.resolve(doc)
+        for p, g in match(gold, [(m.start, m.end) for m in mentions]):
+            place = gazetteer.place(mentions[p].place_id)
+            if place.kind == "country":
+                hits.append((i % folds, place.country_code, gold[g][2], gold[g][3]))
 
     def right(threshold, fold_filter):
-        import geo.gazetteer.build as build
-
-        saved = build.LABEL_POINT_KM
-        build.LABEL_POINT_KM = threshold
-        try:
-            total = 0
-            for fold, iso, lat, lon in hits:
-                if fold_filter(fold):
-                    point = country_point(factbook.get(iso), labels.get(iso))
-                    total += haversine_km(*point, lat, lon) <= 161
-            return total
-        finally:
-            build.LABEL_POINT_KM = saved
+        return sum(haversine_km(*country_point(factbook.get(iso), labels.get(iso), threshold), lat, lon) <= 161
+                   for fold, iso, lat, lon in hits if fold_filter(fold))
 
     rows = []
     for fold in range(folds):
@@ -136,12 +122,6 @@ def country_rule(articles, gazetteer, docs, folds):
         n = sum(1 for f, *_ in hits if f == fold)
         rows.append((fold, chosen, right(chosen, lambda f, k=fold: f == k), right(0.0, lambda f, k=fold: f == k), n))
     return rows
-
-
-def gazetteer_mentions(gazetteer, doc):
-    from geo.resolution.resolve import Resolver
-
-    return Resolver(gazetteer).resolve(doc)
 
 
 def main() -> None:

@@ -187,19 +187,20 @@ def _label_points() -> dict[str, tuple[float, float]]:
     return points
 
 
-def country_point(factbook: tuple[float, float] | None, label: tuple[float, float] | None) -> tuple[float, float]:
+def country_point(factbook: tuple[float, float] | None, label: tuple[float, float] | None,
+                  max_km: float = LABEL_POINT_KM) -> tuple[float, float]:
     """Where a country's marker goes: where GeoNames puts it, as near as the packages allow.
 
     GeoNames takes most countries' points from the Factbook, but not those of several large
     ones (the United States, India, Japan, Australia), where its point is near Natural Earth's
-    label point instead. The label point wins while it stays within LABEL_POINT_KM of the
+    label point instead. The label point wins while it stays within ``max_km`` of the
     Factbook's; further off, it is a cartographer's choice for a country of several parts
     (Russia, China, Indonesia) and the Factbook's point stays. Measured against GeoNames'
     points on GeoWebNews (bench/fit_resolution.py, held-out folds).
     """
     if factbook is None:
         return label or (0.0, 0.0)
-    if label is not None and haversine_km(*factbook, *label) <= LABEL_POINT_KM:
+    if label is not None and haversine_km(*factbook, *label) <= max_km:
         return label
     return factbook
 
