@@ -162,3 +162,17 @@ def test_matching_ambiguous_abbreviations_need_a_town_before(parser, text):
 ])
 def test_matching_a_compass_word_before_a_place_modifies_it(parser, text, place_id):
     assert [m.place_id for m in parse_text(parser, text).mentions] == [place_id]
+
+
+@pytest.mark.parametrize("text", ["Officials said the Central Bank will act.", "The ferry sails to Fire Island daily.",
+                                  "The Roma community marched.", "The bill passed in Congress on Friday."])
+def test_matching_a_common_word_or_a_people_s_name_is_no_place(parser, text):
+    # "Central" capitalised is part of the bank's name, not the cue "in central Idlib";
+    # "Island" is Iceland's own name but an English word; the Roma are a people.
+    assert surfaces(parse_text(parser, text)) == []
+
+
+@pytest.mark.parametrize("text", ["Central American migrants reached the border.",
+                                  "The Percy French Hotel reopened."])
+def test_matching_a_demonym_after_a_compass_word_or_a_given_name_is_not_the_country(parser, text):
+    assert surfaces(parse_text(parser, text)) == []

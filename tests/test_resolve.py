@@ -129,3 +129,36 @@ def test_resolve_a_compass_adjective_or_a_list_of_states_says_region(gazetteer, 
 
 def test_resolve_a_people_s_adjective_is_not_a_town(parser):
     assert [m.surface for m in parse_text(parser, "Arab leaders met in Cairo.").mentions] == ["Cairo"]
+
+
+def test_resolve_st_is_the_town_s_own_name(gazetteer, parser):
+    # "St. Petersburg" is how news writes Saint Petersburg: not an alternate name that loses to Florida's.
+    place = _places(gazetteer, parser, "Russia will close the US consulate in St. Petersburg.")["St. Petersburg"]
+    assert place.country_code == "RU"
+
+
+def test_resolve_a_former_name_abroad_yields_to_the_towns_so_named(gazetteer, parser):
+    # Salisbury was Harare's name; with no Zimbabwe in the story it is one of the Salisburys.
+    place = _places(gazetteer, parser, "He lives in Salisbury.")["Salisbury"]
+    assert place.name == "Salisbury" and place.country_code != "ZW"
+
+
+def test_resolve_the_white_house_is_the_building_in_washington(gazetteer, parser):
+    place = _places(gazetteer, parser, "Trump wants to run the White House like a company.")["White House"]
+    assert place.place_id == "curated:white-house"
+
+
+def test_resolve_a_list_is_not_a_town_and_its_state(gazetteer, parser):
+    places = _places(gazetteer, parser, "After stops in Washington, New York and Boston, the prince flew home.")
+    assert (places["Washington"].country_code, places["Washington"].admin1) == ("US", "DC")
+
+
+def test_resolve_no_place_where_the_abbreviated_state_has_none_so_named(parser):
+    # No Murray in GeoNames' Washington: any other Murray would be a wrong marker.
+    mentions = parse_text(parser, "CAMP MURRAY, Wash. - The colonel jokes that he never left.").mentions
+    assert [m.surface for m in mentions] == ["Wash."]
+
+
+def test_resolve_a_delta_is_its_river_s(gazetteer, parser):
+    place = _places(gazetteer, parser, "Oil spills hit the Niger Delta again.")["Niger Delta"]
+    assert place.place_id == "physical:niger-river"

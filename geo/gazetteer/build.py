@@ -37,7 +37,7 @@ DEMONYM, COMMON, EXACT_CASE, CONTEXT, ALTERNATE, AFTER_TOWN = 1, 2, 4, 8, 16, 32
 RECORD_FORMAT = "<IBB"  # entry, flags, mask of the words written in lower case
 CITY_FORMAT = "<ffIII2s8sfB"  # lat, lon, population, geonameid, name id, country, admin1, prior, kind
 ROW_KINDS = ("city", "district")  # the kind byte of a packed row
-INDEX_VERSION = "14"
+INDEX_VERSION = "15"
 CAPITAL_PRIOR = 0.5  # news names capitals far more often than their namesakes (Washington, Rome)
 COMMON_ZIPF = 4.0  # a name this frequent as an English word needs evidence to count
 COMMON_MAX_POPULATION = 400_000
@@ -368,8 +368,9 @@ def _load_aliases(builder: _Builder, path: Path) -> None:
 
 
 def _flag_common_words(builder: _Builder, city_populations: list[int]) -> None:
-    """Flag one-word names of regions and small towns that are frequent English words
-    (Nice, Reading, Of, North, Central): they need evidence before they count.
+    """Flag one-word names of regions and small towns, and alternate names of any place,
+    that are frequent English words (Nice, Reading, Of, North, Central; "Island" for
+    Iceland): they need evidence before they count.
 
     A word is common when Webster's lists it in lower case (so "texas" is not, "north" is)
     and wordfreq finds it frequent.
@@ -381,14 +382,16 @@ def _flag_common_words(builder: _Builder, city_populations: list[int]) -> None:
 
     special = builder.special
 
-    def weak(index: int) -> bool:
+    def weak(index: int, flags: int) -> bool:
+        if flags & ALTERNATE:
+            return True  # another language's name that is an English word ("Island" for Iceland)
         if index < len(special):
             return special[index]["kind"] == "region" and special[index]["method"] != "curated"
         return city_populations[index - len(special)] < COMMON_MAX_POPULATION
 
     common: dict[str, bool] = {}
     for position, (key, (index, flags, mask)) in enumerate(builder.names):
-        if " " in key or not weak(index):
+        if " " in key or not weak(index, flags):
             continue
         if key not in common:
             common[key] = key in lexicon and zipf_frequency(key, "en") >= COMMON_ZIPF
@@ -433,6 +436,9 @@ def build_index(data_dir: Path, out_dir: Path, fingerprint: str) -> dict:
                           CAPITAL_PRIOR if is_capital and population >= 100_000 else 0.0, 0))
         city_name_refs.append((city["name"], index, population, 0))
         seen = {city["name"]}
+        if city["name"].startswith("Saint "):  # news writes "St. Petersburg": the town's own name, not an alternate
+            seen.add(abbreviated := "St. " + city["name"][len("Saint "):])
+            city_name_refs.append((abbreviated, index, population, 0))
         alternates = [_without_ayn(a) for a in city.get("alternatenames") or []]
         if city["countrycode"] in arabic:
             # News drops the Arabic article: "Al Qāmishlī" is Qamishli.

@@ -200,6 +200,13 @@ class PlaceMatcher:
                 self._demonym_records[records] = kept
             records = kept
         demonym = all(flags & DEMONYM for _, flags, _ in records)
+        if demonym and previous[:1].isupper():
+            if previous.upper() in words.first_names and previous not in words.function_words:
+                return None  # "Percy French", "John English": a surname
+            if previous in words.compass_words:
+                return None  # "Central American", "West African": a region's people, not the country's
+        # "in central Idlib" is a cue; "Central" in "the Central Bank" is part of a name.
+        after_cue = previous.lower() in words.locative_cues and previous not in words.compass_words
         if not demonym:
             if any(flags & DEMONYM for _, flags, _ in records):  # else keep the shared tuple (the resolver memoises by it)
                 records = tuple(r for r in records if not r[1] & DEMONYM)
@@ -211,11 +218,9 @@ class PlaceMatcher:
                 return None  # "Toronto Transit Commission": this occurrence only, not every Toronto
             # A common word needs a locative cue, or to follow "Town, " ("Brands Hatch, Kent").
             common = all(flags & COMMON for _, flags, _ in records) and not _after_town(text, start, sentence.start)
-            if common and (sentence_initial or previous.lower() not in words.locative_cues
-                           or _headline(text, sentence, headlines)):
+            if common and (sentence_initial or not after_cue or _headline(text, sentence, headlines)):
                 return None
         needs_context = all(flags & CONTEXT for _, flags, _ in records)
-        after_cue = previous.lower() in words.locative_cues
         return Match(start, end, surface, sentence.index, records, demonym, needs_context, after_cue)
 
     def _a_person(self, text: str, start: int, surface: str, records, names: set[str], previous: str,

@@ -11,6 +11,9 @@ town and district by population) plus the article's evidence for it, each with a
 - a name right after "Town, " is that town's state or country ("Tacoma, Washington");
 - the words around it say its kind ("the cities of Homs and Hama", "Aleppo province");
 - minus a penalty when only an alternate GeoNames name matched.
+A list ("Washington, New York and Boston") is no "Town, State". No place is chosen where an
+abbreviated state after the name ("CAMP MURRAY, Wash.") holds none of its candidates, nor
+for an alternate name of a town abroad when places bear that name as their own.
 Confidence is the candidate's share of the softmax over all candidates, lowered for weak
 evidence; the runners-up are kept as the mention's alternatives.
 """
@@ -42,6 +45,8 @@ _REGION_BEFORE = re.compile(r"\b(?:(?:north|south|east|west)(?:ern|east|west|eas
                             r" $|\b(?:states|provinces|regions|counties) (?:such as|like|including) (?:[\w'’.\-]+,? ){0,4}"
                             r"(?:and |or )?$")
 _TOWN_AFTER = re.compile(r" (?:city|town|village)\b")
+# "stops in Washington, New York and Boston": a list of places, not a town and its state.
+_LIST_AFTER = re.compile(r" (?:and|or|&) [A-Z]")
 ALTERNATIVES = 3
 
 
@@ -136,13 +141,13 @@ def prior_score(candidate: Candidate, flags: int, weights: Weights = WEIGHTS) ->
 
 
 def score_candidate(
-    candidate: Candidate, flags: int, evidence: Evidence | _Rest, qualifier: tuple[str, str] | None = None,
+    candidate: Candidate, flags: int, evidence: Evidence | _Rest, qualifier: tuple[str, str, bool] | None = None,
     named_regions: frozenset = frozenset(), state_position: bool = False, kind_cue: str = "",
     weights: Weights = WEIGHTS, prior: float | None = None, admin_namesake: frozenset = frozenset(),
 ) -> float:
     """Higher is more likely; see the module docstring for the terms.
 
-    ``qualifier``: (country, admin1 or "") named right after the name; ``named_regions``:
+    ``qualifier``: (country, admin1 or "", abbreviated) named right after the name; ``named_regions``:
     (country, admin1) of regions the same name can mean, so a town sharing its own state's
     name gets no lift from that state (New York the state, not New York City, in "New York
     and New Jersey"); ``state_position``: the name follows "Town, "; ``kind_cue``: "town" or
@@ -208,21 +213,23 @@ class Resolver:
             self._by_records[match.records] = found
         return found
 
-    def _qualifier(self, text: str, end: int) -> tuple[str, str] | None:
-        """(country, admin1 or "") of a country or region named right after ", " or in
-        brackets ("Damascus, Syria" → SY; "Lexington, Ky." → US, KY), else None."""
+    def _qualifier(self, text: str, end: int) -> tuple[str, str, bool] | None:
+        """(country, admin1 or "", abbreviated) of a country or region named right after ", "
+        or in brackets ("Damascus, Syria" → SY; "Lexington, Ky." → US, KY, True), else None."""
         found = _QUALIFIER.match(text, end)
         if not found:
             return None
         gazetteer = self.gazetteer
         for key in gazetteer.names_at(text, found.end()):
+            if _LIST_AFTER.match(text, found.end() + len(key)):
+                return None
             for entry, _, _ in gazetteer.records(key):
                 if entry < gazetteer.special_count:
                     place = gazetteer.candidate(entry)
                     if place.kind == "country":
-                        return place.country_code, ""
+                        return place.country_code, "", False
                     if place.kind == "region" and place.admin1:
-                        return place.country_code, place.admin1
+                        return place.country_code, place.admin1, key.endswith(".") and len(key) <= 6
         return None
 
     def resolve(self, doc: Document) -> list[Mention]:
@@ -293,7 +300,8 @@ class Resolver:
             kind_cue = "region"
         elif _TOWN_AFTER.match(after) or _TOWN_CUE.search(before):
             kind_cue = "town"
-        return self._qualifier(text, match.end), bool(_STATE_POSITION.search(before)), kind_cue
+        state_position = bool(_STATE_POSITION.search(before)) and not _LIST_AFTER.match(text, match.end)
+        return self._qualifier(text, match.end), state_position, kind_cue
 
     @staticmethod
     def _support(match: Match, candidates: list[tuple[Candidate, int, float]]) -> Evidence:
@@ -357,11 +365,21 @@ class Resolver:
         else:
             scored, unscored = self._scores(candidates, evidence, qualifier, state_position, kind_cue)
         scored.sort(key=lambda item: (-item[0], item[1]))
-        best_score, _, best, best_flags = scored[0]
+        chosen = scored[0]
+        if chosen[3] & ALTERNATE and chosen[2].kind == "city" and not countries.get(chosen[2].country_code):
+            # An alternate name of a town in a country the article never names ("Hamas" for
+            # Hamm, "Salisbury" for Harare) yields to the places that bear the name as their own.
+            chosen = next((item for item in scored if not item[3] & ALTERNATE), None)
+            if chosen is None:
+                return None
+        best_score, best_id, best, best_flags = chosen
+        if qualifier and qualifier[2] and best.method == "geonames" and not any(
+                c.country_code == qualifier[0] and qualifier[1] in ("", c.admin1) for c, _, _ in candidates):
+            # "CAMP MURRAY, Wash.": a state abbreviated after a name only ever says where that
+            # place is (unlike "Paris, London", a list), and no place so named is there.
+            return None
         if match.needs_context and not countries.get(best.country_code):
             return None
-        if best_flags & ALTERNATE and best.kind == "city" and not countries.get(best.country_code):
-            return None  # an alternate name ("Hamas" for Hamm) of a town in a country the article never names
         if (best.kind == "city" and best.method == "geonames" and best.population < SMALL_TOWN
                 and not countries.get(best.country_code) and not match.after_cue
                 and not (qualifier if cues else self._qualifier(text, match.end))):
@@ -375,7 +393,7 @@ class Resolver:
         if match.needs_context:
             confidence *= 0.8
         alternatives = tuple((place_id, round(math.exp(s - best_score) / total, 3))
-                             for s, place_id, *_ in scored[1:1 + ALTERNATIVES])
+                             for s, place_id, *_ in [item for item in scored if item[1] != best_id][:ALTERNATIVES])
         return Mention(
             start=match.start, end=match.end, surface=match.surface, sentence_index=match.sentence_index,
             place_id=best.place_id, type="demonym" if match.demonym else "toponym", method=best.method,
