@@ -220,7 +220,9 @@ def _ours():
     def predictions(doc) -> list[tuple]:
         out = []
         for m in doc.mentions:
-            if m.type == "venue":
+            # A people's name ("Mexicans") is what GeoWebNews tags Demonym and leaves out of its
+            # toponyms; the adjective ("Mexican officials") it counts, and so do we.
+            if m.type in ("venue", "people"):
                 continue
             if m.place_id not in places:
                 place = gazetteer.place(m.place_id)

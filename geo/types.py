@@ -96,6 +96,7 @@ class Match:
     demonym: bool
     needs_context: bool  # counts only when the place's country is in the article's context
     after_cue: bool = False  # a locative preposition comes right before ("in Nice")
+    people: bool = False  # a demonym naming the people ("Syrians"), not an adjective ("Syrian")
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,7 @@ class Mention:
     surface: str
     sentence_index: int
     place_id: str
-    type: str  # "toponym", "demonym" or "venue"
+    type: str  # "toponym", "demonym" (an adjective: "Syrian"), "people" ("Syrians") or "venue"
     method: str
     confidence: float
     note: str = ""

@@ -162,3 +162,10 @@ def test_resolve_no_place_where_the_abbreviated_state_has_none_so_named(parser):
 def test_resolve_a_delta_is_its_river_s(gazetteer, parser):
     place = _places(gazetteer, parser, "Oil spills hit the Niger Delta again.")["Niger Delta"]
     assert place.place_id == "physical:niger-river"
+
+
+def test_resolve_a_people_s_name_is_the_people_its_adjective_the_country(parser):
+    # GeoWebNews's scheme, and a reader's: "Syrians" names a people, "Syrian forces" the country.
+    mentions = parse_text(parser, "Many Syrians fled while Syrian forces advanced.").mentions
+    assert [(m.surface, m.type, m.place_id) for m in mentions] == [("Syrians", "people", "country:SY"),
+                                                                   ("Syrian", "demonym", "country:SY")]

@@ -33,11 +33,11 @@ from pathlib import Path
 from ..text.textnorm import fold
 
 # Flags of a name record.
-DEMONYM, COMMON, EXACT_CASE, CONTEXT, ALTERNATE, AFTER_TOWN = 1, 2, 4, 8, 16, 32
+DEMONYM, COMMON, EXACT_CASE, CONTEXT, ALTERNATE, AFTER_TOWN, PEOPLE = 1, 2, 4, 8, 16, 32, 64
 RECORD_FORMAT = "<IBB"  # entry, flags, mask of the words written in lower case
 CITY_FORMAT = "<ffIII2s8sfB"  # lat, lon, population, geonameid, name id, country, admin1, prior, kind
 ROW_KINDS = ("city", "district")  # the kind byte of a packed row
-INDEX_VERSION = "15"
+INDEX_VERSION = "17"
 CAPITAL_PRIOR = 0.5  # news names capitals far more often than their namesakes (Washington, Rome)
 COMMON_ZIPF = 4.0  # a name this frequent as an English word needs evidence to count
 COMMON_MAX_POPULATION = 400_000
@@ -105,7 +105,7 @@ class _Builder:
         self.names.append((fold(name), (index, flags, lower_word_mask(name))))
         if flags & DEMONYM and name[-1:].isalpha() and "-" not in name and not name.endswith(_NO_PLURAL):
             # "Syrians", "Palestinians", "Israelis": the people, still a demonym
-            self.names.append((fold(name + "s"), (index, flags, lower_word_mask(name))))
+            self.names.append((fold(name + "s"), (index, flags | PEOPLE, lower_word_mask(name))))
 
 
 def _load_curated(builder: _Builder, path: Path) -> None:
@@ -372,13 +372,14 @@ def _flag_common_words(builder: _Builder, city_populations: list[int]) -> None:
     that are frequent English words (Nice, Reading, Of, North, Central; "Island" for
     Iceland): they need evidence before they count.
 
-    A word is common when Webster's lists it in lower case (so "texas" is not, "north" is)
-    and wordfreq finds it frequent.
+    A word is common when Webster's or GCIDE lists it in lower case (so "texas" is not,
+    "north" and "centre" are) and wordfreq finds it frequent.
     """
     from english_words import get_english_words_set
     from wordfreq import zipf_frequency
 
-    lexicon = {w for w in get_english_words_set(["web2"], lower=False, alpha=True) if w.islower()}
+    # GCIDE too: Webster's second edition is American and lacks British spellings ("centre").
+    lexicon = {w for w in get_english_words_set(["web2", "gcide"], lower=False, alpha=True) if w.islower()}
 
     special = builder.special
 

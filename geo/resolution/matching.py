@@ -25,7 +25,7 @@ import dataclasses
 import re
 from functools import cached_property
 
-from ..gazetteer.build import AFTER_TOWN, COMMON, CONTEXT, DEMONYM, EXACT_CASE
+from ..gazetteer.build import AFTER_TOWN, COMMON, CONTEXT, DEMONYM, EXACT_CASE, PEOPLE
 from ..gazetteer.index import Gazetteer
 from ..text.textnorm import fold
 from ..types import Document, Match, Sentence
@@ -221,7 +221,8 @@ class PlaceMatcher:
             if common and (sentence_initial or not after_cue or _headline(text, sentence, headlines)):
                 return None
         needs_context = all(flags & CONTEXT for _, flags, _ in records)
-        return Match(start, end, surface, sentence.index, records, demonym, needs_context, after_cue)
+        people = demonym and all(flags & PEOPLE for _, flags, _ in records)
+        return Match(start, end, surface, sentence.index, records, demonym, needs_context, after_cue, people)
 
     def _a_person(self, text: str, start: int, surface: str, records, names: set[str], previous: str,
                   following: str) -> bool:

@@ -396,6 +396,6 @@ class Resolver:
                              for s, place_id, *_ in [item for item in scored if item[1] != best_id][:ALTERNATIVES])
         return Mention(
             start=match.start, end=match.end, surface=match.surface, sentence_index=match.sentence_index,
-            place_id=best.place_id, type="demonym" if match.demonym else "toponym", method=best.method,
-            confidence=round(min(confidence, 0.99), 3), alternatives=alternatives,
+            place_id=best.place_id, type="people" if match.people else "demonym" if match.demonym else "toponym",
+            method=best.method, confidence=round(min(confidence, 0.99), 3), alternatives=alternatives,
         )

@@ -56,7 +56,7 @@ class View:
         """
         clauses, params = [f"list_contains(?, {alias}.outlet)"], [list(self.outlets)]
         if mentions and not self.demonyms:
-            clauses.append(f"{alias}.type <> 'demonym'")
+            clauses.append(f"{alias}.type NOT IN ('demonym', 'people')")
         for bound, op in ((self.since, ">="), (self.until, "<=")):
             if bound:
                 clauses.append(f"{dates}.published {op} ? AND {dates}.published <> ''")
