@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
 
 import pytest
 
@@ -137,6 +138,11 @@ def test_store_lease_twenty_readers_while_the_store_is_rebuilt(corpus, tmp_path,
         for number in range(5):
             add_article(corpus, number)
             build_store(corpus, None, store, parser)
+        # Give the new sessions a moment to open the last store (on a busy machine they may not
+        # have read since the last build when it returns).
+        deadline = time.monotonic() + 30
+        while not any(articles == 10 for _, articles, _ in seen) and time.monotonic() < deadline:
+            time.sleep(0.05)
     finally:
         done.set()
         for thread in threads:
