@@ -16,13 +16,17 @@ from typing import NamedTuple
 
 import streamlit as st
 import streamlit_folium
+from streamlit.errors import StreamlitAPIException
 
 from geo import Geoparser
+from geo.page.colours import outlet_colours
 from geo.page.corpus import PagePaths, open_current_store, page_parser, page_paths
-from geo.page.excerpts import escape_label, escape_markdown
-from geo.page.mapping import build_map, component_arguments
+from geo.page.excerpts import escape_html, escape_label, escape_markdown
+from geo.page.mapping import build_map, component_arguments, selection_arguments, too_large_to_draw, unique_labels
+from geo.page.story import derived_story, nationality_label, silent_outlets, story_caption
 from geo.page.views import (
     Upload,
+    colour_dot,
     coverage_matrix,
     date_bounds,
     date_filter,
@@ -35,6 +39,7 @@ from geo.page.views import (
     place_for_tooltip,
     places_geojson,
     places_in_view,
+    places_shown,
     sentence_html,
     shade_single_sources,
     source_line,
@@ -42,7 +47,7 @@ from geo.page.views import (
 )
 from geo.store import read
 from geo.store.read import Store, StoreError, View
-from geo.text.corpus import ArticleError
+from geo.text.corpus import ArticleError, load_story
 
 RETURNED = ["last_object_clicked_tooltip", "last_object_clicked_count"]  # clicks only: pan and zoom do not rerun
 EXCERPTS_SHOWN = 5  # per source, before "show all"
@@ -171,8 +176,22 @@ def sources_of(_store: Store, generation: str, uploads: tuple[Upload, ...]):
     return read.source_summaries(_store)
 
 
+@st.cache_resource(max_entries=8, show_spinner=False)
+def story_file(paths: PagePaths) -> tuple:
+    """``(story or None, outlet colours, problems)`` from the sources file (re-read when the page restarts)."""
+    return load_story(paths.sources)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def corpus_words(_store: Store, generation: str, uploads: tuple[Upload, ...]) -> tuple:
+    """``(the places named most, the nationality words used most)``: the corpus describing itself."""
+    shown = read.places(_store)
+    shown = shown[~shown["kind"].isin(("continent",))].sort_values(["mention_count", "name"], ascending=[False, True])
+    return list(shown["name"].head(3)), read.nationality_examples(_store)
+
+
 @st.cache_resource(max_entries=32, show_spinner=False)
-def map_component(_store: Store, key: ViewKey, countries: bool) -> tuple[dict, dict[str, str]]:
+def map_component(_store: Store, key: ViewKey, countries: bool, colours: tuple) -> tuple[dict, dict[str, str]]:
     """The map component's arguments for a view, as st_folium computes them, and its labels.
 
     st_folium renders the whole folium map on every call (about 0.2 s here); a click reruns
@@ -180,7 +199,8 @@ def map_component(_store: Store, key: ViewKey, countries: bool) -> tuple[dict, d
     arguments, so the browser keeps the mounted map, its pan and its zoom.
     """
     in_view, counts = view_figures(_store, key)
-    fmap, labels = build_map(in_view, counts, outlets=list(key.view.outlets), show_countries=countries)
+    fmap, labels = build_map(in_view, counts, outlets=list(key.view.outlets), colours=dict(colours),
+                             show_countries=countries)
     captured = component_arguments(streamlit_folium.st_folium, fmap, key="map", height=560, use_container_width=True,
                                    returned_objects=RETURNED)
     return captured, labels
@@ -208,7 +228,7 @@ def panel_sentences(_store: Store, key: ViewKey, place_id: str, every: tuple[str
 @st.cache_resource(max_entries=16, show_spinner=False)
 def view_matrix(_store: Store, key: ViewKey):
     """The coverage matrix of a view; shared, read-only (styled per run: a Styler changes itself as it renders)."""
-    return coverage_matrix(view_figures(_store, key)[1], read.places(_store))
+    return coverage_matrix(view_figures(_store, key)[1], read.places(_store), find_labels(_store, key))
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
@@ -230,7 +250,7 @@ def this_session(name: str, key, compute):
     return held[name][1]
 
 
-def sidebar_view(store: Store, uploads: tuple[Upload, ...]) -> View:
+def sidebar_view(store: Store, uploads: tuple[Upload, ...], colours: dict[str, str]) -> View:
     """A checkbox per source with what is known of it (defaults from the URL), the date range, the toggles."""
     st.sidebar.header("Sources")
     summaries = sources_of(store, store.generation, uploads)
@@ -241,14 +261,16 @@ def sidebar_view(store: Store, uploads: tuple[Upload, ...]) -> View:
         # Labels are Markdown: escaped, an outlet's name shows as written and formats nothing.
         if st.sidebar.checkbox(escape_label(row.outlet), value=row.outlet in wanted, key=f"source:{row.outlet}"):
             chosen.append(row.outlet)
-        paragraph(source_line(row), caption=True, where=st.sidebar)
+        paragraph(colour_dot(colours.get(row.outlet)) + source_line(row), caption=True, where=st.sidebar)
     if set(chosen) == set(summaries["outlet"]):
         st.query_params.pop("sources", None)
     else:
         st.query_params["sources"] = "|".join(chosen)
     since, until = sidebar_dates(store, uploads)
     st.sidebar.header("Show")
-    demonyms = st.sidebar.toggle("Demonyms (Syrian, Israeli…)", value=True)
+    words = corpus_words(store, store.generation, uploads)[1]
+    demonyms = st.sidebar.toggle(nationality_label(words), value=True, key="demonyms",
+                                 help="Words like these name a country through its people; off, the map shows place names only.")
     return View(tuple(chosen), demonyms, since, until)
 
 
@@ -296,8 +318,18 @@ def sidebar_upload(uploads: list[Upload]) -> None:
             st.rerun()
 
 
-def select_place(place_id: str | None) -> None:
+def rerun_map() -> None:
+    """Rerun the map and panel alone when this run is theirs, else the whole page."""
+    try:
+        st.rerun(scope="fragment")
+    except StreamlitAPIException:  # a whole-page run: the fragment scope is not open to it
+        st.rerun()
+
+
+def select_place(place_id: str | None, on_map: bool = False) -> None:
+    """Make ``place_id`` the selection (and the link's); ``on_map``: clicked there, so already in view."""
     st.session_state["place"] = place_id
+    st.session_state["picked_on_map"] = on_map
     if place_id:
         st.query_params["place"] = place_id
     else:
@@ -305,45 +337,102 @@ def select_place(place_id: str | None) -> None:
 
 
 @st.fragment
-def map_and_panel(store: Store, key: ViewKey, countries: bool, paths: PagePaths) -> None:
+def map_and_panel(store: Store, key: ViewKey, countries: bool, paths: PagePaths, colours: tuple) -> None:
     """Map, place list and panel rerun alone on a click: the rest of the page stays."""
     with store_faults(paths):
-        map_place_list_and_panel(store, key, countries)
+        map_place_list_and_panel(store, key, countries, dict(colours))
 
 
-def map_place_list_and_panel(store: Store, key: ViewKey, countries: bool) -> None:
-    in_view, _ = this_session("figures", key, lambda: view_figures(store, key))
-    arguments, labels = this_session("map", (key, countries), lambda: map_component(store, key, countries))
+@st.cache_resource(max_entries=16, show_spinner=False)
+def find_labels(_store: Store, key: ViewKey) -> dict[str, str]:
+    """``place_id -> "Hyderabad (city, PK)"`` for every place in view, as the map labels them."""
+    return unique_labels(view_figures(_store, key)[0])
+
+
+def take_click(value: dict | None, labels: dict[str, str]) -> bool:
+    """Select the place a new map click names; True when the selection changed."""
+    count = (value or {}).get("last_object_clicked_count")
+    if not count or count == st.session_state.get("clicks"):  # no click, or a rerun's echo of the last one
+        return False
+    st.session_state["clicks"] = count
+    chosen = place_for_tooltip((value or {}).get("last_object_clicked_tooltip") or "", labels)
+    changed = chosen != st.session_state.get("place")
+    select_place(chosen, on_map=True)
+    return changed
+
+
+def map_place_list_and_panel(store: Store, key: ViewKey, countries: bool, colours: dict[str, str]) -> None:
+    in_view, counts = this_session("figures", key, lambda: view_figures(store, key))
+    colour_key = tuple(sorted(colours.items()))
+    arguments, labels = this_session("map", (key, countries, colour_key),
+                                     lambda: map_component(store, key, countries, colour_key))
+    found = this_session("find", key, lambda: find_labels(store, key))
+    # The click that reran the fragment is in the session before the map is drawn: the map can
+    # then show the place it selected at once.
+    take_click(st.session_state.get(arguments["key"]), labels)
+    current = st.session_state.get("place")
     left, right = st.columns([3, 2], gap="medium")
     with left:
-        search = st.container()
-        clicked = streamlit_folium._component_func(**arguments)
-        count = (clicked or {}).get("last_object_clicked_count")
-        if count and count != st.session_state.get("clicks"):  # a new click, not a rerun's echo
-            st.session_state["clicks"] = count
-            select_place(place_for_tooltip((clicked or {}).get("last_object_clicked_tooltip") or "", labels))
-        names = dict(zip(in_view["place_id"], in_view["name"], strict=True))
-        current = st.session_state.get("place")
-        with search:
-            chosen = st.selectbox("Find a place", list(names), format_func=names.get, placeholder="Type a place name",
-                                  index=list(names).index(current) if current in names else None)
-            if chosen != current and chosen is not None:
-                select_place(chosen)
-                current = chosen
+        chosen = st.selectbox("Find a place", list(found), format_func=found.get, placeholder="Type a place name",
+                              index=list(found).index(current) if current in found else None, filter_mode="contains")
+        if chosen != current and chosen is not None:
+            select_place(chosen)
+            current = chosen
+        rows = in_view.loc[in_view["place_id"] == current]
+        selected = rows.iloc[0].to_dict() if len(rows) and current in labels.values() else None
+        shown = selection_arguments(selected)
+        if st.session_state.get("picked_on_map"):
+            shown["center"] = None  # clicked where it is: moving the map would put another place under the pointer
+        clicked = streamlit_folium._component_func(**{**arguments, **shown})
+        if take_click(clicked, labels):
+            rerun_map()  # a click the session did not hold yet: draw the map with it selected
+        large_regions(in_view, current)
     if read.current_generation(store.path) != store.generation:
         st.rerun(scope="app")  # rebuilt or removed meanwhile: the page moves on, with the place just chosen
+    place = in_view.loc[in_view["place_id"] == current].iloc[0] if current in found else None
     with right:
-        if current and current not in names:
+        if current and place is None:
             known = current in place_names(store, key.generation, key.uploads)
             st.info("That place is not mentioned by the sources in view." if known
                     else "The link names a place this corpus does not mention; choose one from the list.")
         elif current:
-            place_panel(store, current, in_view.loc[in_view["place_id"] == current].iloc[0], key)
+            place_panel(store, current, place, key, colours)
         else:
             st.caption("Click a place on the map, or find it in the list, to read what each source wrote.")
+    if place is not None:
+        by_outlet, totals, _ = panel_sentences(store, key, current, shown_in_full())
+        compare_sources(place, by_outlet, totals, list(key.view.outlets), counts, colours,
+                        place_names(store, key.generation, key.uploads))
 
 
-def place_panel(store: Store, place_id: str, place, key: ViewKey) -> None:
+def large_regions(in_view, current: str | None) -> None:
+    """The regions too large to draw (the Middle East), as choices under the map."""
+    regions = [row for row in in_view.to_dict("records") if too_large_to_draw(row)]
+    if not regions:
+        return
+    names = {row["place_id"]: row["name"] for row in regions}
+    picked = st.pills("Also named, too large to draw", list(names), format_func=names.get, key="large_region",
+                      default=current if current in names else None)
+    if picked and picked != current:
+        select_place(picked)
+        rerun_map()
+
+
+def shown_in_full() -> tuple[str, ...]:
+    """The sources whose "show all" is on, in the panel or the comparison."""
+    return tuple(sorted({k.split(":", 1)[1] for k, on in st.session_state.items()
+                         if on and isinstance(k, str) and k.startswith(("all:", "compare-all:"))}))
+
+
+def outlet_heading(outlet: str, colours: dict[str, str], level: str = "h5") -> None:
+    """An outlet's name with the disc of its colour on the map (escaped HTML)."""
+    st.html(f'<{level} dir="auto" style="margin:0.6rem 0 0.2rem 0;font-size:1rem">{colour_dot(colours.get(outlet))}'
+            f"{escape_html(outlet)}</{level}>")
+
+
+def place_panel(store: Store, place_id: str, place, key: ViewKey, colours: dict[str, str]) -> None:
+    # The map's script scrolls a phone to this mark after a tap (static/leaflet-setup.js).
+    st.html('<div id="newsgeo-panel" style="scroll-margin-top:4.5rem"></div>')
     st.subheader(escape_markdown(place["name"]))
     st.caption(escape_markdown(place_caption(place)))
     if place["description"]:
@@ -354,48 +443,46 @@ def place_panel(store: Store, place_id: str, place, key: ViewKey) -> None:
     for other in [r for r in (place["related"] or "").split("; ") if r]:
         if st.button(escape_markdown(f"Related: {names.get(other, other)}"), key=f"rel:{other}"):
             select_place(other)
-            st.rerun(scope="fragment")
+            rerun_map()
     # The first few sentences per source, all of them for the sources whose "show all" is on.
-    every = tuple(sorted({k.split(":", 1)[1] for k, on in st.session_state.items()
-                          if on and isinstance(k, str) and k.startswith(("all:", "compare-all:"))}))
-    by_outlet, totals, articles = panel_sentences(store, key, place_id, every)
-    # Only the tab on show is built (a click builds one tab, not two); switching tabs reruns the fragment.
-    tab_excerpts, tab_compare = st.tabs(["Excerpts by source", "Compare sources"], key="panel_tab", on_change="rerun")
-    if tab_excerpts.open:
-        excerpts_by_source(store, tab_excerpts, by_outlet, totals, articles)
-    if tab_compare.open:
-        with tab_compare:
-            compare_sources(by_outlet, totals)
+    by_outlet, totals, articles = panel_sentences(store, key, place_id, shown_in_full())
+    excerpts_by_source(store, by_outlet, totals, articles, colours)
 
 
-def excerpts_by_source(store: Store, tab, by_outlet: dict[str, list], totals: dict[str, int], articles: dict) -> None:
+def excerpts_by_source(store: Store, by_outlet: dict[str, list], totals: dict[str, int], articles: dict,
+                       colours: dict[str, str]) -> None:
     """Each source's sentences naming the place, with its article's title and date (and, asked, the sentences around)."""
-    with tab:
-        context = st.toggle("Show the sentences around each excerpt", key="context")
-        shown_items = {outlet: shown(items, totals[outlet], f"all:{outlet}") for outlet, items in by_outlet.items()}
-        everything = [item for items in shown_items.values() for item in items]
-        if context:  # the texts too, for the sentences around: not kept in the shared cache
-            articles = read.article_details(store, sorted({i.article_id for i in everything}), with_text=True)
-        around = read.neighbour_spans(store, [(i.article_id, i.sentence_index) for i in everything]) if context else {}
-        for outlet, items in shown_items.items():
-            st.markdown(f"##### {escape_markdown(outlet)}")
-            for item in items:
-                around_item = around.get((item.article_id, item.sentence_index), ([], []))
-                for fragment, caption in excerpt_paragraphs(item, articles[item.article_id], around_item):
-                    paragraph(fragment, caption=caption)
+    context = st.toggle("Show the sentences around each excerpt", key="context")
+    shown_items = {outlet: shown(items, totals[outlet], f"all:{outlet}") for outlet, items in by_outlet.items()}
+    everything = [item for items in shown_items.values() for item in items]
+    if context:  # the texts too, for the sentences around: not kept in the shared cache
+        articles = read.article_details(store, sorted({i.article_id for i in everything}), with_text=True)
+    around = read.neighbour_spans(store, [(i.article_id, i.sentence_index) for i in everything]) if context else {}
+    for outlet, items in shown_items.items():
+        outlet_heading(outlet, colours)
+        for item in items:
+            around_item = around.get((item.article_id, item.sentence_index), ([], []))
+            for fragment, caption in excerpt_paragraphs(item, articles[item.article_id], around_item):
+                paragraph(fragment, caption=caption)
 
 
-def compare_sources(by_outlet: dict[str, list], totals: dict[str, int]) -> None:
-    """Sources side by side, a column each (the three busiest when there are more than four)."""
-    outlets = list(by_outlet)
-    busiest = sorted(outlets, key=lambda o: -totals[o])[:3]
-    compared = outlets if len(outlets) <= 4 else st.multiselect(
-        "Sources side by side", outlets, default=sorted(busiest), max_selections=6, key="compare")
-    for column, outlet in zip(st.columns(max(1, len(compared))), compared, strict=False):
+def compare_sources(place, by_outlet: dict[str, list], totals: dict[str, int], outlets: list[str], counts,
+                    colours: dict[str, str], names: dict[str, str]) -> None:
+    """Every source in view side by side, full width: what each wrote, and who is silent on the place."""
+    st.subheader(escape_markdown(f"Compare sources on {place['name']}"))
+    related = [r for r in (place["related"] or "").split("; ") if r]
+    silent = silent_outlets(outlets, set(by_outlet), related, counts, names)
+    speaking = sorted(by_outlet, key=lambda o: (-totals[o], o))
+    compared = speaking if len(speaking) <= 4 else st.multiselect(
+        "Sources side by side", speaking, default=speaking[:3], max_selections=6, key="compare")
+    for column, outlet in zip(st.columns(max(1, min(len(compared), 4))), compared, strict=False):
         with column:
-            st.markdown(f"**{escape_markdown(outlet)}**")
+            outlet_heading(outlet, colours, "h6")
             for item in shown(by_outlet[outlet], totals[outlet], f"compare-all:{outlet}"):
                 paragraph(sentence_html(item))
+    for outlet, instead in silent:
+        said = f"does not mention {place['name']}" + (f"; {instead}" if instead else "")
+        paragraph(f"{colour_dot(colours.get(outlet))}<b>{escape_html(outlet)}</b> {escape_html(said)}", caption=True)
 
 
 def shown(items: list, total: int, key: str) -> list:
@@ -435,33 +522,58 @@ def main() -> None:
     # Slots filled after the map: the browser draws elements in the order the script makes
     # them, and the form's and metrics' widgets cost the first paint a second here.
     upload_slot = st.sidebar.container()
-    st.title("News geoparsing map")
+    heading = st.container()
     paths = page_paths(sys.argv[1:])
     store = corpus_store(paths)
-    if store is not None:
+    if store is None:
+        with heading:
+            st.title("News geoparsing map")
+    else:
         with store_faults(paths):
-            page(store, paths, uploads)
+            page(store, paths, uploads, heading)
             st.session_state.pop("store_fault", None)
     with upload_slot:
         sidebar_upload(uploads)
 
 
-def page(store: Store, paths: PagePaths, uploads: list[Upload]) -> None:
+def story_heading(store: Store, paths: PagePaths, uploads: tuple[Upload, ...]) -> list:
+    """The story's title and line (the sources file's [story], else the corpus describing itself); its problems."""
+    story, _, problems = story_file(paths)
+    if story is None or not story.title:
+        counts = store.manifest["counts"]
+        summaries = sources_of(store, store.generation, uploads)
+        story = derived_story(corpus_words(store, store.generation, uploads)[0], read.date_range(store),
+                              counts["articles"] + len(uploads), len(summaries))
+    st.title(escape_markdown(story.title))
+    if caption := story_caption(story):
+        st.caption(escape_markdown(caption))
+    return problems
+
+
+def page(store: Store, paths: PagePaths, uploads: list[Upload], heading) -> None:
     """Everything below the title: the sidebar's filters, the map and panel, figures and tabs."""
+    # Colours come from the corpus and the sources file, uploads after: a filter or an upload moves none.
+    chosen = story_file(paths)[1]
+    colours = outlet_colours(sources_of(store, store.generation, ())["outlet"], chosen,
+                             later=[upload.outlet for upload in uploads])
     if uploads:
         store = store.with_overlay(*uploaded(tuple(uploads)))
-    view = sidebar_view(store, tuple(uploads))
+    with heading:
+        story_problems = story_heading(store, paths, tuple(uploads))
+    view = sidebar_view(store, tuple(uploads), colours)
     countries = st.sidebar.toggle("Country-level places on the map", value=False)
     if "place" not in st.session_state:
         st.session_state["place"] = st.query_params.get("place")
     key = ViewKey(store.generation, tuple(uploads), view)
-    notices, summary = st.container(), st.container()
-    map_and_panel(store, key, countries, paths)
+    notices = st.container()
+    map_and_panel(store, key, countries, paths, tuple(sorted(colours.items())))
+    summary = st.container()  # below the map: on a phone the map comes first, the counters after
     with notices:
         if not store.manifest["counts"]["articles"] and not uploads:
             st.info("No article could be loaded into the store. Add one with \"Add an article\" in the sidebar.")
         warnings = shared_parser()[1] if uploads else []  # the parser is loaded only to parse
-        for problem in store.manifest.get("problems", []) + [{"path": "", "reason": w} for w in warnings]:
+        problems = store.manifest.get("problems", []) + [{"path": p.path, "reason": p.reason} for p in story_problems]
+        for problem in problems + [{"path": "", "reason": w} for w in warnings]:
             st.warning(escape_markdown(f"{problem['path']}: {problem['reason']}" if problem["path"] else problem["reason"]))
     in_view, counts = this_session("figures", key, lambda: view_figures(store, key))
     with summary:
@@ -473,17 +585,24 @@ def page(store: Store, paths: PagePaths, uploads: list[Upload]) -> None:
                                                        key="tables_tab", on_change="rerun")
     if tab_matrix.open:
         with tab_matrix:
-            st.caption("Mentions per place and source; places only one source names come first, shaded.")
-            st.dataframe(shade_single_sources(view_matrix(store, key)), hide_index=True, width="stretch")
+            st.caption("Mentions per place and source; places only one source names come first, shaded. "
+                       "Pick a row to read about that place.")
+            matrix = view_matrix(store, key)
+            picked = st.dataframe(shade_single_sources(matrix), hide_index=True, width="stretch", on_select="rerun",
+                                  selection_mode="single-row", key="matrix")
+            rows = picked.selection.rows if picked else []
+            if rows and matrix.index[rows[0]] != st.session_state.get("place"):
+                select_place(matrix.index[rows[0]])
+                st.rerun()
     if tab_furniture.open:
         with tab_furniture:
             furniture_report(store, key)
     if tab_downloads.open:
         with tab_downloads:
             # Built when clicked, not on every rerun: a large corpus makes tens of megabytes.
-            st.download_button("Places in view (GeoJSON)", lambda: places_geojson(in_view), "places.geojson",
-                               "application/geo+json", on_click="ignore")
-            st.download_button("Mentions in view (CSV)", lambda: mentions_csv(read.view_mentions(store, view)),
+            st.download_button("Places on the map (GeoJSON)", lambda: places_geojson(places_shown(in_view, countries)),
+                               "places.geojson", "application/geo+json", on_click="ignore")
+            st.download_button("Mentions in view (CSV)", lambda: mentions_csv(read.download_mentions(store, view)),
                                "mentions.csv", "text/csv", on_click="ignore")
 
 

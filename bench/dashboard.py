@@ -723,6 +723,17 @@ def main() -> None:
           f"total {time.perf_counter() - began:.0f} s.")
     for line in notes(columns, browsers, apptests):
         print(line)
+    print(basemap_size())
+
+
+def basemap_size() -> str:
+    """What the offline basemap costs the browser: the files static/basemap.js fetches (once; then cached)."""
+    folder = Path(__file__).resolve().parent.parent / "static"
+    files = sorted((folder / "basemap").glob("*.json")) + sorted((folder / "basemap").glob("*.geojson"))
+    files.append(folder / "basemap.js")
+    sizes = ", ".join(f"{f.name} {f.stat().st_size / 1024:.0f} KB" for f in files)
+    total = sum(f.stat().st_size for f in files) / 1024
+    return f"offline basemap: {total:.0f} KB in all ({sizes}); rivers and boundaries only from zoom 4 and 5"
 
 
 if __name__ == "__main__":

@@ -34,6 +34,15 @@ class Article:
 
 
 @dataclass(frozen=True)
+class Story:
+    """What the corpus is about, for the page's heading (the sources file's ``[story]`` table)."""
+
+    title: str = ""
+    dates: str = ""
+    summary: str = ""
+
+
+@dataclass(frozen=True)
 class LoadProblem:
     """A file that could not be read, or was read with a caveat."""
 

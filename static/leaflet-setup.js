@@ -20,4 +20,20 @@
       }
     };
   }
+  /* On a narrow screen (a phone) the place panel sits below the map: after a tap on a place,
+   * bring the panel into view once the page has drawn it (the page marks it #newsgeo-panel).
+   * Same-origin frame; nothing of the page is read but that element. */
+  window.newsgeoPanelAfterClick = function () {
+    var host = window.parent;
+    if (!host || host === window || host.innerWidth >= 640) { return; }
+    var waited = 0;
+    var timer = setInterval(function () {
+      waited += 150;
+      var anchor = host.document.getElementById("newsgeo-panel");
+      if (anchor || waited > 4000) {
+        clearInterval(timer);
+        if (anchor) { anchor.scrollIntoView({ behavior: "smooth", block: "start" }); }
+      }
+    }, 150);
+  };
 })();

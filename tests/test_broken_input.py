@@ -93,7 +93,7 @@ def test_broken_input_a_missing_articles_folder_is_a_problem_not_an_error(tmp_pa
 def test_broken_input_a_missing_sources_file_is_reported(tmp_path):
     (tmp_path / "a.txt").write_text(GOOD, encoding="utf-8")
     articles, problems = load_corpus(tmp_path, tmp_path / "sources.toml")
-    assert articles[0].source.outlet == "unknown" and "no such sources file" in problems[0].reason
+    assert articles[0].source.attribution == "unknown" and "no such sources file" in problems[0].reason
 
 
 def test_broken_input_every_bad_file_is_named_and_the_good_one_loads(tmp_path):

@@ -54,10 +54,16 @@ def test_corpus_skips_duplicate_article_ids(tmp_path):
     assert len(articles) == 1 and "duplicate article id" in problems[0].reason
 
 
-def test_corpus_article_without_sources_entry_has_outlet_unknown(tmp_path):
-    write(tmp_path, "x.txt", b"Text.")
-    articles, _ = load_articles(tmp_path, {})
-    assert articles[0].source.outlet == "unknown"
+def test_corpus_article_without_sources_entry_is_a_source_of_its_own(tmp_path):
+    # Five articles with no entries stay five sources a reader can compare, each named from
+    # what it says of itself, and marked as unchecked.
+    write(tmp_path, "x.txt", b"Floods hit Karachi\n\nThe rains came.")
+    body = b"<body><article><p>" + b"The rains came to Sindh again this week. " * 8 + b"</p></article></body></html>"
+    write(tmp_path, "y.html", b'<html><head><meta property="og:site_name" content="Dawn"><title>Floods</title></head>' + body)
+    write(tmp_path, "z.txt", b"\n\n   \nx")
+    sources = {a.id: a.source for a in load_articles(tmp_path, {})[0]}
+    assert (sources["x"].outlet, sources["y"].outlet, sources["z"].outlet) == ("Floods hit Karachi", "Dawn", "x")
+    assert {s.attribution for s in sources.values()} == {"unknown"}
 
 
 def test_corpus_html_offsets_refer_to_the_extracted_text(tmp_path):

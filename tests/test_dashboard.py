@@ -65,6 +65,11 @@ def marked(at: AppTest) -> set[str]:
     return {m for h in at.html for m in re.findall(r"<strong>(.*?)</strong>", h.value)}
 
 
+def outlet_headings(at: AppTest) -> list[str]:
+    """The outlets heading the panel's excerpts and the comparison's columns."""
+    return [html_text(h.value).strip() for h in at.html if h.value.startswith("<h")]
+
+
 def page_text(at: AppTest) -> str:
     """The page's text as a reader sees it (Markdown escapes removed, HTML as text)."""
     parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [s.value for s in at.subheader]
@@ -132,7 +137,8 @@ def test_dashboard_a_map_click_opens_the_place_panel():
     fake.click("Palmyra (city, SY)\nThe Cradle: 3\nReuters (republished): 1")
     rerun(at, fake)
     text = page_text(at)
-    assert "##### The Cradle" in text and "##### Reuters (republished)" in text and "Palmyra" in marked(at)
+    assert {"The Cradle", "Reuters (republished)"} <= set(outlet_headings(at)) and "Palmyra" in marked(at)
+    assert "does not mention Palmyra" in text  # the silent outlets are in the comparison too
     assert at.query_params["place"] == "curated:palmyra"
 
 
@@ -210,12 +216,8 @@ def test_dashboard_offers_downloads_of_the_view():
 def test_dashboard_a_sentence_naming_a_place_twice_is_one_excerpt():
     at = run_app(FakeMap(), query={"place": "curated:palmyra", "sources": "The Cradle"})
     tadmor = [h.value for h in at.html if "Tadmor" in h.value]
-    assert len(tadmor) == 1  # only the tab on show ("Excerpts by source") is built
-    assert "<strong>Palmyra</strong> (<strong>Tadmor</strong>)" in tadmor[0]
-    at.session_state["panel_tab"] = "Compare sources"
-    rerun(at, FakeMap())
-    compared = [h.value for h in at.html if "Tadmor" in h.value]
-    assert len(compared) == 1 and "<strong>Palmyra</strong> (<strong>Tadmor</strong>)" in compared[0]
+    assert len(tadmor) == 2  # once in the panel, once in the comparison below the map
+    assert all("<strong>Palmyra</strong> (<strong>Tadmor</strong>)" in t for t in tadmor)
 
 
 def test_dashboard_a_source_with_several_articles_is_summarised():
@@ -237,7 +239,7 @@ def test_dashboard_an_uploaded_article_is_geoparsed_into_the_view():
     upload = Upload("upload-1-note", "note.txt", b"Officials met in Palmyra, Syria, on Monday.", "My Desk", "Note", "")
     at = run_app(FakeMap(), uploads=[upload], query={"sources": "My Desk", "place": "curated:palmyra"})
     assert metric(at, "Articles in view") == 1 and metric(at, "Places in view") >= 1
-    assert "##### My Desk" in page_text(at)
+    assert "My Desk" in outlet_headings(at)
 
 
 def test_dashboard_one_session_s_upload_never_reaches_another():
@@ -246,3 +248,38 @@ def test_dashboard_one_session_s_upload_never_reaches_another():
     theirs = run_app(FakeMap())
     assert "Private Desk" in app_checkbox_labels(mine) and "Private Desk" not in app_checkbox_labels(theirs)
     assert metric(theirs, "Sources in view") == 5
+
+
+def test_dashboard_heads_the_page_with_its_story():
+    at = run_app(FakeMap())
+    assert at.title[0].value.startswith("Turkey and Israel") and "9–12 April 2025" in page_text(at)
+
+
+def test_dashboard_the_selected_place_is_shown_on_the_map_it_was_clicked_on():
+    fake = FakeMap()
+    at = run_app(fake)
+    fake.click("Palmyra (city, SY)")
+    rerun(at, fake)
+    last = fake.calls[-1]
+    assert "L.circleMarker" in last["feature_group"] and last["script"] == fake.calls[0]["script"]  # no remount
+    assert last["center"] is None  # clicked where it is: the map stays put under the pointer
+    at.selectbox[0].set_value("curated:t4-air-base")
+    rerun(at, fake)
+    assert fake.calls[-1]["center"] and "L.circleMarker" in fake.calls[-1]["feature_group"]  # found: brought into view
+
+
+def ring_colours(script: str) -> dict[str, str]:
+    """Outlet -> the colour of its rings' layer, read from the map's script."""
+    layers = re.findall(r'color:(#[0-9a-f]{6})\\"\\u003e\\u0026#9711;\\u003c/span\\u003e ([^"]+)"', script)
+    return {name.strip(): colour for colour, name in layers}
+
+
+def test_dashboard_an_upload_or_a_filter_recolours_no_outlet():
+    fake, with_upload, one = FakeMap(), FakeMap(), FakeMap()
+    run_app(fake)
+    upload = Upload("upload-1-note", "note.txt", b"Officials met in Palmyra, Syria, on Monday.", "My Desk", "Note", "")
+    run_app(with_upload, uploads=[upload])
+    run_app(one, query={"sources": "The Cradle"})
+    before, after, alone = (ring_colours(f.calls[-1]["script"]) for f in (fake, with_upload, one))
+    assert len(before) == 5 and {o: after[o] for o in before} == before and after["My Desk"] not in before.values()
+    assert alone == {"The Cradle": before["The Cradle"]}

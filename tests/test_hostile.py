@@ -109,16 +109,22 @@ def markdown_strings(at: AppTest) -> list[str]:
 
 
 def carrying_data(at: AppTest) -> list[str]:
-    """The Markdown strings that show hostile data (a payload, an outlet, a title, a file name)."""
+    """The Markdown strings that show hostile data (a payload, an outlet, a title, a file name).
+
+    The page shows article text, outlets and titles as escaped HTML (st.html); Markdown that
+    carries any must escape it. The hostile text must be on the page one way or the other.
+    """
     found = [md for md in markdown_strings(at) if any(h in visible(md) for h in HOSTILE)]
-    assert found, "no Markdown on the page shows the hostile text"
+    assert found or html_carrying_data(at), "the page does not show the hostile text"
     return found
 
 
 # --- reading st.html as a reader sees it -------------------------------------------------------------
 
 # Our own markup around article text (dashboard.paragraph, geo.page.excerpts): anything else is foreign.
-OUR_TAGS = {"p": {"dir", "style"}, "strong": set(), "bdi": set(), "a": {"href", "target", "rel"}}
+OUR_TAGS = {"p": {"dir", "style"}, "strong": set(), "bdi": set(), "a": {"href", "target", "rel"},
+            "h5": {"dir", "style"}, "h6": {"dir", "style"}, "b": set(),
+            "span": {"aria-hidden", "style"}}  # an outlet's colour disc (geo.page.views.colour_dot)
 
 
 class HtmlReader(HTMLParser):
@@ -254,12 +260,11 @@ def hostile_app(hostile_run):
 
 @pytest.fixture(scope="module")
 def hostile_others(corpus_dir):
-    """The same page with the tabs not on show at first open: only the tab on show is built."""
+    """The same page with the tables' other tab on show (only the tab on show is built)."""
     articles, sources = corpus_dir
     with dashboard_args("--articles", str(articles), "--sources", str(sources)):
         at = AppTest.from_file(APP, default_timeout=180)
         at.query_params["place"] = DAMASCUS
-        at.session_state["panel_tab"] = "Compare sources"
         at.session_state["tables_tab"] = "Left out as page furniture"
         return run_dashboard(FakeMap(), {"place": DAMASCUS}, at=at)
 
@@ -297,23 +302,22 @@ def test_hostile_links_are_only_the_http_source_url(hostile_app):
 
 
 def test_hostile_excerpts_show_every_payload_sentence_as_written(hostile_app):
-    shown = shown_html(tab(hostile_app, "Excerpts by source"))
+    shown = shown_html(hostile_app)  # the panel beside the map, and the comparison below it
     assert not set(SENTENCES) - shown, f"payload sentences not shown as written: {set(SENTENCES) - shown}"
 
 
 def test_hostile_comparison_shows_every_payload_sentence_and_outlet_as_written(hostile_others):
-    compare = tab(hostile_others, "Compare sources")
-    shown = {visible(m.value) for m in compare.markdown} | shown_html(compare)
+    shown = {HtmlReader(h.value).text.strip() for h in hostile_others.html} | shown_html(hostile_others)
     assert not (set(SENTENCES) | set(OUTLETS)) - shown, (set(SENTENCES) | set(OUTLETS)) - shown
 
 
 def test_hostile_panel_headings_are_the_outlets_as_written(hostile_app):
-    headings = [visible(m.value) for m in hostile_app.markdown if m.value.startswith(HEADING)]
+    headings = [HtmlReader(h.value).text.strip() for h in hostile_app.html if h.value.startswith("<h5")]
     assert sorted(headings) == sorted(OUTLETS)
 
 
 def test_hostile_neighbouring_sentences_show_as_written(hostile_app):
-    captions = shown_html(tab(hostile_app, "Excerpts by source"))
+    captions = shown_html(hostile_app)
     assert "Hostile test article about Syria." in captions and SENTENCES[1] in captions
 
 
@@ -448,7 +452,7 @@ def test_hostile_upload_html_holds_only_our_tags(upload_app):
 
 
 def test_hostile_upload_excerpts_show_every_payload_sentence_as_written(upload_app):
-    shown = shown_html(tab(upload_app, "Excerpts by source"))
+    shown = shown_html(upload_app)
     assert not set(SENTENCES) - shown, set(SENTENCES) - shown
 
 

@@ -10,12 +10,15 @@ from folium.plugins import MarkerCluster
 
 from geo.frames import VENUE_PRECISION, geoparse
 from geo.page import mapping
+from geo.page.colours import outlet_colours
 from geo.page.mapping import (
     ASSET_ROOT,
     build_map,
     escape_for_tooltip,
     label_from_tooltip,
     load_basemap,
+    selection_arguments,
+    too_large_to_draw,
     tooltip_texts,
     unique_labels,
 )
@@ -185,17 +188,46 @@ def test_mapping_reused_map_gives_streamlit_folium_the_same_script(built):
     assert scripts[0] == scripts[1]
 
 
-def test_mapping_selected_place_adds_a_ring(frames, basemap, outlets, built):
-    m, _ = build_map(frames[0], outlet_counts(frames[1]), outlets=outlets, selected="curated:palmyra")
-    rings = [f for e in m._children.values() if isinstance(e, folium.GeoJson) for f in e.data["features"]]
-    assert [f["properties"]["place_id"] for f in rings] == ["curated:palmyra"]
-    assert not [e for e in built[0]._children.values() if isinstance(e, folium.GeoJson)]
+def test_mapping_the_selection_is_a_layer_beside_the_map_not_in_its_script(frames):
+    places = frames[0].set_index("place_id")
+    palmyra = selection_arguments(places.loc["curated:palmyra"].to_dict())
+    assert palmyra["center"] == [round(float(places.loc["curated:palmyra", "lat"]), 5),
+                                 round(float(places.loc["curated:palmyra", "lon"]), 5)]
+    assert "L.circleMarker" in palmyra["feature_group"] and "window.feature_group.push" in palmyra["feature_group"]
+    zone = selection_arguments(places.loc["curated:southern-syria-buffer-zone"].to_dict())
+    assert "L.geoJson" in zone["feature_group"]
+    assert selection_arguments(None) == {"feature_group": None, "center": None}
+
+
+def test_mapping_a_region_too_large_to_point_at_is_not_drawn(built, frames):
+    _, labels = built
+    places = frames[0].set_index("place_id")
+    assert too_large_to_draw(places.loc["curated:middle-east"].to_dict())
+    assert "curated:middle-east" not in labels.values() and "curated:southern-syria-buffer-zone" in labels.values()
+
+
+def test_mapping_an_outlet_keeps_its_colour_whatever_is_in_view(frames, outlets):
+    places, mentions = frames
+    colours = outlet_colours(outlets)
+    rings_of = {}
+    for in_view in (outlets, outlets[2:3]):
+        m, _ = build_map(places, outlet_counts(mentions[mentions["outlet"].isin(in_view)]), outlets=in_view,
+                         colours=colours)
+        rings_of[len(in_view)] = {f["properties"]["style"]["color"] for f in ring_features(m)}
+    assert rings_of[1] == {colours[outlets[2]]} and rings_of[1] <= rings_of[len(outlets)]
+
+
+def test_mapping_fills_are_greys_that_no_outlet_colour_can_be_taken_for(built, outlets):
+    fills = {f["properties"]["style"]["fillColor"] for f in shapes(layer(built[0], "Places")).values()
+             if "style" in f["properties"]}
+    assert fills and not fills & {c.lower() for c in outlet_colours(outlets).values()}
+    assert all(len({c[1:3], c[3:5], c[5:7]}) == 1 for c in fills)  # r = g = b: a grey (or white)
 
 
 def test_mapping_labels_cover_every_drawn_place(built, frames):
     m, labels = built
     firsts = [text.splitlines()[0] for text in tooltip_texts(m)]  # what a click on each shape returns
-    in_view = {p for p in frames[1]["place_id"] if not p.startswith("country:")}
+    in_view = {p for p in frames[1]["place_id"] if not p.startswith("country:") and p != "curated:middle-east"}
     assert sorted(firsts) == sorted(labels) and set(labels.values()) == in_view
 
 
@@ -237,7 +269,9 @@ def test_mapping_rings_only_while_each_source_has_its_own_colour(frames):
 
 def test_mapping_outlines_are_fetched_not_embedded(built):
     script = built[0].get_root().render()
-    assert "../../app/static/basemap/countries.geojson" in script and "Offline outlines" in script
+    assert "../../app/static/basemap.js" in script and 'newsgeoBasemap(' in script and "Offline map" in script
+    for name in ("countries.geojson", "lakes.geojson", "rivers.geojson", "admin1.geojson", "labels.json"):
+        assert (STATIC / "basemap" / name).stat().st_size > 1000  # shipped with the page, fetched by basemap.js
     assert len(script.encode()) < 100_000
 
 

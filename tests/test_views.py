@@ -1,9 +1,11 @@
+import csv
 import datetime as dt
+import io
 import json
 
 import pytest
 
-from geo.frames import geoparse
+from geo.frames import VENUE_PRECISION, geoparse
 from geo.page.views import (
     coverage_matrix,
     link_target,
@@ -18,7 +20,7 @@ from geo.page.views import (
     safe_url,
     summary_counts,
 )
-from geo.store.read import View, coverage_counts, place_counts, places
+from geo.store.read import View, coverage_counts, download_mentions, place_counts, places
 from geo.text.corpus import ArticleError
 
 
@@ -90,7 +92,25 @@ def test_views_places_geojson_is_a_feature_collection(seed_store):
 def test_views_mentions_csv_has_no_geometry(frames):
     _, mentions = frames
     header = mentions_csv(mentions).decode().splitlines()[0]
-    assert "geometry" not in header and header.startswith("article_id,outlet")
+    assert "geometry" not in header and header.startswith("outlet,") and "article_id" in header
+
+
+def test_views_mentions_csv_reads_as_the_panel_does(seed_store):
+    # The outlet's article, its date and address, and sentences counted from 1, as the panel counts them.
+    rows = list(csv.DictReader(io.StringIO(mentions_csv(download_mentions(seed_store, View(ALL))).decode())))
+    first = rows[0]
+    assert list(first)[:5] == ["outlet", "article_title", "article_published", "article_url", "sentence_number"]
+    assert min(int(r["sentence_number"]) for r in rows) == 1 and "sentence_index" not in first
+
+
+def test_views_coverage_matrix_is_indexed_by_place_and_reads_as_the_map(seed_store):
+    matrix = coverage_matrix(coverage_counts(seed_store, View(ALL)), places(seed_store),
+                             {"curated:palmyra": "Palmyra (city, SY)"})
+    assert "place_id" not in matrix.columns and matrix.loc["curated:palmyra", "place"] == "Palmyra (city, SY)"
+
+
+def test_views_precision_reads_as_words():
+    assert precision_text("point", "Point") == "point" and precision_text(VENUE_PRECISION, "Point") == VENUE_PRECISION
 
 
 def test_views_make_upload_keeps_the_reader_fields():

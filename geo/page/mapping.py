@@ -1,20 +1,25 @@
 """The places in view as a folium map that renders offline (no Streamlit here).
 
-Layers, bottom to top: a base layer, either "Offline outlines" (country outlines shipped in
-static/basemap/, the default) or OpenStreetMap tiles (whose requests fail offline);
+Layers, bottom to top: a base layer, either "Offline map" (static/basemap.js drawing the
+files of static/basemap/: country outlines, lakes, rivers and first-level boundaries from
+zoom 4 and 5, and country and town names thinned by zoom; the default) or OpenStreetMap
+tiles (whose requests fail offline, which the map then says);
 "Countries", only with ``show_countries``, muted; "Places", the one interactive layer, with
 one clickable shape per place: a filled circle for points (sized by mentions in view,
-coloured by how many sources in view mention it, a single source standing out) or the
+a grey the darker the more sources in view mention it, white where only one does) or the
 polygon of a zone or region, plus dashed lines between related places (Palmyra and T4);
-then one layer per source (outlet): a ring in the source's colour around each place it
-mentions, so ticking sources in the layer control shows who said what. Rings take no
-clicks: the sidebar stays the source of truth for which mentions are in view.
+then one layer per source (outlet): a ring in the source's colour (``geo.page.colours``:
+fixed per outlet, never a grey) around each point it mentions, so ticking sources in the
+layer control shows who said what. Rings take no clicks: the sidebar stays the source of
+truth for which mentions are in view. A region too large to point at (the Middle East) is
+not drawn: it would take every click; the page lists it instead (``too_large_to_draw``).
 
 A click returns the clicked shape's tooltip text, whose first line is the place's label,
 unique on the map: ``build_map`` returns ``label -> place_id``; ``label_from_tooltip``
 reads the label back. Equal inputs give an equal script (element ids follow the tree,
 see ``_stable_ids``): streamlit-folium remounts the map, losing pan and zoom, whenever the
-script changes. Passing ``selected`` changes it.
+script changes. The selected place is therefore not in the script: ``selection_arguments``
+gives the component a highlight layer and a centre, which it applies to the mounted map.
 
 Scripts and stylesheets are all local (static/vendor, see static/README.md). Text from data
 goes through ``escape_for_tooltip``: folium writes tooltips into a JavaScript template
@@ -37,9 +42,10 @@ from folium.plugins import MarkerCluster
 from shapely.geometry import mapping
 
 from ..frames import VENUE_PRECISION
+from .colours import FILL_GREYS, SINGLE_SOURCE_FILL, fill_colour, outlet_colours
 
 __all__ = ["ASSET_ROOT", "BASEMAP", "build_map", "component_arguments", "escape_for_tooltip", "label_from_tooltip",
-           "load_basemap", "place_label", "tooltip_texts", "unique_labels"]
+           "load_basemap", "place_label", "selection_arguments", "too_large_to_draw", "tooltip_texts", "unique_labels"]
 
 ASSET_ROOT = "../../app/static"  # from inside streamlit-folium's component iframe
 BASEMAP = Path(__file__).resolve().parents[2] / "static" / "basemap" / "countries.geojson"
@@ -48,14 +54,23 @@ COUNTRY_KINDS = {"country", "continent"}
 TOOLTIP_SOURCES = 5
 CLUSTER_ABOVE = 300  # point markers; clustering costs a plugin and hides counts
 MAX_ZOOM = 18
-# Fill by number of sources in view: one source in orange, then darker blues for more.
-SOURCE_COLOURS = ["#e6550d", "#9ecae1", "#6baed6", "#3182bd", "#08519c"]
-RING_COLOURS = ["#4e79a7", "#59a14f", "#b07aa1", "#e15759", "#76b7b2", "#edc948", "#9c755f", "#bab0ac", "#ff9da7"]
+OUTLINE = "#424242"  # every place's edge: fills are greys, outlets' colours are kept for the rings
+SELECTED = "#000000"
 PLAIN_PRECISIONS = {"exact", "point", "country"}
-LARGE_AREA = 25  # square degrees: a region this big (the Middle East) is shaded faintly, not tinting the map
+LARGE_AREA = 25  # square degrees: a region this big (the Middle East) covers the view; it is listed, not drawn
 # Our own CSS: sea around the outlines; no focus box round a shape clicked with the mouse (keyboard focus stays).
 SEA_STYLE = ("<style>.leaflet-container { background: #dce8f0; } "
-             ".leaflet-interactive:focus:not(:focus-visible) { outline: none; }</style>")
+             ".leaflet-interactive:focus:not(:focus-visible) { outline: none; } "
+             ".newsgeo-label span { position: absolute; transform: translate(-50%, -50%); white-space: nowrap; "
+             "font: 11px/1.2 sans-serif; color: #5f5f5f; text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff; } "
+             ".newsgeo-country span { font-weight: 600; letter-spacing: 0.06em; text-transform: uppercase; "
+             "color: #8a8a8a; font-size: 10px; } "
+             ".newsgeo-tile-note { background: #fff3cd; color: #5c4400; padding: 4px 8px; max-width: 220px; "
+             "font: 12px sans-serif; border-radius: 4px; box-shadow: 0 0 4px rgba(0,0,0,.3); } "
+             ".newsgeo-chooser { font: 12px sans-serif; min-width: 160px; } "
+             ".newsgeo-chooser button { display: block; width: 100%; min-height: 36px; margin: 4px 0 0; "
+             "padding: 6px 8px; text-align: left; font: 13px sans-serif; background: #f5f5f5; "
+             "border: 1px solid #ccc; border-radius: 4px; cursor: pointer; }</style>")
 # Braces too: branca renders each element's output again as a Jinja template, so "{{ … }}" in a
 # tooltip would be evaluated on the server.
 _ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;", "`": "&#96;", "$": "&#36;",
@@ -117,17 +132,24 @@ def load_basemap(path: str | Path = BASEMAP) -> dict:
     return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
-def build_map(places, outlet_counts, *, outlets: list[str], show_countries: bool = False, selected: str | None = None,
-              asset_root: str = ASSET_ROOT, cluster: bool | None = None) -> tuple[folium.Map, dict[str, str]]:
+def too_large_to_draw(row) -> bool:
+    """A region so large (the Middle East) that its polygon would cover the view and take every click."""
+    return row["kind"] in POLYGON_KINDS and _is_polygon(row) and row["geometry"].area >= LARGE_AREA
+
+
+def build_map(places, outlet_counts, *, outlets: list[str], colours: dict[str, str] | None = None,
+              show_countries: bool = False, asset_root: str = ASSET_ROOT,
+              cluster: bool | None = None) -> tuple[folium.Map, dict[str, str]]:
     """The map of the places in view: those ``outlet_counts`` (mentions per place and outlet) name.
 
-    ``outlets`` are the sources in view, in the order that fixes their ring colours; counts
-    of other outlets are ignored. The offline outlines are fetched by the browser from
-    ``{asset_root}/basemap/countries.geojson`` (cached there, and kept out of the payload).
-    ``selected`` (a place id) adds a highlight ring, which changes the map's script: the
-    dashboard should show the selection in its panel instead. ``cluster`` None clusters
-    point markers when there are more than CLUSTER_ABOVE of them.
-    Returns ``(map, {label: place_id})`` for every place drawn.
+    ``outlets`` are the sources in view; counts of other outlets are ignored. ``colours``
+    (``geo.page.colours.outlet_colours`` of the whole corpus) fixes each outlet's ring
+    colour; without it the outlets in view take the palette by name. The offline outlines
+    are fetched by the browser from ``{asset_root}/basemap/`` by ``{asset_root}/basemap.js`` (cached
+    there, and kept out of the payload). ``cluster`` None clusters point markers when there
+    are more than CLUSTER_ABOVE of them.
+    Returns ``(map, {label: place_id})`` for every place drawn (not the regions
+    ``too_large_to_draw``).
     """
     outlet_counts = outlet_counts[outlet_counts["outlet"].isin(outlets)].sort_values(["place_id", "outlet"])
     counts: dict[str, dict[str, int]] = {}
@@ -137,11 +159,13 @@ def build_map(places, outlet_counts, *, outlets: list[str], show_countries: bool
     view = places[places["place_id"].isin(counts)].sort_values("place_id")
     if not show_countries:
         view = view[~view["kind"].isin(COUNTRY_KINDS)]
+    view = view[[not too_large_to_draw(row) for row in view.to_dict("records")]]
+    colours = colours if colours is not None else outlet_colours(outlets)
     labels = unique_labels(view)
     m = _new_map(asset_root)
     for name, z_index in PANES.items():
         folium.map.CustomPane(name, z_index=z_index, pointer_events=name != "rings").add_to(m)
-    _add_base_layers(m, f"{asset_root}/basemap/countries.geojson")
+    _add_base_layers(m, asset_root)
     rows = view.to_dict("records")  # plain dicts: a Series per row costs more than drawing it
     tooltips = {row["place_id"]: _tooltip(labels[row["place_id"]], row, counts[row["place_id"]], outlets) for row in rows}
     if show_countries:
@@ -166,8 +190,9 @@ def build_map(places, outlet_counts, *, outlets: list[str], show_countries: bool
     if points:
         _points_layer([(row, _point_style(row, counts[row["place_id"]]), tooltips[row["place_id"]]) for row in points],
                       interactive=True).add_to(target)
-    _add_rings(m, rows, counts, outlets, selected)
+    _add_rings(m, [row for row in drawn if not _is_polygon(row)], counts, outlets, colours)
     _Legend().add_to(m)
+    _Chooser().add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)  # expanded, it hides markers on a narrow map
     _fit(m, drawn or rows)
     _stable_ids(m)
@@ -179,7 +204,9 @@ def _new_map(asset_root: str) -> folium.Map:
     m.options["maxZoom"] = MAX_ZOOM  # MarkerCluster needs it, and no tile layer sets it here
     # Per map object (folium's class lists stay untouched): only our vendored files, no CDN.
     m.default_js = [("leaflet", f"{asset_root}/vendor/leaflet/leaflet.js"),
-                    ("leaflet_setup", f"{asset_root}/leaflet-setup.js")]
+                    ("leaflet_setup", f"{asset_root}/leaflet-setup.js"),
+                    ("newsgeo_basemap", f"{asset_root}/basemap.js"),
+                    ("newsgeo_places", f"{asset_root}/places.js")]
     m.default_css = [("leaflet_css", f"{asset_root}/vendor/leaflet/leaflet.css")]
     m.get_root().header.add_child(folium.Element(SEA_STYLE), name="newsgeo_sea")
     return m
@@ -194,8 +221,8 @@ def _cluster(asset_root: str) -> MarkerCluster:
     return cluster
 
 
-def _add_base_layers(m: folium.Map, outlines_url: str) -> None:
-    _FetchedOutlines(outlines_url, name="Offline outlines").add_to(m)
+def _add_base_layers(m: folium.Map, asset_root: str) -> None:
+    _OfflineBasemap(asset_root, name="Offline map").add_to(m)
     folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online)", overlay=False, show=False,
                      max_zoom=MAX_ZOOM).add_to(m)
 
@@ -227,16 +254,18 @@ def _radius(count: int) -> float:
 
 def _add_shape(parent, row, tooltip: str, per_outlet: dict[str, int], muted: bool = False) -> None:
     """The place's one clickable shape: its polygon, or a filled circle (hollow ones miss centre clicks)."""
-    colour = "#888888" if muted else SOURCE_COLOURS[min(len(per_outlet), len(SOURCE_COLOURS)) - 1]
+    fill = "#888888" if muted else fill_colour(len(per_outlet))
     if _is_polygon(row):
         geom = _small(row["geometry"]) if muted else row["geometry"]
-        style = {"color": colour, "weight": 1 if muted else 1.5, "fillColor": colour,
-                 "fillOpacity": 0.06 if muted else 0.25 if geom.area < LARGE_AREA else 0.08}
+        style = {"color": "#888888" if muted else OUTLINE, "weight": 1 if muted else 1.5, "fillColor": fill,
+                 "fillOpacity": 0.06 if muted else 0.35 if geom.area < LARGE_AREA else 0.08}
         feature = {"type": "Feature", "properties": {"place_id": row["place_id"], "tooltip": tooltip},
                    "geometry": mapping(geom)}
         # Bound on the feature's own path (not the GeoJSON group) so streamlit-folium returns its text.
         on_each = folium.JsCode("function (feature, layer) { layer.bindTooltip(feature.properties.tooltip, "
-                                "{sticky: true}); }")
+                                "{sticky: true}); layer.on('click', function () { "
+                                "setTimeout(function () { layer.closeTooltip(); }, 0); "
+                                "if (window.newsgeoPanelAfterClick) { window.newsgeoPanelAfterClick(); } }); }")
         folium.GeoJson({"type": "FeatureCollection", "features": [feature]}, style_function=lambda _: style,
                        on_each_feature=on_each, control=False, pane="countries" if muted else "zones").add_to(parent)
         return
@@ -244,11 +273,12 @@ def _add_shape(parent, row, tooltip: str, per_outlet: dict[str, int], muted: boo
 
 
 def _point_style(row, per_outlet: dict[str, int], muted: bool = False) -> dict:
-    """A filled circle (hollow ones miss centre clicks), sized by mentions, coloured by sources."""
-    colour = "#888888" if muted else SOURCE_COLOURS[min(len(per_outlet), len(SOURCE_COLOURS)) - 1]
+    """A filled circle (hollow ones miss centre clicks), sized by mentions, its grey by sources."""
+    fill = "#888888" if muted else fill_colour(len(per_outlet))
     venue = row["precision"] == VENUE_PRECISION  # Baku: the articles name only the country
-    style = {"radius": _radius(sum(per_outlet.values())), "color": colour, "weight": 2.5 if venue else 1.5, "fill": True,
-             "fillColor": "#ffffff" if venue else colour, "fillOpacity": 0.9 if venue else 0.75, "opacity": 1}
+    style = {"radius": _radius(sum(per_outlet.values())), "color": "#888888" if muted else OUTLINE,
+             "weight": 2.5 if venue or fill == SINGLE_SOURCE_FILL else 1.5, "fill": True,
+             "fillColor": "#ffffff" if venue else fill, "fillOpacity": 0.9, "opacity": 1}
     if venue:
         style["dashArray"] = "4 3"
     return style
@@ -297,9 +327,13 @@ def _points_layer(items, *, interactive: bool, pane: str | None = None) -> foliu
                                                                        round(float(row["lat"]), 5)]}})
     marker = folium.CircleMarker()
     marker.options.update(interactive=interactive, **({"pane": pane} if pane else {}))
-    # Bound on each marker (not the GeoJSON group) so streamlit-folium returns the clicked text.
+    # Bound on each marker (not the GeoJSON group) so streamlit-folium returns the clicked text;
+    # closed after a click (a tap on a phone would leave it covering the map).
     on_each = folium.JsCode("function (feature, layer) { if (feature.properties.tooltip) { "
-                            "layer.bindTooltip(feature.properties.tooltip, {sticky: true}); } }") if interactive else None
+                            "layer.bindTooltip(feature.properties.tooltip, {sticky: true}); "
+                            "layer.on('click', function () { setTimeout(function () { layer.closeTooltip(); }, 0); "
+                            "if (window.newsgeoPanelAfterClick) { window.newsgeoPanelAfterClick(); } }); } }"
+                            ) if interactive else None
     return _PointsGeoJson({"type": "FeatureCollection", "features": features}, marker=marker, control=False,
                           on_each_feature=on_each)
 
@@ -321,30 +355,53 @@ def _add_links(group, rows) -> None:
                 line.add_to(group)
 
 
-def _add_rings(m: folium.Map, rows, counts, outlets: list[str], selected: str | None) -> None:
-    """One layer per source: a ring in the source's colour around each place it mentions.
+def _add_rings(m: folium.Map, rows, counts, outlets: list[str], colours: dict[str, str]) -> None:
+    """One layer per source: a ring in the source's colour around each point it mentions.
 
-    Only while each source in view has a colour of its own (up to len(RING_COLOURS)):
-    beyond that colours repeat and tell nothing, and 25 sources × 400 places made megabytes.
+    Only while each source in view has a colour of its own (``colours``, at most the
+    palette's): beyond that colours repeat and tell nothing, and 25 sources × 400 places
+    made megabytes. Polygons get none: a ring at a polygon's centre looks like a place.
+    Rings nest in the order of the outlets' names.
     """
-    if len(outlets) <= len(RING_COLOURS):
-        for index, outlet in enumerate(outlets):
-            colour = RING_COLOURS[index]
-            name = f'<span style="color:{colour}">&#9711;</span> {escape_for_tooltip(outlet)}'
-            group = folium.FeatureGroup(name=name, overlay=True).add_to(m)
-            items = [(row, _ring_style(row, counts, 2 + 2.5 * (index + 1), colour, 1.5), None)
-                     for row in rows if outlet in counts[row["place_id"]]]
-            if items:
-                _points_layer(items, interactive=False, pane="rings").add_to(group)
-    chosen = [(row, _ring_style(row, counts, 2 + 2.5 * (min(len(outlets), len(RING_COLOURS)) + 1), "#000000", 4), None)
-              for row in rows if row["place_id"] == selected]
-    if chosen:
-        _points_layer(chosen, interactive=False, pane="rings").add_to(m)
+    if not outlets or any(outlet not in colours for outlet in outlets):
+        return
+    for order, outlet in enumerate(sorted(outlets)):
+        colour = colours[outlet]
+        name = f'<span style="color:{colour}">&#9711;</span> {escape_for_tooltip(outlet)}'
+        group = folium.FeatureGroup(name=name, overlay=True).add_to(m)
+        items = [(row, _ring_style(row, counts, 2 + 2.5 * (order + 1), colour, 2), None)
+                 for row in rows if outlet in counts[row["place_id"]]]
+        if items:
+            _points_layer(items, interactive=False, pane="rings").add_to(group)
 
 
 def _ring_style(row, counts, offset: float, colour: str, weight: float) -> dict:
-    base = 6 if _is_polygon(row) else _radius(sum(counts[row["place_id"]].values()))
-    return {"radius": round(base + offset, 1), "color": colour, "weight": weight, "fill": False, "opacity": 0.9}
+    base = _radius(sum(counts[row["place_id"]].values()))
+    return {"radius": round(base + offset, 1), "color": colour, "weight": weight, "fill": False, "opacity": 0.95}
+
+
+def selection_arguments(row) -> dict:
+    """Component arguments that outline the selected place and bring it into view.
+
+    streamlit-folium applies ``feature_group`` (a script it runs in the map's frame, after
+    removing the previous one) and ``center`` to the mounted map, without remounting it, so
+    pan and zoom stay the reader's. The script holds numbers and our own styles only.
+    """
+    if row is None:
+        return {"feature_group": None, "center": None}
+    if _is_polygon(row) and not too_large_to_draw(row):
+        shape = json.dumps(mapping(_small(row["geometry"])), separators=(",", ":"))
+        layer = (f"L.geoJson({shape}, {{style: {{color: {json.dumps(SELECTED)}, weight: 3.5, fill: false}}, "
+                 f"interactive: false, pane: \"rings\"}})")
+    else:
+        radius = _radius(int(row.get("mention_count") or 1)) + 4
+        layer = (f"L.circleMarker([{float(row['lat']):.5f}, {float(row['lon']):.5f}], {{radius: {radius}, "
+                 f"color: {json.dumps(SELECTED)}, weight: 4, fill: false, interactive: false, pane: \"rings\"}})")
+    script = (f"var newsgeo_selection = L.featureGroup([{layer}]);\n"
+              "map_div.addLayer(newsgeo_selection);\n"
+              "window.feature_group = window.feature_group || [];\n"
+              "window.feature_group.push(newsgeo_selection);\n")
+    return {"feature_group": script, "center": [round(float(row["lat"]), 5), round(float(row["lon"]), 5)]}
 
 
 def _fit(m: folium.Map, rows) -> None:
@@ -359,11 +416,21 @@ class _Legend(folium.MacroElement):
     _template = folium.template.Template("""
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = L.control({position: "bottomleft"});
-        {{ this.get_name() }}.onAdd = function () {
+        {{ this.get_name() }}.onAdd = function (map) {
             var div = L.DomUtil.create("div", "newsgeo-legend");
             div.style.cssText = "background:#fff;padding:6px 8px;font:12px sans-serif;border-radius:4px;"
-                + "box-shadow:0 0 4px rgba(0,0,0,.3);line-height:16px";
-            div.innerHTML = {{ this.html|tojson }};
+                + "box-shadow:0 0 4px rgba(0,0,0,.3);line-height:16px;cursor:pointer";
+            var body = L.DomUtil.create("div", "", div);
+            body.innerHTML = {{ this.html|tojson }};
+            var folded = L.DomUtil.create("div", "", div);
+            folded.textContent = "Key \u25b8";
+            // On a narrow map (a phone) the key starts folded: unfolded it would hide a quarter of it.
+            var open = map.getSize().x >= 500;
+            function show() { body.style.display = open ? "" : "none"; folded.style.display = open ? "none" : ""; }
+            L.DomEvent.disableClickPropagation(div);
+            L.DomEvent.on(div, "click", function () { open = !open; show(); });
+            div.title = "Show or hide the key";
+            show();
             return div;
         };
         {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
@@ -372,35 +439,45 @@ class _Legend(folium.MacroElement):
     def __init__(self):
         super().__init__()
         self._name = "Legend"
-        dot = '<span style="display:inline-block;width:10px;height:10px;border-radius:50%;background:{}"></span>'
-        swatches = " ".join(dot.format(c) + f"&nbsp;{n}{'+' if n == len(SOURCE_COLOURS) else ''}"
-                            for n, c in enumerate(SOURCE_COLOURS, start=1))
+        dot = ('<span style="display:inline-block;width:10px;height:10px;border-radius:50%;'
+               f'border:1.5px solid {OUTLINE};background:{{}}"></span>')
+        fills = [SINGLE_SOURCE_FILL, *FILL_GREYS]
+        swatches = " ".join(dot.format(c) + f"&nbsp;{n}{'+' if n == len(fills) else ''}"
+                            for n, c in enumerate(fills, start=1))
         self.html = (f"<b>Sources naming the place</b><br>{swatches}<br>Size: mentions · dashed: venue inferred"
-                     "<br>Rings: one colour per source (layers)")
+                     "<br>Coloured rings: which sources (layers)")
 
 
-class _FetchedOutlines(folium.map.Layer):
-    """The offline base layer: country outlines the browser fetches from our static files.
+class _Chooser(folium.MacroElement):
+    """A click where several places lie lists them (static/places.js): overlapping markers stay reachable."""
 
-    Fetched, not embedded: the file (140 KB) is then cached by the browser and never resent
-    with each map. Our own fixed URL and style only; no data from articles.
+    _template = folium.template.Template("""
+        {% macro script(this, kwargs) %}
+        newsgeoChooser({{ this._parent.get_name() }});
+        {% endmacro %}""")
+
+    def __init__(self):
+        super().__init__()
+        self._name = "Chooser"
+
+
+class _OfflineBasemap(folium.map.Layer):
+    """The offline base layer, drawn by static/basemap.js from the files of static/basemap/.
+
+    Fetched, not embedded: the files (about 800 KB) are then cached by the browser and never
+    resent with each map. Our own fixed URLs only; no data from articles.
     """
 
     _template = folium.template.Template("""
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.geoJson(null, {
-            style: {{ this.style|tojson }}, interactive: false, pane: "basemap"});
-        fetch({{ this.url|tojson }}).then(function (r) { return r.json(); })
-            .then(function (data) { {{ this.get_name() }}.addData(data); })
-            .catch(function (error) { console.warn("offline outlines not loaded", error); });
+        var {{ this.get_name() }} = newsgeoBasemap({{ this._parent.get_name() }}, {{ this.root|tojson }});
         {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
         {% endmacro %}""")
 
-    def __init__(self, url: str, name: str):
+    def __init__(self, root: str, name: str):
         super().__init__(name=name, overlay=False, control=True, show=True)
-        self._name = "FetchedOutlines"
-        self.url = url
-        self.style = {"color": "#b0b0b0", "weight": 0.6, "fillColor": "#ececec", "fillOpacity": 1}
+        self._name = "OfflineBasemap"
+        self.root = root
 
 
 def _stable_ids(m: folium.Map) -> None:

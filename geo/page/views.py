@@ -11,14 +11,17 @@ from urllib.parse import quote, urlparse
 import numpy as np
 import pandas as pd
 
+from ..frames import VENUE_PRECISION
 from ..text.corpus import ArticleError, read_article
 from ..types import Source
+from .colours import valid_colour
 from .excerpts import escape_html, highlighted_html, isolated
+from .story import type_words
 
 __all__ = [
-    "MAX_UPLOAD_BYTES", "SentenceExcerpt", "Upload", "coverage_matrix", "date_bounds", "date_filter",
+    "MAX_UPLOAD_BYTES", "SentenceExcerpt", "Upload", "colour_dot", "coverage_matrix", "date_bounds", "date_filter",
     "excerpt_paragraphs", "link_target", "linked_dates", "make_upload", "mentions_csv", "neighbour_sentences",
-    "outlet_counts", "parse_uploads", "place_caption", "place_for_tooltip", "places_geojson", "places_in_view",
+    "outlet_counts", "parse_uploads", "place_caption", "place_for_tooltip", "places_geojson", "places_in_view", "places_shown",
     "precision_text", "safe_url", "sentence_html", "shade_single_sources", "source_line", "summary_counts",
 ]
 
@@ -65,11 +68,13 @@ def precision_text(precision: str, geom_type: str) -> str:
     shape = "polygon" if geom_type in ("Polygon", "MultiPolygon") else "point"
     return {
         "venue": "venue inferred from the country named",
+        VENUE_PRECISION: VENUE_PRECISION,
         "approximate": f"approximate {shape}",
         "exact": "exact polygon" if shape == "polygon" else "exact point",
+        "point": "point" if shape == "point" else "polygon",
         "country": "country outline" if shape == "polygon" else "country, centre point",
         "continent": "continent, centre point",
-    }.get(precision, f"{precision or 'unknown'} {shape}".strip())
+    }.get(precision, f"{precision or 'located'} ({shape})")
 
 
 def outlet_counts(mentions) -> pd.DataFrame:
@@ -101,16 +106,21 @@ class SentenceExcerpt(NamedTuple):
     spans: list[tuple[int, int]]  # offsets into the article's text
 
 
-def coverage_matrix(counts, places) -> pd.DataFrame:
-    """Places × sources mention counts (from per-(place, outlet) ``counts``), with how many sources name each place."""
+def coverage_matrix(counts, places, labels: dict[str, str] | None = None) -> pd.DataFrame:
+    """Places × sources mention counts (from per-(place, outlet) ``counts``), with how many sources name each place.
+
+    Indexed by place id (a row the reader picks selects that place; the id is not shown);
+    the place column reads as the map and "Find a place" do (``labels``: place id → label).
+    """
     if counts.empty:
-        return pd.DataFrame(columns=["place", "sources"])
+        return pd.DataFrame(columns=["place", "sources"], index=pd.Index([], name="place_id"))
     names = places.set_index("place_id")["name"]
     matrix = counts.pivot_table(index="place_id", columns="outlet", values="mentions", aggfunc="sum", fill_value=0)
     matrix.insert(0, "sources", (matrix > 0).sum(axis=1))
-    matrix.insert(0, "place", names.reindex(matrix.index).fillna(pd.Series(matrix.index, index=matrix.index)))
+    shown = pd.Series({p: (labels or {}).get(p) for p in matrix.index}, dtype=object)
+    matrix.insert(0, "place", shown.fillna(names.reindex(matrix.index)).fillna(pd.Series(matrix.index, index=matrix.index)))
     matrix.columns.name = None
-    return matrix.sort_values(["sources", "place"], ascending=[True, True]).reset_index()
+    return matrix.sort_values(["sources", "place"], ascending=[True, True])
 
 
 def neighbour_sentences(sentences: list[tuple[int, int]], index: int, width: int = 1) -> tuple[list, list]:
@@ -134,14 +144,32 @@ def link_target(url: str) -> str:
     return quote(url, safe=":/?#@!$&*+,;=%~-._")
 
 
+COUNTRY_KINDS = ("country", "continent")
+
+
+def places_shown(places_view, countries: bool):
+    """The places in view that the page shows: countries and continents only with their toggle on."""
+    return places_view if countries else places_view[~places_view["kind"].isin(COUNTRY_KINDS)]
+
+
 def places_geojson(places_view) -> str:
-    """The places in view as a GeoJSON FeatureCollection (text)."""
+    """The places the reader sees (``places_shown``) as a GeoJSON FeatureCollection (text)."""
     return places_view.to_json(drop_id=True, to_wgs84=True)
 
 
-def mentions_csv(view) -> bytes:
-    """The mentions in view as UTF-8 CSV, without the geometry column."""
-    frame = view.drop(columns=[c for c in ("geometry",) if c in view.columns])
+# What a reader reads first: the outlet, the article, the sentence (counted from 1, as the panel
+# counts), the place; offsets and ids after, for tools.
+CSV_FIRST = ["outlet", "article_title", "article_published", "article_url", "sentence_number", "sentence", "surface",
+             "name", "kind", "country_code", "lat", "lon", "type", "confidence"]
+
+
+def mentions_csv(mentions) -> bytes:
+    """The mentions in view (``geo.store.read.download_mentions``) as UTF-8 CSV, without geometry."""
+    frame = mentions.drop(columns=[c for c in ("geometry",) if c in mentions.columns])
+    if "sentence_index" in frame.columns:
+        frame = frame.assign(sentence_number=frame["sentence_index"] + 1).drop(columns=["sentence_index"])
+    first = [c for c in CSV_FIRST if c in frame.columns]
+    frame = frame[first + [c for c in frame.columns if c not in first]]
     return frame.to_csv(index=False).encode("utf-8")
 
 
@@ -209,6 +237,14 @@ def parse_uploads(uploads, parser) -> list:
     return list(parser.pipe(articles))
 
 
+def colour_dot(colour: str | None) -> str:
+    """A disc in an outlet's colour, as HTML ("" when it has none): the key to its rings on the map."""
+    colour = valid_colour(colour)
+    # An empty box, not a character: the heading's text stays the outlet's name alone.
+    return (f'<span aria-hidden="true" style="display:inline-block;width:0.65em;height:0.65em;border-radius:50%;'
+            f'background:{colour};margin-right:0.4em"></span>') if colour else ""
+
+
 def source_line(row) -> str:
     """One line on a source's articles (a row of ``source_summaries``), as escaped HTML.
 
@@ -238,7 +274,7 @@ def excerpt_paragraphs(item: SentenceExcerpt, article: dict, around: tuple[list,
     paragraphs += [(escape_html(article["text"][start:end]), True) for start, end in after]
     meta = (f"sentence {item.sentence_index + 1} of {article['sentence_count']} · "
             f"{isolated(article['title'] or item.article_id)} · {isolated(article['published'] or 'undated')} · "
-            f"{escape_html(item.kinds)}")
+            f"{escape_html(type_words(item.kinds))}")
     url = safe_url(article["url"])
     link = (f' · <a href="{escape_html(link_target(url))}" target="_blank" rel="noopener noreferrer">original article</a>'
             if url else "")

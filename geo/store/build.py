@@ -155,9 +155,9 @@ def plan_build(articles_dir: str | Path, sources_path: str | Path | None, store:
     seen: list[Article] = []
     for path in paths:
         article_id = path.stem
-        source = sources.get(article_id) or Source()
+        source = sources.get(article_id)  # None: a source of its own, named when the file is read
         try:
-            fields = _file_fields(path, articles_dir, path.stat()) | {"source_hash": source_hash(source)}
+            fields = _file_fields(path, articles_dir, path.stat()) | {"source_hash": source_hash(source or Source())}
         except OSError as error:
             plan.problems.append(LoadProblem(str(path), error.strerror or str(error)))
             if article_id in previous:  # could not look at it now: keep what the store has

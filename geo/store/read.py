@@ -27,7 +27,7 @@ from .schema import SCHEMA_VERSION, TABLES
 __all__ = [
     "Store", "StoreError", "View", "article_details", "article_furniture", "articles_in_view", "coverage_counts",
     "current_generation", "date_range", "furniture_articles", "neighbour_spans", "open_store", "overlay_from_docs",
-    "place_counts", "place_excerpts", "places", "source_summaries", "view_mentions",
+    "download_mentions", "nationality_examples", "place_counts", "place_excerpts", "places", "source_summaries", "view_mentions",
 ]
 
 
@@ -303,6 +303,16 @@ def view_mentions(store: Store, view: View) -> pd.DataFrame:
     return store.query(f"SELECT m.* FROM {_joined(store, view)} WHERE {where} ORDER BY article_id, start, type", params)
 
 
+def download_mentions(store: Store, view: View) -> pd.DataFrame:
+    """Every mention in view with its article's title, date and address, for the CSV a reader downloads."""
+    where, params = view.where()
+    articles = store.relation("articles")
+    return store.query(f"""
+        SELECT m.*, d.title AS article_title, d.published AS article_published, d.url AS article_url
+        FROM {_joined(store, view)} JOIN (SELECT article_id, title, published, url FROM {articles}) d USING (article_id)
+        WHERE {where} ORDER BY article_id, start, type""", params)
+
+
 def articles_in_view(store: Store, view: View) -> int:
     """How many articles the view's outlets and dates take in."""
     where, params = view.where("a", "a", mentions=False)
@@ -318,6 +328,12 @@ def source_summaries(store: Store) -> pd.DataFrame:
                           coalesce(nullif(attribution, ''), 'unknown')) AS attributions,
                any_value(coalesce(nullif(title, ''), article_id)) AS title, any_value(published) AS published
         FROM {articles} GROUP BY outlet ORDER BY outlet""")
+
+
+def nationality_examples(store: Store, limit: int = 3) -> list[str]:
+    """The nationality words this corpus uses most ("Turkish", "Israeli"), for the toggle that hides them."""
+    return list(store.query("""SELECT surface, count(*) AS n FROM {mentions} WHERE type = 'demonym'
+                               GROUP BY surface ORDER BY n DESC, surface LIMIT ?""", [limit])["surface"])
 
 
 def date_range(store: Store) -> tuple[str, str] | None:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 import tomllib
 from dataclasses import fields
 from pathlib import Path
 
-from ..types import Article, LoadProblem, Source
+from ..types import Article, LoadProblem, Source, Story
 
-__all__ = ["ARTICLE_SUFFIXES", "article_files", "decode_text", "load_articles", "load_corpus", "load_sources", "read_article",
-           "read_article_file"]
+__all__ = ["ARTICLE_SUFFIXES", "article_files", "decode_text", "load_articles", "load_corpus", "load_sources", "load_story",
+           "read_article", "read_article_file", "unattributed_source"]
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
 MAX_ARTICLE_BYTES = 20 * 1024 * 1024
@@ -21,6 +22,7 @@ _BINARY_SIGNATURES = (
     b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"%PDF", b"PK\x03\x04", b"\x1f\x8b", b"\x7fELF",
 )
 _SOURCE_FIELDS = {f.name for f in fields(Source)}
+_HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 
 
 class ArticleError(ValueError):
@@ -63,6 +65,41 @@ def _html_to_text(html: str) -> str:
     return trafilatura.extract(html, include_comments=False, include_tables=False) or ""
 
 
+UNATTRIBUTED_TITLE_CHARS = 80
+
+
+def unattributed_source(article_id: str, text: str, html: str | None = None) -> Source:
+    """The source of an article the sources file says nothing about: a source of its own.
+
+    Named from what the page itself says: an HTML page's site name or byline, else its
+    title, else (plain text) its first line, else the file name; attribution "unknown",
+    so the reader knows nobody checked it. Two pages of one site share their site name,
+    and so their source.
+    """
+    meta = None
+    if html is not None:
+        import trafilatura
+
+        try:
+            meta = trafilatura.extract_metadata(html)
+        except Exception:  # noqa: BLE001 - metadata is a nicety: a page trafilatura cannot read has none
+            meta = None
+    site = " ".join(str(getattr(meta, "sitename", "") or "").split())
+    author = " ".join(str(getattr(meta, "author", "") or "").split())
+    title = " ".join(str(getattr(meta, "title", "") or "").split())
+    if not title and html is None:
+        title = " ".join(next((line for line in text.splitlines() if line.strip()), "").split())
+    if len(title) > UNATTRIBUTED_TITLE_CHARS:
+        title = title[: UNATTRIBUTED_TITLE_CHARS - 1].rstrip() + "…"
+    published = str(getattr(meta, "date", "") or "")
+    url = str(getattr(meta, "url", "") or "")
+    outlet = site or (f"byline: {author}" if author else "") or title or article_id
+    note = ("named from the page's site name" if site else "named from the page's byline" if author
+            else "named from its title" if title else "named from its file name")
+    return Source(outlet=outlet, title=title, published=published if not _check_date(published) else "",
+                  url=url, attribution="unknown", attribution_note=f"no sources entry; {note}")
+
+
 def read_article(
     article_id: str, data: bytes, suffix: str, source: Source | None = None, path: str = ""
 ) -> tuple[Article, str]:
@@ -78,15 +115,16 @@ def read_article(
         raise ArticleError("binary file, not text")
     text, caveat = decode_text(data)
     is_html = suffix.lower() in (".html", ".htm")
+    page = text if is_html else None
     if is_html:
         text = _html_to_text(text)
         if not text.strip():
             raise ArticleError("HTML without any main text")
     if not text.strip():
         raise ArticleError("no text")
-    article = Article(
-        id=article_id, text=text, source=source or Source(), path=path, extracted_from_html=is_html
-    )
+    if source is None:  # no sources entry: the article is a source of its own
+        source = unattributed_source(article_id, text, page)
+    article = Article(id=article_id, text=text, source=source, path=path, extracted_from_html=is_html)
     return article, caveat
 
 
@@ -122,7 +160,7 @@ def load_articles(
     """Load every article file in ``folder`` (sorted by name).
 
     Files that cannot be read are reported as LoadProblems and skipped; the others load.
-    Articles without a sources entry get outlet "unknown".
+    An article without a sources entry is a source of its own (``unattributed_source``).
     """
     sources = sources or {}
     paths, problems = article_files(folder)
@@ -183,7 +221,7 @@ def load_sources(path: str | Path) -> tuple[dict[str, Source], list[LoadProblem]
         else:
             rows = tomllib.loads(path.read_text(encoding="utf-8-sig")).get("article", [])
     except FileNotFoundError:
-        return {}, [LoadProblem(str(path), "no such sources file; every article's outlet is \"unknown\"")]
+        return {}, [LoadProblem(str(path), "no such sources file; every article is a source of its own")]
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, csv.Error) as error:
         return {}, [LoadProblem(str(path), f"cannot read sources file: {error}")]
     sources: dict[str, Source] = {}
@@ -199,6 +237,57 @@ def load_sources(path: str | Path) -> tuple[dict[str, Source], list[LoadProblem]
             continue
         sources[article_id] = source
     return sources, problems
+
+
+STORY_FIELD_CHARS = 300
+
+
+def load_story(path: str | Path | None) -> tuple[Story | None, dict[str, str], list[LoadProblem]]:
+    """The sources file's ``[story]`` table and its ``[[outlet]]`` colours.
+
+    ``(story or None, {outlet: "#rrggbb"}, problems)``; a CSV sources file, a missing file or
+    one without these tables gives ``(None, {}, [])`` (``load_sources`` reports a file it
+    cannot read). Never raises: a bad table is reported and left out, the rest still counts.
+    """
+    if path is None or Path(path).suffix.lower() == ".csv":
+        return None, {}, []
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None, {}, []
+    problems: list[LoadProblem] = []
+    story = None
+    table = data.get("story")
+    if isinstance(table, dict):
+        values = {}
+        for name in ("title", "dates", "summary"):
+            value = table.get(name, "")
+            if not isinstance(value, str):
+                problems.append(LoadProblem(str(path), f"[story] {name} is not text; left out", loaded=True))
+                value = ""
+            value = " ".join(value.split())
+            if len(value) > STORY_FIELD_CHARS:
+                problems.append(LoadProblem(str(path), f"[story] {name} is longer than {STORY_FIELD_CHARS} characters; "
+                                                       "cut", loaded=True))
+                value = value[:STORY_FIELD_CHARS]
+            values[name] = value
+        story = Story(**values) if any(values.values()) else None
+    elif table is not None:
+        problems.append(LoadProblem(str(path), "story is not a table ([story]); left out", loaded=True))
+    colours: dict[str, str] = {}
+    rows = data.get("outlet", [])
+    for number, row in enumerate(rows if isinstance(rows, list) else [rows], start=1):
+        name = row.get("name") if isinstance(row, dict) else None
+        colour = row.get("colour") if isinstance(row, dict) else None
+        if not isinstance(name, str) or not name.strip():
+            problems.append(LoadProblem(str(path), f"outlet entry {number} has no name; skipped", loaded=True))
+        elif not isinstance(colour, str) or not _HEX_COLOUR.fullmatch(colour.strip()):
+            problems.append(LoadProblem(str(path), f"outlet {name.strip()!r}: colour {colour!r} is not #rrggbb; "
+                                                   "a colour is chosen for it", loaded=True))
+        else:
+            colours[name.strip()] = colour.strip().lower()
+    return story, colours, problems
 
 
 def check_sources_cover(sources: dict[str, Source], articles: list[Article], path: str) -> list[LoadProblem]:

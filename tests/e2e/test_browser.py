@@ -122,7 +122,7 @@ def test_e2e_find_a_place_by_keyboard_without_the_map(page, app, traffic):
 
     box.focus()
     page.keyboard.type("Damascus")
-    expect(page.get_by_role("option", name="Damascus", exact=True)).to_be_visible()
+    expect(page.get_by_role("option", name="Damascus (city, SY)", exact=True)).to_be_visible()
     page.keyboard.press("Enter")
 
     expect(heading(page, "Damascus", 3)).to_be_visible()
@@ -161,3 +161,87 @@ def test_e2e_every_request_stays_on_the_local_server(page, app, traffic):
     assert traffic.websockets, "the Streamlit websocket was not recorded"
     outside = [url for url in traffic.requests + traffic.websockets if not is_local(url)]
     assert not outside, f"requests left 127.0.0.1: {outside}"
+
+
+def leaflet_frame(page):
+    """The map iframe as a Frame (to drive Leaflet's own map object, as a reader's zoom would)."""
+    return next(f for f in page.frames if f.url and "streamlit_folium" in f.url)
+
+
+def visible_labels(frame) -> set[str]:
+    return set(frame.locator(".newsgeo-label span").all_text_contents())
+
+
+@pytest.mark.parametrize(("zoom", "centre", "names"), [
+    (3, [33, 40], {"Iran", "Egypt", "Syria"}),
+    (6, [34.5, 37.5], {"Aleppo", "Homs", "Syria"}),
+    (8, [33.5, 36.3], {"Damascus", "Tripoli"}),
+])
+def test_e2e_the_offline_map_names_places_at_every_zoom(page, app, traffic, zoom, centre, names):
+    page.goto(app.url)
+    wait_for_map(page)
+    frame = leaflet_frame(page)
+    frame.evaluate(f"window.map.setView({centre}, {zoom})")
+    wait_until(page, lambda: names <= visible_labels(frame), f"names at zoom {zoom}: {sorted(visible_labels(frame))}")
+    if zoom >= 6:  # rivers and first-level boundaries are drawn from there
+        wait_until(page, lambda: frame.locator(".leaflet-water-pane path").count() > 10, "no rivers or boundaries drawn")
+    assert all(is_local(url) for url in traffic.requests), traffic.summary()
+
+
+def test_e2e_online_tiles_that_fail_say_so(page, app):
+    page.route(re.compile(TILES), lambda route: route.abort())  # no network
+    page.goto(app.url)
+    frame = wait_for_map(page)
+    frame.locator(".leaflet-control-layers").hover()
+    frame.locator(".leaflet-control-layers-base").get_by_text("OpenStreetMap (online)").click()
+    expect(frame.locator(".newsgeo-tile-note")).to_contain_text("cannot be loaded")
+    frame.locator(".leaflet-control-layers").hover()
+    frame.locator(".leaflet-control-layers-base").get_by_text("Offline map").click()
+    expect(frame.locator(".newsgeo-tile-note")).to_have_count(0)
+
+
+def test_e2e_the_selection_is_drawn_on_the_map_and_found_places_come_into_view(page, app):
+    page.goto(app.url)
+    frame = wait_for_map(page)
+    click_shape(find_shape(frame, "Palmyra (city, SY)"))
+    expect(heading(page, "Palmyra", 3)).to_be_visible()
+    outline = frame.locator('.leaflet-rings-pane path[stroke="#000000"]')
+    wait_until(page, lambda: outline.count() == 1, "the selected place is not outlined on the map")
+    leaflet = leaflet_frame(page)
+    leaflet.evaluate("window.map.setView([20, 0], 5)")  # the reader looks elsewhere, then finds a place
+    box = page.get_by_role("combobox", name="Find a place")
+    box.click()
+    page.keyboard.type("Erbil")
+    page.get_by_role("option", name="Erbil (city, IQ)").click()
+    expect(heading(page, "Erbil", 3)).to_be_visible()
+    wait_until(page, lambda: leaflet.evaluate("window.map.getBounds().contains([36.19, 44.01])"),
+               "the place found is not brought into view")
+
+
+def test_e2e_a_click_on_empty_map_selects_nothing(page, app):
+    page.goto(app.url)
+    frame = wait_for_map(page)
+    leaflet_frame(page).evaluate("window.map.setView([15, 45], 6)")  # the Arabian peninsula: no place there
+    wait_for_idle(page)
+    frame.locator(".leaflet-container").click(position={"x": 200, "y": 200})
+    wait_for_idle(page)
+    expect(page.get_by_text("Click a place on the map, or find it in the list")).to_be_visible()
+
+
+def test_e2e_two_places_a_few_pixels_apart_are_both_reachable(page, app):
+    page.goto(app.url)
+    frame = wait_for_map(page)
+    leaflet = leaflet_frame(page)
+    leaflet.evaluate("window.map.setView([34.55, 38.27], 4)")  # Palmyra and the T4 base, ~60 km apart: a few pixels
+    wait_for_idle(page)
+    apart = leaflet.evaluate("""() => {
+        const at = ll => window.map.latLngToContainerPoint(ll);
+        return at([34.5624, 38.2840]).distanceTo(at([34.5226, 37.6294])); }""")
+    assert apart < 20, apart
+    click_shape(find_shape(frame, "Palmyra (city, SY)"))
+    chooser = frame.locator(".newsgeo-chooser")
+    expect(chooser).to_be_visible()
+    labels = chooser.get_by_role("button").all_text_contents()
+    assert {"Palmyra (city, SY)", "T4 (Tiyas) air base (air base, SY)"} <= set(labels), labels
+    chooser.get_by_role("button", name="T4 (Tiyas) air base (air base, SY)").click()
+    expect(heading(page, "T4 (Tiyas) air base", 3)).to_be_visible()

@@ -157,16 +157,15 @@ def open_panel(page: Page, frame, label: str = DAMASCUS) -> None:
 
 
 def visible_panel(page: Page):
-    """The tab panel of the place panel's tab on show (Excerpts or Compare)."""
-    return page.get_by_test_id("stMain").get_by_role("tabpanel").filter(has=page.get_by_role("switch", name=SHOW_ALL)) \
-        .locator("visible=true").first
+    """The page's main part: the place panel beside the map and the comparison of sources below it."""
+    return page.get_by_test_id("stMain")
 
 
 def show_all(page: Page) -> None:
     """Turn on "Show all N sentences" in the visible tab (its label may be clipped in narrow columns)
     and wait for every payload sentence of the main article (the others are already shown)."""
     wait_for_idle(page)
-    switch = visible_panel(page).get_by_role("switch", name=SHOW_ALL)
+    switch = visible_panel(page).get_by_role("switch", name=SHOW_ALL).first  # the panel's (the comparison has one too)
     switch.locator("xpath=ancestor::label[1]").click()
     expect(switch).to_be_checked()
     shows(page, lambda: visible_panel(page).inner_text(), AS_WRITTEN, "the payload sentences")
@@ -257,7 +256,6 @@ def test_e2e_hostile_comparison_tables_and_downloads_show_text_and_run_nothing(p
     expect(heading(page, "Damascus", 3)).to_be_visible(timeout=FIRST_LOAD)
     wait_for_map(page)
 
-    main.get_by_role("tab", name="Compare sources").click()
     show_all(page)
     shows(page, lambda: visible_panel(page).inner_text(), OUTLETS, "the compared outlets")
     shot(page, "compare")
@@ -316,7 +314,6 @@ def test_e2e_hostile_upload_becomes_a_source_and_runs_nothing(page, app, traffic
     open_panel(page, frame)
     main = page.get_by_test_id("stMain")
     expect(main.get_by_role("heading", level=5).filter(has_text="Upload")).to_have_text(UPLOAD_OUTLET)
-    main.get_by_role("tab", name="Compare sources").click()
     chosen = main.get_by_test_id("stMultiSelect")  # five sources: the comparison offers a choice, plain text
     expect(chosen).to_contain_text(UPLOAD_OUTLET)
     expect(chosen).to_contain_text(OUTLET_MAIN)

@@ -1,0 +1,61 @@
+"""Colours a reader can rely on: one per outlet, kept wherever the outlet shows, and marker
+fills that no outlet's colour can be taken for.
+
+Outlets take the Okabe–Ito palette (Okabe & Ito, "Color Universal Design", 2008), whose
+colours stay distinct for readers with the common colour-vision deficiencies. Each outlet's
+colour is fixed by the corpus, not by what is in view: the sources file may set it
+(``[[outlet]]`` rows with ``name`` and ``colour``), and the others take the free colours in
+the order of their names. A filter therefore recolours nothing, and an uploaded article's
+outlet takes a colour left free without moving anyone else's. Past the palette, outlets have
+no colour (the map then draws no rings: repeated colours would tell nothing).
+
+Marker fills are greys, darker as more outlets name the place; a place only one outlet
+names is white, so it stands out without a hue.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["FILL_GREYS", "OUTLET_PALETTE", "SINGLE_SOURCE_FILL", "fill_colour", "outlet_colours", "valid_colour"]
+
+# Okabe–Ito without black (the selection's highlight) and with yellow last (faint on a light map).
+OUTLET_PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442")
+SINGLE_SOURCE_FILL = "#ffffff"
+FILL_GREYS = ("#bdbdbd", "#969696", "#636363", "#252525")  # 2, 3, 4, 5 or more outlets
+_HEX = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+def valid_colour(text) -> str | None:
+    """``#rrggbb`` in lower case, or None for anything else (a colour is data: it goes into styles)."""
+    return text.lower() if isinstance(text, str) and _HEX.fullmatch(text.strip()) and text == text.strip() else None
+
+
+def outlet_colours(outlets, chosen: dict[str, str] | None = None, later=()) -> dict[str, str]:
+    """``outlet -> colour`` for the corpus's ``outlets`` and then the ``later`` ones (uploads).
+
+    ``chosen``: colours the sources file sets (invalid ones are ignored; a colour set twice
+    goes to the first outlet alphabetically). The rest take the palette's free colours, the
+    corpus's outlets by name first, then ``later`` in their order; outlets left over get none.
+    """
+    colours: dict[str, str] = {}
+    taken: set[str] = set()
+    ordered = sorted(dict.fromkeys(outlets))
+    everyone = ordered + [o for o in dict.fromkeys(later) if o not in set(ordered)]
+    for outlet in ordered:
+        colour = valid_colour((chosen or {}).get(outlet))
+        if colour and colour not in taken:
+            colours[outlet] = colour
+            taken.add(colour)
+    free = [c.lower() for c in OUTLET_PALETTE if c.lower() not in taken]
+    for outlet in everyone:
+        if outlet not in colours and free:
+            colours[outlet] = free.pop(0)
+    return colours
+
+
+def fill_colour(sources: int) -> str:
+    """A marker's fill for a place that ``sources`` outlets in view name."""
+    if sources <= 1:
+        return SINGLE_SOURCE_FILL
+    return FILL_GREYS[min(sources, len(FILL_GREYS) + 1) - 2]

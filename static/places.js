@@ -1,0 +1,83 @@
+/* Places that overlap on the map: a click where several places lie lists them all.
+
+   A click opens the place on top, as always; when other places lie under the pointer too
+   (Palmyra and the T4 base at country zoom, a zone under a town, a neighbour on a phone),
+   a small list of them opens at the click, and choosing one opens that place instead, by
+   the same click streamlit-folium reports for its marker. Labels are the places' own
+   tooltip labels, set as text. */
+(function () {
+  "use strict";
+
+  var SLOP = 6, TOUCH_SLOP = 16;  // px beyond a circle's edge that still count as "under the pointer"
+
+  function labelOf(layer) {
+    var tooltip = layer.getTooltip && layer.getTooltip();
+    if (!tooltip) { return ""; }
+    var holder = document.createElement("div");
+    holder.innerHTML = tooltip.getContent();  // our own escaped tooltip HTML, as Leaflet shows it
+    var bold = holder.querySelector("b");
+    return (bold ? bold.textContent : holder.textContent).trim();
+  }
+
+  function inRing(point, ring) {
+    var inside = false;
+    for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+      var a = ring[i], b = ring[j];
+      if ((a.y > point.y) !== (b.y > point.y) && point.x < (b.x - a.x) * (point.y - a.y) / (b.y - a.y) + a.x) {
+        inside = !inside;
+      }
+    }
+    return inside;
+  }
+
+  function polygonContains(map, layer, point) {
+    var rings = layer.getLatLngs();
+    var flat = [];
+    (function walk(part) {
+      if (part.length && part[0] instanceof L.LatLng) { flat.push(part); } else { part.forEach(walk); }
+    })(rings);
+    return flat.some(function (ring) {
+      return inRing(point, ring.map(function (ll) { return map.latLngToContainerPoint(ll); }));
+    });
+  }
+
+  function under(map, point, slop) {
+    var found = [];
+    map.eachLayer(function (layer) {
+      if (!layer.options || layer.options.interactive === false || !labelOf(layer)) { return; }
+      if (layer instanceof L.CircleMarker) {
+        var at = map.latLngToContainerPoint(layer.getLatLng());
+        if (at.distanceTo(point) <= layer.getRadius() + slop) { found.push(layer); }
+      } else if (layer instanceof L.Polygon && polygonContains(map, layer, point)) {
+        found.push(layer);
+      }
+    });
+    return found;
+  }
+
+  window.newsgeoChooser = function (map) {
+    var coarse = window.matchMedia && window.matchMedia("(pointer: coarse)").matches;
+    map.on("click", function (event) {
+      var places = under(map, event.containerPoint, coarse ? TOUCH_SLOP : SLOP);
+      if (places.length < 2) { return; }
+      var list = document.createElement("div");
+      list.className = "newsgeo-chooser";
+      var title = document.createElement("div");
+      title.textContent = "Places here:";
+      list.appendChild(title);
+      places.forEach(function (layer) {
+        var button = document.createElement("button");
+        button.type = "button";
+        button.textContent = labelOf(layer);
+        L.DomEvent.on(button, "click", function (e) {
+          L.DomEvent.stop(e);
+          map.closePopup();
+          layer.fire("click", {latlng: event.latlng});
+        });
+        list.appendChild(button);
+      });
+      L.popup({closeButton: true, autoPan: true, className: "newsgeo-chooser-popup"})
+        .setLatLng(event.latlng).setContent(list).openOn(map);
+    });
+  };
+})();

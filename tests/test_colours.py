@@ -1,0 +1,30 @@
+"""Outlet colours: fixed by the corpus, kept by filters and uploads, never a marker's grey."""
+
+from geo.page.colours import FILL_GREYS, OUTLET_PALETTE, SINGLE_SOURCE_FILL, fill_colour, outlet_colours, valid_colour
+
+
+def test_colours_an_upload_takes_a_free_colour_and_moves_nobody():
+    corpus = ["The Cradle", "Kurdistan24", "Al Mayadeen English"]
+    before = outlet_colours(corpus)
+    after = outlet_colours(corpus, later=["Upload: notes.txt"])
+    assert {o: after[o] for o in corpus} == before and after["Upload: notes.txt"] not in before.values()
+
+
+def test_colours_the_sources_file_may_fix_a_colour_and_the_others_avoid_it():
+    colours = outlet_colours(["A", "B"], chosen={"B": "#0072B2", "A": "not a colour"})
+    assert colours["B"] == "#0072b2" and colours["A"] != "#0072b2"
+
+
+def test_colours_past_the_palette_an_outlet_has_none():
+    outlets = [f"outlet {i:02d}" for i in range(len(OUTLET_PALETTE) + 2)]
+    colours = outlet_colours(outlets)
+    assert len(set(colours.values())) == len(OUTLET_PALETTE) and "outlet 08" not in colours
+
+
+def test_colours_fills_are_white_for_one_source_then_darker_greys():
+    assert fill_colour(1) == SINGLE_SOURCE_FILL and fill_colour(2) == FILL_GREYS[0] and fill_colour(40) == FILL_GREYS[-1]
+
+
+def test_colours_only_a_hex_colour_is_a_colour():
+    assert valid_colour("#A1b2C3") == "#a1b2c3"
+    assert valid_colour("red;background:url(x)") is None and valid_colour(" #a1b2c3") is None and valid_colour(7) is None
