@@ -349,6 +349,14 @@ def find_labels(_store: Store, key: ViewKey) -> dict[str, str]:
     return unique_labels(view_figures(_store, key)[0])
 
 
+# On a wide screen the map's column stays in view while the reader scrolls a long excerpt list
+# (our own fixed CSS; a phone stacks the columns, where it does not apply).
+STICKY_MAP = """<style>@media (min-width: 900px) {
+  div[data-testid="stColumn"]:has(iframe[title="streamlit_folium.st_folium"]) {
+    position: sticky; top: 3.75rem; align-self: flex-start; }
+}</style>"""
+
+
 def take_click(value: dict | None, labels: dict[str, str]) -> bool:
     """Select the place a new map click names; True when the selection changed."""
     count = (value or {}).get("last_object_clicked_count")
@@ -372,6 +380,7 @@ def map_place_list_and_panel(store: Store, key: ViewKey, countries: bool, colour
     take_click(st.session_state.get(arguments["key"]), labels)
     current = st.session_state.get("place")
     left, right = st.columns([3, 2], gap="medium")
+    st.html(STICKY_MAP)
     with left:
         chosen = st.selectbox("Find a place", list(found), format_func=found.get, placeholder="Type a place name",
                               index=list(found).index(current) if current in found else None, filter_mode="contains")
