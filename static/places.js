@@ -76,7 +76,8 @@
         });
         list.appendChild(button);
       });
-      L.popup({closeButton: true, autoPan: true, className: "newsgeo-chooser-popup"})
+      // No auto-pan: the map stays where the reader clicked (the next place is where they saw it).
+      L.popup({closeButton: true, autoPan: false, className: "newsgeo-chooser-popup"})
         .setLatLng(event.latlng).setContent(list).openOn(map);
     });
   };
