@@ -389,9 +389,17 @@ def map_place_list_and_panel(store: Store, key: ViewKey, countries: bool, colour
             current = chosen
         rows = in_view.loc[in_view["place_id"] == current]
         selected = rows.iloc[0].to_dict() if len(rows) and current in labels.values() else None
-        shown = selection_arguments(selected)
-        if st.session_state.get("picked_on_map"):
-            shown["center"] = None  # clicked where it is: moving the map would put another place under the pointer
+        kept = st.session_state.get("map_selection")
+        if st.session_state.get("picked_on_map") and kept and kept[0] == arguments["key"]:
+            # Clicked on this map: outlined there already, and not moved under the pointer. The
+            # arguments stay as they were, so the map's 300 KB (at 10k) are not sent again.
+            shown = kept[1]
+        else:
+            shown = selection_arguments(selected)
+            if shown["feature_group"]:  # numbered: the same place chosen again is drawn again
+                number = st.session_state["selection_number"] = st.session_state.get("selection_number", 0) + 1
+                shown["feature_group"] = f"/* selection {number} */\n" + shown["feature_group"]
+            st.session_state["map_selection"] = (arguments["key"], shown)
         clicked = streamlit_folium._component_func(**{**arguments, **shown})
         if take_click(clicked, labels):
             rerun_map()  # a click the session did not hold yet: draw the map with it selected

@@ -55,8 +55,38 @@
     return found;
   }
 
+  /* The selection's outline, drawn here at once for a place clicked on the map (the page then
+     keeps the map's arguments as they were); a selection made elsewhere (the list, a link)
+     comes as streamlit-folium's feature group, which clears this one first. */
+  var outline = null;
+  function clearSelection(map) {
+    if (outline) { map.removeLayer(outline); outline = null; }
+    (window.feature_group || []).forEach(function (layer) { map.removeLayer(layer); });
+  }
+
+  function outlineLayer(map, layer) {
+    clearSelection(map);
+    var style = {color: "#000000", weight: 4, fill: false, interactive: false, pane: "rings"};
+    if (layer instanceof L.CircleMarker) {
+      outline = L.circleMarker(layer.getLatLng(), L.extend({radius: layer.getRadius() + 4}, style));
+    } else if (layer instanceof L.Polygon) {
+      outline = L.polygon(layer.getLatLngs(), L.extend({}, style, {weight: 3.5}));
+    }
+    if (outline) { outline.addTo(map); }
+  }
+
   window.newsgeoChooser = function (map) {
     var coarse = window.matchMedia && window.matchMedia("(pointer: coarse)").matches;
+    window.newsgeoClearSelection = function () { clearSelection(map); };
+    function attach(layer) {
+      if (layer.options && layer.options.interactive !== false && layer.getTooltip && layer.getTooltip() &&
+          (layer instanceof L.CircleMarker || layer instanceof L.Polygon) && !layer.__newsgeoOutline) {
+        layer.__newsgeoOutline = true;
+        layer.on("click", function () { outlineLayer(map, layer); });
+      }
+    }
+    map.eachLayer(attach);  // the places are on the map before this runs
+    map.on("layeradd", function (event) { attach(event.layer); });
     map.on("click", function (event) {
       var places = under(map, event.containerPoint, coarse ? TOUCH_SLOP : SLOP);
       if (places.length < 2) { return; }

@@ -385,7 +385,9 @@ def selection_arguments(row) -> dict:
 
     streamlit-folium applies ``feature_group`` (a script it runs in the map's frame, after
     removing the previous one) and ``center`` to the mounted map, without remounting it, so
-    pan and zoom stay the reader's. The script holds numbers and our own styles only.
+    pan and zoom stay the reader's. The script holds numbers and our own styles only. A place
+    clicked on the map is outlined there at once by static/places.js, so the page need not
+    send the map's arguments again (300 KB at 10,000 articles): it keeps the last ones.
     """
     if row is None:
         return {"feature_group": None, "center": None}
@@ -397,7 +399,8 @@ def selection_arguments(row) -> dict:
         radius = _radius(int(row.get("mention_count") or 1)) + 4
         layer = (f"L.circleMarker([{float(row['lat']):.5f}, {float(row['lon']):.5f}], {{radius: {radius}, "
                  f"color: {json.dumps(SELECTED)}, weight: 4, fill: false, interactive: false, pane: \"rings\"}})")
-    script = (f"var newsgeo_selection = L.featureGroup([{layer}]);\n"
+    script = ("if (window.newsgeoClearSelection) { window.newsgeoClearSelection(); }\n"
+              f"var newsgeo_selection = L.featureGroup([{layer}]);\n"
               "map_div.addLayer(newsgeo_selection);\n"
               "window.feature_group = window.feature_group || [];\n"
               "window.feature_group.push(newsgeo_selection);\n")
