@@ -497,9 +497,10 @@ def compare_sources(place, by_outlet: dict[str, list], totals: dict[str, int], o
             outlet_heading(outlet, colours, "h6")
             for item in shown(by_outlet[outlet], totals[outlet], f"compare-all:{outlet}"):
                 paragraph(sentence_html(item))
-    for outlet, instead in silent:
-        said = f"does not mention {place['name']}" + (f"; {instead}" if instead else "")
-        paragraph(f"{colour_dot(colours.get(outlet))}<b>{escape_html(outlet)}</b> {escape_html(said)}", caption=True)
+    if silent:  # one paragraph, however many outlets are in view
+        entries = "; ".join(f"{colour_dot(colours.get(outlet))}<b>{escape_html(outlet)}</b>"
+                            + (f" ({escape_html(instead)})" if instead else "") for outlet, instead in silent)
+        paragraph(f"{escape_html('Do not mention ' + place['name'])}: {entries}", caption=True)
 
 
 def shown(items: list, total: int, key: str) -> list:

@@ -11,12 +11,17 @@
   var SLOP = 6, TOUCH_SLOP = 16;  // px beyond a circle's edge that still count as "under the pointer"
 
   function labelOf(layer) {
+    if (layer.__newsgeoLabel !== undefined) { return layer.__newsgeoLabel; }  // read once per place
     var tooltip = layer.getTooltip && layer.getTooltip();
-    if (!tooltip) { return ""; }
-    var holder = document.createElement("div");
-    holder.innerHTML = tooltip.getContent();  // our own escaped tooltip HTML, as Leaflet shows it
-    var bold = holder.querySelector("b");
-    return (bold ? bold.textContent : holder.textContent).trim();
+    var label = "";
+    if (tooltip) {
+      var holder = document.createElement("div");
+      holder.innerHTML = tooltip.getContent();  // our own escaped tooltip HTML, as Leaflet shows it
+      var bold = holder.querySelector("b");
+      label = (bold ? bold.textContent : holder.textContent).trim();
+    }
+    layer.__newsgeoLabel = label;
+    return label;
   }
 
   function inRing(point, ring) {
