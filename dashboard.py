@@ -51,6 +51,7 @@ from geo.text.corpus import ArticleError, load_story
 
 RETURNED = ["last_object_clicked_tooltip", "last_object_clicked_count"]  # clicks only: pan and zoom do not rerun
 EXCERPTS_SHOWN = 5  # per source, before "show all"
+COMPARE_AT_ONCE = 8  # sources in view up to which the comparison is built with every click
 st.set_page_config(page_title="News geoparsing map", page_icon="🗺️", layout="wide")
 
 
@@ -485,8 +486,15 @@ def excerpts_by_source(store: Store, by_outlet: dict[str, list], totals: dict[st
 
 def compare_sources(place, by_outlet: dict[str, list], totals: dict[str, int], outlets: list[str], counts,
                     colours: dict[str, str], names: dict[str, str]) -> None:
-    """Every source in view side by side, full width: what each wrote, and who is silent on the place."""
+    """Every source in view side by side, full width: what each wrote, and who is silent on the place.
+
+    Built on every click while few sources are in view; with many (a newsroom's months), on
+    request: side by side, 25 outlets' sentences cost a click more than the panel does.
+    """
     st.subheader(escape_markdown(f"Compare sources on {place['name']}"))
+    if not st.toggle("Side by side", value=len(outlets) <= COMPARE_AT_ONCE, key="compare_on",
+                     help="Each source's sentences in a column, and the sources that do not mention the place."):
+        return
     related = [r for r in (place["related"] or "").split("; ") if r]
     silent = silent_outlets(outlets, set(by_outlet), related, counts, names)
     speaking = sorted(by_outlet, key=lambda o: (-totals[o], o))
