@@ -53,7 +53,8 @@
       if (layer instanceof L.CircleMarker) {
         var at = map.latLngToContainerPoint(layer.getLatLng());
         if (at.distanceTo(point) <= layer.getRadius() + slop) { found.push(layer); }
-      } else if (layer instanceof L.Polygon && polygonContains(map, layer, point)) {
+      } else if (layer instanceof L.Polygon && layer.getBounds().contains(map.containerPointToLatLng(point)) &&
+                 polygonContains(map, layer, point)) {  // the box first: most polygons are far from the click
         found.push(layer);
       }
     });
