@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import sys
 from collections.abc import Iterator
 from typing import NamedTuple
@@ -404,7 +405,7 @@ def map_place_list_and_panel(store: Store, key: ViewKey, countries: bool, colour
         clicked = streamlit_folium._component_func(**{**arguments, **shown})
         if take_click(clicked, labels):
             rerun_map()  # a click the session did not hold yet: draw the map with it selected
-        large_regions(in_view, current)
+        large_regions(in_view)
     if read.current_generation(store.path) != store.generation:
         st.rerun(scope="app")  # rebuilt or removed meanwhile: the page moves on, with the place just chosen
     place = in_view.loc[in_view["place_id"] == current].iloc[0] if current in found else None
@@ -423,17 +424,27 @@ def map_place_list_and_panel(store: Store, key: ViewKey, countries: bool, colour
                         place_names(store, key.generation, key.uploads))
 
 
-def large_regions(in_view, current: str | None) -> None:
+def large_regions(in_view) -> None:
     """The regions too large to draw (the Middle East), as choices under the map."""
     regions = [row for row in in_view.to_dict("records") if too_large_to_draw(row)]
-    if not regions:
-        return
-    names = {row["place_id"]: row["name"] for row in regions}
-    picked = st.pills("Also named, too large to draw", list(names), format_func=names.get, key="large_region",
-                      default=current if current in names else None)
-    if picked and picked != current:
-        select_place(picked)
-        rerun_map()
+    if regions:
+        names = {row["place_id"]: row["name"] for row in regions}
+        st.pills("Also named, too large to draw", list(names), format_func=names.get, key="large_region",
+                 on_change=picked_region)
+
+
+def picked_region() -> None:
+    """A region chosen under the map: selected, and the choice let go (a callback: only when the reader picks)."""
+    if region := st.session_state.get("large_region"):
+        select_place(region)
+        st.session_state["large_region"] = None
+
+
+def picked_row(places: list[str]) -> None:
+    """A row picked in the coverage table selects its place (a callback: only when the reader picks)."""
+    rows = st.session_state["matrix"].selection.rows
+    if rows:
+        select_place(places[rows[0]])
 
 
 def shown_in_full() -> tuple[str, ...]:
@@ -614,12 +625,8 @@ def page(store: Store, paths: PagePaths, uploads: list[Upload], heading) -> None
             st.caption("Mentions per place and source; places only one source names come first, shaded. "
                        "Pick a row to read about that place.")
             matrix = view_matrix(store, key)
-            picked = st.dataframe(shade_single_sources(matrix), hide_index=True, width="stretch", on_select="rerun",
-                                  selection_mode="single-row", key="matrix")
-            rows = picked.selection.rows if picked else []
-            if rows and matrix.index[rows[0]] != st.session_state.get("place"):
-                select_place(matrix.index[rows[0]])
-                st.rerun()
+            st.dataframe(shade_single_sources(matrix), hide_index=True, width="stretch", selection_mode="single-row",
+                         on_select=functools.partial(picked_row, list(matrix.index)), key="matrix")
     if tab_furniture.open:
         with tab_furniture:
             furniture_report(store, key)

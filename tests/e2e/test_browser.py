@@ -245,3 +245,14 @@ def test_e2e_two_places_a_few_pixels_apart_are_both_reachable(page, app):
     assert {"Palmyra (city, SY)", "T4 (Tiyas) air base (air base, SY)"} <= set(labels), labels
     chooser.get_by_role("button", name="T4 (Tiyas) air base (air base, SY)").click()
     expect(heading(page, "T4 (Tiyas) air base", 3)).to_be_visible()
+
+
+def test_e2e_a_region_too_large_to_draw_is_chosen_under_the_map_and_lets_go(page, app):
+    page.goto(app.url)
+    frame = wait_for_map(page)
+    page.get_by_test_id("stButtonGroup").get_by_text("Middle East", exact=True).click()
+    expect(heading(page, "Middle East", 3)).to_be_visible()
+    click_shape(find_shape(frame, "Palmyra (city, SY)"))  # a later click on the map is not taken back by the choice
+    expect(heading(page, "Palmyra", 3)).to_be_visible()
+    wait_for_idle(page)
+    expect(heading(page, "Palmyra", 3)).to_be_visible()
