@@ -625,8 +625,12 @@ def page(store: Store, paths: PagePaths, uploads: list[Upload], heading) -> None
             st.caption("Mentions per place and source; places only one source names come first, shaded. "
                        "Pick a row to read about that place.")
             matrix = view_matrix(store, key)
+            # The place stays pinned while many outlets scroll by, in narrow columns (a grid label is plain text).
+            outlets = {c: st.column_config.NumberColumn(c, width="small") for c in matrix.columns
+                       if c not in ("place", "sources")}
             st.dataframe(shade_single_sources(matrix), hide_index=True, width="stretch", selection_mode="single-row",
-                         on_select=functools.partial(picked_row, list(matrix.index)), key="matrix")
+                         on_select=functools.partial(picked_row, list(matrix.index)), key="matrix",
+                         column_config={"place": st.column_config.TextColumn("place", pinned=True), **outlets})
     if tab_furniture.open:
         with tab_furniture:
             furniture_report(store, key)
