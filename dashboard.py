@@ -20,6 +20,7 @@ import streamlit_folium
 from streamlit.errors import StreamlitAPIException
 
 from geo import Geoparser
+from geo.frames import related_places
 from geo.page.colours import outlet_colours
 from geo.page.corpus import PagePaths, open_current_store, page_parser, page_paths
 from geo.page.excerpts import escape_html, escape_label, escape_markdown
@@ -53,6 +54,7 @@ from geo.text.corpus import ArticleError, load_story
 RETURNED = ["last_object_clicked_tooltip", "last_object_clicked_count"]  # clicks only: pan and zoom do not rerun
 EXCERPTS_SHOWN = 5  # per source, before "show all"
 COMPARE_AT_ONCE = 8  # sources in view up to which the comparison is built with every click
+COMPARE_COLUMNS = 4  # sources side by side at most: a column each, readable on a laptop
 st.set_page_config(page_title="News geoparsing map", page_icon="🗺️", layout="wide")
 
 
@@ -390,7 +392,8 @@ def map_place_list_and_panel(store: Store, key: ViewKey, countries: bool, colour
             select_place(chosen)
             current = chosen
         rows = in_view.loc[in_view["place_id"] == current]
-        selected = rows.iloc[0].to_dict() if len(rows) and current in labels.values() else None
+        place = rows.iloc[0] if len(rows) else None  # the selection in view, if it is
+        selected = place.to_dict() if place is not None and current in labels.values() else None
         kept = st.session_state.get("map_selection")
         if st.session_state.get("picked_on_map") and kept and kept[0] == arguments["key"]:
             # Clicked on this map: outlined there already, and not moved under the pointer. The
@@ -408,7 +411,6 @@ def map_place_list_and_panel(store: Store, key: ViewKey, countries: bool, colour
         large_regions(in_view)
     if read.current_generation(store.path) != store.generation:
         st.rerun(scope="app")  # rebuilt or removed meanwhile: the page moves on, with the place just chosen
-    place = in_view.loc[in_view["place_id"] == current].iloc[0] if current in found else None
     with right:
         if current and place is None:
             known = current in place_names(store, key.generation, key.uploads)
@@ -469,7 +471,7 @@ def place_panel(store: Store, place_id: str, place, key: ViewKey, colours: dict[
     if place["venue_note"]:
         st.info(escape_markdown(place["venue_note"]))
     names = place_names(store, key.generation, key.uploads)
-    for other in [r for r in (place["related"] or "").split("; ") if r]:
+    for other in related_places(place):
         if st.button(escape_markdown(f"Related: {names.get(other, other)}"), key=f"rel:{other}"):
             select_place(other)
             rerun_map()
@@ -506,12 +508,11 @@ def compare_sources(place, by_outlet: dict[str, list], totals: dict[str, int], o
     if not st.toggle("Side by side", value=len(outlets) <= COMPARE_AT_ONCE, key="compare_on",
                      help="Each source's sentences in a column, and the sources that do not mention the place."):
         return
-    related = [r for r in (place["related"] or "").split("; ") if r]
-    silent = silent_outlets(outlets, set(by_outlet), related, counts, names)
+    silent = silent_outlets(outlets, set(by_outlet), related_places(place), counts, names)
     speaking = sorted(by_outlet, key=lambda o: (-totals[o], o))
-    compared = speaking if len(speaking) <= 4 else st.multiselect(
-        "Sources side by side", speaking, default=speaking[:3], max_selections=6, key="compare")
-    for column, outlet in zip(st.columns(max(1, min(len(compared), 4))), compared, strict=False):
+    compared = speaking if len(speaking) <= COMPARE_COLUMNS else st.multiselect(
+        "Sources side by side", speaking, default=speaking[:3], max_selections=COMPARE_COLUMNS, key="compare")
+    for column, outlet in zip(st.columns(max(1, len(compared))), compared, strict=False):
         with column:
             outlet_heading(outlet, colours, "h6")
             for item in shown(by_outlet[outlet], totals[outlet], f"compare-all:{outlet}"):

@@ -9,13 +9,19 @@ from .pipeline import Geoparser
 from .records import MENTION_COLUMNS, mention_records
 from .types import Article, Document
 
-__all__ = ["PLACE_COLUMNS", "geoparse", "place_frame", "to_frames"]
+__all__ = ["COUNTRY_KINDS", "PLACE_COLUMNS", "geoparse", "place_frame", "related_places", "to_frames"]
 
 PLACE_COLUMNS = [
     "place_id", "name", "kind", "country_code", "precision", "description", "source", "related", "near",
     "lat", "lon", "mention_count", "article_count", "outlets", "venue_note",
 ]
 VENUE_PRECISION = "venue inferred from the country named"
+COUNTRY_KINDS = frozenset({"country", "continent"})  # shown only with the page's country toggle on
+
+
+def related_places(place) -> list[str]:
+    """The place ids in a place row's ``related`` column ("; "-joined, as ``place_frame`` writes it)."""
+    return [p.strip() for p in str(place["related"] or "").split(";") if p.strip()]
 
 
 def geoparse(articles: Iterable[Article], parser: Geoparser | None = None):

@@ -4,7 +4,8 @@
    (Palmyra and the T4 base at country zoom, a zone under a town, a neighbour on a phone),
    a small list of them opens at the click, and choosing one opens that place instead, by
    the same click streamlit-folium reports for its marker. Labels are the places' own
-   tooltip labels, set as text. */
+   tooltip labels, set as text. A click on a place is handled here besides: its outline,
+   its tooltip closed, and on a phone the page scrolled to the panel. */
 (function () {
   "use strict";
 
@@ -88,7 +89,11 @@
       if (layer.options && layer.options.interactive !== false && layer.getTooltip && layer.getTooltip() &&
           (layer instanceof L.CircleMarker || layer instanceof L.Polygon) && !layer.__newsgeoOutline) {
         layer.__newsgeoOutline = true;
-        layer.on("click", function () { outlineLayer(map, layer); });
+        layer.on("click", function () {
+          outlineLayer(map, layer);
+          setTimeout(function () { layer.closeTooltip(); }, 0);  // a tap would leave it covering the map
+          if (window.newsgeoPanelAfterClick) { window.newsgeoPanelAfterClick(); }  // a phone: to the panel
+        });
       }
     }
     map.eachLayer(attach);  // the places are on the map before this runs

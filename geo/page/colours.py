@@ -15,7 +15,7 @@ names is white, so it stands out without a hue.
 
 from __future__ import annotations
 
-import re
+from ..text.corpus import valid_colour  # a sources-file field, checked where the file is read
 
 __all__ = ["FILL_GREYS", "OUTLET_PALETTE", "SINGLE_SOURCE_FILL", "fill_colour", "outlet_colours", "valid_colour"]
 
@@ -23,12 +23,6 @@ __all__ = ["FILL_GREYS", "OUTLET_PALETTE", "SINGLE_SOURCE_FILL", "fill_colour", 
 OUTLET_PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442")
 SINGLE_SOURCE_FILL = "#ffffff"
 FILL_GREYS = ("#bdbdbd", "#969696", "#636363", "#252525")  # 2, 3, 4, 5 or more outlets
-_HEX = re.compile(r"#[0-9a-fA-F]{6}")
-
-
-def valid_colour(text) -> str | None:
-    """``#rrggbb`` in lower case, or None for anything else (a colour is data: it goes into styles)."""
-    return text.lower() if isinstance(text, str) and _HEX.fullmatch(text.strip()) and text == text.strip() else None
 
 
 def outlet_colours(outlets, chosen: dict[str, str] | None = None, later=()) -> dict[str, str]:

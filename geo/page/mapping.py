@@ -41,7 +41,7 @@ import shapely
 from folium.plugins import MarkerCluster
 from shapely.geometry import mapping
 
-from ..frames import VENUE_PRECISION
+from ..frames import COUNTRY_KINDS, VENUE_PRECISION, related_places
 from .colours import FILL_GREYS, SINGLE_SOURCE_FILL, fill_colour, outlet_colours
 
 __all__ = ["ASSET_ROOT", "BASEMAP", "build_map", "component_arguments", "escape_for_tooltip", "label_from_tooltip",
@@ -50,7 +50,6 @@ __all__ = ["ASSET_ROOT", "BASEMAP", "build_map", "component_arguments", "escape_
 ASSET_ROOT = "../../app/static"  # from inside streamlit-folium's component iframe
 BASEMAP = Path(__file__).resolve().parents[2] / "static" / "basemap" / "countries.geojson"
 POLYGON_KINDS = {"zone", "region"}
-COUNTRY_KINDS = {"country", "continent"}
 TOOLTIP_SOURCES = 5
 CLUSTER_ABOVE = 300  # point markers; clustering costs a plugin and hides counts
 MAX_ZOOM = 18
@@ -263,9 +262,7 @@ def _add_shape(parent, row, tooltip: str, per_outlet: dict[str, int], muted: boo
                    "geometry": mapping(geom)}
         # Bound on the feature's own path (not the GeoJSON group) so streamlit-folium returns its text.
         on_each = folium.JsCode("function (feature, layer) { layer.bindTooltip(feature.properties.tooltip, "
-                                "{sticky: true}); layer.on('click', function () { "
-                                "setTimeout(function () { layer.closeTooltip(); }, 0); "
-                                "if (window.newsgeoPanelAfterClick) { window.newsgeoPanelAfterClick(); } }); }")
+                                "{sticky: true}); }")
         folium.GeoJson({"type": "FeatureCollection", "features": [feature]}, style_function=lambda _: style,
                        on_each_feature=on_each, control=False, pane="countries" if muted else "zones").add_to(parent)
         return
@@ -327,13 +324,10 @@ def _points_layer(items, *, interactive: bool, pane: str | None = None) -> foliu
                                                                        round(float(row["lat"]), 5)]}})
     marker = folium.CircleMarker()
     marker.options.update(interactive=interactive, **({"pane": pane} if pane else {}))
-    # Bound on each marker (not the GeoJSON group) so streamlit-folium returns the clicked text;
-    # closed after a click (a tap on a phone would leave it covering the map).
+    # Bound on each marker (not the GeoJSON group) so streamlit-folium returns the clicked text.
+    # What a click does besides (outline, close the tooltip, a phone's scroll) is static/places.js's.
     on_each = folium.JsCode("function (feature, layer) { if (feature.properties.tooltip) { "
-                            "layer.bindTooltip(feature.properties.tooltip, {sticky: true}); "
-                            "layer.on('click', function () { setTimeout(function () { layer.closeTooltip(); }, 0); "
-                            "if (window.newsgeoPanelAfterClick) { window.newsgeoPanelAfterClick(); } }); } }"
-                            ) if interactive else None
+                            "layer.bindTooltip(feature.properties.tooltip, {sticky: true}); } }") if interactive else None
     return _PointsGeoJson({"type": "FeatureCollection", "features": features}, marker=marker, control=False,
                           on_each_feature=on_each)
 
@@ -347,7 +341,7 @@ def _add_links(group, rows) -> None:
     """A dashed line between related places in view (each pair once); never takes clicks."""
     where = {row["place_id"]: (row["lat"], row["lon"]) for row in rows}
     for row in rows:
-        for other in filter(None, (p.strip() for p in str(row["related"] or "").split(";"))):
+        for other in related_places(row):
             if other in where and row["place_id"] < other:
                 line = folium.PolyLine([where[row["place_id"]], where[other]], color="#555555", weight=1.5,
                                        dash_array="5 5", opacity=0.8)

@@ -11,7 +11,7 @@ from urllib.parse import quote, urlparse
 import numpy as np
 import pandas as pd
 
-from ..frames import VENUE_PRECISION
+from ..frames import COUNTRY_KINDS, VENUE_PRECISION
 from ..text.corpus import ArticleError, read_article
 from ..types import Source
 from .colours import valid_colour
@@ -142,9 +142,6 @@ def safe_url(url: str) -> str | None:
 def link_target(url: str) -> str:
     """An http(s) URL made safe inside a Markdown link's parentheses (no space, quote, bracket or parenthesis)."""
     return quote(url, safe=":/?#@!$&*+,;=%~-._")
-
-
-COUNTRY_KINDS = ("country", "continent")
 
 
 def places_shown(places_view, countries: bool):

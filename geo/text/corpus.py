@@ -12,7 +12,7 @@ from pathlib import Path
 from ..types import Article, LoadProblem, Source, Story
 
 __all__ = ["ARTICLE_SUFFIXES", "article_files", "decode_text", "load_articles", "load_corpus", "load_sources", "load_story",
-           "read_article", "read_article_file", "unattributed_source"]
+           "read_article", "read_article_file", "unattributed_source", "valid_colour"]
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
 MAX_ARTICLE_BYTES = 20 * 1024 * 1024
@@ -23,6 +23,11 @@ _BINARY_SIGNATURES = (
 )
 _SOURCE_FIELDS = {f.name for f in fields(Source)}
 _HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+def valid_colour(text) -> str | None:
+    """``#rrggbb`` in lower case, or None for anything else (a colour is data: it goes into styles)."""
+    return text.lower() if isinstance(text, str) and _HEX_COLOUR.fullmatch(text) else None
 
 
 class ArticleError(ValueError):
@@ -282,11 +287,11 @@ def load_story(path: str | Path | None) -> tuple[Story | None, dict[str, str], l
         colour = row.get("colour") if isinstance(row, dict) else None
         if not isinstance(name, str) or not name.strip():
             problems.append(LoadProblem(str(path), f"outlet entry {number} has no name; skipped", loaded=True))
-        elif not isinstance(colour, str) or not _HEX_COLOUR.fullmatch(colour.strip()):
+        elif not valid_colour(colour.strip() if isinstance(colour, str) else colour):
             problems.append(LoadProblem(str(path), f"outlet {name.strip()!r}: colour {colour!r} is not #rrggbb; "
                                                    "a colour is chosen for it", loaded=True))
         else:
-            colours[name.strip()] = colour.strip().lower()
+            colours[name.strip()] = valid_colour(colour.strip())
     return story, colours, problems
 
 
