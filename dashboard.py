@@ -22,32 +22,34 @@ from streamlit.errors import StreamlitAPIException
 from geo import Geoparser
 from geo.frames import related_places
 from geo.page.colours import outlet_colours
-from geo.page.corpus import PagePaths, open_current_store, page_parser, page_paths
-from geo.page.excerpts import escape_html, escape_label, escape_markdown
-from geo.page.mapping import build_map, component_arguments, selection_arguments, too_large_to_draw, unique_labels
+from geo.page.corpus import PagePaths, build_page_store, open_current_store, page_parser, page_paths
+from geo.page.excerpts import escape_label, escape_markdown
+from geo.page.facts import CorpusFacts, ViewFacts
+from geo.page.mapping import STICKY_MAP, build_map, component_arguments, selection_arguments, too_large_to_draw
+from geo.page.session import held, map_selection, select_place, shown_in_full, take_click
 from geo.page.story import derived_story, nationality_label, silent_outlets, story_caption
 from geo.page.views import (
     Upload,
     colour_dot,
-    coverage_matrix,
-    date_bounds,
     date_filter,
     excerpt_paragraphs,
     linked_dates,
     make_upload,
     mentions_csv,
+    outlet_heading_html,
+    paragraph_html,
     parse_uploads,
     place_caption,
-    place_for_tooltip,
     places_geojson,
-    places_in_view,
     places_shown,
     sentence_html,
     shade_single_sources,
+    silent_html,
     source_line,
     summary_counts,
 )
 from geo.store import read
+from geo.store.engine import EngineError
 from geo.store.read import Store, StoreError, View
 from geo.text.corpus import ArticleError, load_story
 
@@ -94,17 +96,11 @@ def corpus_store(paths: PagePaths) -> Store | None:
     failed = st.session_state.get("build_failed")
     if failed and failed[0] == read.current_generation(paths.store):  # this session saw it fail: do not retry each run
         return last_built(paths, failed[1])
-    from geo.store.build import build_store
-    from geo.store.engine import EngineError, LocalEngine
-
     bar = st.progress(0.0, text="Building the corpus store…")
     try:
-        # In this process: a process pool started from the server's threads is fragile (a large
-        # corpus is better built beforehand with ``python -m geo build``, on every core).
-        report = build_store(paths.articles, paths.sources, paths.store, shared_parser()[0], LocalEngine(1),
-                             progress=lambda done, total: bar.progress(done / total, f"Geoparsing {done:,} of {total:,}…"))
-        if report.reason and (paths.store / "generations").exists() and "no store here yet" not in report.reason:
-            st.info(escape_markdown(f"The corpus store was rebuilt: {report.reason}."))
+        if said := build_page_store(paths, shared_parser()[0], lambda done, total: bar.progress(
+                done / total, f"Geoparsing {done:,} of {total:,}…")):
+            st.info(escape_markdown(said))
         return opened_store(paths)
     except (StoreError, EngineError) as error:
         st.session_state["build_failed"] = (read.current_generation(paths.store), str(error))
@@ -162,36 +158,26 @@ class ViewKey(NamedTuple):
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def view_figures(_store: Store, key: ViewKey) -> tuple:
-    """``(places in view, mentions per place and outlet)``; shared and read-only, so a click recomputes nothing."""
-    counts = read.place_counts(_store, key.view)
-    return places_in_view(read.places(_store), counts), read.coverage_counts(_store, key.view)
+def corpus_facts(_store: Store, generation: str, uploads: tuple[Upload, ...]) -> CorpusFacts:
+    """The corpus's sources, dates and names, shared by every reader of a generation and set of uploads."""
+    return CorpusFacts(_store)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def view_articles(_store: Store, key: ViewKey) -> tuple:
-    """``(articles in view, (furniture listing, articles with furniture, pieces))``, once per view."""
-    return read.articles_in_view(_store, key.view), read.furniture_articles(_store, key.view)
+def view_facts(_store: Store, key: ViewKey) -> ViewFacts:
+    """A view's figures, shared and read-only, so a click recomputes nothing."""
+    return ViewFacts(_store, key.view)
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
-def sources_of(_store: Store, generation: str, uploads: tuple[Upload, ...]):
-    """Per-outlet summaries for the sidebar, once per store generation and set of uploads."""
-    return read.source_summaries(_store)
+def this_view(store: Store, key: ViewKey) -> ViewFacts:
+    """The view's figures, held in the session too (the shared cache is evicted by other readers' views)."""
+    return held(st.session_state, "view", key, lambda: view_facts(store, key))
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
 def story_file(paths: PagePaths) -> tuple:
     """``(story or None, outlet colours, problems)`` from the sources file (re-read when the page restarts)."""
     return load_story(paths.sources)
-
-
-@st.cache_resource(max_entries=16, show_spinner=False)
-def corpus_words(_store: Store, generation: str, uploads: tuple[Upload, ...]) -> tuple:
-    """``(the places named most, the nationality words used most)``: the corpus describing itself."""
-    shown = read.places(_store)
-    shown = shown[~shown["kind"].isin(("continent",))].sort_values(["mention_count", "name"], ascending=[False, True])
-    return list(shown["name"].head(3)), read.nationality_examples(_store)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -202,18 +188,12 @@ def map_component(_store: Store, key: ViewKey, countries: bool, colours: tuple) 
     the app, so the arguments are computed once per view and replayed. Equal views give equal
     arguments, so the browser keeps the mounted map, its pan and its zoom.
     """
-    in_view, counts = view_figures(_store, key)
+    in_view, counts = view_facts(_store, key).figures
     fmap, labels = build_map(in_view, counts, outlets=list(key.view.outlets), colours=dict(colours),
                              show_countries=countries)
     captured = component_arguments(streamlit_folium.st_folium, fmap, key="map", height=560, use_container_width=True,
                                    returned_objects=RETURNED)
     return captured, labels
-
-
-@st.cache_resource(max_entries=16, show_spinner=False)
-def dates_of(_store: Store, generation: str, uploads: tuple) -> tuple[dt.date, dt.date] | None:
-    """The first and last publication date in the store and the session's uploads."""
-    return date_bounds(read.date_range(_store))
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
@@ -229,35 +209,11 @@ def panel_sentences(_store: Store, key: ViewKey, place_id: str, every: tuple[str
     return by_outlet, totals, read.article_details(_store, sorted({i.article_id for i in excerpts}))
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
-def view_matrix(_store: Store, key: ViewKey):
-    """The coverage matrix of a view; shared, read-only (styled per run: a Styler changes itself as it renders)."""
-    return coverage_matrix(view_figures(_store, key)[1], read.places(_store), find_labels(_store, key))
-
-
-@st.cache_resource(max_entries=16, show_spinner=False)
-def place_names(_store: Store, generation: str, uploads: tuple[Upload, ...]) -> dict[str, str]:
-    places = read.places(_store)
-    return dict(zip(places["place_id"], places["name"], strict=True))
-
-
-def this_session(name: str, key, compute):
-    """``compute()``, kept in the session while ``key`` stays the same.
-
-    The shared caches share a view's work between readers; with many readers' views they evict
-    each other, and this keeps a reader's clicks from redoing its own view's map (references to
-    the shared objects, so nothing is copied).
-    """
-    held = st.session_state.setdefault("held_views", {})
-    if name not in held or held[name][0] != key:
-        held[name] = (key, compute())
-    return held[name][1]
-
-
 def sidebar_view(store: Store, uploads: tuple[Upload, ...], colours: dict[str, str]) -> View:
     """A checkbox per source with what is known of it (defaults from the URL), the date range, the toggles."""
     st.sidebar.header("Sources")
-    summaries = sources_of(store, store.generation, uploads)
+    facts = corpus_facts(store, store.generation, uploads)
+    summaries = facts.sources
     wanted = st.query_params.get("sources")
     wanted = set(wanted.split("|")) if wanted else set(summaries["outlet"])
     chosen = []
@@ -265,22 +221,20 @@ def sidebar_view(store: Store, uploads: tuple[Upload, ...], colours: dict[str, s
         # Labels are Markdown: escaped, an outlet's name shows as written and formats nothing.
         if st.sidebar.checkbox(escape_label(row.outlet), value=row.outlet in wanted, key=f"source:{row.outlet}"):
             chosen.append(row.outlet)
-        paragraph(colour_dot(colours.get(row.outlet)) + source_line(row), caption=True, where=st.sidebar)
+        st.sidebar.html(paragraph_html(colour_dot(colours.get(row.outlet)) + source_line(row), caption=True))
     if set(chosen) == set(summaries["outlet"]):
         st.query_params.pop("sources", None)
     else:
         st.query_params["sources"] = "|".join(chosen)
-    since, until = sidebar_dates(store, uploads)
+    since, until = sidebar_dates(facts.dates)
     st.sidebar.header("Show")
-    words = corpus_words(store, store.generation, uploads)[1]
-    demonyms = st.sidebar.toggle(nationality_label(words), value=True, key="demonyms",
+    demonyms = st.sidebar.toggle(nationality_label(facts.nationality_words), value=True, key="demonyms",
                                  help="Words like these name a country through its people; off, the map shows place names only.")
     return View(tuple(chosen), demonyms, since, until)
 
 
-def sidebar_dates(store: Store, uploads: tuple[Upload, ...]) -> tuple[str, str]:
+def sidebar_dates(bounds: tuple[dt.date, dt.date] | None) -> tuple[str, str]:
     """The publication dates in view (defaults from the URL); ("", "") for all of them, undated articles included."""
-    bounds = dates_of(store, store.generation, uploads)
     if bounds is None:
         return "", ""
     first, last = bounds
@@ -330,16 +284,6 @@ def rerun_map() -> None:
         st.rerun()
 
 
-def select_place(place_id: str | None, on_map: bool = False) -> None:
-    """Make ``place_id`` the selection (and the link's); ``on_map``: clicked there, so already in view."""
-    st.session_state["place"] = place_id
-    st.session_state["picked_on_map"] = on_map
-    if place_id:
-        st.query_params["place"] = place_id
-    else:
-        st.query_params.pop("place", None)
-
-
 @st.fragment
 def map_and_panel(store: Store, key: ViewKey, countries: bool, paths: PagePaths, colours: tuple) -> None:
     """Map, place list and panel rerun alone on a click: the rest of the page stays."""
@@ -347,41 +291,16 @@ def map_and_panel(store: Store, key: ViewKey, countries: bool, paths: PagePaths,
         map_place_list_and_panel(store, key, countries, dict(colours))
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
-def find_labels(_store: Store, key: ViewKey) -> dict[str, str]:
-    """``place_id -> "Hyderabad (city, PK)"`` for every place in view, as the map labels them."""
-    return unique_labels(view_figures(_store, key)[0])
-
-
-# On a wide screen the map's column stays in view while the reader scrolls a long excerpt list
-# (our own fixed CSS; a phone stacks the columns, where it does not apply).
-STICKY_MAP = """<style>@media (min-width: 900px) {
-  div[data-testid="stColumn"]:has(iframe[title="streamlit_folium.st_folium"]) {
-    position: sticky; top: 3.75rem; align-self: flex-start; }
-}</style>"""
-
-
-def take_click(value: dict | None, labels: dict[str, str]) -> bool:
-    """Select the place a new map click names; True when the selection changed."""
-    count = (value or {}).get("last_object_clicked_count")
-    if not count or count == st.session_state.get("clicks"):  # no click, or a rerun's echo of the last one
-        return False
-    st.session_state["clicks"] = count
-    chosen = place_for_tooltip((value or {}).get("last_object_clicked_tooltip") or "", labels)
-    changed = chosen != st.session_state.get("place")
-    select_place(chosen, on_map=True)
-    return changed
-
-
 def map_place_list_and_panel(store: Store, key: ViewKey, countries: bool, colours: dict[str, str]) -> None:
-    in_view, counts = this_session("figures", key, lambda: view_figures(store, key))
+    facts = this_view(store, key)
+    in_view, counts = facts.figures
     colour_key = tuple(sorted(colours.items()))
-    arguments, labels = this_session("map", (key, countries, colour_key),
-                                     lambda: map_component(store, key, countries, colour_key))
-    found = this_session("find", key, lambda: find_labels(store, key))
+    arguments, labels = held(st.session_state, "map", (key, countries, colour_key),
+                             lambda: map_component(store, key, countries, colour_key))
+    found = facts.labels
     # The click that reran the fragment is in the session before the map is drawn: the map can
     # then show the place it selected at once.
-    take_click(st.session_state.get(arguments["key"]), labels)
+    take_click(st.session_state, st.query_params, st.session_state.get(arguments["key"]), labels)
     current = st.session_state.get("place")
     left, right = st.columns([3, 2], gap="medium")
     st.html(STICKY_MAP)
@@ -389,31 +308,21 @@ def map_place_list_and_panel(store: Store, key: ViewKey, countries: bool, colour
         chosen = st.selectbox("Find a place", list(found), format_func=found.get, placeholder="Type a place name",
                               index=list(found).index(current) if current in found else None, filter_mode="contains")
         if chosen != current and chosen is not None:
-            select_place(chosen)
+            select_place(st.session_state, st.query_params, chosen)
             current = chosen
         rows = in_view.loc[in_view["place_id"] == current]
         place = rows.iloc[0] if len(rows) else None  # the selection in view, if it is
         selected = place.to_dict() if place is not None and current in labels.values() else None
-        kept = st.session_state.get("map_selection")
-        if st.session_state.get("picked_on_map") and kept and kept[0] == arguments["key"]:
-            # Clicked on this map: outlined there already, and not moved under the pointer. The
-            # arguments stay as they were, so the map's 300 KB (at 10k) are not sent again.
-            shown = kept[1]
-        else:
-            shown = selection_arguments(selected)
-            if shown["feature_group"]:  # numbered: the same place chosen again is drawn again
-                number = st.session_state["selection_number"] = st.session_state.get("selection_number", 0) + 1
-                shown["feature_group"] = f"/* selection {number} */\n" + shown["feature_group"]
-            st.session_state["map_selection"] = (arguments["key"], shown)
+        shown = map_selection(st.session_state, arguments["key"], lambda: selection_arguments(selected))
         clicked = streamlit_folium._component_func(**{**arguments, **shown})
-        if take_click(clicked, labels):
+        if take_click(st.session_state, st.query_params, clicked, labels):
             rerun_map()  # a click the session did not hold yet: draw the map with it selected
         large_regions(in_view)
     if read.current_generation(store.path) != store.generation:
         st.rerun(scope="app")  # rebuilt or removed meanwhile: the page moves on, with the place just chosen
     with right:
         if current and place is None:
-            known = current in place_names(store, key.generation, key.uploads)
+            known = current in corpus_facts(store, key.generation, key.uploads).names
             st.info("That place is not mentioned by the sources in view." if known
                     else "The link names a place this corpus does not mention; choose one from the list.")
         elif current:
@@ -421,9 +330,9 @@ def map_place_list_and_panel(store: Store, key: ViewKey, countries: bool, colour
         else:
             st.caption("Click a place on the map, or find it in the list, to read what each source wrote.")
     if place is not None:
-        by_outlet, totals, _ = panel_sentences(store, key, current, shown_in_full())
+        by_outlet, totals, _ = panel_sentences(store, key, current, shown_in_full(st.session_state))
         compare_sources(place, by_outlet, totals, list(key.view.outlets), counts, colours,
-                        place_names(store, key.generation, key.uploads))
+                        corpus_facts(store, key.generation, key.uploads).names)
 
 
 def large_regions(in_view) -> None:
@@ -438,7 +347,7 @@ def large_regions(in_view) -> None:
 def picked_region() -> None:
     """A region chosen under the map: selected, and the choice let go (a callback: only when the reader picks)."""
     if region := st.session_state.get("large_region"):
-        select_place(region)
+        select_place(st.session_state, st.query_params, region)
         st.session_state["large_region"] = None
 
 
@@ -446,19 +355,7 @@ def picked_row(places: list[str]) -> None:
     """A row picked in the coverage table selects its place (a callback: only when the reader picks)."""
     rows = st.session_state["matrix"].selection.rows
     if rows:
-        select_place(places[rows[0]])
-
-
-def shown_in_full() -> tuple[str, ...]:
-    """The sources whose "show all" is on, in the panel or the comparison."""
-    return tuple(sorted({k.split(":", 1)[1] for k, on in st.session_state.items()
-                         if on and isinstance(k, str) and k.startswith(("all:", "compare-all:"))}))
-
-
-def outlet_heading(outlet: str, colours: dict[str, str], level: str = "h5") -> None:
-    """An outlet's name with the disc of its colour on the map (escaped HTML)."""
-    st.html(f'<{level} dir="auto" style="margin:0.6rem 0 0.2rem 0;font-size:1rem">{colour_dot(colours.get(outlet))}'
-            f"{escape_html(outlet)}</{level}>")
+        select_place(st.session_state, st.query_params, places[rows[0]])
 
 
 def place_panel(store: Store, place_id: str, place, key: ViewKey, colours: dict[str, str]) -> None:
@@ -470,13 +367,13 @@ def place_panel(store: Store, place_id: str, place, key: ViewKey, colours: dict[
         st.text(place["description"])
     if place["venue_note"]:
         st.info(escape_markdown(place["venue_note"]))
-    names = place_names(store, key.generation, key.uploads)
+    names = corpus_facts(store, key.generation, key.uploads).names
     for other in related_places(place):
         if st.button(escape_markdown(f"Related: {names.get(other, other)}"), key=f"rel:{other}"):
-            select_place(other)
+            select_place(st.session_state, st.query_params, other)
             rerun_map()
     # The first few sentences per source, all of them for the sources whose "show all" is on.
-    by_outlet, totals, articles = panel_sentences(store, key, place_id, shown_in_full())
+    by_outlet, totals, articles = panel_sentences(store, key, place_id, shown_in_full(st.session_state))
     excerpts_by_source(store, by_outlet, totals, articles, colours)
 
 
@@ -490,11 +387,11 @@ def excerpts_by_source(store: Store, by_outlet: dict[str, list], totals: dict[st
         articles = read.article_details(store, sorted({i.article_id for i in everything}), with_text=True)
     around = read.neighbour_spans(store, [(i.article_id, i.sentence_index) for i in everything]) if context else {}
     for outlet, items in shown_items.items():
-        outlet_heading(outlet, colours)
+        st.html(outlet_heading_html(outlet, colours.get(outlet)))
         for item in items:
             around_item = around.get((item.article_id, item.sentence_index), ([], []))
             for fragment, caption in excerpt_paragraphs(item, articles[item.article_id], around_item):
-                paragraph(fragment, caption=caption)
+                st.html(paragraph_html(fragment, caption))
 
 
 def compare_sources(place, by_outlet: dict[str, list], totals: dict[str, int], outlets: list[str], counts,
@@ -514,13 +411,11 @@ def compare_sources(place, by_outlet: dict[str, list], totals: dict[str, int], o
         "Sources side by side", speaking, default=speaking[:3], max_selections=COMPARE_COLUMNS, key="compare")
     for column, outlet in zip(st.columns(max(1, len(compared))), compared, strict=False):
         with column:
-            outlet_heading(outlet, colours, "h6")
+            st.html(outlet_heading_html(outlet, colours.get(outlet), "h6"))
             for item in shown(by_outlet[outlet], totals[outlet], f"compare-all:{outlet}"):
-                paragraph(sentence_html(item))
+                st.html(paragraph_html(sentence_html(item)))
     if silent:  # one paragraph, however many outlets are in view
-        entries = "; ".join(f"{colour_dot(colours.get(outlet))}<b>{escape_html(outlet)}</b>"
-                            + (f" ({escape_html(instead)})" if instead else "") for outlet, instead in silent)
-        paragraph(f"{escape_html('Do not mention ' + place['name'])}: {entries}", caption=True)
+        st.html(silent_html(place["name"], silent, colours))
 
 
 def shown(items: list, total: int, key: str) -> list:
@@ -530,19 +425,9 @@ def shown(items: list, total: int, key: str) -> list:
     return items
 
 
-def paragraph(fragment: str, *, caption: bool = False, where=st) -> None:
-    """A paragraph of escaped HTML from geo.page.excerpts.
-
-    st.html, not Markdown: Streamlit's Markdown turns URLs into links, ``:material/…:`` into
-    icons and ``->`` into arrows even when escaped, and article text must show as written.
-    """
-    style = "margin:0;overflow-wrap:anywhere" + (";font-size:0.875rem;opacity:0.7" if caption else "")
-    where.html(f'<p dir="auto" style="{style}">{fragment}</p>')
-
-
 def furniture_report(store: Store, key: ViewKey) -> None:
     """What body detection left out of each article in view, one article at a time."""
-    articles, (listed, with_furniture, pieces) = this_session("articles", key, lambda: view_articles(store, key))
+    articles, (listed, with_furniture, pieces) = this_view(store, key).articles
     st.caption(f"{pieces} piece(s) of page furniture (related headlines, ads, comment prompts…) left out of "
                f"{with_furniture} of the {articles} article(s) in view"
                + (f"; the first {len(listed)} are listed." if len(listed) < with_furniture else "."))
@@ -579,9 +464,8 @@ def story_heading(store: Store, paths: PagePaths, uploads: tuple[Upload, ...]) -
     story, _, problems = story_file(paths)
     if story is None or not story.title:
         counts = store.manifest["counts"]
-        summaries = sources_of(store, store.generation, uploads)
-        story = derived_story(corpus_words(store, store.generation, uploads)[0], read.date_range(store),
-                              counts["articles"] + len(uploads), len(summaries))
+        facts = corpus_facts(store, store.generation, uploads)
+        story = derived_story(facts.most_named, facts.date_range, counts["articles"] + len(uploads), len(facts.sources))
     st.title(escape_markdown(story.title))
     if caption := story_caption(story):
         st.caption(escape_markdown(caption))
@@ -592,7 +476,7 @@ def page(store: Store, paths: PagePaths, uploads: list[Upload], heading) -> None
     """Everything below the title: the sidebar's filters, the map and panel, figures and tabs."""
     # Colours come from the corpus and the sources file, uploads after: a filter or an upload moves none.
     chosen = story_file(paths)[1]
-    colours = outlet_colours(sources_of(store, store.generation, ())["outlet"], chosen,
+    colours = outlet_colours(corpus_facts(store, store.generation, ()).sources["outlet"], chosen,
                              later=[upload.outlet for upload in uploads])
     if uploads:
         store = store.with_overlay(*uploaded(tuple(uploads)))
@@ -613,9 +497,10 @@ def page(store: Store, paths: PagePaths, uploads: list[Upload], heading) -> None
         problems = store.manifest.get("problems", []) + [{"path": p.path, "reason": p.reason} for p in story_problems]
         for problem in problems + [{"path": "", "reason": w} for w in warnings]:
             st.warning(escape_markdown(f"{problem['path']}: {problem['reason']}" if problem["path"] else problem["reason"]))
-    in_view, counts = this_session("figures", key, lambda: view_figures(store, key))
+    facts = this_view(store, key)
+    in_view, counts = facts.figures
     with summary:
-        figures = summary_counts(this_session("articles", key, lambda: view_articles(store, key))[0], counts)
+        figures = summary_counts(facts.articles[0], counts)
         for column, (label, value) in zip(st.columns(4), figures.items(), strict=True):
             column.metric(label.capitalize() + " in view", value)
     # Only the tab on show is built: the matrix and the furniture list cost a whole-page run most of its time.
@@ -625,7 +510,7 @@ def page(store: Store, paths: PagePaths, uploads: list[Upload], heading) -> None
         with tab_matrix:
             st.caption("Mentions per place and source; places only one source names come first, shaded. "
                        "Pick a row to read about that place.")
-            matrix = view_matrix(store, key)
+            matrix = facts.matrix
             # The place stays pinned while many outlets scroll by, in narrow columns (a grid label is plain text).
             outlets = {c: st.column_config.NumberColumn(c, width="small") for c in matrix.columns
                        if c not in ("place", "sources")}

@@ -10,7 +10,7 @@ from typing import NamedTuple
 from ..gazetteer.index import DATA_DIR, default_cache_dir, gazetteer_fingerprint, load_gazetteer
 from ..pipeline import Geoparser
 
-__all__ = ["PagePaths", "open_current_store", "page_parser", "page_paths"]
+__all__ = ["PagePaths", "build_page_store", "open_current_store", "page_parser", "page_paths"]
 
 
 class PagePaths(NamedTuple):
@@ -81,3 +81,19 @@ def open_current_store(paths: PagePaths):
             raise StoreError(plan.reason or f"{len(plan.parse)} article(s) to parse, {len(plan.removed)} to drop")
         return plan.current  # up to date: the plan has opened it already
     return open_store(paths.store)
+
+
+def build_page_store(paths: PagePaths, parser: Geoparser, progress) -> str:
+    """Bring the page's store up to date with its articles folder, in this process; what changed, for the reader.
+
+    In this process: a process pool started from the server's threads is fragile (a large
+    corpus is better built beforehand with ``python -m geo build``, on every core). Raises
+    StoreError or EngineError when it cannot be built; "" when there was nothing to say.
+    """
+    from ..store.build import build_store
+    from ..store.engine import LocalEngine
+
+    report = build_store(paths.articles, paths.sources, paths.store, parser, LocalEngine(1), progress=progress)
+    if report.reason and (paths.store / "generations").exists() and "no store here yet" not in report.reason:
+        return f"The corpus store was rebuilt: {report.reason}."
+    return ""

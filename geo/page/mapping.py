@@ -44,8 +44,9 @@ from shapely.geometry import mapping
 from ..frames import COUNTRY_KINDS, VENUE_PRECISION, related_places
 from .colours import FILL_GREYS, SINGLE_SOURCE_FILL, fill_colour, outlet_colours
 
-__all__ = ["ASSET_ROOT", "BASEMAP", "build_map", "component_arguments", "escape_for_tooltip", "label_from_tooltip",
-           "load_basemap", "place_label", "selection_arguments", "too_large_to_draw", "tooltip_texts", "unique_labels"]
+__all__ = ["ASSET_ROOT", "BASEMAP", "STICKY_MAP", "build_map", "component_arguments", "escape_for_tooltip",
+    "label_from_tooltip", "load_basemap", "place_label", "selection_arguments", "too_large_to_draw", "tooltip_texts",
+    "unique_labels"]
 
 ASSET_ROOT = "../../app/static"  # from inside streamlit-folium's component iframe
 BASEMAP = Path(__file__).resolve().parents[2] / "static" / "basemap" / "countries.geojson"
@@ -76,6 +77,13 @@ _ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;",
             "\\": "&#92;", "{": "&#123;", "}": "&#125;"}
 # Panes keep the stacking order when the layer control re-adds a layer (it would go on top).
 PANES = {"basemap": 210, "countries": 380, "zones": 390, "rings": 410}
+
+# On a wide screen the map's column stays in view while the reader scrolls a long excerpt list
+# (our own fixed CSS; a phone stacks the columns, where it does not apply).
+STICKY_MAP = """<style>@media (min-width: 900px) {
+  div[data-testid="stColumn"]:has(iframe[title="streamlit_folium.st_folium"]) {
+    position: sticky; top: 3.75rem; align-self: flex-start; }
+}</style>"""
 
 
 def escape_for_tooltip(text) -> str:

@@ -18,12 +18,11 @@ from .colours import valid_colour
 from .excerpts import escape_html, highlighted_html, isolated
 from .story import type_words
 
-__all__ = [
-    "MAX_UPLOAD_BYTES", "SentenceExcerpt", "Upload", "colour_dot", "coverage_matrix", "date_bounds", "date_filter",
-    "excerpt_paragraphs", "link_target", "linked_dates", "make_upload", "mentions_csv", "neighbour_sentences",
-    "outlet_counts", "parse_uploads", "place_caption", "place_for_tooltip", "places_geojson", "places_in_view", "places_shown",
-    "precision_text", "safe_url", "sentence_html", "shade_single_sources", "source_line", "summary_counts",
-]
+__all__ = ["MAX_UPLOAD_BYTES", "SentenceExcerpt", "Upload", "colour_dot", "coverage_matrix", "date_bounds",
+    "date_filter", "excerpt_paragraphs", "link_target", "linked_dates", "make_upload", "mentions_csv",
+    "neighbour_sentences", "outlet_counts", "outlet_heading_html", "paragraph_html", "parse_uploads", "place_caption",
+    "place_for_tooltip", "places_geojson", "places_in_view", "places_shown", "precision_text", "safe_url",
+    "sentence_html", "shade_single_sources", "silent_html", "source_line", "summary_counts"]
 
 
 class Upload(NamedTuple):
@@ -252,6 +251,25 @@ def source_line(row) -> str:
         return f"{isolated(row.title)} · {isolated(row.published or 'undated')} · {escape_html(attribution)}"
     span = f"{row.first_published} to {row.last_published}" if row.first_published else "undated"
     return escape_html(f"{row.articles} articles · {span} · {attribution}")
+
+
+def paragraph_html(fragment: str, caption: bool = False) -> str:
+    """A paragraph around escaped HTML, its direction from its text; a caption is smaller and lighter."""
+    style = "margin:0;overflow-wrap:anywhere" + (";font-size:0.875rem;opacity:0.7" if caption else "")
+    return f'<p dir="auto" style="{style}">{fragment}</p>'
+
+
+def outlet_heading_html(outlet: str, colour: str | None, level: str = "h5") -> str:
+    """An outlet's name with the disc of its colour on the map, as escaped HTML."""
+    return (f'<{level} dir="auto" style="margin:0.6rem 0 0.2rem 0;font-size:1rem">{colour_dot(colour)}'
+            f"{escape_html(outlet)}</{level}>")
+
+
+def silent_html(place_name: str, silent: list[tuple[str, str | None]], colours: dict[str, str]) -> str:
+    """One caption naming the outlets that do not mention a place, each with what they named instead."""
+    entries = "; ".join(f"{colour_dot(colours.get(outlet))}<b>{escape_html(outlet)}</b>"
+                        + (f" ({escape_html(instead)})" if instead else "") for outlet, instead in silent)
+    return paragraph_html(f"{escape_html('Do not mention ' + place_name)}: {entries}", caption=True)
 
 
 def sentence_html(item: SentenceExcerpt) -> str:

@@ -1,0 +1,112 @@
+"""What the page asks the store, computed once and kept together (no Streamlit here).
+
+A corpus's facts (its sources, dates, names) and a view's (places and counts, articles, the
+coverage table, the labels to find a place by) are each one object: the page caches that
+object per store generation, uploads and filters, and each figure in it is computed the first
+time a run asks for it, once, however many sessions ask at the same time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable
+
+import pandas as pd
+
+from ..store import read
+from ..store.read import Store, View
+from .mapping import unique_labels
+from .views import coverage_matrix, date_bounds, places_in_view
+
+__all__ = ["CorpusFacts", "ViewFacts"]
+
+
+class _Once:
+    """A method's result computed on first use and kept on the instance; one thread computes it, others wait."""
+
+    def __init__(self, compute: Callable) -> None:
+        self.compute = compute
+        self.name = compute.__name__
+        self.__doc__ = compute.__doc__
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        kept = instance.__dict__
+        if self.name not in kept:
+            with instance._lock:  # per instance: two views are computed side by side
+                if self.name not in kept:
+                    kept[self.name] = self.compute(instance)
+        return kept[self.name]
+
+
+class CorpusFacts:
+    """What is known of a store (with a session's uploads) whatever the filters."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._lock = threading.RLock()
+
+    @_Once
+    def sources(self) -> pd.DataFrame:
+        """Per-outlet summaries, one row per outlet (the sidebar's list)."""
+        return read.source_summaries(self.store)
+
+    @_Once
+    def most_named(self) -> list[str]:
+        """The three places named most (continents aside): the corpus describing itself."""
+        shown = read.places(self.store)
+        shown = shown[shown["kind"] != "continent"].sort_values(["mention_count", "name"], ascending=[False, True])
+        return list(shown["name"].head(3))
+
+    @_Once
+    def nationality_words(self) -> list[str]:
+        """The nationality words used most, for the toggle that hides them."""
+        return read.nationality_examples(self.store)
+
+    @_Once
+    def date_range(self) -> tuple[str, str] | None:
+        """The first and last publication date as written, None with no dated article."""
+        return read.date_range(self.store)
+
+    @_Once
+    def dates(self) -> tuple[dt.date, dt.date] | None:
+        """The first and last publication date, as dates."""
+        return date_bounds(self.date_range)
+
+    @_Once
+    def names(self) -> dict[str, str]:
+        """``place_id -> name`` of every place the corpus mentions."""
+        places = read.places(self.store)
+        return dict(zip(places["place_id"], places["name"], strict=True))
+
+
+class ViewFacts:
+    """A view's figures: the places in it and their counts per outlet, its articles, its tables."""
+
+    def __init__(self, store: Store, view: View) -> None:
+        self.store = store
+        self.view = view
+        self._lock = threading.RLock()
+
+    @_Once
+    def figures(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """``(places in view, mentions per place and outlet)``."""
+        counts = read.place_counts(self.store, self.view)
+        return places_in_view(read.places(self.store), counts), read.coverage_counts(self.store, self.view)
+
+    @_Once
+    def articles(self) -> tuple[int, tuple[pd.DataFrame, int, int]]:
+        """``(articles in view, (furniture listing, articles with furniture, pieces))``."""
+        return read.articles_in_view(self.store, self.view), read.furniture_articles(self.store, self.view)
+
+    @_Once
+    def labels(self) -> dict[str, str]:
+        """``place_id -> "Hyderabad (city, PK)"`` for every place in view, as the map labels them."""
+        return unique_labels(self.figures[0])
+
+    @_Once
+    def matrix(self) -> pd.DataFrame:
+        """The coverage matrix (read-only: it is styled per run, as a Styler changes itself as it renders)."""
+        return coverage_matrix(self.figures[1], read.places(self.store), self.labels)

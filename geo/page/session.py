@@ -1,0 +1,73 @@
+"""A reader's session: what they selected, clicked and opened, kept in two mappings (no Streamlit here).
+
+The page hands in its session state and its URL's query parameters; both are plain mappings
+here, so the rules (a click's echo is not a new click, a link names the selection) are tested
+without a browser.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, MutableMapping
+
+from .views import place_for_tooltip
+
+__all__ = ["held", "map_selection", "select_place", "shown_in_full", "take_click"]
+
+
+def held(state: MutableMapping, name: str, key, compute: Callable):
+    """``compute()``, kept in the session while ``key`` stays the same.
+
+    The shared caches share a view's work between readers; with many readers' views they evict
+    each other, and this keeps a reader's clicks from redoing its own view (a reference to the
+    shared object, so nothing is copied).
+    """
+    kept = state.setdefault("held_views", {})
+    if name not in kept or kept[name][0] != key:
+        kept[name] = (key, compute())
+    return kept[name][1]
+
+
+def select_place(state: MutableMapping, params: MutableMapping, place_id: str | None, on_map: bool = False) -> None:
+    """Make ``place_id`` the selection and the link's; ``on_map``: clicked there, so already in view."""
+    state["place"] = place_id
+    state["picked_on_map"] = on_map
+    if place_id:
+        params["place"] = place_id
+    else:
+        params.pop("place", None)
+
+
+def take_click(state: MutableMapping, params: MutableMapping, value: dict | None, labels: dict[str, str]) -> bool:
+    """Select the place a new map click names; True when the selection changed."""
+    count = (value or {}).get("last_object_clicked_count")
+    if not count or count == state.get("clicks"):  # no click, or a rerun's echo of the last one
+        return False
+    state["clicks"] = count
+    chosen = place_for_tooltip((value or {}).get("last_object_clicked_tooltip") or "", labels)
+    changed = chosen != state.get("place")
+    select_place(state, params, chosen, on_map=True)
+    return changed
+
+
+def map_selection(state: MutableMapping, map_key: str, drawn: Callable[[], dict]) -> dict:
+    """The map component's selection arguments for this run.
+
+    A place clicked on this map is outlined there already and not moved under the pointer, so
+    the arguments stay as they were and the map's payload is not sent again. Otherwise the
+    selection is drawn anew, numbered: the same place chosen again is drawn again.
+    """
+    kept = state.get("map_selection")
+    if state.get("picked_on_map") and kept and kept[0] == map_key:
+        return kept[1]
+    shown = drawn()
+    if shown["feature_group"]:
+        number = state["selection_number"] = state.get("selection_number", 0) + 1
+        shown["feature_group"] = f"/* selection {number} */\n" + shown["feature_group"]
+    state["map_selection"] = (map_key, shown)
+    return shown
+
+
+def shown_in_full(state: MutableMapping) -> tuple[str, ...]:
+    """The sources whose "show all" is on, in the panel or the comparison."""
+    return tuple(sorted({k.split(":", 1)[1] for k, on in state.items()
+                         if on and isinstance(k, str) and k.startswith(("all:", "compare-all:"))}))
