@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
+import os
 import sys
 from collections.abc import Iterator
 from typing import NamedTuple
@@ -22,23 +23,36 @@ from streamlit.errors import StreamlitAPIException
 from geo import Geoparser
 from geo.frames import related_places
 from geo.page.colours import outlet_colours
-from geo.page.corpus import PagePaths, build_page_store, open_current_store, page_parser, page_paths
+from geo.page.corpus import PagePaths, build_page_store, corrections_mode, open_current_store, page_parser, page_paths
 from geo.page.excerpts import escape_label, escape_markdown
 from geo.page.facts import CorpusFacts, ViewFacts
 from geo.page.mapping import STICKY_MAP, build_map, component_arguments, selection_arguments, too_large_to_draw
+from geo.page.overlay import keep_correction, session_corrections, session_overlay, take_back
+from geo.page.review import (
+    LOW_CONFIDENCE,
+    alternative_labels,
+    candidate_label,
+    correction_rows,
+    correction_scope,
+    needs_review,
+    review_rows,
+)
 from geo.page.session import held, map_selection, select_place, shown_in_full, take_click
 from geo.page.story import derived_story, nationality_label, silent_outlets, story_caption
+from geo.page.timeline import DAY_SELECTION, timeline_chart
 from geo.page.views import (
     Upload,
+    article_label,
     colour_dot,
     date_filter,
     excerpt_paragraphs,
     linked_dates,
     make_upload,
+    mention_label,
     mentions_csv,
     outlet_heading_html,
     paragraph_html,
-    parse_uploads,
+    phrase_html,
     place_caption,
     places_geojson,
     places_shown,
@@ -48,10 +62,15 @@ from geo.page.views import (
     source_line,
     summary_counts,
 )
+from geo.resolution.corrections import (
+    corrections_text,
+    new_correction,
+)
 from geo.store import read
 from geo.store.engine import EngineError
 from geo.store.read import Store, StoreError, View
 from geo.text.corpus import ArticleError, load_story
+from geo.types import Correction
 
 RETURNED = ["last_object_clicked_tooltip", "last_object_clicked_count"]  # clicks only: pan and zoom do not rerun
 EXCERPTS_SHOWN = 5  # per source, before "show all"
@@ -143,23 +162,30 @@ def store_faults(paths: PagePaths) -> Iterator[None]:
         st.error(escape_markdown(f"The corpus store cannot be read: {error.reason}. Your own uploads are kept; {advice}."))
 
 
-@st.cache_resource(show_spinner="Geoparsing your article…", max_entries=64)
-def uploaded(uploads: tuple[Upload, ...]) -> tuple:
-    """One session's uploads alone, parsed into overlay tables (the shared store is not touched)."""
-    return read.overlay_from_docs(parse_uploads(uploads, shared_parser()[0]), shared_parser()[0].gazetteer)
+class Layer(NamedTuple):
+    """What a session lays over the shared store: its uploads and its own corrections."""
+
+    uploads: tuple[Upload, ...] = ()
+    corrections: tuple[Correction, ...] = ()
+
+
+@st.cache_resource(show_spinner="Geoparsing your articles…", max_entries=64)
+def session_layer(_store: Store, generation: str, layer: Layer) -> tuple | None:
+    """One session's uploads and corrected articles, parsed into overlay tables (the shared store is not touched)."""
+    return session_overlay(_store, layer.uploads, layer.corrections, shared_parser()[0])
 
 
 class ViewKey(NamedTuple):
-    """Everything a view's figures depend on: the store's generation, the session's uploads, the filters."""
+    """Everything a view's figures depend on: the store's generation, the session's layer, the filters."""
 
     generation: str
-    uploads: tuple[Upload, ...]
+    layer: Layer
     view: View
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def corpus_facts(_store: Store, generation: str, uploads: tuple[Upload, ...]) -> CorpusFacts:
-    """The corpus's sources, dates and names, shared by every reader of a generation and set of uploads."""
+def corpus_facts(_store: Store, generation: str, layer: Layer) -> CorpusFacts:
+    """The corpus's sources, dates and names, shared by every reader of a generation and session layer."""
     return CorpusFacts(_store)
 
 
@@ -209,10 +235,10 @@ def panel_sentences(_store: Store, key: ViewKey, place_id: str, every: tuple[str
     return by_outlet, totals, read.article_details(_store, sorted({i.article_id for i in excerpts}))
 
 
-def sidebar_view(store: Store, uploads: tuple[Upload, ...], colours: dict[str, str]) -> View:
-    """A checkbox per source with what is known of it (defaults from the URL), the date range, the toggles."""
+def sidebar_view(store: Store, layer: Layer, colours: dict[str, str]) -> View:
+    """A checkbox per source with what is known of it (defaults from the URL), the dates, the focus, the toggles."""
     st.sidebar.header("Sources")
-    facts = corpus_facts(store, store.generation, uploads)
+    facts = corpus_facts(store, store.generation, layer)
     summaries = facts.sources
     wanted = st.query_params.get("sources")
     wanted = set(wanted.split("|")) if wanted else set(summaries["outlet"])
@@ -221,16 +247,51 @@ def sidebar_view(store: Store, uploads: tuple[Upload, ...], colours: dict[str, s
         # Labels are Markdown: escaped, an outlet's name shows as written and formats nothing.
         if st.sidebar.checkbox(escape_label(row.outlet), value=row.outlet in wanted, key=f"source:{row.outlet}"):
             chosen.append(row.outlet)
-        st.sidebar.html(paragraph_html(colour_dot(colours.get(row.outlet)) + source_line(row), caption=True))
+        st.sidebar.html(paragraph_html(colour_dot(colours.get(row.outlet)) + source_line(row, facts.names), caption=True))
     if set(chosen) == set(summaries["outlet"]):
         st.query_params.pop("sources", None)
     else:
         st.query_params["sources"] = "|".join(chosen)
     since, until = sidebar_dates(facts.dates)
+    undated = True
+    if facts.undated:
+        undated = linked_toggle("undated", f"Include the {facts.undated} undated article(s)", st.sidebar.toggle)
+    focus = sidebar_focus(facts)
     st.sidebar.header("Show")
     demonyms = st.sidebar.toggle(nationality_label(facts.nationality_words), value=True, key="demonyms",
                                  help="Words like these name a country through its people; off, the map shows place names only.")
-    return View(tuple(chosen), demonyms, since, until)
+    return View(tuple(chosen), demonyms, since, until, undated, focus)
+
+
+def linked_toggle(name: str, label: str, widget) -> bool:
+    """A yes/no kept in the link as ``name=no`` when off (on by default)."""
+    if name not in st.session_state:
+        st.session_state[name] = st.query_params.get(name) != "no"
+    on = widget(label, key=name)
+    if on:
+        st.query_params.pop(name, None)
+    else:
+        st.query_params[name] = "no"
+    return on
+
+
+def sidebar_focus(facts: CorpusFacts) -> str:
+    """"Articles about": the places articles are mainly about (their dateline, else the place named most)."""
+    about = facts.focus_counts
+    if not about:
+        return ""
+    if "about" not in st.session_state:
+        linked = st.query_params.get("about")
+        st.session_state["about"] = linked if linked in about else None
+    labels = {place: f"{facts.names.get(place, place)} ({count})" for place, count in about.items()}
+    chosen = st.sidebar.selectbox("Articles about", list(labels), format_func=labels.get, key="about",
+                                  placeholder="Any place",
+                                  help="Each article's focus: its dateline's place, else the specific place it names most.")
+    if chosen:
+        st.query_params["about"] = chosen
+    else:
+        st.query_params.pop("about", None)
+    return chosen or ""
 
 
 def sidebar_dates(bounds: tuple[dt.date, dt.date] | None) -> tuple[str, str]:
@@ -238,6 +299,7 @@ def sidebar_dates(bounds: tuple[dt.date, dt.date] | None) -> tuple[str, str]:
     if bounds is None:
         return "", ""
     first, last = bounds
+    st.session_state["dates_key"] = f"dates:{first}:{last}"  # for the timeline: a day clicked there is set here
     picked = st.sidebar.date_input("Published between", min_value=first, max_value=last, format="YYYY-MM-DD",
                                    value=linked_dates(st.query_params.get("since"), st.query_params.get("until"), bounds),
                                    key=f"dates:{first}:{last}")  # keyed: the link seeds it once, the reader moves it
@@ -288,10 +350,11 @@ def rerun_map() -> None:
 def map_and_panel(store: Store, key: ViewKey, countries: bool, paths: PagePaths, colours: tuple) -> None:
     """Map, place list and panel rerun alone on a click: the rest of the page stays."""
     with store_faults(paths):
-        map_place_list_and_panel(store, key, countries, dict(colours))
+        map_place_list_and_panel(store, key, countries, dict(colours), paths)
 
 
-def map_place_list_and_panel(store: Store, key: ViewKey, countries: bool, colours: dict[str, str]) -> None:
+def map_place_list_and_panel(store: Store, key: ViewKey, countries: bool, colours: dict[str, str],
+                             paths: PagePaths) -> None:
     facts = this_view(store, key)
     in_view, counts = facts.figures
     colour_key = tuple(sorted(colours.items()))
@@ -305,15 +368,20 @@ def map_place_list_and_panel(store: Store, key: ViewKey, countries: bool, colour
     left, right = st.columns([3, 2], gap="medium")
     st.html(STICKY_MAP)
     with left:
-        chosen = st.selectbox("Find a place", list(found), format_func=found.get, placeholder="Type a place name",
-                              index=list(found).index(current) if current in found else None, filter_mode="contains")
+        find, search = st.columns(2)
+        chosen = find.selectbox("Find a place", list(found), format_func=found.get, placeholder="Type a place name",
+                                index=list(found).index(current) if current in found else None, filter_mode="contains")
         if chosen != current and chosen is not None:
             select_place(st.session_state, st.query_params, chosen)
             current = chosen
+        phrase, hits = search_box(search, store, key)
         rows = in_view.loc[in_view["place_id"] == current]
         place = rows.iloc[0] if len(rows) else None  # the selection in view, if it is
         selected = place.to_dict() if place is not None and current in labels.values() else None
-        shown = map_selection(st.session_state, arguments["key"], lambda: selection_arguments(selected))
+        named = set(labels.values())
+        found_rows = [r for r in in_view.to_dict("records") if r["place_id"] in hits and r["place_id"] in named]
+        shown = map_selection(st.session_state, f"{arguments['key']}|{phrase}",
+                              lambda: selection_arguments(selected, found_rows))
         clicked = streamlit_folium._component_func(**{**arguments, **shown})
         if take_click(st.session_state, st.query_params, clicked, labels):
             rerun_map()  # a click the session did not hold yet: draw the map with it selected
@@ -321,18 +389,20 @@ def map_place_list_and_panel(store: Store, key: ViewKey, countries: bool, colour
     if read.current_generation(store.path) != store.generation:
         st.rerun(scope="app")  # rebuilt or removed meanwhile: the page moves on, with the place just chosen
     with right:
+        if phrase:
+            search_results(store, key, phrase, colours, expanded=not current)
         if current and place is None:
-            known = current in corpus_facts(store, key.generation, key.uploads).names
+            known = current in corpus_facts(store, key.generation, key.layer).names
             st.info("That place is not mentioned by the sources in view." if known
                     else "The link names a place this corpus does not mention; choose one from the list.")
         elif current:
-            place_panel(store, current, place, key, colours)
+            place_panel(store, current, place, key, colours, paths)
         else:
             st.caption("Click a place on the map, or find it in the list, to read what each source wrote.")
     if place is not None:
         by_outlet, totals, _ = panel_sentences(store, key, current, shown_in_full(st.session_state))
         compare_sources(place, by_outlet, totals, list(key.view.outlets), counts, colours,
-                        corpus_facts(store, key.generation, key.uploads).names)
+                        corpus_facts(store, key.generation, key.layer).names)
 
 
 def large_regions(in_view) -> None:
@@ -351,14 +421,48 @@ def picked_region() -> None:
         st.session_state["large_region"] = None
 
 
-def picked_row(places: list[str]) -> None:
-    """A row picked in the coverage table selects its place (a callback: only when the reader picks)."""
-    rows = st.session_state["matrix"].selection.rows
+def picked_row(places: list[str], table: str) -> None:
+    """A row picked in a table (coverage, review) selects its place (a callback: only when the reader picks)."""
+    rows = st.session_state[table].selection.rows
     if rows:
         select_place(st.session_state, st.query_params, places[rows[0]])
 
 
-def place_panel(store: Store, place_id: str, place, key: ViewKey, colours: dict[str, str]) -> None:
+def search_box(where, store: Store, key: ViewKey) -> tuple[str, set[str]]:
+    """The search over the articles' sentences (in the link as ``q``); the phrase and the places its sentences name."""
+    if "search" not in st.session_state:
+        st.session_state["search"] = st.query_params.get("q", "")
+    phrase = " ".join(where.text_input("Search the articles", key="search", placeholder="e.g. air base",
+                                       max_chars=200).split())
+    if phrase:
+        st.query_params["q"] = phrase
+    else:
+        st.query_params.pop("q", None)
+        return "", set()
+    hits = sentence_hits(store, key, phrase)
+    return phrase, {place for places in hits["places"] for place in places}
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def sentence_hits(_store: Store, key: ViewKey, phrase: str):
+    """The sentences in view holding a phrase, with the places each names; shared by readers searching the same."""
+    return read.search_sentences(_store, phrase, key.view)
+
+
+def search_results(store: Store, key: ViewKey, phrase: str, colours: dict[str, str], expanded: bool) -> None:
+    """The sentences holding the phrase, by outlet, the phrase in bold; their places are highlighted on the map."""
+    hits = sentence_hits(store, key, phrase)
+    outlets = hits["outlet"].nunique()
+    title = (f"{len(hits)} sentence(s) with “{phrase}” in {outlets} source(s); their places are highlighted on the map"
+             if len(hits) else f"No sentence in view has “{phrase}”")
+    with st.expander(escape_markdown(title), expanded=expanded and bool(len(hits))):
+        for outlet, group in hits.groupby("outlet", sort=True):
+            st.html(outlet_heading_html(outlet, colours.get(outlet)))
+            for row in shown(list(group.itertuples()), len(group), f"search-all:{outlet}"):
+                st.html(paragraph_html(phrase_html(row.sentence, phrase)))
+
+
+def place_panel(store: Store, place_id: str, place, key: ViewKey, colours: dict[str, str], paths: PagePaths) -> None:
     # The map's script scrolls a phone to this mark after a tap (static/leaflet-setup.js).
     st.html('<div id="newsgeo-panel" style="scroll-margin-top:4.5rem"></div>')
     st.subheader(escape_markdown(place["name"]))
@@ -367,11 +471,12 @@ def place_panel(store: Store, place_id: str, place, key: ViewKey, colours: dict[
         st.text(place["description"])
     if place["venue_note"]:
         st.info(escape_markdown(place["venue_note"]))
-    names = corpus_facts(store, key.generation, key.uploads).names
+    names = corpus_facts(store, key.generation, key.layer).names
     for other in related_places(place):
         if st.button(escape_markdown(f"Related: {names.get(other, other)}"), key=f"rel:{other}"):
             select_place(st.session_state, st.query_params, other)
             rerun_map()
+    review_place(store, place_id, key, paths)
     # The first few sentences per source, all of them for the sources whose "show all" is on.
     by_outlet, totals, articles = panel_sentences(store, key, place_id, shown_in_full(st.session_state))
     excerpts_by_source(store, by_outlet, totals, articles, colours)
@@ -440,6 +545,158 @@ def furniture_report(store: Store, key: ViewKey) -> None:
             st.text(text[:5000])
 
 
+def timeline(store: Store, key: ViewKey, colours: dict[str, str]) -> None:
+    """Mentions per day and outlet; a click on a day narrows the dates to it (double click: all again)."""
+    daily = held(st.session_state, "daily", key, lambda: read.daily_mentions(store, key.view))
+    if daily["day"].nunique() < 2 and not key.view.since:
+        return  # one day, or none: nothing to follow over time
+    dates_key = st.session_state.get("dates_key")
+    st.altair_chart(timeline_chart(daily, colours), key="timeline", on_select=functools.partial(picked_day, dates_key),
+                    selection_mode=DAY_SELECTION, width="stretch")
+
+
+def picked_day(dates_key: str | None) -> None:
+    """A day clicked on the chart becomes the date range, in the sidebar and the link."""
+    picked = (st.session_state["timeline"].selection.get(DAY_SELECTION) or [{}])[0].get("day")
+    if not picked or not dates_key:
+        return
+    day = dt.date.fromisoformat(picked)
+    st.session_state[dates_key] = (day, day)
+    st.query_params["since"] = st.query_params["until"] = picked
+
+
+def review_queue(store: Store, key: ViewKey) -> None:
+    """Every name in view worth a second look, the least sure first; a row opens its place."""
+    queue = held(st.session_state, "review", key, lambda: needs_review(read.review_queue(store, key.view),
+                                                                       len(key.view.outlets)))
+    st.caption(f"{len(queue)} name(s) to check: confidence under {LOW_CONFIDENCE:.0%}, a close call with another "
+               "place, located online only, a venue inferred, or one source alone. Sort by a column; pick a row to "
+               "open the place and correct it there.")
+    if queue.empty:
+        return
+    st.dataframe(queue.drop(columns="place_id"), hide_index=True, width="stretch", selection_mode="single-row",
+                 on_select=functools.partial(picked_row, list(queue["place_id"]), "review"), key="review",
+                 column_config={"confidence": st.column_config.ProgressColumn("confidence", min_value=0, max_value=1,
+                                                                              format="percent")})
+
+
+def review_place(store: Store, place_id: str, key: ViewKey, paths: PagePaths) -> None:
+    """How sure the geoparser was of this place, why, what else each name could be, and a way to correct it."""
+    review = read.place_review(store, place_id, key.view)
+    if review.empty:
+        return
+    mean = float((review["mean"] * review["mentions"]).sum() / review["mentions"].sum())
+    corrected = " (corrected by a reader)" if review["methods"].str.contains("corrected").any() else ""
+    with st.expander(f"How sure: {mean:.0%}{corrected} · check or correct", expanded=False):
+        st.dataframe(review_rows(review), hide_index=True, width="stretch")
+        surface = st.selectbox("Name as written", list(review["surface"]), key=f"fix-name:{place_id}")
+        row = review[review["surface"] == surface].iloc[0]
+        article, start = correction_target(store, place_id, surface, key)
+        choices = alternative_labels(row["alternatives"], place_id) | {ANOTHER: "Another place…"}
+        chosen = st.selectbox("It is", list(choices), format_func=choices.get, key=f"fix-place:{place_id}")
+        if chosen == ANOTHER:
+            chosen = gazetteer_choice(f"fix-search:{place_id}")
+        note = st.text_input("Note (optional)", key=f"fix-note:{place_id}", max_chars=300)
+        if st.button("Save correction", type="primary", disabled=chosen is None or (article is None),
+                     key=f"fix-save:{place_id}"):
+            save_correction(paths, new_correction(surface, chosen, article or "", start, note))
+
+
+ANOTHER = "\0another"  # not a place id: the choice that opens the gazetteer search
+
+
+def correction_target(store: Store, place_id: str, surface: str, key: ViewKey) -> tuple[str | None, int | None]:
+    """``(article or "" for every article, offset or None)`` a correction is for; article None until one is picked."""
+    scope = st.radio("Where", ["Every article", "One article", "One mention"], horizontal=True,
+                     key=f"fix-scope:{place_id}")
+    if scope == "Every article":
+        return "", None
+    mentions = read.name_mentions(store, place_id, surface, key.view)
+    if scope == "One article":
+        titles = article_titles(store, key.generation, key.layer, tuple(sorted(set(mentions["article_id"]))))
+        article = st.selectbox("Article", list(titles), format_func=titles.get, key=f"fix-article:{place_id}")
+        return article, None
+    labels = {i: mention_label(row) for i, row in enumerate(mentions.itertuples())}
+    picked = st.selectbox("Mention", list(labels), format_func=labels.get, key=f"fix-mention:{place_id}")
+    if picked is None:
+        return None, None
+    return str(mentions["article_id"].iloc[picked]), int(mentions["start"].iloc[picked])
+
+
+def gazetteer_choice(key: str) -> str | None:
+    """A place found by name in the gazetteer (loaded on first use), or None."""
+    query = st.text_input("Find the place", key=key, placeholder="e.g. Georgia", max_chars=100)
+    if not query.strip():
+        return None
+    gazetteer = shared_parser()[0].gazetteer
+    found = {c.place_id: candidate_label(c, gazetteer.country_name) for c in gazetteer.search(query, 30)}
+    if not found:
+        st.caption("No place of that name in the gazetteer.")
+        return None
+    return st.selectbox("Place", list(found), format_func=found.get, key=f"{key}:pick")
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def article_titles(_store: Store, generation: str, layer: Layer, article_ids: tuple[str, ...]) -> dict[str, str]:
+    """``article id -> "Outlet · Title (date)"`` for a list of articles."""
+    details = read.article_details(_store, list(article_ids))
+    return {a: article_label(details[a], a) for a in article_ids if a in details}
+
+
+def save_correction(paths: PagePaths, correction: Correction, taking_back: bool = False) -> None:
+    """Keep (or take back) a correction, in the file or the session (see ``corrections_mode``), and show the map with it."""
+    mode = correction_mode(paths)[0]
+    own = st.session_state.get("own_corrections", [])
+    kept = (take_back if taking_back else keep_correction)(mode, paths.corrections, own, correction)
+    st.session_state["own_corrections"] = kept.own
+    st.session_state["correction_flash"] = (kept.level, kept.message)
+    if kept.written:
+        opened_store.clear()  # the next run finds the store behind its corrections and rebuilds it
+    st.rerun(scope="app")
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def correction_mode(paths: PagePaths) -> tuple[str, str]:
+    """Where corrections go: the file or the session (secrets ``[corrections] mode``, NEWSGEO_CORRECTIONS, or by
+    whether the file can be written)."""
+    try:
+        setting = dict(st.secrets.get("corrections", {})).get("mode")
+    except FileNotFoundError:
+        setting = None
+    return corrections_mode(paths, setting or os.environ.get("NEWSGEO_CORRECTIONS"))
+
+
+def corrections_tab(store: Store, key: ViewKey, paths: PagePaths) -> None:
+    """The corrections in force, how they are kept, a download, taking one back, and adding a name the map missed."""
+    mode, why = correction_mode(paths)
+    st.caption(escape_markdown(why))
+    in_force = session_corrections(store, list(key.layer.corrections))
+    names = corpus_facts(store, key.generation, key.layer).names
+    if in_force:
+        titles = article_titles(store, key.generation, key.layer, tuple(sorted({c.article for c in in_force if c.article})))
+        st.dataframe(correction_rows(in_force, names, titles), hide_index=True, width="stretch")
+        labels = {i: f"{c.surface} · {correction_scope(c, titles)}" for i, c in enumerate(in_force)}
+        taken = st.selectbox("Take a correction back", list(labels), format_func=labels.get, index=None,
+                             key="undo_pick", placeholder="Choose one")
+        if st.button("Take it back", disabled=taken is None, key="undo"):
+            save_correction(paths, in_force[taken], taking_back=True)
+        st.download_button("Download the corrections (corrections.toml)", corrections_text(in_force),
+                           "corrections.toml", "application/toml", on_click="ignore")
+    else:
+        st.caption("No correction yet: open a place and use \"How sure\" to correct it.")
+    st.subheader("Add a name the map missed")
+    name = st.text_input("Name as written in the article", key="add_name", max_chars=200)
+    articles = article_titles(store, key.generation, key.layer, tuple(read.article_ids(store, key.view)))
+    article = st.selectbox("Article", list(articles), format_func=articles.get, index=None, key="add_article",
+                           placeholder="Choose the article")
+    place = gazetteer_choice("add_search")
+    if name.strip() and article:
+        found = read.occurrences(store, article, name.strip())
+        st.caption(f"{found} occurrence(s) of that name in the article's text; each in its body is linked.")
+    if st.button("Link it", type="primary", disabled=not (name.strip() and article and place), key="add_save"):
+        save_correction(paths, new_correction(name.strip(), place, article))
+
+
 def main() -> None:
     uploads: list[Upload] = st.session_state.setdefault("uploads", [])
     # Slots filled after the map: the browser draws elements in the order the script makes
@@ -459,13 +716,14 @@ def main() -> None:
         sidebar_upload(uploads)
 
 
-def story_heading(store: Store, paths: PagePaths, uploads: tuple[Upload, ...]) -> list:
+def story_heading(store: Store, paths: PagePaths, layer: Layer) -> list:
     """The story's title and line (the sources file's [story], else the corpus describing itself); its problems."""
     story, _, problems = story_file(paths)
     if story is None or not story.title:
         counts = store.manifest["counts"]
-        facts = corpus_facts(store, store.generation, uploads)
-        story = derived_story(facts.most_named, facts.date_range, counts["articles"] + len(uploads), len(facts.sources))
+        facts = corpus_facts(store, store.generation, layer)
+        story = derived_story(facts.most_named, facts.date_range, counts["articles"] + len(layer.uploads),
+                              len(facts.sources))
     st.title(escape_markdown(story.title))
     if caption := story_caption(story):
         st.caption(escape_markdown(caption))
@@ -478,23 +736,27 @@ def page(store: Store, paths: PagePaths, uploads: list[Upload], heading) -> None
     chosen = story_file(paths)[1]
     colours = outlet_colours(corpus_facts(store, store.generation, ()).sources["outlet"], chosen,
                              later=[upload.outlet for upload in uploads])
-    if uploads:
-        store = store.with_overlay(*uploaded(tuple(uploads)))
+    layer = Layer(tuple(uploads), tuple(st.session_state.get("own_corrections", [])))
+    if overlay := session_layer(store, store.generation, layer):
+        store = store.with_overlay(*overlay)
     with heading:
-        story_problems = story_heading(store, paths, tuple(uploads))
-    view = sidebar_view(store, tuple(uploads), colours)
+        story_problems = story_heading(store, paths, layer)
+    view = sidebar_view(store, layer, colours)
     countries = st.sidebar.toggle("Country-level places on the map", value=False)
     if "place" not in st.session_state:
         st.session_state["place"] = st.query_params.get("place")
-    key = ViewKey(store.generation, tuple(uploads), view)
+    key = ViewKey(store.generation, layer, view)
     notices = st.container()
+    if flash := st.session_state.pop("correction_flash", None):
+        (st.success if flash[0] == "saved" else st.warning)(escape_markdown(flash[1]))
     map_and_panel(store, key, countries, paths, tuple(sorted(colours.items())))
     summary = st.container()  # below the map: on a phone the map comes first, the counters after
     with notices:
         if not store.manifest["counts"]["articles"] and not uploads:
             st.info("No article could be loaded into the store. Add one with \"Add an article\" in the sidebar.")
-        warnings = shared_parser()[1] if uploads else []  # the parser is loaded only to parse
-        problems = store.manifest.get("problems", []) + [{"path": p.path, "reason": p.reason} for p in story_problems]
+        warnings = shared_parser()[1] if uploads or layer.corrections else []  # the parser is loaded only to parse
+        problems = (store.manifest.get("problems", []) + store.manifest.get("correction_problems", [])
+                    + [{"path": p.path, "reason": p.reason} for p in story_problems])
         for problem in problems + [{"path": "", "reason": w} for w in warnings]:
             st.warning(escape_markdown(f"{problem['path']}: {problem['reason']}" if problem["path"] else problem["reason"]))
     facts = this_view(store, key)
@@ -504,10 +766,12 @@ def page(store: Store, paths: PagePaths, uploads: list[Upload], heading) -> None
         for column, (label, value) in zip(st.columns(4), figures.items(), strict=True):
             column.metric(label.capitalize() + " in view", value)
     # Only the tab on show is built: the matrix and the furniture list cost a whole-page run most of its time.
-    tab_matrix, tab_furniture, tab_downloads = st.tabs(["Coverage by source", "Left out as page furniture", "Downloads"],
-                                                       key="tables_tab", on_change="rerun")
+    tab_matrix, tab_review, tab_corrections, tab_furniture, tab_downloads = st.tabs(
+        ["Coverage by source", "Needs review", "Corrections", "Left out as page furniture", "Downloads"],
+        key="tables_tab", on_change="rerun")
     if tab_matrix.open:
         with tab_matrix:
+            timeline(store, key, colours)
             st.caption("Mentions per place and source; places only one source names come first, shaded. "
                        "Pick a row to read about that place.")
             matrix = facts.matrix
@@ -515,8 +779,14 @@ def page(store: Store, paths: PagePaths, uploads: list[Upload], heading) -> None
             outlets = {c: st.column_config.NumberColumn(c, width="small") for c in matrix.columns
                        if c not in ("place", "sources")}
             st.dataframe(shade_single_sources(matrix), hide_index=True, width="stretch", selection_mode="single-row",
-                         on_select=functools.partial(picked_row, list(matrix.index)), key="matrix",
+                         on_select=functools.partial(picked_row, list(matrix.index), "matrix"), key="matrix",
                          column_config={"place": st.column_config.TextColumn("place", pinned=True), **outlets})
+    if tab_review.open:
+        with tab_review:
+            review_queue(store, key)
+    if tab_corrections.open:
+        with tab_corrections:
+            corrections_tab(store, key, paths)
     if tab_furniture.open:
         with tab_furniture:
             furniture_report(store, key)

@@ -531,8 +531,8 @@ class Reader:
         foreign = [o for o in screen.h5 if o not in own_outlets]
         if foreign:
             self.record.violations.append(f"{who}: excerpts of outlets it did not choose: {foreign}")
-        if self.place == "upload":  # an upload has no date: out of view while the dates are narrowed
-            name, wanted = upload.name, (None if view.dated else frozenset({upload.outlet}))
+        if self.place == "upload":  # an upload has no date: undated articles stay in view whatever the dates
+            name, wanted = upload.name, frozenset({upload.outlet})
         elif self.place:
             name, wanted = self.truth.names.get(self.place, self.place), expect.outlets_of.get(self.place)
         else:
@@ -547,7 +547,7 @@ class Reader:
         elif name and not any(NOT_IN_VIEW in i for i in screen.infos):
             self.record.mismatches.append(f"{who}: {name} is not in view, and the page did not say so")
         if whole:
-            articles = expect.articles + (1 if self.uploaded and not view.dated else 0)
+            articles = expect.articles + (1 if self.uploaded else 0)
             shown = screen.metrics.get("Articles in view")
             if shown != str(articles):
                 self.record.mismatches.append(f"{who}: Articles in view {shown}, expected {articles}")

@@ -27,6 +27,8 @@ def _parser() -> argparse.ArgumentParser:
     extract.add_argument("--format", choices=["jsonl", "csv", "geojson"], default="jsonl")
     extract.add_argument("--sources", type=Path, default=DATA_DIR / "sources.toml",
                          help="source metadata (outlet per article id); default: %(default)s")
+    extract.add_argument("--corrections", type=Path, default=DATA_DIR / "corrections.toml",
+                         help="readers' corrections applied after resolution; default: %(default)s")
     build = commands.add_parser(
         "build", help="write or update the corpus store (Parquet tables the dashboard reads)",
         description="Geoparse a folder of articles into a corpus store. Run again, it parses only the articles "
@@ -35,6 +37,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--sources", type=Path, default=None,
                        help="source metadata (default: data/sources.toml for the bundled articles, else none)")
     build.add_argument("--store", type=Path, default=DATA_DIR / "build", help="the store directory; default: %(default)s")
+    build.add_argument("--corrections", type=Path, default=DATA_DIR / "corrections.toml",
+                       help="readers' corrections applied after resolution; default: %(default)s")
     build.add_argument("--engine", choices=["local", "dask"], default="local",
                        help="local: this machine's processes; dask: a Dask cluster (default: %(default)s)")
     build.add_argument("--processes", type=int, default=0,
@@ -51,29 +55,34 @@ def _warn(message: str) -> None:
     print(f"warning: {message}", file=sys.stderr)
 
 
-def _make_parser():
-    """The pipeline, with the online geocoder when GEO_GEOCODER_ENABLED=1 (see README)."""
+def _make_parser(corrections: list | None = None):
+    """The pipeline, with the online geocoder when GEO_GEOCODER_ENABLED=1 (see README) and readers' corrections."""
     from .gazetteer.geocoder import CachedGeocoder, GeocoderStage, settings_from_env
     from .gazetteer.index import load_gazetteer
     from .pipeline import Geoparser
+    from .resolution.corrections import CorrectionStage
 
     gazetteer = load_gazetteer()
+    stage = CorrectionStage(corrections or [], gazetteer) if corrections else None
     try:
         settings = settings_from_env()
     except ValueError as error:
         _warn(f"geocoder settings ignored: {error}")
-        return Geoparser(gazetteer), None
+        return Geoparser(gazetteer, corrections=stage), None
     if not settings.enabled:
-        return Geoparser(gazetteer), None
+        return Geoparser(gazetteer, corrections=stage), None
     geocoder = CachedGeocoder(settings)
-    return Geoparser(gazetteer, geocoder=GeocoderStage(geocoder, gazetteer)), geocoder
+    return Geoparser(gazetteer, geocoder=GeocoderStage(geocoder, gazetteer), corrections=stage), geocoder
 
 
 def _extract(args: argparse.Namespace) -> int:
+    from .resolution.corrections import check_corrections, load_corrections
+
     sources, problems = load_sources(args.sources)
-    for problem in problems:
+    corrections, correction_problems = load_corrections(args.corrections)
+    for problem in problems + correction_problems:
         _warn(f"{problem.path}: {problem.reason}")
-    parser, geocoder = _make_parser()
+    parser, geocoder = _make_parser(corrections)
     failed = 0
     articles = []
     for path in args.files:
@@ -89,6 +98,11 @@ def _extract(args: argparse.Namespace) -> int:
         if caveat:
             _warn(f"{path}: {caveat}")
         articles.append(article)
+    # Only the articles given are checked: a correction for another is not for this run.
+    texts = {article.id: article.text for article in articles}
+    named = [c for c in corrections if not c.article or c.article in texts]
+    for problem in check_corrections(named, str(args.corrections), texts.get, parser.gazetteer):
+        _warn(f"{problem.path}: {problem.reason}")
     if geocoder is None and len(articles) >= EXTRACT_PARALLEL_FROM and (os.cpu_count() or 1) > 1:
         if args.format == "jsonl":  # lines made on the workers: this process only writes them
             for line in _extract_in_processes(parser, articles, _json_line):
@@ -112,12 +126,19 @@ def _extract_in_processes(parser, articles: list, encode=None) -> list:
     in the order of the files given."""
     import functools
 
-    from .store.engine import EngineError, LocalEngine, ParserSpec, mention_rows_partition, seed_worker_parser
+    from .store.engine import (
+        EngineError,
+        LocalEngine,
+        ParserSpec,
+        forget_worker_parser,
+        mention_rows_partition,
+        seed_worker_parser,
+    )
 
     by_path: dict[str, list] = {}
+    spec = ParserSpec.of(parser.gazetteer)
     try:
-        spec = ParserSpec.of(parser.gazetteer)
-        seed_worker_parser(spec, parser)  # forked workers inherit it: no second load
+        seed_worker_parser(spec, parser)  # forked workers inherit it, corrections too: no second load
         engine = LocalEngine(os.cpu_count(), partition_size=50, fork=True)
         task = functools.partial(mention_rows_partition, encode=encode)
         for part in engine.parse(spec, articles, task):
@@ -126,6 +147,8 @@ def _extract_in_processes(parser, articles: list, encode=None) -> list:
         _warn(f"{error}; parsing in this process")
         rows = [row for article in articles for row in _records(parser, article)]
         return [encode(row) for row in rows] if encode else rows
+    finally:
+        forget_worker_parser(spec)
     return [row for article in articles for row in by_path[article.path]]
 
 
@@ -175,7 +198,8 @@ def _build(args: argparse.Namespace) -> int:
             print(f"parsed {done:,}/{total:,} articles", file=sys.stderr)
 
     try:
-        report = build_store(args.articles, sources, args.store, parser, engine, progress, force=args.rebuild)
+        report = build_store(args.articles, sources, args.store, parser, engine, progress, force=args.rebuild,
+                             corrections_path=args.corrections)
     except (StoreError, EngineError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

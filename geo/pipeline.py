@@ -23,9 +23,11 @@ class Geoparser:
     ``geocoder`` is an optional stage (see geo.gazetteer.geocoder.GeocoderStage) run after the
     offline stages for names the offline layers do not know. (Venues rest on country
     mentions, which the geocoder never adds, so running it last changes nothing.)
+    ``corrections`` (geo.resolution.corrections.CorrectionStage) runs after everything.
     """
 
-    def __init__(self, gazetteer: Gazetteer | None = None, geocoder: Stage | None = None) -> None:
+    def __init__(self, gazetteer: Gazetteer | None = None, geocoder: Stage | None = None,
+                 corrections: Stage | None = None) -> None:
         self.gazetteer = gazetteer or load_gazetteer()
         self.stages: list[tuple[str, Stage]] = [
             ("body", find_body),
@@ -36,6 +38,8 @@ class Geoparser:
         ]
         if geocoder is not None:  # last: a build runs the offline stages on workers, this one after them
             self.stages.append(("geocoder", geocoder))
+        if corrections:  # readers' corrections (geo.resolution.corrections) have the last word
+            self.stages.append(("corrections", corrections))
 
     def __call__(self, article: Article) -> Document:
         doc = Document(article)

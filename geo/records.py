@@ -51,4 +51,5 @@ def mention_records(doc: Document, gazetteer: Gazetteer) -> list[dict]:
 
 def _alternative(gazetteer: Gazetteer, place_id: str, share: float) -> dict:
     place = gazetteer.place(place_id)
-    return {"place_id": place_id, "name": place.name, "country_code": place.country_code, "score": share}
+    return {"place_id": place_id, "name": place.name, "kind": place.kind, "admin1": place.admin1,
+            "country_code": place.country_code, "score": share}

@@ -125,6 +125,18 @@ class Mention:
 
 
 @dataclass(frozen=True)
+class Correction:
+    """A reader's correction of a name: in every article, one article, or at one offset (see geo.resolution.corrections)."""
+
+    surface: str
+    place: str  # a place id, or "none": not a place
+    article: str = ""  # "": every article
+    start: int | None = None  # with article: the one mention there
+    note: str = ""
+    created: str = ""
+
+
+@dataclass(frozen=True)
 class Document:
     """The shared object every stage takes and returns (spaCy's Doc, in small)."""
 

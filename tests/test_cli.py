@@ -3,6 +3,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
+
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "data" / "articles" / "002_0195888066891744.txt"
 
@@ -91,7 +93,7 @@ def test_cli_extract_lists_each_mention_s_alternatives():
     rows = [json.loads(line) for line in run("extract", str(SEED)).stdout.splitlines()]
     with_alternatives = [r for r in rows if r["alternatives"]]
     assert with_alternatives and all(len(r["alternatives"]) <= 3 for r in rows)
-    assert set(with_alternatives[0]["alternatives"][0]) == {"place_id", "name", "country_code", "score"}
+    assert set(with_alternatives[0]["alternatives"][0]) == {"place_id", "name", "kind", "admin1", "country_code", "score"}
 
 
 def test_cli_extract_on_many_files_parses_on_every_core_and_prints_the_same(tmp_path):
@@ -111,3 +113,27 @@ def test_cli_extract_on_many_files_parses_on_every_core_and_prints_the_same(tmp_
     assert "".join(one_by_one).splitlines() == lines[:sum(len(o.splitlines()) for o in one_by_one)]
     assert [json.loads(line)["article"] for line in lines] == sorted((json.loads(line)["article"] for line in lines),
                                                                      key=lambda a: int(a.split("_")[1]))
+
+
+def test_cli_extract_and_build_apply_corrections_and_report_those_that_do_not_hold(tmp_path):
+    corrections = tmp_path / "corrections.toml"
+    corrections.write_text(f'[[correction]]\nsurface = "Palmyra"\nplace = "none"\n\n[[correction]]\nsurface = "Tadmor"\n'
+                           f'article = "{SEED.stem}"\nstart = 0\nplace = "curated:palmyra"\n', encoding="utf-8")
+    done = run("extract", str(SEED), "--corrections", str(corrections))
+    rows = [json.loads(line) for line in done.stdout.splitlines()]
+    assert done.returncode == 0 and rows and not [r for r in rows if r["surface"] == "Palmyra"]
+    assert f"{corrections}: entry 2 ('Tadmor'): offset 0 of '{SEED.stem}' no longer holds the name" in done.stderr
+    built = run("build", "--store", str(tmp_path / "store"), "--corrections", str(corrections))
+    assert built.returncode == 0 and "entry 2 ('Tadmor')" in built.stderr
+    mentions = pd.read_parquet(tmp_path / "store" / "mentions.parquet")
+    assert not (mentions["surface"] == "Palmyra").any() and (mentions["surface"] == "Tadmor").any()
+
+
+def test_cli_extract_marks_a_corrected_mention(tmp_path):
+    corrections = tmp_path / "corrections.toml"
+    corrections.write_text('[[correction]]\nsurface = "Tadmor"\nplace = "region:SY-HI"\nnote = "the governorate"\n',
+                           encoding="utf-8")
+    rows = [json.loads(line) for line in run("extract", str(SEED), "--corrections", str(corrections)).stdout.splitlines()]
+    tadmor = [r for r in rows if r["surface"] == "Tadmor"]
+    assert tadmor and all(r["method"] == "corrected" and r["place_id"] == "region:SY-HI" and r["note"] == "the governorate"
+                          and r["alternatives"][0]["place_id"] == "curated:palmyra" for r in tadmor)

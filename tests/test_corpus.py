@@ -118,3 +118,17 @@ def test_corpus_reports_a_sources_entry_for_a_missing_file(tmp_path):
 def test_seed_sources_say_how_attribution_is_known(seed_articles):
     attributions = {a.source.attribution for a in seed_articles.values()}
     assert attributions == {"stated", "inferred"}
+
+
+def test_corpus_corrections_mode_follows_the_setting_and_what_can_be_written(tmp_path):
+    from geo.page.corpus import PagePaths, corrections_mode
+
+    own = PagePaths(tmp_path / "articles", None, tmp_path / "store", tmp_path / "corrections.toml")
+    assert corrections_mode(own, None)[0] == "file"
+    assert corrections_mode(own, "session")[0] == "session"
+    shared = PagePaths(None, None, tmp_path / "store", tmp_path / "corrections.toml")  # a store built elsewhere
+    assert corrections_mode(shared, None)[0] == "session"
+    nowhere = PagePaths(tmp_path / "articles", None, tmp_path / "store", tmp_path / "no" / "such" / "c.toml")
+    mode, why = corrections_mode(nowhere, "file")
+    assert mode == "session" and "cannot write" in why
+    assert corrections_mode(own, "sideways")[0] == "session"

@@ -48,7 +48,12 @@ def test_store_build_round_trip_matches_the_pipeline(corpus, parser, seed_docs):
     store = corpus[2]
     _, expected = to_frames(seed_docs.values(), parser.gazetteer)
     mentions = pd.read_parquet(store / "mentions.parquet")
-    pd.testing.assert_frame_equal(sorted_mentions(mentions), sorted_mentions(expected), check_dtype=False)
+    pd.testing.assert_frame_equal(sorted_mentions(mentions.drop(columns="alternatives")), sorted_mentions(expected),
+                                  check_dtype=False)
+    # The store keeps each mention's runners-up too (the frames leave them out), never the place chosen.
+    assert any(len(a) for a in mentions["alternatives"])
+    assert all(p not in {a["place_id"] for a in alts} for p, alts in zip(mentions["place_id"], mentions["alternatives"],
+                                                                        strict=True))
     places = geopandas.read_parquet(store / "places.parquet")
     assert places.crs.to_epsg() == 4326 and report.places == len(places) == expected["place_id"].nunique()
     zone = places.set_index("place_id").loc["curated:southern-syria-buffer-zone"]

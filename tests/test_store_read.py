@@ -106,3 +106,59 @@ def test_store_read_twenty_threads_query_at_once(seed_store):
     for thread in threads:
         thread.join()
     assert errors == [] and len(results) == 100 and all(r.equals(expected) for r in results)
+
+
+def test_store_read_view_keeps_undated_articles_unless_told_and_filters_by_focus(seed_store, parser):
+    overlay = read.overlay_from_docs([parser(Article("undated-1", "Officials met in Damascus.", Source("Desk")))],
+                                     parser.gazetteer)
+    store = seed_store.with_overlay(*overlay)
+    outlets = (*ALL, "Desk")
+    assert read.articles_in_view(store, View(outlets, since="2025-04-12")) == 2  # The Cradle's, and the undated one
+    assert read.articles_in_view(store, View(outlets, since="2025-04-12", undated=False)) == 1
+    assert read.articles_in_view(store, View(outlets, undated=False)) == 5
+    assert read.undated_articles(store, View(outlets)) == 1
+    about = read.article_focus(store)
+    assert dict(zip(about["article_id"], about["focus"], strict=True))["undated-1"] == "curated:damascus"
+    counts = read.coverage_counts(store, View(outlets, focus="curated:damascus"))
+    assert set(counts["outlet"]) == {"Desk"}
+
+
+def test_store_read_review_of_a_place_and_the_queue(seed_store):
+    review = read.place_review(seed_store, PALMYRA, View(ALL))
+    assert list(review["surface"]) == ["Palmyra", "Tadmor"]
+    first = review.iloc[0]
+    assert 0 < first["lowest"] <= first["mean"] <= 1 and first["why"]
+    scores = [a["score"] for a in first["alternatives"]]
+    assert scores == sorted(scores, reverse=True) and len({a["place_id"] for a in first["alternatives"]}) == len(scores)
+    queue = read.review_queue(seed_store, View(ALL))
+    assert {"lowest", "margin", "online", "venue", "outlets", "runner_up"} <= set(queue.columns)
+    assert list(queue["lowest"]) == sorted(queue["lowest"])
+    mentions = read.name_mentions(seed_store, PALMYRA, "Palmyra", View(ALL))
+    texts = {a: t for a, t in seed_store.query("SELECT article_id, text FROM {articles}").itertuples(index=False)}
+    assert all(texts[r.article_id][r.start:r.end] == "Palmyra" for r in mentions.itertuples())
+
+
+def test_store_read_search_finds_sentences_and_their_places(seed_store):
+    hits = read.search_sentences(seed_store, "RED LINE", View(ALL))
+    assert len(hits) >= 2 and all("red line" in s.lower() for s in hits["sentence"])
+    assert any(PALMYRA in places for places in hits["places"])
+    texts = {a: t for a, t in seed_store.query("SELECT article_id, text FROM {articles}").itertuples(index=False)}
+    assert all(texts[r.article_id][r.start:r.end] == r.sentence for r in hits.itertuples())
+    assert read.search_sentences(seed_store, "no such words here", View(ALL)).empty
+    assert read.search_sentences(seed_store, "red line", View(("Kurdistan24",))).empty or \
+        set(read.search_sentences(seed_store, "red line", View(("Kurdistan24",)))["outlet"]) == {"Kurdistan24"}
+
+
+def test_store_read_daily_mentions_add_up_to_the_view(seed_store):
+    daily = read.daily_mentions(seed_store, View(ALL))
+    total = int(read.coverage_counts(seed_store, View(ALL))["mentions"].sum())
+    assert int(daily["mentions"].sum()) == total and set(daily["day"]) == {"2025-04-10", "2025-04-12"}
+
+
+def test_store_read_what_corrections_need(seed_store):
+    ids = read.article_ids(seed_store, View(ALL))
+    assert len(ids) == 5
+    assert read.occurrences(seed_store, ids[0], "Syria") >= 1
+    assert set(read.articles_naming(seed_store, ["Tadmor"])) == {"002_0195888066891744"}
+    again = read.texts_for_reparse(seed_store, ids[:2])
+    assert [a.id for a in again] == sorted(ids[:2]) and all(a.text and a.source.outlet for a in again)

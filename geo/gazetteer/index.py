@@ -13,11 +13,12 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import metadata
+from itertools import islice
 from pathlib import Path
 
 from ..text.textnorm import fold
 from ..types import Candidate, LoadProblem
-from .build import CITY_FORMAT, INDEX_VERSION, ROW_KINDS, build_index
+from .build import ALTERNATE, CITY_FORMAT, INDEX_VERSION, ROW_KINDS, build_index
 
 __all__ = ["DATA_DIR", "Event", "Gazetteer", "default_cache_dir", "gazetteer_fingerprint", "load_gazetteer",
            "validate_curated"]
@@ -152,6 +153,25 @@ class Gazetteer:
         """The candidate for a curated, country, continent or state id (None for others)."""
         index = self.by_place_id.get(place_id)
         return None if index is None else self.candidate(index)
+
+    def search(self, text: str, limit: int = 20) -> list[Candidate]:
+        """Places whose name begins with ``text`` (case and accents aside): exact names first, then
+        the story's own places, countries and states, then towns by population. What a reader picks from."""
+        folded = fold(" ".join(text.split()))
+        if not folded:
+            return []
+        found: dict[str, tuple[int, Candidate]] = {}
+        for key in islice(self.keys.iterkeys(folded), 500):
+            for entry, flags, _ in self.names[key]:
+                candidate = self.candidate(entry)
+                # 0: its own name, exactly; 1: an alternate name, exactly; 2: a name it begins
+                rank = (0 if not flags & ALTERNATE else 1) if key == folded else 2
+                if rank < found.get(candidate.place_id, (3,))[0]:
+                    found[candidate.place_id] = (rank, candidate)
+        ranked = sorted(found.values(), key=lambda item: (
+            item[0], item[1].method != "curated", item[1].kind not in ("country", "region", "continent"),
+            -item[1].population, item[1].name))
+        return [candidate for _, candidate in ranked[:limit]]
 
     def add_external(self, candidate: Candidate, details: dict | None = None) -> None:
         """Make a place found outside the index (the online geocoder) known by its id."""

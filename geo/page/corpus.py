@@ -4,21 +4,24 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 from pathlib import Path
 from typing import NamedTuple
 
 from ..gazetteer.index import DATA_DIR, default_cache_dir, gazetteer_fingerprint, load_gazetteer
 from ..pipeline import Geoparser
 
-__all__ = ["PagePaths", "build_page_store", "open_current_store", "page_parser", "page_paths"]
+__all__ = ["PagePaths", "build_page_store", "corrections_mode", "open_current_store", "page_parser", "page_paths"]
 
 
 class PagePaths(NamedTuple):
-    """The articles folder the store is kept up to date with (None: a store built elsewhere), and the store."""
+    """The articles folder the store is kept up to date with (None: a store built elsewhere), the store,
+    and the readers' corrections file."""
 
     articles: Path | None
     sources: Path | None
     store: Path
+    corrections: Path | None = None
 
 
 def page_paths(argv: list[str]) -> PagePaths:
@@ -32,18 +35,19 @@ def page_paths(argv: list[str]) -> PagePaths:
     parser.add_argument("--articles", type=Path, default=None)
     parser.add_argument("--sources", type=Path, default=None)
     parser.add_argument("--store", type=Path, default=None)
+    parser.add_argument("--corrections", type=Path, default=DATA_DIR / "corrections.toml")
     args, _ = parser.parse_known_args(argv)
     if args.store and not args.articles:
-        return PagePaths(None, None, args.store)
+        return PagePaths(None, None, args.store, args.corrections)
     articles = args.articles or DATA_DIR / "articles"
     bundled = articles.resolve() == (DATA_DIR / "articles").resolve()
     sources = args.sources or (DATA_DIR / "sources.toml" if bundled else None)
     if args.store:
-        return PagePaths(articles, sources, args.store)
+        return PagePaths(articles, sources, args.store, args.corrections)
     if bundled:
-        return PagePaths(articles, sources, DATA_DIR / "build")
+        return PagePaths(articles, sources, DATA_DIR / "build", args.corrections)
     digest = hashlib.sha256(f"{articles.resolve()}|{sources.resolve() if sources else ''}".encode()).hexdigest()[:16]
-    return PagePaths(articles, sources, default_cache_dir() / "stores" / digest)
+    return PagePaths(articles, sources, default_cache_dir() / "stores" / digest, args.corrections)
 
 
 def page_parser(secrets: dict) -> tuple[Geoparser, list[str]]:
@@ -76,7 +80,8 @@ def open_current_store(paths: PagePaths):
     if paths.articles is not None:
         from ..store.build import plan_build  # only here: a store built elsewhere never loads the build code
 
-        plan = plan_build(paths.articles, paths.sources, paths.store, gazetteer_fingerprint())
+        plan = plan_build(paths.articles, paths.sources, paths.store, gazetteer_fingerprint(),
+                          corrections_path=paths.corrections)
         if not plan.up_to_date:
             raise StoreError(plan.reason or f"{len(plan.parse)} article(s) to parse, {len(plan.removed)} to drop")
         return plan.current  # up to date: the plan has opened it already
@@ -93,7 +98,34 @@ def build_page_store(paths: PagePaths, parser: Geoparser, progress) -> str:
     from ..store.build import build_store
     from ..store.engine import LocalEngine
 
-    report = build_store(paths.articles, paths.sources, paths.store, parser, LocalEngine(1), progress=progress)
+    report = build_store(paths.articles, paths.sources, paths.store, parser, LocalEngine(1), progress=progress,
+                         corrections_path=paths.corrections)
     if report.reason and (paths.store / "generations").exists() and "no store here yet" not in report.reason:
         return f"The corpus store was rebuilt: {report.reason}."
     return ""
+
+
+CORRECTION_MODES = ("file", "session")
+
+
+def corrections_mode(paths: PagePaths, setting: str | None) -> tuple[str, str]:
+    """``("file" or "session", why)``: where a reader's corrections go.
+
+    "file": written to the corrections file at once, and the store rebuilt with them (your own
+    machine). "session": kept in the reader's session, to download as a file (a shared
+    deployment, whose corpus is read-only). ``setting`` (secrets ``[corrections] mode`` or
+    NEWSGEO_CORRECTIONS) chooses; without one, "file" when the page keeps its own store and
+    can write the corrections file, else "session".
+    """
+    setting = (setting or "").strip().lower()
+    if setting and setting not in CORRECTION_MODES:
+        return "session", f"corrections mode {setting!r} is not file or session; corrections stay in this session"
+    target = paths.corrections
+    writable = (paths.articles is not None and target is not None
+                and (os.access(target, os.W_OK) if target.exists() else os.access(target.parent, os.W_OK)))
+    if setting == "session" or (not setting and not writable):
+        why = ("the corpus is shared and read-only here" if not setting else "this deployment keeps them per session")
+        return "session", f"Corrections apply to your session only ({why}); download them as a file to keep them."
+    if not writable:
+        return "session", (f"cannot write {target}; corrections apply to your session only, download them to keep them")
+    return "file", f"Corrections are saved to {target} and applied to the store at once."

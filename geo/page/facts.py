@@ -76,6 +76,18 @@ class CorpusFacts:
         return date_bounds(self.date_range)
 
     @_Once
+    def undated(self) -> int:
+        """How many articles have no publication date."""
+        return read.undated_articles(self.store, read.View(tuple(self.sources["outlet"])))
+
+    @_Once
+    def focus_counts(self) -> dict[str, int]:
+        """``place id -> articles mainly about it``, most first."""
+        focus = read.article_focus(self.store)
+        counts = focus["focus"].value_counts()
+        return {place: int(n) for place, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))}
+
+    @_Once
     def names(self) -> dict[str, str]:
         """``place_id -> name`` of every place the corpus mentions."""
         places = read.places(self.store)

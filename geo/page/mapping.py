@@ -382,8 +382,9 @@ def _ring_style(row, counts, offset: float, colour: str, weight: float) -> dict:
     return {"radius": round(base + offset, 1), "color": colour, "weight": weight, "fill": False, "opacity": 0.95}
 
 
-def selection_arguments(row) -> dict:
-    """Component arguments that outline the selected place and bring it into view.
+def selection_arguments(row, found=()) -> dict:
+    """Component arguments that outline the selected place (and, dashed, the places a search found) and bring
+    the selected one into view.
 
     streamlit-folium applies ``feature_group`` (a script it runs in the map's frame, after
     removing the previous one) and ``center`` to the mounted map, without remounting it, so
@@ -391,22 +392,34 @@ def selection_arguments(row) -> dict:
     clicked on the map is outlined there at once by static/places.js, so the page need not
     send the map's arguments again (300 KB at 10,000 articles): it keeps the last ones.
     """
-    if row is None:
+    layers = [_outline(r, FOUND_STYLE) for r in found if row is None or r["place_id"] != row.get("place_id")]
+    if row is not None:
+        layers.append(_outline(row, SELECTED_STYLE))
+    if not layers:
         return {"feature_group": None, "center": None}
-    if _is_polygon(row) and not too_large_to_draw(row):
-        shape = json.dumps(mapping(_small(row["geometry"])), separators=(",", ":"))
-        layer = (f"L.geoJson({shape}, {{style: {{color: {json.dumps(SELECTED)}, weight: 3.5, fill: false}}, "
-                 f"interactive: false, pane: \"rings\"}})")
-    else:
-        radius = _radius(int(row.get("mention_count") or 1)) + 4
-        layer = (f"L.circleMarker([{float(row['lat']):.5f}, {float(row['lon']):.5f}], {{radius: {radius}, "
-                 f"color: {json.dumps(SELECTED)}, weight: 4, fill: false, interactive: false, pane: \"rings\"}})")
     script = ("if (window.newsgeoClearSelection) { window.newsgeoClearSelection(); }\n"
-              f"var newsgeo_selection = L.featureGroup([{layer}]);\n"
+              f"var newsgeo_selection = L.featureGroup([{', '.join(layers)}]);\n"
               "map_div.addLayer(newsgeo_selection);\n"
               "window.feature_group = window.feature_group || [];\n"
               "window.feature_group.push(newsgeo_selection);\n")
-    return {"feature_group": script, "center": [round(float(row["lat"]), 5), round(float(row["lon"]), 5)]}
+    center = None if row is None else [round(float(row["lat"]), 5), round(float(row["lon"]), 5)]
+    return {"feature_group": script, "center": center}
+
+
+SELECTED_STYLE = {"color": SELECTED, "weight": 4}
+# A search's places: a wide soft halo, like a highlighter's, unlike any ring (dashes mean an inferred venue).
+FOUND_STYLE = {"color": SELECTED, "weight": 9, "opacity": 0.28}
+
+
+def _outline(row, style: dict) -> str:
+    """A Leaflet layer outlining one place (its shape, or a ring round its marker), not clickable."""
+    if _is_polygon(row) and not too_large_to_draw(row):
+        shape = json.dumps(mapping(_small(row["geometry"])), separators=(",", ":"))
+        options = json.dumps({**style, "weight": style["weight"] - 0.5, "fill": False})
+        return f"L.geoJson({shape}, {{style: {options}, interactive: false, pane: \"rings\"}})"
+    radius = _radius(int(row.get("mention_count") or 1)) + 4
+    options = json.dumps({**style, "radius": radius, "fill": False, "interactive": False, "pane": "rings"})
+    return f"L.circleMarker([{float(row['lat']):.5f}, {float(row['lon']):.5f}], {options})"
 
 
 def _fit(m: folium.Map, rows) -> None:

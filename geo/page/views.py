@@ -18,11 +18,12 @@ from .colours import valid_colour
 from .excerpts import escape_html, highlighted_html, isolated
 from .story import type_words
 
-__all__ = ["MAX_UPLOAD_BYTES", "SentenceExcerpt", "Upload", "colour_dot", "coverage_matrix", "date_bounds",
-    "date_filter", "excerpt_paragraphs", "link_target", "linked_dates", "make_upload", "mentions_csv",
-    "neighbour_sentences", "outlet_counts", "outlet_heading_html", "paragraph_html", "parse_uploads", "place_caption",
-    "place_for_tooltip", "places_geojson", "places_in_view", "places_shown", "precision_text", "safe_url",
-    "sentence_html", "shade_single_sources", "silent_html", "source_line", "summary_counts"]
+__all__ = ["MAX_UPLOAD_BYTES", "SentenceExcerpt", "Upload", "article_label", "colour_dot", "coverage_matrix",
+    "date_bounds", "date_filter", "excerpt_paragraphs", "link_target", "linked_dates", "make_upload",
+    "mention_label", "mentions_csv", "neighbour_sentences", "outlet_counts", "outlet_heading_html", "paragraph_html",
+    "parse_uploads", "phrase_html", "place_caption", "place_for_tooltip", "places_geojson", "places_in_view",
+    "places_shown", "precision_text", "safe_url", "sentence_html", "shade_single_sources", "silent_html",
+    "source_line", "summary_counts"]
 
 
 class Upload(NamedTuple):
@@ -233,6 +234,33 @@ def parse_uploads(uploads, parser) -> list:
     return list(parser.pipe(articles))
 
 
+def phrase_html(sentence: str, phrase: str) -> str:
+    """A sentence as escaped HTML with each occurrence of a searched phrase (case aside) in bold."""
+    folded, wanted = sentence.lower(), phrase.lower()
+    spans, at = [], folded.find(wanted) if wanted else -1
+    while at >= 0:
+        spans.append((at, at + len(wanted)))
+        at = folded.find(wanted, at + len(wanted))
+    if len(folded) != len(sentence):  # lower() changed the length (a rare letter): no bold rather than a wrong one
+        spans = []
+    return highlighted_html(sentence, 0, len(sentence), spans)
+
+
+def article_label(details: dict, article_id: str) -> str:
+    """``Outlet · Title (2025-04-09)``: an article in a list to choose from (plain text)."""
+    title = details.get("title") or article_id
+    published = details.get("published") or "undated"
+    return f"{details.get('outlet', '')} · {title} ({published})"
+
+
+def mention_label(row) -> str:
+    """One mention in a list to choose from: its outlet and the words around it (plain text)."""
+    at = int(row.start) - int(row.sentence_start)
+    sentence = " ".join(str(row.sentence).split()) if at < 0 else str(row.sentence)
+    around = " ".join(sentence[max(0, at - 50):at + 60].split()) if at >= 0 else sentence[:110]
+    return f"{row.outlet} · …{around}…"
+
+
 def colour_dot(colour: str | None) -> str:
     """A disc in an outlet's colour, as HTML ("" when it has none): the key to its rings on the map."""
     colour = valid_colour(colour)
@@ -241,16 +269,19 @@ def colour_dot(colour: str | None) -> str:
             f'background:{colour};margin-right:0.4em"></span>') if colour else ""
 
 
-def source_line(row) -> str:
+def source_line(row, names: dict[str, str] | None = None) -> str:
     """One line on a source's articles (a row of ``source_summaries``), as escaped HTML.
 
-    The title when the source has one article, else the count and the dates.
+    The title when the source has one article, else the count and the dates; then the place its
+    articles are (mostly) about, named from ``names``.
     """
     attribution = "attribution " + "/".join({"stated": "stated in the text"}.get(a, a) for a in row.attributions.split("/"))
+    focus = getattr(row, "focus", None)
+    about = f" · about {isolated(names.get(focus, focus))}" if names is not None and isinstance(focus, str) and focus else ""
     if row.articles == 1:
-        return f"{isolated(row.title)} · {isolated(row.published or 'undated')} · {escape_html(attribution)}"
+        return f"{isolated(row.title)} · {isolated(row.published or 'undated')}{about} · {escape_html(attribution)}"
     span = f"{row.first_published} to {row.last_published}" if row.first_published else "undated"
-    return escape_html(f"{row.articles} articles · {span} · {attribution}")
+    return escape_html(f"{row.articles} articles · {span}") + about + escape_html(f" · {attribution}")
 
 
 def paragraph_html(fragment: str, caption: bool = False) -> str:

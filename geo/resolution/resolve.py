@@ -398,4 +398,35 @@ class Resolver:
             start=match.start, end=match.end, surface=match.surface, sentence_index=match.sentence_index,
             place_id=best.place_id, type="people" if match.people else "demonym" if match.demonym else "toponym",
             method=best.method, confidence=round(min(confidence, 0.99), 3), alternatives=alternatives,
+            note=self._why(best, len(scored) + len(unscored), evidence, qualifier, state_position, kind_cue),
         )
+
+    def _why(self, best: Candidate, candidates: int, evidence, qualifier, state_position: bool, kind_cue: str) -> str:
+        """Why this place won, in a reader's words: the evidence that lifted it, else its layer or size."""
+        if candidates == 1:
+            return "the only place so named"
+        reasons = []
+        country = best.country_code
+        if qualifier and qualifier[0] == country and qualifier[1] in ("", best.admin1):
+            reasons.append("its country or state is named right after it")
+        if state_position and best.kind in ("country", "region", "district"):
+            reasons.append("it follows a town's name, as a state or country does")
+        if (kind_cue == "town" and best.kind == "city") or (kind_cue == "region" and best.kind in ("region", "district")):
+            reasons.append(f"the words around it say it is a {'town' if kind_cue == 'town' else 'region'}")
+        if best.kind in ("city", "district") and best.admin1 and evidence.states.get((country, best.admin1)):
+            reasons.append("its state or province is named in this article")
+        if best.kind not in ("country", "continent") and country:
+            named = evidence.countries.get(country)
+            if named:
+                reasons.append(f"{self.gazetteer.country_name(country)} is named {named} time{'s' if named > 1 else ''} "
+                               "in this article")
+            elif evidence.town_countries.get(country) and best.kind in ("city", "district", "region"):
+                reasons.append(f"the article's other places are in {self.gazetteer.country_name(country)}")
+        if not reasons:
+            if best.method == "curated":
+                reasons.append("the story's own gazetteer lists it first")
+            elif best.kind in ("country", "continent"):
+                reasons.append(f"a {best.kind}'s name comes before towns of that name")
+            else:
+                reasons.append("the largest place so named")
+        return "; ".join(reasons)

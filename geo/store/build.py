@@ -31,10 +31,12 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ..files import write_atomically
 from ..frames import place_frame
 from ..pipeline import Geoparser
+from ..resolution.corrections import CorrectionStage, changed_corrections, check_corrections, load_corrections
 from ..text.corpus import ArticleError, article_files, check_sources_cover, load_sources, read_article_file
-from ..types import Article, LoadProblem, Source
+from ..types import Article, Correction, LoadProblem, Source
 from . import lease
 from .engine import LocalEngine, ParserSpec
 from .read import Store, StoreError, current_generation, open_store
@@ -75,6 +77,9 @@ class BuildPlan:
     unreadable: int = 0  # planned, but the file could not be read as an article when parsed
     unreadable_files: dict[str, dict] = field(default_factory=dict)  # file -> size, mtime_ns, reason (not retried)
     current: Store | None = None  # the store as it is, when its rows can be kept (None: everything is parsed)
+    corrections: list[Correction] = field(default_factory=list)  # readers' corrections, applied after parsing
+    corrections_path: str = ""
+    corrected: int = 0  # unchanged articles parsed again because a correction of theirs changed
     _refreshed: bool = False
 
     @property
@@ -82,7 +87,11 @@ class BuildPlan:
         """Nothing to parse or drop, no file whose recorded size or time must be refreshed, the same problems."""
         recorded = (self.current.manifest.get("problems") or []) if self.current else []
         return (not self.reason and not self.parse and not self.removed and not self._refreshed
-                and _problem_set(p.__dict__ for p in self.problems) == _problem_set(recorded))
+                and _problem_set(p.__dict__ for p in self.problems) == _problem_set(recorded)
+                and self.corrections_entries() == (self.current.manifest.get("corrections") or []))
+
+    def corrections_entries(self) -> list[dict]:
+        return [dataclasses.asdict(c) for c in self.corrections]
 
     def mark_unreadable(self, path: Path, fields: dict, error: Exception) -> None:
         """Report a file that cannot be read as an article, and remember it so that it is not read again unchanged."""
@@ -112,10 +121,13 @@ class BuildReport:
     workers: tuple[str, ...]
     seconds: float
     problems: tuple[LoadProblem, ...] = ()
+    corrected: int = 0  # unchanged articles parsed again for their corrections
 
     def summary(self) -> str:
-        """``12 new, 1 changed, 0 removed, 9,988 unchanged``."""
-        return f"{self.new:,} new, {self.changed:,} changed, {self.removed:,} removed, {self.unchanged:,} unchanged"
+        """``12 new, 1 changed, 0 removed, 9,988 unchanged`` (and ``, 3 corrected``)."""
+        corrected = f", {self.corrected:,} corrected" if self.corrected else ""
+        return (f"{self.new:,} new, {self.changed:,} changed, {self.removed:,} removed, "
+                f"{self.unchanged:,} unchanged{corrected}")
 
 
 def _file_fields(path: Path, articles_dir: Path, stat: os.stat_result) -> dict:
@@ -140,13 +152,14 @@ def _current(store: Path, gazetteer_fingerprint: str) -> tuple[Store | None, dic
 
 
 def plan_build(articles_dir: str | Path, sources_path: str | Path | None, store: str | Path,
-               gazetteer_fingerprint: str, force: bool = False) -> BuildPlan:
-    """Compare the articles folder (and sources file) with the store; read only files that may have changed."""
+               gazetteer_fingerprint: str, force: bool = False, corrections_path: str | Path | None = None) -> BuildPlan:
+    """Compare the articles folder (and sources and corrections files) with the store; read only files that may have changed."""
     articles_dir, store = Path(articles_dir), Path(store)
     sources, problems = load_sources(sources_path) if sources_path else ({}, [])
     current, previous, reason = (None, {}, "a full rebuild was asked for") if force else _current(store, gazetteer_fingerprint)
     unreadable = (current.manifest.get("unreadable") or {}) if current else {}
     plan = BuildPlan(store, reason, problems=problems, current=current)
+    plan.corrections, plan.corrections_path = _corrections(corrections_path, current, plan.problems)
     paths, listing_problems = article_files(articles_dir)
     if not paths and listing_problems and listing_problems[0].path == str(articles_dir):
         # A folder that cannot be listed (missing, unmounted) must not empty the store.
@@ -198,9 +211,49 @@ def plan_build(articles_dir: str | Path, sources_path: str | Path | None, store:
         plan.files[article_id] = fields
         plan.changed += 1
     plan.removed = sorted(set(previous) - set(plan.kept) - {path.stem for path, _ in plan.parse})
+    if current and plan.kept:
+        _parse_corrected(plan, articles_dir, sources)
     if sources_path:
         plan.problems += check_sources_cover(sources, seen, str(sources_path))
     return plan
+
+
+def _corrections(path: str | Path | None, current: Store | None, problems: list) -> tuple[list[Correction], str]:
+    """The corrections file's corrections; when it cannot be read, those the store was built with (none is lost)."""
+    corrections, found = load_corrections(path)
+    problems += found
+    if any(not p.loaded for p in found) and current:
+        corrections = [Correction(**entry) for entry in current.manifest.get("corrections") or []]
+    return corrections, str(path or "")
+
+
+def _parse_corrected(plan: BuildPlan, articles_dir: Path, sources: dict[str, Source]) -> None:
+    """Move the unchanged articles whose corrections changed from kept to parsed again.
+
+    A correction for one article names it; one for every article concerns those whose text
+    holds its name (looked up in the store's texts, one query).
+    """
+    changed = changed_corrections([_entry_line(e) for e in plan.current.manifest.get("corrections") or []],
+                                  plan.corrections)
+    if not changed:
+        return
+    ids = {article for _, article in changed if article}
+    surfaces = sorted({surface for surface, article in changed if not article})
+    if surfaces:
+        found = plan.current.query("SELECT article_id FROM {articles} WHERE "
+                                   + " OR ".join(["contains(text, ?)"] * len(surfaces)), surfaces)
+        ids |= set(found["article_id"])
+    for article_id in sorted(ids & set(plan.kept)):
+        fields = plan.kept.pop(article_id)
+        plan.parse.append((articles_dir / fields["file"], sources.get(article_id)))
+        plan.files[article_id] = {k: fields[k] for k in ("file", "size", "mtime_ns", "source_hash")}
+        plan.corrected += 1
+
+
+def _entry_line(entry: dict) -> str:
+    from ..resolution.corrections import corrections_digest
+
+    return corrections_digest([Correction(**entry)])[0]
 
 
 class _Reading:
@@ -244,7 +297,8 @@ def _build_lock(store: Path) -> Iterator[None]:
 
 
 def build_store(articles_dir: str | Path, sources_path: str | Path | None, store: str | Path,
-                parser: Geoparser, engine=None, progress: Progress | None = None, force: bool = False) -> BuildReport:
+                parser: Geoparser, engine=None, progress: Progress | None = None, force: bool = False,
+                corrections_path: str | Path | None = None) -> BuildReport:
     """Bring the store at ``store`` up to date with the articles folder; return what was done.
 
     ``parser`` is this process's pipeline: its gazetteer names the places, and its online
@@ -258,7 +312,7 @@ def build_store(articles_dir: str | Path, sources_path: str | Path | None, store
     fingerprint = parser.gazetteer.meta.get("fingerprint", "")
     try:
         with _build_lock(store):
-            plan = plan_build(articles_dir, sources_path, store, fingerprint, force)
+            plan = plan_build(articles_dir, sources_path, store, fingerprint, force, corrections_path)
             workers: set[str] = set()
             manifest = (plan.current.manifest if plan.up_to_date
                         else _write_generation(plan, parser, engine, fingerprint, progress, workers))
@@ -273,9 +327,10 @@ def build_store(articles_dir: str | Path, sources_path: str | Path | None, store
         raise StoreError(f"cannot write the store at {store}: {error}; the previous store, if any, is unchanged") from None
     counts = manifest["counts"]
     new = plan.new - plan.unreadable  # a new file that turns out unreadable was not added
+    problems = (*plan.problems, *(LoadProblem(**p) for p in manifest.get("correction_problems") or []))
     return BuildReport(store, max(0, new), plan.changed, len(plan.removed), len(plan.kept), counts["articles"],
                        counts["places"], counts["mentions"], plan.reason, engine.describe(), tuple(sorted(workers)),
-                       time.perf_counter() - started, tuple(plan.problems))
+                       time.perf_counter() - started, problems, plan.corrected)
 
 
 def _write_generation(plan: BuildPlan, parser: Geoparser, engine, fingerprint: str, progress: Progress | None,
@@ -319,13 +374,14 @@ def _write_generation(plan: BuildPlan, parser: Geoparser, engine, fingerprint: s
                                            "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 65536)").fetchone()[0]
             places = _places(con, staging / "mentions.parquet", parser, previous)
             counts["places"] = len(places)
+            checked = _checked_corrections(con, staging / "articles.parquet", plan, parser)
         finally:
             con.close()
         places.to_parquet(staging / "places.parquet", index=False)
         for name in ("articles", "sentences", "mentions"):
             (staging / f"new-{name}.parquet").unlink(missing_ok=True)
         shutil.rmtree(staging / ".spill", ignore_errors=True)
-        return _commit(plan, staging, fingerprint, counts, engine.describe())
+        return _commit(plan, staging, fingerprint, counts, engine.describe(), checked)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
@@ -336,12 +392,14 @@ def _write_parsed(plan: BuildPlan, parser: Geoparser, engine, staging: Path, pro
     if not plan.parse:
         return False
     geocoder = parser.stage("geocoder")
+    corrections = CorrectionStage(plan.corrections, parser.gazetteer)
     writers = {name: pq.ParquetWriter(staging / f"new-{name}.parquet", schema) for name, schema in PARSED_SCHEMAS.items()}
     done, total = 0, len(plan.parse)
     try:
         for partition in engine.parse(ParserSpec.of(parser.gazetteer), _Reading(plan)):
             workers.add(partition.worker)
             docs = [geocoder(doc) for doc in partition.docs] if geocoder else partition.docs
+            docs = [corrections(doc) for doc in docs] if corrections else docs
             for name, table in tables_from_docs(docs, parser.gazetteer, plan.files).items():
                 writers[name].write_table(table)
             done += len(docs)
@@ -377,7 +435,17 @@ def _sql_path(path: Path) -> str:
     return str(path).replace("'", "''")
 
 
-def _commit(plan: BuildPlan, staging: Path, fingerprint: str, counts: dict, engine: str) -> dict:
+def _checked_corrections(con, articles: Path, plan: BuildPlan, parser: Geoparser) -> list[dict]:
+    """The corrections that cannot be applied (their article gone, their offset moved), as problems."""
+    named = sorted({c.article for c in plan.corrections if c.article})
+    texts = dict(con.execute(f"SELECT article_id, text FROM read_parquet('{_sql_path(articles)}') "
+                             "WHERE list_contains(?, article_id)", [named]).fetchall()) if named else {}
+    problems = check_corrections(plan.corrections, plan.corrections_path, texts.get, parser.gazetteer)
+    return [dataclasses.asdict(p) for p in problems]
+
+
+def _commit(plan: BuildPlan, staging: Path, fingerprint: str, counts: dict, engine: str,
+            correction_problems: list[dict]) -> dict:
     """Move the staged tables into a generation of their own, point the store at it; return its manifest."""
     generation = f"{time.strftime('%Y%m%dT%H%M%S')}-{secrets.token_hex(3)}"
     manifest = {
@@ -386,6 +454,8 @@ def _commit(plan: BuildPlan, staging: Path, fingerprint: str, counts: dict, engi
         "tables": {name: f"generations/{generation}/{name}.parquet" for name in TABLES},
         "counts": counts, "problems": [dataclasses.asdict(p) for p in plan.problems],
         "unreadable": plan.unreadable_files,
+        # Kept apart from the load problems: they are found after parsing, not by the plan.
+        "corrections": plan.corrections_entries(), "correction_problems": correction_problems,
     }
     (staging / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False), encoding="utf-8")
     for path in staging.iterdir():
@@ -395,7 +465,7 @@ def _commit(plan: BuildPlan, staging: Path, fingerprint: str, counts: dict, engi
     previous = current_generation(plan.store)
     staging.rename(target)
     try:
-        _write_atomically(plan.store / "manifest.json", json.dumps(manifest, indent=1, ensure_ascii=False))
+        write_atomically(plan.store / "manifest.json", json.dumps(manifest, indent=1, ensure_ascii=False))
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)  # not committed: the previous manifest still names its own
         raise
@@ -416,15 +486,3 @@ def _commit(plan: BuildPlan, staging: Path, fingerprint: str, counts: dict, engi
         if not old.name.startswith(".") and old.name not in keep:
             lease.remove_unless_held(old)
     return manifest
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(3)}")
-    try:
-        with open(temporary, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)

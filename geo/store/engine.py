@@ -60,6 +60,11 @@ def seed_worker_parser(spec: ParserSpec, parser: Geoparser) -> None:
     _PARSERS[spec] = parser
 
 
+def forget_worker_parser(spec: ParserSpec) -> None:
+    """Undo ``seed_worker_parser``: a seeded parser (with its corrections) is not left to a later build."""
+    _PARSERS.pop(spec, None)
+
+
 def worker_parser(spec: ParserSpec) -> Geoparser:
     """The offline pipeline of this process, built once (the index is memory-mapped, so loading is cheap)."""
     if spec in _PARSERS:

@@ -41,15 +41,18 @@ class StoreError(Exception):
 
 @dataclass(frozen=True)
 class View:
-    """What a reader has chosen to see: these outlets, demonyms or not, articles published in a date range."""
+    """What a reader has chosen to see: these outlets, demonyms or not, articles published in a date range
+    (undated ones with them unless ``undated`` is off), articles about one place (``focus``)."""
 
     outlets: tuple[str, ...]
     demonyms: bool = True
-    since: str = ""  # YYYY-MM-DD, inclusive; "" for no bound (undated articles count only without bounds)
+    since: str = ""  # YYYY-MM-DD, inclusive; "" for no bound
     until: str = ""
+    undated: bool = True  # articles without a date stay in view
+    focus: str = ""  # a place id: only the articles mainly about it
 
     def where(self, alias: str = "m", dates: str = "a", mentions: bool = True) -> tuple[str, list]:
-        """A SQL condition and its parameters: outlets on ``alias``, dates on ``dates`` (the articles).
+        """A SQL condition and its parameters: outlets on ``alias``, dates and focus on ``dates`` (the articles).
 
         Over mentions ``m`` joined to articles ``a`` by default; ``where("a", "a", mentions=False)``
         for the articles alone, where demonyms do not apply.
@@ -57,15 +60,23 @@ class View:
         clauses, params = [f"list_contains(?, {alias}.outlet)"], [list(self.outlets)]
         if mentions and not self.demonyms:
             clauses.append(f"{alias}.type NOT IN ('demonym', 'people')")
+        bounds = []
         for bound, op in ((self.since, ">="), (self.until, "<=")):
             if bound:
-                clauses.append(f"{dates}.published {op} ? AND {dates}.published <> ''")
+                bounds.append(f"{dates}.published {op} ?")
                 params.append(bound)
+        if bounds or not self.undated:
+            dated = " AND ".join([f"{dates}.published <> ''", *bounds])
+            clauses.append(f"(({dated}) OR {dates}.published = '')" if self.undated else f"({dated})")
+        if self.focus:
+            clauses.append(f"{dates}.focus = ?")
+            params.append(self.focus)
         return " AND ".join(clauses), params
 
     @property
     def dated(self) -> bool:
-        return bool(self.since or self.until)
+        """Whether the view asks anything of the articles (their dates, their focus): mentions are then joined to them."""
+        return bool(self.since or self.until or not self.undated or self.focus)
 
 
 class _Opened:
@@ -137,13 +148,17 @@ class Store:
     def relation(self, name: str) -> str:
         """SQL for table ``name``: the store's view, unioned with the overlay's rows when there are any."""
         if name in self.overlay:
-            return f"(SELECT * FROM {name} UNION ALL BY NAME SELECT * FROM overlay_{name})"
+            # An overlay article replaces the store's of the same id (one corrected in this session).
+            return (f"(SELECT * FROM {name} WHERE article_id NOT IN (SELECT article_id FROM overlay_articles) "
+                    f"UNION ALL BY NAME SELECT * FROM overlay_{name})")
         return name
 
     def _connect(self):
         import duckdb
 
-        connection = duckdb.connect(":memory:", config={"threads": 2, "memory_limit": "128MB"})
+        # A cap, not a use: twenty sessions' queries at once outgrew 128 MB of DuckDB's buffers on a busy
+        # machine (an out-of-memory error); the server's resident size stays what it uses.
+        connection = duckdb.connect(":memory:", config={"threads": 2, "memory_limit": "256MB"})
         for name in ("articles", "sentences", "mentions"):
             path = str(self.table_path(name)).replace("'", "''")
             connection.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{path}')")
@@ -220,7 +235,8 @@ def _joined(store: Store, view: View) -> str:
     mentions = store.relation("mentions")
     if not view.dated:
         return f"{mentions} m"
-    return f"{mentions} m JOIN (SELECT article_id, published FROM {store.relation('articles')}) a USING (article_id)"
+    return (f"{mentions} m JOIN (SELECT article_id, published, focus FROM {store.relation('articles')}) a "
+            "USING (article_id)")
 
 
 def places(store: Store):
@@ -320,13 +336,15 @@ def articles_in_view(store: Store, view: View) -> int:
 
 
 def source_summaries(store: Store) -> pd.DataFrame:
-    """Per outlet: how many articles, first and last date, attributions, and the title when it has one article."""
+    """Per outlet: how many articles, first and last date, attributions, the title when it has one article, and
+    the place its articles are most often about (``focus``)."""
     return store.query("""
         SELECT outlet, count(*) AS articles, min(published) FILTER (WHERE published <> '') AS first_published,
                max(published) FILTER (WHERE published <> '') AS last_published,
                string_agg(DISTINCT coalesce(nullif(attribution, ''), 'unknown'), '/' ORDER BY
                           coalesce(nullif(attribution, ''), 'unknown')) AS attributions,
-               any_value(coalesce(nullif(title, ''), article_id)) AS title, any_value(published) AS published
+               any_value(coalesce(nullif(title, ''), article_id)) AS title, any_value(published) AS published,
+               mode(nullif(focus, '')) AS focus
         FROM {articles} GROUP BY outlet ORDER BY outlet""")
 
 
@@ -344,9 +362,9 @@ def date_range(store: Store) -> tuple[str, str] | None:
 
 
 def article_details(store: Store, article_ids: list[str], with_text: bool = False) -> dict[str, dict]:
-    """``article id -> {title, published, url, sentence_count[, text]}`` for the given articles."""
+    """``article id -> {outlet, title, published, url, sentence_count[, text]}`` for the given articles."""
     text = ", text" if with_text else ""
-    frame = store.query(f"""SELECT article_id, title, published, url, sentence_count{text} FROM {{articles}}
+    frame = store.query(f"""SELECT article_id, outlet, title, published, url, sentence_count{text} FROM {{articles}}
                             WHERE list_contains(?, article_id)""", [list(article_ids)])
     return {row["article_id"]: row for row in frame.to_dict("records")}
 
@@ -395,3 +413,139 @@ def article_furniture(store: Store, article_id: str) -> list[tuple[str, str]]:
         return []
     text, pieces = frame["text"].iloc[0], frame["furniture"].iloc[0]
     return [(piece["reason"], text[piece["start"]:piece["end"]]) for piece in pieces]
+
+
+def place_review(store: Store, place_id: str, view: View) -> pd.DataFrame:
+    """Per name written for a place in view: mentions, articles, confidence, how and why it was placed, its alternatives.
+
+    ``alternatives`` is a list of ``{place_id, name, country_code, score}``, the highest score
+    each runner-up had in any mention, best first.
+    """
+    where, params = view.where()
+    frame = store.query(f"""
+        SELECT surface, count(*) AS mentions, count(DISTINCT article_id) AS articles,
+               min(confidence) AS lowest, avg(confidence) AS mean,
+               string_agg(DISTINCT method, ', ' ORDER BY method) AS methods, mode(note) AS why,
+               flatten(list(alternatives)) AS alternatives
+        FROM {_joined(store, view)} WHERE m.place_id = ? AND {where}
+        GROUP BY surface ORDER BY mentions DESC, surface""", [place_id, *params])
+    frame["alternatives"] = [_best_alternatives(items) for items in frame["alternatives"]]
+    return frame
+
+
+def _best_alternatives(items) -> list[dict]:
+    best: dict[str, dict] = {}
+    for item in items if items is not None else []:
+        if item is None:
+            continue
+        kept = best.get(item["place_id"])
+        if kept is None or item["score"] > kept["score"]:
+            best[item["place_id"]] = dict(item)
+    return sorted(best.values(), key=lambda a: (-a["score"], a["place_id"]))
+
+
+def name_mentions(store: Store, place_id: str, surface: str, view: View, limit: int = 200) -> pd.DataFrame:
+    """The mentions of one name for one place in view (article, offsets, sentence): what a reader corrects one by one."""
+    where, params = view.where()
+    return store.query(f"""
+        SELECT m.article_id, m.outlet, m.start, m."end", m.sentence, m.sentence_start, m.method, m.confidence
+        FROM {_joined(store, view)} WHERE m.place_id = ? AND m.surface = ? AND {where}
+        ORDER BY m.outlet, m.article_id, m.start LIMIT ?""", [place_id, surface, *params, limit])
+
+
+def review_queue(store: Store, view: View, limit: int = 2000) -> pd.DataFrame:
+    """Per (place, name) in view, what a reviewer looks at: lowest confidence, smallest margin over the
+    runner-up, located online, venue inferred, how many outlets name the place; corrected names left out."""
+    where, params = view.where()
+    return store.query(f"""
+        WITH named AS (
+            SELECT m.place_id, any_value(m.name) AS name, any_value(m.kind) AS kind,
+                   any_value(m.country_code) AS country_code, m.surface, count(*) AS mentions,
+                   min(m.confidence) AS lowest,
+                   min(m.confidence - coalesce(list_max(list_transform(m.alternatives, lambda a: a.score)), 0)) AS margin,
+                   bool_or(m.method = 'geocoder') AS online, bool_or(m.type = 'venue') AS venue,
+                   bool_and(m.method = 'corrected') AS corrected,
+                   any_value(m.alternatives[1].name) AS runner_up, any_value(m.alternatives[1].country_code) AS runner_up_country
+            FROM {_joined(store, view)} WHERE {where} GROUP BY m.place_id, m.surface),
+        outlets AS (
+            SELECT m.place_id, count(DISTINCT m.outlet) AS outlets FROM {_joined(store, view)} WHERE {where}
+            GROUP BY m.place_id)
+        SELECT * FROM named JOIN outlets USING (place_id) WHERE NOT corrected
+        ORDER BY lowest, margin LIMIT ?""", [*params, *params, limit])
+
+
+def search_sentences(store: Store, phrase: str, view: View, limit: int = 500) -> pd.DataFrame:
+    """The body sentences in view holding ``phrase`` (case folded), each with the places it names.
+
+    Returns one row per sentence: outlet, article, sentence index and span, its text and
+    ``places`` (place ids named there, possibly none). A scan of the articles' text: no index
+    to keep, and fast enough for a newsroom's months.
+    """
+    where, params = view.where("a", "a", mentions=False)
+    return store.query(f"""
+        WITH hits AS (
+            SELECT a.article_id, a.outlet, s.sentence_index, s.start, s."end",
+                   substring(a.text, s.start + 1, s."end" - s.start) AS sentence
+            FROM {{sentences}} s JOIN {{articles}} a USING (article_id)
+            WHERE {where} AND contains(lower(substring(a.text, s.start + 1, s."end" - s.start)), lower(?))
+            ORDER BY a.outlet, a.article_id, s.sentence_index LIMIT ?)
+        SELECT h.*, coalesce(list(DISTINCT m.place_id) FILTER (WHERE m.place_id IS NOT NULL), []) AS places
+        FROM hits h LEFT JOIN {{mentions}} m ON m.article_id = h.article_id AND m.sentence_index = h.sentence_index
+        GROUP BY ALL ORDER BY h.outlet, h.article_id, h.sentence_index""", [*params, phrase, limit])
+
+
+def daily_mentions(store: Store, view: View) -> pd.DataFrame:
+    """Mentions per publication day and outlet in view (undated articles left out: they have no day)."""
+    where, params = view.where()
+    articles = store.relation("articles")
+    return store.query(f"""
+        SELECT d.published AS day, m.outlet, count(*) AS mentions
+        FROM {_joined(store, view)} JOIN (SELECT article_id, published AS published FROM {articles}) d USING (article_id)
+        WHERE {where} AND d.published <> '' GROUP BY ALL ORDER BY day, m.outlet""", params)
+
+
+def undated_articles(store: Store, view: View) -> int:
+    """How many articles of the view's outlets have no date."""
+    where, params = view.where("a", "a", mentions=False)
+    return int(store.query(f"SELECT count(*) AS n FROM {{articles}} a WHERE {where} AND a.published = ''",
+                           params)["n"].iloc[0])
+
+
+def article_focus(store: Store) -> pd.DataFrame:
+    """Each article's focus place (id, name) with its outlet: what the sources list says each is about."""
+    return store.query("""SELECT a.article_id, a.outlet, a.focus, a.focus_reason FROM {articles} a
+                          WHERE a.focus <> ''""")
+
+
+def texts_for_reparse(store: Store, article_ids: list[str]) -> list:
+    """The store's articles as ``geo.types.Article`` (text and source), to be parsed again in a session."""
+    from ..types import Article, Source
+
+    frame = store.query("""SELECT article_id, outlet, title, published, url, attribution, attribution_note, notes,
+                                  path, extracted_from_html, text FROM {articles} WHERE list_contains(?, article_id)
+                           ORDER BY article_id""", [list(article_ids)])
+    return [Article(r.article_id, r.text, Source(r.outlet, r.title, r.published, r.url, r.attribution,
+                                                  r.attribution_note, r.notes), r.path, bool(r.extracted_from_html))
+            for r in frame.itertuples()]
+
+
+def articles_naming(store: Store, surfaces: list[str]) -> list[str]:
+    """The articles whose text holds any of ``surfaces`` (what a correction for every article can change)."""
+    if not surfaces:
+        return []
+    frame = store.query("SELECT article_id FROM {articles} WHERE " + " OR ".join(["contains(text, ?)"] * len(surfaces)),
+                        list(surfaces))
+    return sorted(frame["article_id"])
+
+
+def article_ids(store: Store, view: View, limit: int = 5000) -> list[str]:
+    """The articles in view, by outlet and id (the first ``limit``)."""
+    where, params = view.where("a", "a", mentions=False)
+    return list(store.query(f"SELECT article_id FROM {{articles}} a WHERE {where} ORDER BY outlet, article_id LIMIT ?",
+                            [*params, limit])["article_id"])
+
+
+def occurrences(store: Store, article_id: str, name: str) -> int:
+    """How many times ``name`` stands in an article's text, as written."""
+    frame = store.query("SELECT text FROM {articles} WHERE article_id = ?", [article_id])
+    return frame["text"].iloc[0].count(name) if len(frame) and name else 0

@@ -1,8 +1,9 @@
 """The store's tables (Arrow schemas), how parsed documents become their rows, and fingerprints.
 
 Tables: ``articles`` (one row per article: source fields, original text, body span, furniture,
-content hash and the file it came from), ``sentences`` (article, index, start, end),
-``mentions`` (the mention schema of ``geo.records``, ``article`` renamed ``article_id``) and
+its focus place, content hash and the file it came from), ``sentences`` (article, index, start, end),
+``mentions`` (the mention schema of ``geo.records``, ``article`` renamed ``article_id``, with
+each mention's alternatives) and
 ``places`` (GeoParquet, written by ``geo.store.build``). Offsets are offsets into
 ``articles.text``, the original text.
 """
@@ -20,13 +21,14 @@ import pyarrow as pa
 
 from ..gazetteer.index import Gazetteer
 from ..records import MENTION_COLUMNS, mention_records
+from ..resolution.focus import article_focus
 from ..types import Article, Document, Source
 
 __all__ = ["ARTICLE_SCHEMA", "MENTION_SCHEMA", "PARSED_SCHEMAS", "SCHEMA_VERSION", "SENTENCE_SCHEMA", "TABLES", "article_hash",
            "pipeline_fingerprint", "source_hash", "tables_from_docs"]
 
 # Bump when a table's columns or their meaning change: a store of another version is rebuilt.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 TABLES = ("articles", "sentences", "mentions", "places")
 _GEO = Path(__file__).resolve().parents[1]
 
@@ -54,6 +56,8 @@ ARTICLE_SCHEMA = pa.schema([
     pa.field("body_end", pa.int64()),
     pa.field("furniture", pa.list_(pa.struct([("start", pa.int64()), ("end", pa.int64()), ("reason", pa.string())]))),
     pa.field("sentence_count", pa.int64()),
+    pa.field("focus", pa.string()),  # the place the article is mainly about (geo.resolution.focus), "" for none
+    pa.field("focus_reason", pa.string()),
     *FILE_FIELDS,
 ])
 SENTENCE_SCHEMA = pa.schema([
@@ -63,9 +67,13 @@ SENTENCE_SCHEMA = pa.schema([
 _MENTION_TYPES = {"sentence_index": pa.int64(), "sentence_start": pa.int64(), "sentence_end": pa.int64(),
                   "start": pa.int64(), "end": pa.int64(), "lat": pa.float64(), "lon": pa.float64(),
                   "confidence": pa.float64()}
+ALTERNATIVE_TYPE = pa.list_(pa.struct([("place_id", pa.string()), ("name", pa.string()), ("kind", pa.string()),
+                                        ("admin1", pa.string()), ("country_code", pa.string()),
+                                        ("score", pa.float64())]))
 MENTION_SCHEMA = pa.schema([
-    pa.field("article_id" if name == "article" else name, _MENTION_TYPES.get(name, pa.string()))
-    for name in MENTION_COLUMNS
+    *(pa.field("article_id" if name == "article" else name, _MENTION_TYPES.get(name, pa.string()))
+      for name in MENTION_COLUMNS),
+    pa.field("alternatives", ALTERNATIVE_TYPE),  # the runners-up, for a reader checking the choice
 ])
 PARSED_SCHEMAS = {"articles": ARTICLE_SCHEMA, "sentences": SENTENCE_SCHEMA, "mentions": MENTION_SCHEMA}
 _SOURCE_FIELDS = ("outlet", "title", "published", "url", "attribution", "attribution_note", "notes")
@@ -118,7 +126,9 @@ def tables_from_docs(docs: list[Document], gazetteer: Gazetteer, files: dict[str
     for doc in docs:
         article = doc.article
         source = article.source
+        focus, focus_reason = article_focus(doc, gazetteer)
         row = {"article_id": article.id, **{name: getattr(source, name) for name in _SOURCE_FIELDS},
+               "focus": focus, "focus_reason": focus_reason,
                "path": article.path, "extracted_from_html": article.extracted_from_html, "text": article.text,
                "body_start": doc.body.start if doc.body else None, "body_end": doc.body.end if doc.body else None,
                "furniture": [{"start": f.start, "end": f.end, "reason": f.reason} for f in doc.furniture],

@@ -261,7 +261,7 @@ def test_e2e_hostile_comparison_tables_and_downloads_show_text_and_run_nothing(p
     shot(page, "compare")
 
     main.get_by_role("tab", name="Coverage by source").click()
-    grid = main.get_by_test_id("stDataFrame")
+    grid = main.get_by_test_id("stTabs").get_by_test_id("stDataFrame")  # the panel has a table of its own
     expect(grid).to_be_visible()
     header = grid.locator("[role=columnheader]")  # the grid's accessible table (it draws on a canvas)
     wait_until(page, lambda: len(set(header.all_text_contents()) & set(OUTLETS)) >= 2, "no outlet column in the table")
@@ -274,7 +274,7 @@ def test_e2e_hostile_comparison_tables_and_downloads_show_text_and_run_nothing(p
     main.get_by_role("tab", name="Left out as page furniture").click()
     article = main.get_by_role("combobox", name="Article", exact=True)  # options are plain text, shown unescaped
     expect(article).to_have_value(re.compile("^" + re.escape(f"{OUTLET_MAIN} · ")))
-    furniture = main.get_by_test_id("stExpander").locator("visible=true").first
+    furniture = main.get_by_test_id("stTabs").get_by_test_id("stExpander").locator("visible=true").first  # not the panel's
     furniture.locator("summary").click()
     expect(furniture.get_by_test_id("stText")).to_have_text("\n".join(["Read more", *FURNITURE]))
     furniture.scroll_into_view_if_needed()
@@ -352,6 +352,7 @@ def test_e2e_hostile_bidi_override_stays_inside_the_title(page, app):
         const box = (word) => { const range = document.createRange(); const at = node.data.indexOf(word);
             range.setStart(node, at); range.setEnd(node, at + word.length); return range.getBoundingClientRect(); };
         const [a, b] = [box("attribution"), box("unknown")];
-        return Math.abs(a.top - b.top) < 2 ? a.left < b.left : null;
+        // On one line, left to right; wrapped, "unknown" on a later line.
+        return Math.abs(a.top - b.top) < 2 ? a.left < b.left : b.top > a.top;
     }""")
     assert order is True, f"'attribution unknown' drawn out of order ({order})"

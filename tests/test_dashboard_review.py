@@ -1,0 +1,197 @@
+"""The dashboard's review, corrections, time and search controls, run headless with AppTest."""
+
+from __future__ import annotations
+
+import sys
+
+from streamlit.testing.v1 import AppTest
+from test_dashboard import APP, FakeMap, html_text, rerun
+
+from geo.gazetteer.index import DATA_DIR
+from geo.page.views import Upload
+from geo.resolution.corrections import load_corrections
+from geo.types import Correction
+
+PALMYRA = "curated:palmyra"
+
+
+def start(monkeypatch, tmp_path, *args: str, query: dict | None = None, mode: str | None = None,
+          corrections_text: str | None = None, fake: FakeMap | None = None) -> tuple[AppTest, FakeMap]:
+    """The page keeping its own store of the bundled articles, with its corrections file in ``tmp_path``."""
+    corrections = tmp_path / "corrections.toml"
+    if corrections_text is not None:
+        corrections.write_text(corrections_text, encoding="utf-8")
+    monkeypatch.setattr(sys, "argv", ["dashboard.py", "--articles", str(DATA_DIR / "articles"), "--sources",
+                                      str(DATA_DIR / "sources.toml"), "--store", str(tmp_path / "store"),
+                                      "--corrections", str(corrections), *args])
+    if mode:
+        monkeypatch.setenv("NEWSGEO_CORRECTIONS", mode)
+    else:
+        monkeypatch.delenv("NEWSGEO_CORRECTIONS", raising=False)
+    at = AppTest.from_file(APP, default_timeout=180)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    fake = fake or FakeMap()
+    rerun(at, fake)
+    return at, fake
+
+
+def widget(at: AppTest, kind: str, label: str):
+    found = [w for w in getattr(at, kind) if w.label == label]
+    assert len(found) == 1, f"{kind} {label!r}: {[w.label for w in getattr(at, kind)]}"
+    return found[0]
+
+
+def excerpt_outlets(at: AppTest) -> list[str]:
+    return [html_text(h.value).strip() for h in at.html if h.value.startswith("<h5")]
+
+
+def save(at: AppTest, fake: FakeMap) -> AppTest:
+    widget(at, "button", "Save correction").click()
+    return rerun(at, fake)  # the page reruns itself after saving (within this run, in AppTest)
+
+
+def test_dashboard_review_shows_confidence_why_and_alternatives(monkeypatch, tmp_path):
+    at, _ = start(monkeypatch, tmp_path, query={"place": PALMYRA})
+    review = next(e for e in at.expander if e.label.startswith("How sure: "))
+    table = review.dataframe[0].value
+    assert list(table["name as written"]) == ["Palmyra", "Tadmor"]
+    assert "Syria is named" in table["why"].iloc[0]
+    assert "(city, NJ, US)" in table["it could also be"].iloc[0]
+    choices = widget(at, "selectbox", "It is").options
+    assert choices[-2:] == ["Not a place", "Another place…"] and "Palmyra (city, NJ, US) 2%" in choices
+
+
+def test_dashboard_not_a_place_in_file_mode_is_written_and_survives_a_restart(monkeypatch, tmp_path):
+    at, fake = start(monkeypatch, tmp_path, query={"place": PALMYRA})
+    widget(at, "selectbox", "It is").set_value("none")
+    at = save(at, fake)
+    assert any("Saved to" in s.value for s in at.success)
+    corrections, problems = load_corrections(tmp_path / "corrections.toml")
+    assert problems == [] and [(c.surface, c.place, c.article) for c in corrections] == [("Palmyra", "none", "")]
+    again, _ = start(monkeypatch, tmp_path, query={"place": PALMYRA})  # a restart: the store was rebuilt with it
+    assert excerpt_outlets(again).count("Reuters (republished)") == 0  # Reuters wrote "Palmyra" only
+    assert all("<strong>Palmyra</strong>" not in h.value for h in again.html)
+
+
+def test_dashboard_one_mention_to_another_place_found_in_the_gazetteer(monkeypatch, tmp_path):
+    at, fake = start(monkeypatch, tmp_path, query={"place": PALMYRA}, mode="session")
+    widget(at, "radio", "Where").set_value("One mention")
+    rerun(at, fake)
+    mention = widget(at, "selectbox", "Mention")
+    assert mention.options[0].startswith("Reuters (republished) · …")
+    widget(at, "selectbox", "It is").set_value("\0another")
+    rerun(at, fake)
+    widget(at, "text_input", "Find the place").set_value("Homs")
+    rerun(at, fake)
+    place = widget(at, "selectbox", "Place")
+    assert place.options[0] in ("Homs (region, Syria)", "Homs (city, Syria)")
+    place.set_value("geonames:169577")
+    rerun(at, fake)
+    at = save(at, fake)
+    own = at.session_state["own_corrections"]
+    assert len(own) == 1 and own[0].start is not None and own[0].article and own[0].place == "geonames:169577"
+    assert not (tmp_path / "corrections.toml").exists()  # session mode: nothing written
+    assert "Homs (city, SY)" in widget(at, "selectbox", "Find a place").options
+    assert excerpt_outlets(at) == ["The Cradle"]  # Reuters' one "Palmyra" is Homs now
+
+
+def test_dashboard_a_corrupt_corrections_file_is_reported_kept_and_not_overwritten(monkeypatch, tmp_path):
+    broken = "[[correction]\nsurface = "
+    at, fake = start(monkeypatch, tmp_path, query={"place": PALMYRA}, corrections_text=broken)
+    warnings = [w.value.replace("\\", "") for w in at.warning]  # Markdown escapes aside
+    assert any("corrections.toml" in w and "cannot read the corrections file" in w for w in warnings), warnings
+    widget(at, "selectbox", "It is").set_value("none")
+    at = save(at, fake)
+    assert any("kept in this session until the file is fixed" in w.value for w in at.warning)
+    assert (tmp_path / "corrections.toml").read_text(encoding="utf-8") == broken
+    assert at.session_state["own_corrections"][0].place == "none"
+
+
+def test_dashboard_a_correction_that_no_longer_applies_is_reported(monkeypatch, tmp_path):
+    text = '[[correction]]\nsurface = "Palmyra"\narticle = "gone-article"\nplace = "none"\n'
+    at, _ = start(monkeypatch, tmp_path, corrections_text=text)
+    assert any("entry 1 ('Palmyra'): article 'gone-article' is not in the corpus; skipped" in w.value.replace("\\", "")
+               for w in at.warning), [w.value for w in at.warning]
+
+
+def test_dashboard_corrections_tab_lists_downloads_and_takes_back(monkeypatch, tmp_path):
+    at, fake = start(monkeypatch, tmp_path, mode="session")
+    at.session_state["own_corrections"] = [Correction("Palmyra", "none", created="2026-12-01T00:00:00+00:00")]
+    at.session_state["tables_tab"] = "Corrections"
+    rerun(at, fake)
+    assert list(at.dataframe[-1].value["name as written"]) == ["Palmyra"]
+    assert any(b.label.startswith("Download the corrections") for b in at.get("download_button"))
+    widget(at, "selectbox", "Take a correction back").set_value(0)
+    rerun(at, fake)
+    widget(at, "button", "Take it back").click()
+    rerun(at, fake)
+    assert at.session_state["own_corrections"] == []
+
+
+def test_dashboard_add_a_missed_name_links_it_in_its_article(monkeypatch, tmp_path):
+    at, fake = start(monkeypatch, tmp_path, mode="session")
+    at.session_state["tables_tab"] = "Corrections"
+    rerun(at, fake)
+    widget(at, "text_input", "Name as written in the article").set_value("Turkish Defense Ministry")
+    widget(at, "selectbox", "Article").set_value("000_fb80890b4044597b")
+    rerun(at, fake)
+    assert any("1 occurrence(s)" in c.value for c in at.caption)
+    widget(at, "text_input", "Find the place").set_value("Ankara")
+    rerun(at, fake)
+    widget(at, "selectbox", "Place").set_value("curated:ankara")
+    rerun(at, fake)
+    widget(at, "button", "Link it").click()
+    rerun(at, fake)
+    at = rerun(at, fake)
+    at.session_state["place"] = "curated:ankara"
+    rerun(at, fake)
+    assert any("<strong>Turkish Defense Ministry</strong>" in h.value for h in at.html)
+
+
+def test_dashboard_needs_review_lists_the_unsure_and_opens_a_place(monkeypatch, tmp_path):
+    at, fake = start(monkeypatch, tmp_path)
+    at.session_state["tables_tab"] = "Needs review"
+    rerun(at, fake)
+    queue = at.dataframe[-1].value
+    assert "venue inferred, not named" in set(queue["why"])
+    assert list(queue["confidence"]) == sorted(queue["confidence"])
+
+
+def test_dashboard_undated_articles_stay_unless_excluded(monkeypatch, tmp_path):
+    upload = Upload("upload-1", "note.txt", b"Talks were held in Baku.", "My desk", "", "")
+    at, fake = start(monkeypatch, tmp_path, query={"since": "2025-04-12"})
+    at.session_state["uploads"] = [upload]
+    rerun(at, fake)
+    articles = int(next(m.value for m in at.metric if m.label == "Articles in view"))
+    assert articles == 2  # The Cradle's, and the undated upload
+    toggle = widget(at, "toggle", "Include the 1 undated article(s)")
+    toggle.set_value(False)
+    rerun(at, fake)
+    assert int(next(m.value for m in at.metric if m.label == "Articles in view")) == 1
+    assert at.query_params["undated"] in ("no", ["no"])
+
+
+def test_dashboard_articles_about_a_place_narrow_the_view_and_the_link(monkeypatch, tmp_path):
+    at, fake = start(monkeypatch, tmp_path, query={"about": PALMYRA})
+    assert widget(at, "selectbox", "Articles about").value == PALMYRA
+    assert int(next(m.value for m in at.metric if m.label == "Articles in view")) == 1
+    sidebar = " ".join(html_text(h.value) for h in at.sidebar.html)
+    assert "about Palmyra" in sidebar and "about Baku" in sidebar
+
+
+def test_dashboard_search_lists_sentences_and_highlights_their_places(monkeypatch, tmp_path):
+    at, fake = start(monkeypatch, tmp_path, query={"q": "red line"})
+    expander = next(e for e in at.expander if "with “red line”" in e.label)
+    assert "2 source" in expander.label
+    assert any("<strong>red line</strong>" in h.value for h in expander.html)
+    script = fake.calls[-1]["feature_group"]
+    assert script and "\"weight\": 9" in script  # the places of those sentences, highlighted
+    widget(at, "text_input", "Search the articles").set_value("no such phrase anywhere")
+    rerun(at, fake)
+    assert any("No sentence in view has" in e.label for e in at.expander)
+
+
+def test_dashboard_timeline_is_drawn_over_the_coverage_table(monkeypatch, tmp_path):
+    at, _ = start(monkeypatch, tmp_path)
+    assert len(at.get("vega_lite_chart")) == 1
