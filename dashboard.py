@@ -582,12 +582,15 @@ def review_queue(store: Store, key: ViewKey) -> None:
 
 def review_place(store: Store, place_id: str, key: ViewKey, paths: PagePaths) -> None:
     """How sure the geoparser was of this place, why, what else each name could be, and a way to correct it."""
-    review = read.place_review(store, place_id, key.view)
-    if review.empty:
+    mean, corrected = read.place_confidence(store, place_id, key.view)
+    if mean is None:
         return
-    mean = float((review["mean"] * review["mentions"]).sum() / review["mentions"].sum())
-    corrected = " (corrected by a reader)" if review["methods"].str.contains("corrected").any() else ""
-    with st.expander(f"How sure: {mean:.0%}{corrected} · check or correct", expanded=False):
+    # Built when opened (it stays open from place to place): a click that only reads costs one small query.
+    with st.expander(f"How sure: {mean:.0%}{' (corrected by a reader)' if corrected else ''} · check or correct",
+                     key="review_open", on_change="rerun") as box:
+        if not box.open:
+            return
+        review = read.place_review(store, place_id, key.view)
         st.dataframe(review_rows(review), hide_index=True, width="stretch")
         surface = st.selectbox("Name as written", list(review["surface"]), key=f"fix-name:{place_id}")
         row = review[review["surface"] == surface].iloc[0]

@@ -31,6 +31,7 @@ def start(monkeypatch, tmp_path, *args: str, query: dict | None = None, mode: st
     at = AppTest.from_file(APP, default_timeout=180)
     for key, value in (query or {}).items():
         at.query_params[key] = value
+    at.session_state["review_open"] = True  # "How sure" opened, as a reader clicks it
     fake = fake or FakeMap()
     rerun(at, fake)
     return at, fake
@@ -190,6 +191,14 @@ def test_dashboard_search_lists_sentences_and_highlights_their_places(monkeypatc
     widget(at, "text_input", "Search the articles").set_value("no such phrase anywhere")
     rerun(at, fake)
     assert any("No sentence in view has" in e.label for e in at.expander)
+
+
+def test_dashboard_the_review_is_built_only_once_opened(monkeypatch, tmp_path):
+    at, fake = start(monkeypatch, tmp_path, query={"place": PALMYRA})
+    at.session_state["review_open"] = False
+    rerun(at, fake)
+    review = next(e for e in at.expander if e.label.startswith("How sure: "))
+    assert not review.dataframe and not [s for s in at.selectbox if s.label == "It is"]
 
 
 def test_dashboard_timeline_is_drawn_over_the_coverage_table(monkeypatch, tmp_path):

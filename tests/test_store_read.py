@@ -130,6 +130,9 @@ def test_store_read_review_of_a_place_and_the_queue(seed_store):
     assert 0 < first["lowest"] <= first["mean"] <= 1 and first["why"]
     scores = [a["score"] for a in first["alternatives"]]
     assert scores == sorted(scores, reverse=True) and len({a["place_id"] for a in first["alternatives"]}) == len(scores)
+    mean, corrected = read.place_confidence(seed_store, PALMYRA, View(ALL))
+    assert abs(mean - float((review["mean"] * review["mentions"]).sum() / review["mentions"].sum())) < 1e-9
+    assert corrected is False and read.place_confidence(seed_store, "no-such-place", View(ALL)) == (None, False)
     queue = read.review_queue(seed_store, View(ALL))
     assert {"lowest", "margin", "online", "venue", "outlets", "runner_up"} <= set(queue.columns)
     assert list(queue["lowest"]) == sorted(queue["lowest"])

@@ -433,6 +433,14 @@ def place_review(store: Store, place_id: str, view: View) -> pd.DataFrame:
     return frame
 
 
+def place_confidence(store: Store, place_id: str, view: View) -> tuple[float | None, bool]:
+    """``(mean confidence of the place's mentions in view or None, whether a reader corrected any)``."""
+    where, params = view.where()
+    row = store.query(f"""SELECT avg(confidence) AS mean, bool_or(method = 'corrected') AS corrected
+                          FROM {_joined(store, view)} WHERE m.place_id = ? AND {where}""", [place_id, *params]).iloc[0]
+    return (None, False) if pd.isna(row["mean"]) else (float(row["mean"]), bool(row["corrected"]))
+
+
 def _best_alternatives(items) -> list[dict]:
     best: dict[str, dict] = {}
     for item in items if items is not None else []:
