@@ -46,6 +46,7 @@ from geo.page.views import (
     colour_dot,
     date_filter,
     excerpt_paragraphs,
+    language_name,
     linked_dates,
     make_upload,
     mention_label,
@@ -76,6 +77,7 @@ RETURNED = ["last_object_clicked_tooltip", "last_object_clicked_count"]  # click
 EXCERPTS_SHOWN = 5  # per source, before "show all"
 COMPARE_AT_ONCE = 8  # sources in view up to which the comparison is built with every click
 COMPARE_COLUMNS = 4  # sources side by side at most: a column each, readable on a laptop
+UPLOAD_LANGUAGES = {"": "Detect it", "en": "English", "ar": "Arabic", "he": "Hebrew", "tr": "Turkish"}
 st.set_page_config(page_title="News geoparsing map", page_icon="🗺️", layout="wide")
 
 
@@ -257,10 +259,28 @@ def sidebar_view(store: Store, layer: Layer, colours: dict[str, str]) -> View:
     if facts.undated:
         undated = linked_toggle("undated", f"Include the {facts.undated} undated article(s)", st.sidebar.toggle)
     focus = sidebar_focus(facts)
+    languages = sidebar_languages(facts)
     st.sidebar.header("Show")
     demonyms = st.sidebar.toggle(nationality_label(facts.nationality_words), value=True, key="demonyms",
                                  help="Words like these name a country through its people; off, the map shows place names only.")
-    return View(tuple(chosen), demonyms, since, until, undated, focus)
+    return View(tuple(chosen), demonyms, since, until, undated, focus, languages)
+
+
+def sidebar_languages(facts: CorpusFacts) -> tuple[str, ...]:
+    """The languages in view, when the corpus has more than one (in the link as ``lang``); () for all."""
+    if len(facts.languages) < 2:
+        return ()
+    if "languages" not in st.session_state:
+        linked = [code for code in (st.query_params.get("lang") or "").split("|") if code in facts.languages]
+        st.session_state["languages"] = linked
+    labels = {code: f"{language_name(code)} ({count})" for code, count in facts.languages.items()}
+    chosen = st.sidebar.multiselect("Languages", list(labels), format_func=labels.get, key="languages",
+                                    placeholder="All languages")
+    if chosen:
+        st.query_params["lang"] = "|".join(chosen)
+    else:
+        st.query_params.pop("lang", None)
+    return tuple(chosen)
 
 
 def linked_toggle(name: str, label: str, widget) -> bool:
@@ -322,13 +342,15 @@ def sidebar_upload(uploads: list[Upload]) -> None:
             outlet = st.text_input("Outlet", placeholder="e.g. Example News")
             title = st.text_input("Title")
             published = st.date_input("Published", value=None)
+            language = st.selectbox("Language", list(UPLOAD_LANGUAGES), format_func=UPLOAD_LANGUAGES.get)
             submitted = st.form_submit_button("Add to the map")
         if submitted and file is None:
             st.error("Choose a file first.")
         elif submitted:
             try:
                 upload, caveat = make_upload(file.name, file.getvalue(), outlet, title,
-                                             published.isoformat() if published else "", len(uploads) + 1)
+                                             published.isoformat() if published else "", len(uploads) + 1,
+                                             language=language)
             except ArticleError as error:
                 st.error(escape_markdown(str(error)))
                 return

@@ -9,6 +9,7 @@ from .resolution.events import VenueLinker
 from .resolution.matching import PlaceMatcher
 from .resolution.resolve import Resolver
 from .text.body import find_body
+from .text.language import set_language
 from .text.sentences import split_sentences
 from .types import Article, Document
 
@@ -31,6 +32,7 @@ class Geoparser:
         self.gazetteer = gazetteer or load_gazetteer()
         self.stages: list[tuple[str, Stage]] = [
             ("body", find_body),
+            ("language", set_language),
             ("sentences", split_sentences),
             ("matcher", PlaceMatcher(self.gazetteer)),
             ("resolver", Resolver(self.gazetteer)),

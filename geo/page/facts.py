@@ -88,6 +88,11 @@ class CorpusFacts:
         return {place: int(n) for place, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))}
 
     @_Once
+    def languages(self) -> dict[str, int]:
+        """``language -> articles`` ("" for those whose language could not be told), most first."""
+        return read.article_languages(self.store)
+
+    @_Once
     def names(self) -> dict[str, str]:
         """``place_id -> name`` of every place the corpus mentions."""
         places = read.places(self.store)

@@ -246,6 +246,9 @@ def _tooltip(label: str, row, per_outlet: dict[str, int], outlets: list[str]) ->
     if rest := [o for o in naming if o not in shown]:
         n = sum(per_outlet[o] for o in rest)
         lines.append(f"<br>{len(rest)} more source{'s' if len(rest) != 1 else ''}: {n} mention{'s' if n != 1 else ''}")
+    if isinstance(other := row.get("other_names"), str) and other:  # as an Arabic, Hebrew or Turkish article wrote it
+        names = ", ".join(f"<bdi>{escape_for_tooltip(name)}</bdi>" for name in str(other).split(", "))
+        lines.append(f"<br>also written {names}")
     if row["precision"] not in PLAIN_PRECISIONS:
         lines.append(f"<br><i>{escape_for_tooltip(row['precision'])}</i>")
     return "\n".join(lines)

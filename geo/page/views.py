@@ -19,11 +19,11 @@ from .excerpts import escape_html, highlighted_html, isolated
 from .story import type_words
 
 __all__ = ["MAX_UPLOAD_BYTES", "SentenceExcerpt", "Upload", "article_label", "colour_dot", "coverage_matrix",
-    "date_bounds", "date_filter", "excerpt_paragraphs", "link_target", "linked_dates", "make_upload",
-    "mention_label", "mentions_csv", "neighbour_sentences", "outlet_counts", "outlet_heading_html", "paragraph_html",
-    "parse_uploads", "phrase_html", "place_caption", "place_for_tooltip", "places_geojson", "places_in_view",
-    "places_shown", "precision_text", "safe_url", "sentence_html", "shade_single_sources", "silent_html",
-    "source_line", "summary_counts"]
+    "date_bounds", "date_filter", "excerpt_paragraphs", "language_name", "link_target", "linked_dates",
+    "make_upload", "mention_label", "mentions_csv", "neighbour_sentences", "outlet_counts", "outlet_heading_html",
+    "paragraph_html", "parse_uploads", "phrase_html", "place_caption", "place_for_tooltip", "places_geojson",
+    "places_in_view", "places_shown", "precision_text", "safe_url", "sentence_html", "shade_single_sources",
+    "silent_html", "source_line", "summary_counts"]
 
 
 class Upload(NamedTuple):
@@ -35,6 +35,7 @@ class Upload(NamedTuple):
     outlet: str
     title: str
     published: str
+    language: str = ""  # ISO 639-1, or "" to detect it
 
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
@@ -42,7 +43,7 @@ UPLOAD_SUFFIXES = (".txt", ".md", ".html", ".htm")
 
 
 def make_upload(filename: str, data: bytes, outlet: str, title: str, published: str, number: int,
-                max_bytes: int = MAX_UPLOAD_BYTES) -> tuple[Upload, str]:
+                max_bytes: int = MAX_UPLOAD_BYTES, language: str = "") -> tuple[Upload, str]:
     """A reader's file checked as an article would be: ``(upload, caveat)``, or ArticleError naming the file.
 
     ``number`` makes the article id unique in the session; the outlet defaults to the file name.
@@ -59,7 +60,7 @@ def make_upload(filename: str, data: bytes, outlet: str, title: str, published: 
         raise ArticleError(f"{name}: {error}") from None
     stem = re.sub(r"[^\w-]+", "-", PurePath(name).stem).strip("-")[:40] or "article"
     upload = Upload(f"upload-{number}-{stem}", name, data, outlet.strip() or f"Upload: {name}", title.strip(),
-                    published)
+                    published, language)
     return upload, caveat
 
 
@@ -228,7 +229,8 @@ def parse_uploads(uploads, parser) -> list:
     """A session's uploads as parsed documents (each was checked by ``make_upload`` already)."""
     articles = []
     for upload in uploads:
-        source = Source(outlet=upload.outlet, title=upload.title, published=upload.published, attribution="stated")
+        source = Source(outlet=upload.outlet, title=upload.title, published=upload.published, attribution="stated",
+                        language=upload.language)
         articles.append(read_article(upload.article_id, upload.data, PurePath(upload.filename).suffix, source,
                                      upload.filename)[0])
     return list(parser.pipe(articles))
@@ -244,6 +246,13 @@ def phrase_html(sentence: str, phrase: str) -> str:
     if len(folded) != len(sentence):  # lower() changed the length (a rare letter): no bold rather than a wrong one
         spans = []
     return highlighted_html(sentence, 0, len(sentence), spans)
+
+
+def language_name(code: str) -> str:
+    """``"ar"`` → ``"Arabic"`` (CLDR's English name, through Babel); the code itself when unknown."""
+    from babel import Locale
+
+    return Locale("en").languages.get(code, code) if code else "unknown language"
 
 
 def article_label(details: dict, article_id: str) -> str:
@@ -278,6 +287,9 @@ def source_line(row, names: dict[str, str] | None = None) -> str:
     attribution = "attribution " + "/".join({"stated": "stated in the text"}.get(a, a) for a in row.attributions.split("/"))
     focus = getattr(row, "focus", None)
     about = f" · about {isolated(names.get(focus, focus))}" if names is not None and isinstance(focus, str) and focus else ""
+    languages = getattr(row, "languages", None)
+    if isinstance(languages, str) and languages and languages != "en":  # English goes without saying
+        about += escape_html(" · in " + " and ".join(language_name(code) for code in languages.split("/")))
     if row.articles == 1:
         return f"{isolated(row.title)} · {isolated(row.published or 'undated')}{about} · {escape_html(attribution)}"
     span = f"{row.first_published} to {row.last_published}" if row.first_published else "undated"

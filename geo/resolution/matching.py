@@ -17,17 +17,24 @@ lists in data/name_words.toml; the words around a candidate are read once for al
   sentence start;
 - compass words before a place name modify it ("North Africa"); abbreviations that are also
   words or postal codes count only after "Town, " ("Jackson, Miss.").
+
+Arabic and Hebrew have no capitals to probe by: there every word is looked up, as Europe Media
+Monitor does, with and without the letters written onto it (Arabic و ف ب ل ك and ال, Hebrew
+ה ב ל מ ו ש כ; data/languages.toml), over the text without its vowel marks; the span is the
+name's own, after the prefix. A name that is also a frequent word of the language needs a cue
+("في", "ב") or the article's naming its country, as in English.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import re
+from bisect import bisect_right
 from functools import cached_property
 
-from ..gazetteer.build import AFTER_TOWN, COMMON, CONTEXT, DEMONYM, EXACT_CASE, PEOPLE
+from ..gazetteer.build import AFTER_TOWN, COMMON, CONTEXT, DEMONYM, EXACT_CASE, PEOPLE, load_languages
 from ..gazetteer.index import Gazetteer
-from ..text.textnorm import fold
+from ..text.textnorm import CASELESS, fold, fold_lower_case, without_marks
 from ..types import Document, Match, Sentence
 
 __all__ = ["PlaceMatcher"]
@@ -36,13 +43,17 @@ _UPPER = "".join(chr(c) for c in range(0x41, 0x2000) if chr(c).isupper())
 _WORD = re.compile(r"[^\W_][\w'’.\-]*")
 _SPACES = " \u00a0\u202f\u2009\t"  # one word from the next: no-break spaces count (pasted web text)
 _SPACE_RUN = re.compile(r"[ \u00a0\u202f\u2009\t]")
-_POSSESSIVE = re.compile(r"['’]s?$")
+# "Syria’s", and Turkish case endings after an apostrophe ("İsrail'in", "Suriye'deki"): the word
+# is a name with its ending, not the first half of a longer name.
+_POSSESSIVE = re.compile(r"['’](?:s?|[a-zçğıöşü]{1,5})$")
 _WORD_ONLY = re.compile(r"[\w'’.\-]+")
 _OPENING = " \t\"'“‘«([-–—"
 _OPENING_RUN = re.compile(f"[{re.escape(_OPENING)}]*")
 _TITLE_BEFORE = re.compile(r"(?<![\w.])([A-Z][a-z]{1,4}\.)[ \u00a0]$")  # "Sen. ", "Gov. "
 _MODIFIER = re.compile(r"-[a-z]+$")  # a compound ending in a lower-case word ("Israeli-occupied")
 _WORD_BEFORE_COMMA = re.compile(r"[^\W_][\w'’.\-]*$")
+# A word in Arabic or Hebrew script (with the geresh and apostrophe Hebrew names carry).
+_CASELESS_WORD = re.compile("[\u0621-\u064a\u066e-\u06d3\u05d0-\u05ea][\u0621-\u064a\u066e-\u06d3\u05d0-\u05ea'\u05f3]*")
 
 
 def _is_headline(sentence: str) -> bool:
@@ -89,6 +100,15 @@ class PlaceMatcher:
             if fold(w) not in keys and not any(True for _ in keys.iterkeys(fold(w) + " "))
         )
 
+    @cached_property
+    def _scripts(self) -> dict[str, tuple[tuple[str, ...], frozenset[str]]]:
+        """Per caseless script ("ar", "he"): its prefixes, shortest first (of two readings ending alike, the longer
+        name wins: و + القدس, not وال + قدس), and its cue words."""
+        languages = load_languages(self.gazetteer.data_dir / "languages.toml")
+        return {language: (tuple(sorted((fold(p) for p in table.get("prefixes", [])), key=len)),
+                           frozenset(fold(c) for c in table.get("cues", [])))
+                for language, table in languages.items() if table.get("script") in ("arabic", "hebrew")}
+
     def __call__(self, doc: Document) -> Document:
         return dataclasses.replace(doc, matches=tuple(self.match(doc)))
 
@@ -107,7 +127,11 @@ class PlaceMatcher:
         position = 0
         following, count = 0, len(starts)  # the index of the first sentence after the probe
         skip = self._skip_words
-        for probe in self._probe.finditer(text, sentences[0].start, sentences[-1].end):
+        # Outside English a capital at a sentence's start glues nothing on ("Görüşmede Suriye'deki").
+        foreign = doc.language not in ("", "en")
+        # Capitals as written, lower-case letters without accents: a name that starts in lower case
+        # ("güney Suriye") is probed by its folded first word, as the gazetteer keeps it.
+        for probe in self._probe.finditer(fold_lower_case(text), sentences[0].start, sentences[-1].end):
             start = probe.start()
             if start < position or probe.group(1) in skip:
                 continue
@@ -123,12 +147,86 @@ class PlaceMatcher:
             position = end
             # A match, not a slice and strip: a sentence can be a whole article long (linear time).
             sentence_initial = _OPENING_RUN.match(text, sentence.start, start).end() == start
-            match = self._accept(text, start, end, records, sentence, headlines, sentence_initial, names, capitals)
+            match = self._accept(text, start, end, records, sentence, headlines, sentence_initial, names, capitals,
+                                 foreign)
             if match is not None:
                 found.append(match)
+        if CASELESS.search(text, sentences[0].start, sentences[-1].end):
+            found = _outermost([*found, *self._caseless(text, folded, sentences)])
         # One sense per discourse: once "Zuckerberg" is part of a person's name, a later bare
         # "Zuckerberg" is the person too, unless the gazetteer knows it as a country or region.
         return [m for m in found if m.demonym or m.surface not in names or self._strong(m)]
+
+    def _caseless(self, text: str, folded: str, sentences) -> list[Match]:
+        """Names in Arabic and Hebrew script: every word looked up, with and without its prefixes."""
+        skeleton, positions = without_marks(folded)
+
+        def original(i: int) -> int:  # an offset of the skeleton in the text
+            return i if positions is None else (positions[i] if i < len(positions) else len(text))
+
+        def own(i: int) -> int:  # an offset of the text in the skeleton
+            return i if positions is None else bisect_right(positions, i - 1)
+
+        found: list[Match] = []
+        starts = [s.start for s in sentences]
+        first, last = own(sentences[0].start), own(sentences[-1].end)
+        consumed = first
+        previous_word = ""
+        for word in _CASELESS_WORD.finditer(skeleton, first, last):
+            at = word.start()
+            if at < consumed:
+                continue
+            sentence = sentences[bisect_right(starts, original(at)) - 1]
+            limit = own(sentence.end)
+            if at >= limit:
+                continue
+            language = "ar" if word.group()[0] >= "\u0600" else "he"
+            prefixes, cues = self._scripts.get(language, ((), frozenset()))
+            best = None
+            for prefix in ("", *prefixes):
+                if prefix and not (word.group().startswith(prefix) and len(word.group()) > len(prefix) + 1):
+                    continue
+                start = at + len(prefix)
+                for key in self.gazetteer.names_at(skeleton, start, limit, skeleton):
+                    records = self._records(key)
+                    if records and (best is None or start + len(key) > best[1]):
+                        best = (start, start + len(key), records, prefix)
+                    break  # the longest name from here; a shorter reading only with a longer prefix
+            sentence_initial = original(at) == _OPENING_RUN.match(text, sentence.start, original(at)).end()
+            cue = previous_word in cues
+            previous_word = word.group()
+            if best is None:
+                continue
+            start, end, records, prefix = best
+            match = self._accept_caseless(text, original(start), original(end - 1) + 1, records, sentence,
+                                          cue or (bool(prefix) and prefix in cues), sentence_initial)
+            if match is not None:
+                found.append(match)
+                consumed = end
+        return found
+
+    def _accept_caseless(self, text: str, start: int, end: int, records, sentence: Sentence, cue: bool,
+                         sentence_initial: bool) -> Match | None:
+        """The rules that hold without capitals: nationality words, and frequent words needing a cue."""
+        demonym = all(flags & DEMONYM for _, flags, _ in records)
+        if any(flags & DEMONYM for _, flags, _ in records):
+            if demonym:
+                records = tuple(r for r in records if r[1] & DEMONYM or self.gazetteer.candidate(r[0]).kind == "country")
+            else:
+                records = tuple(r for r in records if not r[1] & DEMONYM)
+        elif all(flags & COMMON for _, flags, _ in records) and (sentence_initial or not cue):
+            return None
+        needs_context = all(flags & CONTEXT for _, flags, _ in records)
+        if not cue and not demonym and all(self._foreign_town(entry) for entry, _, _ in records):
+            # No capital says it is a name: a GeoNames town without "in" before it counts only when the
+            # article names its country ("לא פורטו" is "not detailed", not Porto).
+            needs_context = True
+        people = demonym and all(flags & PEOPLE for _, flags, _ in records)
+        return Match(start, end, text[start:end], sentence.index, records, demonym, needs_context, cue, people)
+
+    def _foreign_town(self, entry: int) -> bool:
+        """A GeoNames town or district of under a million people (a city that size is news anywhere)."""
+        return entry >= self.gazetteer.special_count and self.gazetteer.candidate(entry).population < 1_000_000
 
     def _notable(self, records) -> bool:
         """A country, region or curated place, or a city of 100,000 people or more."""
@@ -164,7 +262,7 @@ class PlaceMatcher:
         return None
 
     def _accept(self, text, start, end, records, sentence, headlines, sentence_initial, names,
-                capitals) -> Match | None:
+                capitals, foreign: bool = False) -> Match | None:
         words = self.words
         surface = text[start:end]
         if surface.lower() in words.never_alone:
@@ -211,7 +309,10 @@ class PlaceMatcher:
             if any(flags & DEMONYM for _, flags, _ in records):  # else keep the shared tuple (the resolver memoises by it)
                 records = tuple(r for r in records if not r[1] & DEMONYM)
             # Title case glues every word together, so a headline lets strong names through.
-            glued = self._glued_to_name(surface, text, start, sentence, records, previous, following)
+            glue = previous
+            if foreign and previous and _OPENING_RUN.match(text, sentence.start).end() == start - len(previous) - 1:
+                glue = ""  # the sentence's first word: capitalised for its place, not as part of a name
+            glued = self._glued_to_name(surface, text, start, sentence, records, glue, following)
             if glued and (not _headline(text, sentence, headlines) or not self._notable(records)):
                 if glued == "surname":
                     names.add(surface)  # "Mark Zuckerberg": a later bare "Zuckerberg" is him too
@@ -288,6 +389,16 @@ class PlaceMatcher:
             return False
         return not any(self.gazetteer.candidate(entry).kind in ("country", "region") or entry < self.gazetteer.special_count
                        for entry, _, _ in records)
+
+
+def _outermost(matches: list[Match]) -> list[Match]:
+    """In text order, without the matches inside a longer one ("T4" in "בסיס T4")."""
+    kept: list[Match] = []
+    for match in sorted(matches, key=lambda m: (m.start, -m.end)):
+        if kept and match.start < kept[-1].end:
+            continue
+        kept.append(match)
+    return kept
 
 
 def _title_across_break(text: str, start: int, titles: frozenset[str]) -> bool:

@@ -50,6 +50,7 @@ class View:
     until: str = ""
     undated: bool = True  # articles without a date stay in view
     focus: str = ""  # a place id: only the articles mainly about it
+    languages: tuple[str, ...] = ()  # ISO 639-1 codes: only articles in these ("" for all)
 
     def where(self, alias: str = "m", dates: str = "a", mentions: bool = True) -> tuple[str, list]:
         """A SQL condition and its parameters: outlets on ``alias``, dates and focus on ``dates`` (the articles).
@@ -71,12 +72,15 @@ class View:
         if self.focus:
             clauses.append(f"{dates}.focus = ?")
             params.append(self.focus)
+        if self.languages:
+            clauses.append(f"list_contains(?, {dates}.language)")
+            params.append(list(self.languages))
         return " AND ".join(clauses), params
 
     @property
     def dated(self) -> bool:
         """Whether the view asks anything of the articles (their dates, their focus): mentions are then joined to them."""
-        return bool(self.since or self.until or not self.undated or self.focus)
+        return bool(self.since or self.until or not self.undated or self.focus or self.languages)
 
 
 class _Opened:
@@ -235,7 +239,7 @@ def _joined(store: Store, view: View) -> str:
     mentions = store.relation("mentions")
     if not view.dated:
         return f"{mentions} m"
-    return (f"{mentions} m JOIN (SELECT article_id, published, focus FROM {store.relation('articles')}) a "
+    return (f"{mentions} m JOIN (SELECT article_id, published, focus, language FROM {store.relation('articles')}) a "
             "USING (article_id)")
 
 
@@ -267,11 +271,14 @@ def places(store: Store):
 
 
 def place_counts(store: Store, view: View) -> pd.DataFrame:
-    """Per place in view: mentions, articles, sources and the outlets naming it (``a; b``)."""
+    """Per place in view: mentions, articles, sources and the outlets naming it (``a; b``), and up to three
+    names written in other letters than its own (``دمشق, Şam``: an Arabic or Turkish article's)."""
     where, params = view.where()
     return store.query(f"""
         SELECT place_id, count(*) AS mention_count, count(DISTINCT article_id) AS article_count,
-               count(DISTINCT outlet) AS source_count, string_agg(DISTINCT outlet, '; ' ORDER BY outlet) AS outlets
+               count(DISTINCT outlet) AS source_count, string_agg(DISTINCT outlet, '; ' ORDER BY outlet) AS outlets,
+               array_to_string(list_slice(list_sort(list(DISTINCT surface) FILTER (
+                   WHERE surface <> name AND regexp_matches(surface, '[^\x00-\x7F]'))), 1, 3), ', ') AS other_names
         FROM {_joined(store, view)} WHERE {where} GROUP BY place_id""", params)
 
 
@@ -344,7 +351,8 @@ def source_summaries(store: Store) -> pd.DataFrame:
                string_agg(DISTINCT coalesce(nullif(attribution, ''), 'unknown'), '/' ORDER BY
                           coalesce(nullif(attribution, ''), 'unknown')) AS attributions,
                any_value(coalesce(nullif(title, ''), article_id)) AS title, any_value(published) AS published,
-               mode(nullif(focus, '')) AS focus
+               mode(nullif(focus, '')) AS focus,
+               string_agg(DISTINCT nullif(language, ''), '/' ORDER BY nullif(language, '')) AS languages
         FROM {articles} GROUP BY outlet ORDER BY outlet""")
 
 
@@ -530,11 +538,11 @@ def texts_for_reparse(store: Store, article_ids: list[str]) -> list:
     from ..types import Article, Source
 
     frame = store.query("""SELECT article_id, outlet, title, published, url, attribution, attribution_note, notes,
-                                  path, extracted_from_html, text FROM {articles} WHERE list_contains(?, article_id)
-                           ORDER BY article_id""", [list(article_ids)])
+                                  language, path, extracted_from_html, text FROM {articles}
+                           WHERE list_contains(?, article_id) ORDER BY article_id""", [list(article_ids)])
     return [Article(r.article_id, r.text, Source(r.outlet, r.title, r.published, r.url, r.attribution,
-                                                  r.attribution_note, r.notes), r.path, bool(r.extracted_from_html))
-            for r in frame.itertuples()]
+                                                  r.attribution_note, r.notes, r.language or ""),
+                    r.path, bool(r.extracted_from_html)) for r in frame.itertuples()]
 
 
 def articles_naming(store: Store, surfaces: list[str]) -> list[str]:
@@ -557,3 +565,9 @@ def occurrences(store: Store, article_id: str, name: str) -> int:
     """How many times ``name`` stands in an article's text, as written."""
     frame = store.query("SELECT text FROM {articles} WHERE article_id = ?", [article_id])
     return frame["text"].iloc[0].count(name) if len(frame) and name else 0
+
+
+def article_languages(store: Store) -> dict[str, int]:
+    """``language -> articles`` in the store ("" for those whose language could not be told)."""
+    frame = store.query("SELECT coalesce(language, '') AS language, count(*) AS n FROM {articles} GROUP BY ALL ORDER BY n DESC")
+    return dict(zip(frame["language"], frame["n"].astype(int), strict=True))

@@ -28,7 +28,7 @@ __all__ = ["ARTICLE_SCHEMA", "MENTION_SCHEMA", "PARSED_SCHEMAS", "SCHEMA_VERSION
            "pipeline_fingerprint", "source_hash", "tables_from_docs"]
 
 # Bump when a table's columns or their meaning change: a store of another version is rebuilt.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 TABLES = ("articles", "sentences", "mentions", "places")
 _GEO = Path(__file__).resolve().parents[1]
 
@@ -56,6 +56,7 @@ ARTICLE_SCHEMA = pa.schema([
     pa.field("body_end", pa.int64()),
     pa.field("furniture", pa.list_(pa.struct([("start", pa.int64()), ("end", pa.int64()), ("reason", pa.string())]))),
     pa.field("sentence_count", pa.int64()),
+    pa.field("language", pa.string()),  # ISO 639-1, stated in the sources file or detected
     pa.field("focus", pa.string()),  # the place the article is mainly about (geo.resolution.focus), "" for none
     pa.field("focus_reason", pa.string()),
     *FILE_FIELDS,
@@ -102,10 +103,10 @@ def pipeline_fingerprint() -> str:
                         _GEO / "records.py", _GEO / "types.py", _GEO / "store" / "schema.py",
                         _GEO / "gazetteer" / "index.py", _GEO / "gazetteer" / "geocoder.py"]):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    for name in ("name_words.toml", "events.toml"):
+    for name in ("name_words.toml", "events.toml", "languages.toml"):
         path = _GEO.parent / "data" / name
         digest.update(path.read_bytes() if path.exists() else b"-")
-    for package in ("blingfire", "trafilatura", "wordfreq"):
+    for package in ("blingfire", "trafilatura", "wordfreq", "lingua-language-detector"):
         try:
             digest.update(f"{package}={metadata.version(package)}".encode())
         except metadata.PackageNotFoundError:
@@ -128,7 +129,7 @@ def tables_from_docs(docs: list[Document], gazetteer: Gazetteer, files: dict[str
         source = article.source
         focus, focus_reason = article_focus(doc, gazetteer)
         row = {"article_id": article.id, **{name: getattr(source, name) for name in _SOURCE_FIELDS},
-               "focus": focus, "focus_reason": focus_reason,
+               "focus": focus, "focus_reason": focus_reason, "language": doc.language,
                "path": article.path, "extracted_from_html": article.extracted_from_html, "text": article.text,
                "body_start": doc.body.start if doc.body else None, "body_end": doc.body.end if doc.body else None,
                "furniture": [{"start": f.start, "end": f.end, "reason": f.reason} for f in doc.furniture],

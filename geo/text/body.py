@@ -16,6 +16,9 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import tomllib
+from functools import lru_cache
+from pathlib import Path
 
 from ..types import Document, Furniture, Span
 
@@ -81,9 +84,25 @@ def _tail_marker_cut(text: str, lines: list[tuple[int, int]]) -> int | None:
         if start < len(text) * _TAIL_FROM:
             continue
         line = text[start:end].strip()
-        if len(line) <= _MAX_MARKER_LINE and _TAIL_MARKER.match(line):
+        if len(line) <= _MAX_MARKER_LINE and (_TAIL_MARKER.match(line) or _other_languages_marker().match(line)):
             return start
     return None
+
+
+LANGUAGES = Path(__file__).resolve().parents[2] / "data" / "languages.toml"
+
+
+@lru_cache(maxsize=1)
+def _other_languages_marker() -> re.Pattern:
+    """The tail markers of Arabic, Hebrew and Turkish pages ("اقرأ أيضا", "İlgili Haberler"), from data/languages.toml."""
+    try:
+        languages = tomllib.loads(LANGUAGES.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
+        languages = {}
+    phrases = sorted({p for table in languages.values() for p in table.get("furniture", [])}, key=len, reverse=True)
+    if not phrases:
+        return re.compile(r"(?!)")  # matches nothing
+    return re.compile(r"^\W*(?:" + "|".join(re.escape(p) for p in phrases) + r")\W*$", re.IGNORECASE)
 
 
 def _headline_list_cut(text: str, lines: list[tuple[int, int]]) -> int | None:

@@ -206,6 +206,11 @@ def _source_from_row(row: dict) -> tuple[Source, list[str]]:
     if values.get("attribution") not in (None, "stated", "inferred", "unknown"):
         problems.append(f"attribution {values['attribution']!r} is not stated/inferred/unknown")
         values["attribution"] = "unknown"
+    language = values.get("language", "").lower()
+    if language and not re.fullmatch(r"[a-z]{2}", language):
+        problems.append(f"language {values['language']!r} is not a two-letter code (ar, he, tr, en…); detected instead")
+        language = ""
+    values["language"] = language
     values.setdefault("outlet", "unknown")
     values["outlet"] = values["outlet"] or "unknown"
     return Source(**values), problems
