@@ -204,3 +204,22 @@ def test_dashboard_the_review_is_built_only_once_opened(monkeypatch, tmp_path):
 def test_dashboard_timeline_is_drawn_over_the_coverage_table(monkeypatch, tmp_path):
     at, _ = start(monkeypatch, tmp_path)
     assert len(at.get("vega_lite_chart")) == 1
+
+
+def test_dashboard_an_arabic_upload_is_said_and_filtered_by_its_language(monkeypatch, tmp_path):
+    text = "قال مسؤولون إن الوفد وصل إلى دمشق لبحث الوضع في تدمر، وإن الاجتماع عقد في باكو.".encode()
+    upload = Upload("upload-1-wafd", "wafd.txt", text, "مكتب", "", "", "")
+    at, fake = start(monkeypatch, tmp_path)
+    at.session_state["uploads"] = [upload]
+    rerun(at, fake)
+    sidebar = " ".join(html_text(h.value) for h in at.sidebar.html)
+    assert "in Arabic" in sidebar
+    languages = widget(at, "multiselect", "Languages")
+    assert set(languages.options) == {"English (5)", "Arabic (1)"}
+    languages.set_value(["ar"])
+    rerun(at, fake)
+    assert int(next(m.value for m in at.metric if m.label == "Articles in view")) == 1
+    assert at.query_params["lang"] in ("ar", ["ar"])
+    at.session_state["place"] = "curated:palmyra"
+    rerun(at, fake)
+    assert any("<strong>تدمر</strong>" in h.value for h in at.html)
