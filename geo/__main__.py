@@ -63,7 +63,7 @@ def _make_parser(corrections: list | None = None):
     from .resolution.corrections import CorrectionStage
 
     gazetteer = load_gazetteer()
-    stage = CorrectionStage(corrections or [], gazetteer) if corrections else None
+    stage = CorrectionStage(corrections, gazetteer) if corrections else None
     try:
         settings = settings_from_env()
     except ValueError as error:

@@ -1,13 +1,13 @@
 """A session's layer over the store: its corrected articles, and where its corrections are kept."""
 
-from geo.page.overlay import changed_articles, keep_correction, session_corrections, session_overlay, take_back
+from geo.page.overlay import keep_correction, session_corrections, session_overlay, take_back
 from geo.resolution.corrections import load_corrections, new_correction
-from geo.store.read import source_summaries
+from geo.store.read import articles_touched, source_summaries
 
 
 def test_overlay_corrected_articles_replace_the_store_s_in_a_session_only(seed_store, parser):
     own = (new_correction("Palmyra", "none"),)
-    assert set(changed_articles(seed_store, list(own))) >= {"002_0195888066891744", "004_12aca03efa784089"}
+    assert set(articles_touched(seed_store, list(own))) >= {"002_0195888066891744", "004_12aca03efa784089"}
     layered = seed_store.with_overlay(*session_overlay(seed_store, (), own, parser))
     count = "SELECT count(*) AS n FROM {mentions} WHERE surface = 'Palmyra'"
     assert int(layered.query(count)["n"].iloc[0]) == 0

@@ -17,27 +17,15 @@ from ..store.read import Store
 from ..types import Correction
 from .views import parse_uploads
 
-__all__ = ["Kept", "built_with", "changed_articles", "keep_correction", "session_corrections", "session_overlay",
-    "take_back"]
-
-
-def built_with(store: Store) -> list[Correction]:
-    """The corrections the store was built with (its manifest keeps them)."""
-    return [Correction(**entry) for entry in store.manifest.get("corrections") or []]
+__all__ = ["Kept", "keep_correction", "session_corrections", "session_overlay", "take_back"]
 
 
 def session_corrections(store: Store, own: list[Correction]) -> list[Correction]:
     """The store's corrections with a session's own on top (a later one for the same name and place replaces it)."""
-    corrections = built_with(store)
+    corrections = read.built_corrections(store)
     for correction in own:
         corrections = merged(corrections, correction)
     return corrections
-
-
-def changed_articles(store: Store, own: list[Correction]) -> list[str]:
-    """The store's articles a session's corrections can change."""
-    named = {c.article for c in own if c.article}
-    return sorted(named | set(read.articles_naming(store, sorted({c.surface for c in own if not c.article}))))
 
 
 def session_overlay(store: Store, uploads: tuple, own: tuple[Correction, ...], parser) -> tuple | None:
@@ -47,7 +35,7 @@ def session_overlay(store: Store, uploads: tuple, own: tuple[Correction, ...], p
     stage = CorrectionStage(session_corrections(store, list(own)), parser.gazetteer)
     docs = parse_uploads(uploads, parser)
     if own:
-        docs += [parser(article) for article in read.texts_for_reparse(store, changed_articles(store, list(own)))]
+        docs += [parser(article) for article in read.texts_for_reparse(store, read.articles_touched(store, list(own)))]
     if stage:
         docs = [stage(doc) for doc in docs]
     return read.overlay_from_docs(docs, parser.gazetteer)

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
 import json
 import re
 import tomllib
@@ -32,9 +31,8 @@ from ..files import write_atomically
 from ..gazetteer.index import Gazetteer
 from ..types import Correction, Document, LoadProblem, Mention
 
-__all__ = ["NOT_A_PLACE", "CorrectionStage", "changed_corrections", "check_corrections", "corrections_digest",
-           "corrections_text", "digest_of", "load_corrections", "merged", "new_correction", "relevant_to", "without",
-           "write_corrections"]
+__all__ = ["NOT_A_PLACE", "CorrectionStage", "changed_corrections", "check_corrections", "corrections_text",
+           "load_corrections", "merged", "new_correction", "without", "write_corrections"]
 
 NOT_A_PLACE = "none"
 SURFACE_CHARS = 200  # a place name, not a paragraph
@@ -121,8 +119,7 @@ def _key(correction: Correction) -> tuple:
 
 def merged(corrections: Iterable[Correction], added: Correction) -> list[Correction]:
     """The corrections with ``added`` in place of any earlier one for the same name, article and offset."""
-    kept = [c for c in corrections if _key(c) != _key(added)]
-    return [*kept, added]
+    return [*without(corrections, added), added]
 
 
 def without(corrections: Iterable[Correction], removed: Correction) -> list[Correction]:
@@ -131,24 +128,14 @@ def without(corrections: Iterable[Correction], removed: Correction) -> list[Corr
 
 
 def _entry(correction: Correction) -> str:
+    """What a correction does, as one line (its ``created`` time aside: saved again, it changes nothing)."""
     return json.dumps([correction.surface, correction.article, correction.start, correction.place, correction.note])
 
 
-def corrections_digest(corrections: Iterable[Correction]) -> list[str]:
-    """Each correction as one line of JSON, sorted: what a store records to see later which changed."""
-    return sorted(_entry(c) for c in corrections)
-
-
-def relevant_to(corrections: Iterable[Correction], article_id: str, text: str) -> list[Correction]:
-    """The corrections that can change this article's mentions."""
-    return [c for c in corrections if c.article == article_id or (not c.article and c.surface in text)]
-
-
-def changed_corrections(old: list[str], new: list[Correction]) -> list[tuple[str, str]]:
-    """``(surface, article)`` of every correction added, removed or changed between two digests."""
-    now = set(corrections_digest(new))
-    changed = set(old) ^ now
-    return sorted({(json.loads(entry)[0], json.loads(entry)[1]) for entry in changed})
+def changed_corrections(old: Iterable[Correction], new: Iterable[Correction]) -> list[Correction]:
+    """The corrections added, removed or changed between two sets (both versions of a changed one)."""
+    before, after = {_entry(c): c for c in old}, {_entry(c): c for c in new}
+    return [c for entry, c in sorted({**before, **after}.items()) if (entry in before) != (entry in after)]
 
 
 def check_corrections(corrections: list[Correction], path: str, text_of: Callable[[str], str | None],
@@ -261,8 +248,3 @@ class CorrectionStage:
         was = () if mention.place_id == correction.place else ((mention.place_id, mention.confidence),)
         return dataclasses.replace(mention, place_id=correction.place, method="corrected", confidence=1.0,
                                    note=correction.note or "corrected by a reader", alternatives=was)
-
-
-def digest_of(corrections: Iterable[Correction]) -> str:
-    """One short digest of a set of corrections (for caches keyed by them)."""
-    return hashlib.sha256("\n".join(corrections_digest(corrections)).encode()).hexdigest()[:16]

@@ -39,7 +39,7 @@ from ..text.corpus import ArticleError, article_files, check_sources_cover, load
 from ..types import Article, Correction, LoadProblem, Source
 from . import lease
 from .engine import LocalEngine, ParserSpec
-from .read import Store, StoreError, current_generation, open_store
+from .read import Store, StoreError, articles_touched, built_corrections, current_generation, open_store
 from .schema import (
     PARSED_SCHEMAS,
     SCHEMA_VERSION,
@@ -223,7 +223,7 @@ def _corrections(path: str | Path | None, current: Store | None, problems: list)
     corrections, found = load_corrections(path)
     problems += found
     if any(not p.loaded for p in found) and current:
-        corrections = [Correction(**entry) for entry in current.manifest.get("corrections") or []]
+        corrections = built_corrections(current)
     return corrections, str(path or "")
 
 
@@ -233,27 +233,14 @@ def _parse_corrected(plan: BuildPlan, articles_dir: Path, sources: dict[str, Sou
     A correction for one article names it; one for every article concerns those whose text
     holds its name (looked up in the store's texts, one query).
     """
-    changed = changed_corrections([_entry_line(e) for e in plan.current.manifest.get("corrections") or []],
-                                  plan.corrections)
+    changed = changed_corrections(built_corrections(plan.current), plan.corrections)
     if not changed:
         return
-    ids = {article for _, article in changed if article}
-    surfaces = sorted({surface for surface, article in changed if not article})
-    if surfaces:
-        found = plan.current.query("SELECT article_id FROM {articles} WHERE "
-                                   + " OR ".join(["contains(text, ?)"] * len(surfaces)), surfaces)
-        ids |= set(found["article_id"])
-    for article_id in sorted(ids & set(plan.kept)):
+    for article_id in sorted(set(articles_touched(plan.current, changed)) & set(plan.kept)):
         fields = plan.kept.pop(article_id)
         plan.parse.append((articles_dir / fields["file"], sources.get(article_id)))
         plan.files[article_id] = {k: fields[k] for k in ("file", "size", "mtime_ns", "source_hash")}
         plan.corrected += 1
-
-
-def _entry_line(entry: dict) -> str:
-    from ..resolution.corrections import corrections_digest
-
-    return corrections_digest([Correction(**entry)])[0]
 
 
 class _Reading:

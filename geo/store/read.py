@@ -21,14 +21,16 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ..types import Correction
 from . import lease
 from .schema import SCHEMA_VERSION, TABLES
 
-__all__ = [
-    "Store", "StoreError", "View", "article_details", "article_furniture", "articles_in_view", "coverage_counts",
-    "current_generation", "date_range", "furniture_articles", "neighbour_spans", "open_store", "overlay_from_docs",
-    "download_mentions", "nationality_examples", "place_counts", "place_excerpts", "places", "source_summaries", "view_mentions",
-]
+__all__ = ["Store", "StoreError", "View", "article_details", "article_focus", "article_furniture", "article_ids",
+    "article_languages", "articles_in_view", "articles_naming", "articles_touched", "built_corrections",
+    "coverage_counts", "current_generation", "daily_mentions", "date_range", "download_mentions",
+    "furniture_articles", "name_mentions", "nationality_examples", "neighbour_spans", "occurrences", "open_store",
+    "overlay_from_docs", "place_confidence", "place_counts", "place_excerpts", "place_review", "places",
+    "review_queue", "search_sentences", "source_summaries", "texts_for_reparse", "undated_articles", "view_mentions"]
 
 
 class StoreError(Exception):
@@ -543,6 +545,17 @@ def texts_for_reparse(store: Store, article_ids: list[str]) -> list:
     return [Article(r.article_id, r.text, Source(r.outlet, r.title, r.published, r.url, r.attribution,
                                                   r.attribution_note, r.notes, r.language or ""),
                     r.path, bool(r.extracted_from_html)) for r in frame.itertuples()]
+
+
+def built_corrections(store: Store) -> list[Correction]:
+    """The readers' corrections the store was built with (its manifest keeps them)."""
+    return [Correction(**entry) for entry in store.manifest.get("corrections") or []]
+
+
+def articles_touched(store: Store, corrections: list[Correction]) -> list[str]:
+    """The articles corrections can change: those one names, and those holding the name of one for every article."""
+    named = {c.article for c in corrections if c.article}
+    return sorted(named | set(articles_naming(store, sorted({c.surface for c in corrections if not c.article}))))
 
 
 def articles_naming(store: Store, surfaces: list[str]) -> list[str]:
