@@ -60,3 +60,11 @@ def test_languages_a_frequent_word_is_no_town_without_evidence(parser):
 
     doc = parse_text(parser, "وقال المسؤول إن الوضع هادئ وأشار إلى أن المحادثات مستمرة. לא פורטו פרטים נוספים.")
     assert doc.mentions == ()
+
+
+def test_languages_a_nationality_word_is_its_country_not_a_town_of_that_name(parser):
+    from conftest import parse_text
+
+    doc = parse_text(parser, "قال مسؤول سوري إن الوضع هادئ. ואמר גורם ישראלי כי השיחות יימשכו.")
+    assert [(m.surface, m.place_id, m.type) for m in doc.mentions] == [
+        ("سوري", "country:SY", "demonym"), ("ישראלי", "country:IL", "demonym")]

@@ -30,7 +30,7 @@ import time
 import tomllib
 from pathlib import Path
 
-from ..text.textnorm import CASELESS, fold, without_marks
+from ..text.textnorm import CASELESS, caseless_language, fold, without_marks
 
 # Flags of a name record.
 DEMONYM, COMMON, EXACT_CASE, CONTEXT, ALTERNATE, AFTER_TOWN, PEOPLE = 1, 2, 4, 8, 16, 32, 64
@@ -464,7 +464,7 @@ def _flag_common_script_words(builder: _Builder, city_populations: list[int]) ->
         if index < special or " " in key or not CASELESS.match(key) or flags & DEMONYM:
             continue
         if key not in frequency:
-            language = "ar" if "\u0600" <= key[0] <= "\u06ff" else "he"
+            language = caseless_language(key[0])
             # The key is folded (ة → ه, أ → ا): the word as the language spells it is looked up too.
             frequency[key] = max(zipf_frequency(spelling, language) for spelling in _spellings(key))
         if frequency[key] >= FUNCTION_WORD_ZIPF:

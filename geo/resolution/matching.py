@@ -34,7 +34,7 @@ from functools import cached_property
 
 from ..gazetteer.build import AFTER_TOWN, COMMON, CONTEXT, DEMONYM, EXACT_CASE, PEOPLE, load_languages
 from ..gazetteer.index import Gazetteer
-from ..text.textnorm import CASELESS, fold, fold_lower_case, without_marks
+from ..text.textnorm import CASELESS, CASELESS_LETTERS, caseless_language, fold, fold_lower_case, without_marks
 from ..types import Document, Match, Sentence
 
 __all__ = ["PlaceMatcher"]
@@ -53,7 +53,7 @@ _TITLE_BEFORE = re.compile(r"(?<![\w.])([A-Z][a-z]{1,4}\.)[ \u00a0]$")  # "Sen. 
 _MODIFIER = re.compile(r"-[a-z]+$")  # a compound ending in a lower-case word ("Israeli-occupied")
 _WORD_BEFORE_COMMA = re.compile(r"[^\W_][\w'’.\-]*$")
 # A word in Arabic or Hebrew script (with the geresh and apostrophe Hebrew names carry).
-_CASELESS_WORD = re.compile("[\u0621-\u064a\u066e-\u06d3\u05d0-\u05ea][\u0621-\u064a\u066e-\u06d3\u05d0-\u05ea'\u05f3]*")
+_CASELESS_WORD = re.compile(f"[{CASELESS_LETTERS}][{CASELESS_LETTERS}'\u05f3]*")
 
 
 def _is_headline(sentence: str) -> bool:
@@ -180,7 +180,7 @@ class PlaceMatcher:
             limit = own(sentence.end)
             if at >= limit:
                 continue
-            language = "ar" if word.group()[0] >= "\u0600" else "he"
+            language = caseless_language(word.group()[0])
             prefixes, cues = self._scripts.get(language, ((), frozenset()))
             best = None
             for prefix in ("", *prefixes):
@@ -192,12 +192,12 @@ class PlaceMatcher:
                     if records and (best is None or start + len(key) > best[1]):
                         best = (start, start + len(key), records, prefix)
                     break  # the longest name from here; a shorter reading only with a longer prefix
-            sentence_initial = original(at) == _OPENING_RUN.match(text, sentence.start, original(at)).end()
             cue = previous_word in cues
             previous_word = word.group()
             if best is None:
                 continue
             start, end, records, prefix = best
+            sentence_initial = original(at) == _OPENING_RUN.match(text, sentence.start, original(at)).end()
             match = self._accept_caseless(text, original(start), original(end - 1) + 1, records, sentence,
                                           cue or (bool(prefix) and prefix in cues), sentence_initial)
             if match is not None:
@@ -208,14 +208,13 @@ class PlaceMatcher:
     def _accept_caseless(self, text: str, start: int, end: int, records, sentence: Sentence, cue: bool,
                          sentence_initial: bool) -> Match | None:
         """The rules that hold without capitals: nationality words, and frequent words needing a cue."""
+        records = self._nationality_records(records)
         demonym = all(flags & DEMONYM for _, flags, _ in records)
-        if any(flags & DEMONYM for _, flags, _ in records):
-            if demonym:
-                records = tuple(r for r in records if r[1] & DEMONYM or self.gazetteer.candidate(r[0]).kind == "country")
-            else:
+        if not demonym:
+            if any(flags & DEMONYM for _, flags, _ in records):
                 records = tuple(r for r in records if not r[1] & DEMONYM)
-        elif all(flags & COMMON for _, flags, _ in records) and (sentence_initial or not cue):
-            return None
+            if all(flags & COMMON for _, flags, _ in records) and (sentence_initial or not cue):
+                return None
         needs_context = all(flags & CONTEXT for _, flags, _ in records)
         if not cue and not demonym and all(self._foreign_town(entry) for entry, _, _ in records):
             # No capital says it is a name: a GeoNames town without "in" before it counts only when the
@@ -287,16 +286,7 @@ class PlaceMatcher:
             return None
         if self._a_person(text, start, surface, records, names, previous, following):
             return None
-        if any(flags & DEMONYM for _, flags, _ in records):
-            # "Canadian", "American": the adjective, not the town of Canadian, Texas (one tuple
-            # per name, shared by its occurrences: the resolver memoises by it).
-            kept = self._demonym_records.get(records)
-            if kept is None:
-                kept = tuple(r for r in records if r[1] & DEMONYM or self.gazetteer.candidate(r[0]).kind == "country")
-                if len(self._demonym_records) > 50_000:
-                    self._demonym_records.clear()
-                self._demonym_records[records] = kept
-            records = kept
+        records = self._nationality_records(records)
         demonym = all(flags & DEMONYM for _, flags, _ in records)
         if demonym and previous[:1].isupper():
             if previous.upper() in words.first_names and previous not in words.function_words:
@@ -324,6 +314,20 @@ class PlaceMatcher:
         needs_context = all(flags & CONTEXT for _, flags, _ in records)
         people = demonym and all(flags & PEOPLE for _, flags, _ in records)
         return Match(start, end, surface, sentence.index, records, demonym, needs_context, after_cue, people)
+
+    def _nationality_records(self, records) -> tuple:
+        """A name that is a nationality word keeps only that reading and its country's: "Canadian" is the
+        adjective, not the town of Canadian, Texas; "سوري" not the town Suri. One tuple per name, shared
+        by its occurrences: the resolver memoises by it."""
+        if not any(flags & DEMONYM for _, flags, _ in records):
+            return records
+        kept = self._demonym_records.get(records)
+        if kept is None:
+            kept = tuple(r for r in records if r[1] & DEMONYM or self.gazetteer.candidate(r[0]).kind == "country")
+            if len(self._demonym_records) > 50_000:
+                self._demonym_records.clear()
+            self._demonym_records[records] = kept
+        return kept
 
     def _a_person(self, text: str, start: int, surface: str, records, names: set[str], previous: str,
                   following: str) -> bool:

@@ -11,10 +11,12 @@ import re
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["CASELESS", "fold", "fold_lower_case", "is_word_char", "without_marks"]
+__all__ = ["CASELESS", "CASELESS_LETTERS", "caseless_language", "fold", "fold_lower_case", "is_word_char",
+           "without_marks"]
 
 # Letters of scripts without capitals (Arabic, Hebrew): names there are found word by word.
-CASELESS = re.compile("[\u0621-\u064a\u066e-\u06d3\u05d0-\u05ea]")
+CASELESS_LETTERS = "\u0621-\u064a\u066e-\u06d3\u05d0-\u05ea"
+CASELESS = re.compile(f"[{CASELESS_LETTERS}]")
 # Vowel points, Quranic marks and the tatweel (Arabic), niqqud and cantillation (Hebrew): read
 # over, not matched; most news text has none.
 _MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640\u0591-\u05bd\u05bf\u05c1\u05c2\u05c4"
@@ -80,6 +82,11 @@ def fold(text: str) -> str:
 def is_word_char(char: str) -> bool:
     """True for letters and digits (what continues a word)."""
     return char.isalnum()
+
+
+def caseless_language(letter: str) -> str:
+    """"ar" for a letter of the Arabic script, "he" for one of the Hebrew (the two caseless scripts read)."""
+    return "ar" if "\u0600" <= letter <= "\u06ff" else "he"
 
 
 def without_marks(text: str) -> tuple[str, list[int] | None]:
