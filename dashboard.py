@@ -37,7 +37,7 @@ from geo.page.review import (
     needs_review,
     review_rows,
 )
-from geo.page.session import held, map_selection, select_place, shown_in_full, take_click
+from geo.page.session import held, link, map_selection, select_place, shown_in_full, take_click
 from geo.page.story import derived_story, nationality_label, silent_outlets, story_caption
 from geo.page.timeline import DAY_SELECTION, timeline_chart
 from geo.page.views import (
@@ -250,10 +250,7 @@ def sidebar_view(store: Store, layer: Layer, colours: dict[str, str]) -> View:
         if st.sidebar.checkbox(escape_label(row.outlet), value=row.outlet in wanted, key=f"source:{row.outlet}"):
             chosen.append(row.outlet)
         st.sidebar.html(paragraph_html(colour_dot(colours.get(row.outlet)) + source_line(row, facts.names), caption=True))
-    if set(chosen) == set(summaries["outlet"]):
-        st.query_params.pop("sources", None)
-    else:
-        st.query_params["sources"] = "|".join(chosen)
+    link(st.query_params, "sources", None if set(chosen) == set(summaries["outlet"]) else "|".join(chosen))
     since, until = sidebar_dates(facts.dates)
     undated = True
     if facts.undated:
@@ -270,28 +267,20 @@ def sidebar_languages(facts: CorpusFacts) -> tuple[str, ...]:
     """The languages in view, when the corpus has more than one (in the link as ``lang``); () for all."""
     if len(facts.languages) < 2:
         return ()
-    if "languages" not in st.session_state:
-        linked = [code for code in (st.query_params.get("lang") or "").split("|") if code in facts.languages]
-        st.session_state["languages"] = linked
+    st.session_state.setdefault(  # the link seeds it once, the reader moves it
+        "languages", [code for code in (st.query_params.get("lang") or "").split("|") if code in facts.languages])
     labels = {code: f"{language_name(code)} ({count})" for code, count in facts.languages.items()}
     chosen = st.sidebar.multiselect("Languages", list(labels), format_func=labels.get, key="languages",
                                     placeholder="All languages")
-    if chosen:
-        st.query_params["lang"] = "|".join(chosen)
-    else:
-        st.query_params.pop("lang", None)
+    link(st.query_params, "lang", "|".join(chosen) or None)
     return tuple(chosen)
 
 
 def linked_toggle(name: str, label: str, widget) -> bool:
     """A yes/no kept in the link as ``name=no`` when off (on by default)."""
-    if name not in st.session_state:
-        st.session_state[name] = st.query_params.get(name) != "no"
+    st.session_state.setdefault(name, st.query_params.get(name) != "no")
     on = widget(label, key=name)
-    if on:
-        st.query_params.pop(name, None)
-    else:
-        st.query_params[name] = "no"
+    link(st.query_params, name, None if on else "no")
     return on
 
 
@@ -300,17 +289,12 @@ def sidebar_focus(facts: CorpusFacts) -> str:
     about = facts.focus_counts
     if not about:
         return ""
-    if "about" not in st.session_state:
-        linked = st.query_params.get("about")
-        st.session_state["about"] = linked if linked in about else None
+    st.session_state.setdefault("about", st.query_params.get("about") if st.query_params.get("about") in about else None)
     labels = {place: f"{facts.names.get(place, place)} ({count})" for place, count in about.items()}
     chosen = st.sidebar.selectbox("Articles about", list(labels), format_func=labels.get, key="about",
                                   placeholder="Any place",
                                   help="Each article's focus: its dateline's place, else the specific place it names most.")
-    if chosen:
-        st.query_params["about"] = chosen
-    else:
-        st.query_params.pop("about", None)
+    link(st.query_params, "about", chosen or None)
     return chosen or ""
 
 
@@ -325,10 +309,7 @@ def sidebar_dates(bounds: tuple[dt.date, dt.date] | None) -> tuple[str, str]:
                                    key=f"dates:{first}:{last}")  # keyed: the link seeds it once, the reader moves it
     since, until = date_filter(picked, bounds)
     for name, value in (("since", since), ("until", until)):
-        if value:
-            st.query_params[name] = value
-        else:
-            st.query_params.pop(name, None)
+        link(st.query_params, name, value or None)
     return since, until
 
 
@@ -452,14 +433,11 @@ def picked_row(places: list[str], table: str) -> None:
 
 def search_box(where, store: Store, key: ViewKey) -> tuple[str, set[str]]:
     """The search over the articles' sentences (in the link as ``q``); the phrase and the places its sentences name."""
-    if "search" not in st.session_state:
-        st.session_state["search"] = st.query_params.get("q", "")
+    st.session_state.setdefault("search", st.query_params.get("q", ""))
     phrase = " ".join(where.text_input("Search the articles", key="search", placeholder="e.g. air base",
                                        max_chars=200).split())
-    if phrase:
-        st.query_params["q"] = phrase
-    else:
-        st.query_params.pop("q", None)
+    link(st.query_params, "q", phrase or None)
+    if not phrase:
         return "", set()
     hits = sentence_hits(store, key, phrase)
     return phrase, {place for places in hits["places"] for place in places}
@@ -768,8 +746,7 @@ def page(store: Store, paths: PagePaths, uploads: list[Upload], heading) -> None
         story_problems = story_heading(store, paths, layer)
     view = sidebar_view(store, layer, colours)
     countries = st.sidebar.toggle("Country-level places on the map", value=False)
-    if "place" not in st.session_state:
-        st.session_state["place"] = st.query_params.get("place")
+    st.session_state.setdefault("place", st.query_params.get("place"))
     key = ViewKey(store.generation, layer, view)
     notices = st.container()
     if flash := st.session_state.pop("correction_flash", None):

@@ -57,3 +57,13 @@ def test_session_held_recomputes_only_when_the_key_changes():
 def test_session_shown_in_full_lists_outlets_with_show_all_on():
     state = {"all:The Cradle": True, "compare-all:Al-Monitor": True, "all:Reuters": False, "context": True, 3: True}
     assert shown_in_full(state) == ("Al-Monitor", "The Cradle")
+
+
+def test_session_link_keeps_a_value_and_drops_the_default():
+    from geo.page.session import link
+
+    params = {"q": "old"}
+    link(params, "sources", "")  # no source chosen is a choice: kept, empty
+    link(params, "q", None)
+    link(params, "undated", "no")
+    assert params == {"sources": "", "undated": "no"}

@@ -11,7 +11,7 @@ from collections.abc import Callable, MutableMapping
 
 from .views import place_for_tooltip
 
-__all__ = ["held", "map_selection", "select_place", "shown_in_full", "take_click"]
+__all__ = ["held", "link", "map_selection", "select_place", "shown_in_full", "take_click"]
 
 
 def held(state: MutableMapping, name: str, key, compute: Callable):
@@ -27,14 +27,19 @@ def held(state: MutableMapping, name: str, key, compute: Callable):
     return kept[name][1]
 
 
+def link(params: MutableMapping, name: str, value: str | None) -> None:
+    """Keep one part of the view in the link: ``name=value``, or nothing when it is None (the default)."""
+    if value is None:
+        params.pop(name, None)
+    else:
+        params[name] = value
+
+
 def select_place(state: MutableMapping, params: MutableMapping, place_id: str | None, on_map: bool = False) -> None:
     """Make ``place_id`` the selection and the link's; ``on_map``: clicked there, so already in view."""
     state["place"] = place_id
     state["picked_on_map"] = on_map
-    if place_id:
-        params["place"] = place_id
-    else:
-        params.pop("place", None)
+    link(params, "place", place_id or None)
 
 
 def take_click(state: MutableMapping, params: MutableMapping, value: dict | None, labels: dict[str, str]) -> bool:

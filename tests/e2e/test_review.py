@@ -28,6 +28,7 @@ def open_review(page):
     summary = main_area(page).get_by_text("How sure:", exact=False).first
     summary.wait_for(timeout=FIRST_LOAD)
     summary.click()
+    wait_for_idle(page)  # opening it reruns the page to build it: a reader waits for it to settle
     return page.get_by_test_id("stExpander").filter(has_text="How sure:")
 
 
