@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .gazetteer.index import DATA_DIR
 from .records import MENTION_COLUMNS
-from .text.corpus import ARTICLE_SUFFIXES, ArticleError, load_sources, read_article
+from .text.corpus import ARTICLE_SUFFIXES, ArticleError, load_sources, read_article_file
 
 # From this many files, extract parses on every core: a worker's start (about 0.2 s) is then
 # well paid for (bench/geoparse.py measures the whole command on 1,000 files).
@@ -22,7 +22,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m geo", description="Geoparse news articles into places and mentions.")
     commands = parser.add_subparsers(dest="command", required=True)
     extract = commands.add_parser("extract", help="print the place mentions of the given article files",
-                                  description="Print one record per place mention of each FILE (.txt, .md, .html).")
+                                  description="Print one record per place mention of each FILE (.txt, .md, .html).",
+                                  epilog="A FILE whose name begins with '-' goes after '--' (python -m geo extract -- "
+                                         "-x.txt), or as ./-x.txt; options come before '--'.")
     extract.add_argument("files", nargs="+", metavar="FILE", type=Path)
     extract.add_argument("--format", choices=["jsonl", "csv", "geojson"], default="jsonl")
     extract.add_argument("--sources", type=Path, default=DATA_DIR / "sources.toml",
@@ -89,7 +91,8 @@ def _extract(args: argparse.Namespace) -> int:
         try:
             if path.suffix.lower() not in ARTICLE_SUFFIXES:
                 raise ArticleError(f"not an article file (expected {', '.join(ARTICLE_SUFFIXES)})")
-            article, caveat = read_article(path.stem, path.read_bytes(), path.suffix, sources.get(path.stem), str(path))
+            # Size and kind checked before reading: a 30 GB file, a FIFO or /dev/zero is named, not read.
+            article, caveat = read_article_file(path, sources.get(path.stem))
         except (OSError, ArticleError) as error:
             reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
             print(f"error: {path}: {reason}", file=sys.stderr)

@@ -87,3 +87,64 @@ def test_body_an_imprint_at_the_end_is_furniture(parser, imprint):
 def test_body_an_address_inside_the_story_is_story(parser):
     doc = parser(Article("x", "Floods hit Sindh on Monday. " * 12 + "\n\nHe moved to 10 Downing Street, London, in 2019."))
     assert not doc.furniture and "London" in {m.surface for m in doc.mentions}
+
+
+STORY = "<p>" + "Damascus is the capital of Syria, and officials met there on Monday to discuss the talks. " * 4 + "</p>"
+
+
+@pytest.mark.parametrize("depth", [300, 10_000])
+def test_body_a_page_nested_past_the_parser_s_depth_limit_keeps_its_text(depth):
+    from geo.text.corpus import read_article
+
+    # libxml2 stops at 256 levels and drops the rest: the story was lost as "HTML without main text".
+    page = "<div>" * depth + STORY + "</div>" * depth
+    article, _ = read_article("deep", page.encode(), ".html")
+    assert article.text.startswith("Damascus is the capital of Syria") and article.extracted_from_html
+
+
+def test_body_a_deep_page_keeps_what_follows_the_deep_part():
+    from geo.text.corpus import read_article
+
+    page = ("<html><body>" + '<div class="x">' * 10_000 + STORY + "</div>" * 10_000
+            + "<p>Later, officials in Aleppo said the talks would go on for another week at least.</p></body></html>")
+    assert "Aleppo" in read_article("deep", page.encode(), ".html")[0].text
+
+
+def test_body_parseable_html_flattens_in_linear_time_and_stays_within_the_depth_limit():
+    import time
+
+    from lxml import etree
+
+    from geo.text.body import HTML_MAX_DEPTH, parseable_html
+
+    timings = []
+    for depth in (20_000, 80_000):
+        page = "<html><body>" + "<div>" * depth + STORY + "</div>" * depth + "</body></html>"
+        started = time.perf_counter()
+        flat = parseable_html(page)
+        timings.append(time.perf_counter() - started)
+        parser = etree.HTMLParser()
+        tree = etree.fromstring(flat, parser)
+        assert not parser.error_log and "Damascus" in "".join(tree.itertext())
+        assert max(len(list(e.iterancestors())) for e in tree.iter()) <= HTML_MAX_DEPTH + 40
+    assert timings[1] < timings[0] * 4 * 3  # four times the page, well under sixteen times the time
+
+
+def test_body_parseable_html_leaves_an_ordinary_page_as_it_is():
+    from geo.text.body import parseable_html
+
+    page = "<!DOCTYPE html><html><body><div><p>Caf&eacute; &#233; in Damascus<br/></p></div></body></html>"
+    assert parseable_html(page) is page
+
+
+def test_body_parseable_html_keeps_entities_and_comments_of_a_flattened_page():
+    from geo.text.body import parseable_html
+
+    flat = parseable_html("<html><body>" + "<span>" * 300 + "Caf&eacute; &#233; <!-- c --> &amp; Homs" + "</span>" * 300)
+    assert "Caf&eacute; &#233; <!-- c --> &amp; Homs" in flat and flat.count("<span>") <= 200
+
+
+def test_body_parseable_html_gives_a_bare_fragment_a_document():
+    from geo.text.body import parseable_html
+
+    assert parseable_html("<div><p>Homs</p></div>") == "<html><body><div><p>Homs</p></div></body></html>"

@@ -137,3 +137,31 @@ def test_cli_extract_marks_a_corrected_mention(tmp_path):
     tadmor = [r for r in rows if r["surface"] == "Tadmor"]
     assert tadmor and all(r["method"] == "corrected" and r["place_id"] == "region:SY-HI" and r["note"] == "the governorate"
                           and r["alternatives"][0]["place_id"] == "curated:palmyra" for r in tadmor)
+
+
+def in_project() -> dict:
+    """The environment for ``python -m geo`` run from another folder."""
+    import os
+
+    return {**os.environ, "PYTHONPATH": str(ROOT)}
+
+
+def test_cli_extract_reads_a_file_named_like_an_option_after_the_separator(tmp_path):
+    (tmp_path / "-x.txt").write_text("Talks were held in Damascus.", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "geo", "extract", "--", "-x.txt"], cwd=tmp_path, env=in_project(),
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert [json.loads(line)["surface"] for line in done.stdout.splitlines()] == ["Damascus"]
+
+
+def test_cli_extract_names_and_skips_a_fifo_and_a_device_instead_of_hanging(tmp_path):
+    import os
+
+    os.mkfifo(tmp_path / "pipe.txt")
+    (tmp_path / "zero.txt").symlink_to("/dev/zero")
+    # A child process with a timeout: were the FIFO opened for reading, this would wait for ever.
+    done = subprocess.run([sys.executable, "-m", "geo", "extract", "pipe.txt", "zero.txt", str(SEED)], cwd=tmp_path,
+                          env=in_project(), capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 1 and done.stdout  # the good file is still printed
+    assert "pipe.txt: a named pipe (FIFO), not a regular file; skipped" in done.stderr
+    assert "zero.txt: a link to a character device (/dev/zero), not a regular file; skipped" in done.stderr

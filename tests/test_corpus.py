@@ -1,3 +1,4 @@
+import os
 from pathlib import Path
 
 import pytest
@@ -132,3 +133,129 @@ def test_corpus_corrections_mode_follows_the_setting_and_what_can_be_written(tmp
     mode, why = corrections_mode(nowhere, "file")
     assert mode == "session" and "cannot write" in why
     assert corrections_mode(own, "sideways")[0] == "session"
+
+
+def finishes(task, seconds: float = 30):
+    """``task()``'s result, run in a thread: a hang (a FIFO opened for reading) fails the test instead of hanging it."""
+    import threading
+
+    done: list = []
+    thread = threading.Thread(target=lambda: done.append(task()), daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert done, f"still running after {seconds} s"
+    return done[0]
+
+
+def test_corpus_a_30_gb_file_is_refused_by_its_size_before_a_byte_is_read(tmp_path):
+    write(tmp_path, "a.txt", b"Damascus is the capital of Syria.")
+    with open(tmp_path / "huge.txt", "wb") as handle:
+        handle.truncate(30 * 2**30)  # sparse: no disk used, and reading it whole would need 30 GB of memory
+    articles, problems = load_articles(tmp_path)
+    assert [a.id for a in articles] == ["a"]
+    assert [(Path(p.path).name, p.reason) for p in problems] == [("huge.txt", "too large (30.0 GB; the limit is 20 MB)")]
+
+
+def test_corpus_reads_an_article_of_exactly_the_size_limit(tmp_path):
+    from geo.text.corpus import MAX_ARTICLE_BYTES, read_article_file
+
+    path = write(tmp_path, "edge.txt", b"Talks in Damascus. " + b"x" * (MAX_ARTICLE_BYTES - 19))
+    assert len(read_article_file(path, None)[0].text) == MAX_ARTICLE_BYTES
+
+
+@pytest.mark.parametrize(("make", "reason"), [
+    (lambda path: os.mkfifo(path), "a named pipe (FIFO), not a regular file; skipped"),
+    (lambda path: path.symlink_to("/dev/zero"), "a link to a character device (/dev/zero), not a regular file; skipped"),
+    (lambda path: path.mkdir(), "a folder, not a regular file; skipped"),
+    (lambda path: path.symlink_to(path.parent / "gone.txt"), "gone.txt, which does not exist; skipped"),
+])
+def test_corpus_only_regular_files_are_read_the_others_are_named(tmp_path, make, reason):
+    write(tmp_path, "a.txt", b"Damascus is the capital of Syria.")
+    make(tmp_path / "odd.txt")
+    articles, problems = finishes(lambda: load_articles(tmp_path))
+    assert [a.id for a in articles] == ["a"]
+    assert len(problems) == 1 and problems[0].path.endswith("odd.txt") and problems[0].reason.endswith(reason)
+
+
+@pytest.mark.parametrize(("make", "reason"), [
+    (lambda path: os.mkfifo(path), "a named pipe (FIFO)"),
+    (lambda path: path.symlink_to("/dev/zero"), "a link to a character device (/dev/zero)"),
+])
+def test_corpus_read_article_file_never_opens_a_fifo_or_a_device_for_reading(tmp_path, make, reason):
+    from geo.text.corpus import ArticleError, read_article_file
+
+    make(tmp_path / "odd.txt")
+
+    def attempt():
+        with pytest.raises(ArticleError) as error:
+            read_article_file(tmp_path / "odd.txt", None)
+        return str(error.value)
+
+    assert finishes(attempt).startswith(reason)
+
+
+def test_corpus_a_link_to_an_article_is_read(tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (tmp_path / "articles").mkdir()
+    (tmp_path / "articles" / "a.txt").symlink_to(write(elsewhere, "real.txt", b"Damascus is the capital of Syria."))
+    articles, problems = load_articles(tmp_path / "articles")
+    assert [a.id for a in articles] == ["a"] and not problems
+
+
+@pytest.mark.parametrize("value", ["5", "true", "1.5", "2025-04-10", '"a string"'])
+def test_sources_article_that_is_no_list_of_tables_is_one_problem(tmp_path, value):
+    path = write(tmp_path, "s.toml", f"article = {value}\n".encode())
+    sources, problems = load_sources(path)
+    assert sources == {} and len(problems) == 1 and problems[0].path == str(path)
+    assert problems[0].reason.startswith("article must be a list of [[article]] tables, not ")
+
+
+def test_sources_article_as_a_number_names_its_type_and_value(tmp_path):
+    _, problems = load_sources(write(tmp_path, "s.toml", b"article = 5\n"))
+    assert problems[0].reason == "article must be a list of [[article]] tables, not a whole number (5); no sources read"
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("outlet = 5", "entry 'b': outlet must be text, not a whole number (5); left empty"),
+    ("title = true", "entry 'b': title must be text, not a true/false value (true); left empty"),
+    ("url = 1.5", "entry 'b': url must be text, not a decimal number (1.5); left empty"),
+    ("language = 2025-04-10", "entry 'b': language must be text, not a date (2025-04-10); left empty"),
+    ("notes = [1, 2]", "entry 'b': notes must be text, not a list; left empty"),
+    ("attribution = { a = 1 }", "entry 'b': attribution must be text, not a table; left empty"),
+    ("published = 10:30:00", "entry 'b': published must be a date (YYYY-MM-DD), not a time of day (10:30:00); left empty"),
+])
+def test_sources_a_value_of_the_wrong_type_is_reported_by_entry_and_key(tmp_path, line, expected):
+    path = write(tmp_path, "s.toml", f'[[article]]\nid = "a"\noutlet = "A"\n\n[[article]]\nid = "b"\n{line}\n\n'
+                                     f'[[article]]\nid = "c"\noutlet = "C"\n'.encode())
+    sources, problems = load_sources(path)
+    assert sorted(sources) == ["a", "b", "c"] and (sources["a"].outlet, sources["c"].outlet) == ("A", "C")
+    assert [(p.path, p.reason, p.loaded) for p in problems] == [(str(path), expected, True)]
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("id = 5", "entry 2: id must be text (the article file's name without its extension), not a whole number (5); skipped"),
+    ("id = true", "entry 2: id must be text (the article file's name without its extension), not a true/false value (true); "
+                  "skipped"),
+])
+def test_sources_an_id_of_the_wrong_type_skips_only_its_entry(tmp_path, line, expected):
+    path = write(tmp_path, "s.toml", f'[[article]]\nid = "a"\n\n[[article]]\n{line}\n\n[[article]]\nid = "c"\n'.encode())
+    sources, problems = load_sources(path)
+    assert sorted(sources) == ["a", "c"] and [p.reason for p in problems] == [expected]
+
+
+def test_sources_an_entry_that_is_no_table_is_skipped_by_number(tmp_path):
+    sources, problems = load_sources(write(tmp_path, "s.toml", b'article = [5, {id = "b"}]\n'))
+    assert list(sources) == ["b"] and [p.reason for p in problems] == [
+        "entry 1 must be a table ([[article]]), not a whole number (5); skipped"]
+
+
+def test_sources_a_toml_date_is_a_publication_date(tmp_path):
+    sources, problems = load_sources(write(tmp_path, "s.toml", b'[[article]]\nid = "a"\npublished = 2025-04-10\n'))
+    assert sources["a"].published == "2025-04-10" and not problems
+
+
+def test_sources_a_csv_row_with_more_cells_than_columns_loads(tmp_path):
+    sources, problems = load_sources(write(tmp_path, "s.csv", b"id,outlet\na,X,extra,more\nb,Y\n"))
+    assert (sources["a"].outlet, sources["b"].outlet) == ("X", "Y")
+    assert [p.reason for p in problems] == ["entry 'a': 2 more cells than the header has columns; the extra ignored"]

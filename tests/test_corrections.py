@@ -60,6 +60,20 @@ def test_corrections_bad_entries_are_skipped_with_their_number(tmp_path):
     assert load_corrections(tmp_path / "missing.toml") == ([], [])
 
 
+def test_corrections_unknown_keys_and_wrong_types_are_reported_not_ignored(tmp_path):
+    path = tmp_path / "corrections.toml"
+    path.write_text('[[corection]]\nsurface = "Lost"\nplace = "none"\n\n'
+                    '[[correction]]\nsurface = "Georgia"\nplace = "none"\nplaec = "x"\nnote = 5\n\n'
+                    '[[correction]]\nsurface = "Jordan"\nplace = "none"\narticle = "a"\nstart = true\n', encoding="utf-8")
+    loaded, problems = load_corrections(path)
+    reasons = [p.reason for p in problems]
+    assert [c.surface for c in loaded] == ["Georgia"] and loaded[0].note == ""
+    assert any("unknown keys corection ignored" in r for r in reasons)  # a misspelt table is named, not dropped unseen
+    assert any(r.startswith("entry 1:") and "unknown keys plaec" in r for r in reasons)
+    assert any(r.startswith("entry 1:") and "note must be text, not a whole number (5)" in r for r in reasons)
+    assert any(r.startswith("entry 2:") and "not a true/false value (true); skipped" in r for r in reasons)
+
+
 def test_corrections_a_later_one_replaces_the_same_name_article_and_offset():
     first = new_correction("Georgia", "country:GE")
     other_scope = new_correction("Georgia", "none", article="a1")

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from ..files import write_atomically
 from ..gazetteer.index import Gazetteer
+from ..text.corpus import toml_kind
 from ..types import Correction, Document, LoadProblem, Mention
 
 __all__ = ["NOT_A_PLACE", "CorrectionStage", "changed_corrections", "check_corrections", "corrections_text",
@@ -57,33 +58,65 @@ def load_corrections(path: str | Path | None) -> tuple[list[Correction], list[Lo
                                            "and a store keeps the corrections it was built with")]
     rows = data.get("correction", [])
     if not isinstance(rows, list):
-        return [], [LoadProblem(str(path), "correction is not a list of [[correction]] tables; nothing applied")]
+        return [], [LoadProblem(str(path), f"correction must be a list of [[correction]] tables, not {toml_kind(rows)}; "
+                                           "nothing applied")]
     corrections, problems = [], []
+    unknown = sorted(set(data) - {"correction"})  # a misspelt [[corection]] would otherwise vanish without a word
+    if unknown:
+        problems.append(LoadProblem(str(path), f"unknown keys {', '.join(unknown)} ignored (the file holds "
+                                               "[[correction]] tables)", loaded=True))
     for number, row in enumerate(rows, start=1):
-        correction, reason = _correction_from_row(row)
-        if correction is None:
-            problems.append(LoadProblem(str(path), f"entry {number}: {reason}; skipped", loaded=True))
-        else:
+        correction, reasons = _correction_from_row(row)
+        if correction is None:  # its last reason is why; the others name values a kept entry would leave out
+            reasons[-1] += "; skipped"
+        problems += [LoadProblem(str(path), f"entry {number}: {reason}", loaded=True) for reason in reasons]
+        if correction is not None:
             corrections.append(correction)
     return corrections, problems
 
 
-def _correction_from_row(row) -> tuple[Correction | None, str]:
+def _not(value, expected: type) -> str:
+    """", not a whole number (5)" for a value of the wrong type; "" for one missing or of the right type."""
+    right = isinstance(value, expected) and not (isinstance(value, bool) and expected is not bool)  # TOML true is no offset
+    return "" if value is None or right else f", not {toml_kind(value)}"
+
+
+def _correction_from_row(row) -> tuple[Correction | None, list[str]]:
+    """The correction of one table, and what is wrong with it; None when it cannot be applied (its last reason says why).
+
+    Every key is checked: an unknown key or a ``note`` or ``created`` of the wrong type is reported
+    and left out, the correction kept; a ``surface``, ``place``, ``article`` or ``start`` that is
+    missing or of the wrong type makes the entry unusable.
+    """
     if not isinstance(row, dict):
-        return None, "not a table"
+        return None, [f"must be a table ([[correction]]){_not(row, dict)}"]
     surface, place = row.get("surface"), row.get("place")
     if not isinstance(surface, str) or not surface.strip() or len(surface) > SURFACE_CHARS:
-        return None, f"surface must be a name of 1 to {SURFACE_CHARS} characters"
+        return None, [f"surface must be a name of 1 to {SURFACE_CHARS} characters{_not(surface, str)}"]
+    reasons = []
+    unknown = sorted(str(key) for key in row if key not in _FIELDS)
+    if unknown:
+        reasons.append(f"{surface!r}: unknown keys {', '.join(unknown)} ignored (known: {', '.join(_FIELDS)})")
     if not isinstance(place, str) or not place.strip():
-        return None, f"{surface!r}: place must be a place id or {NOT_A_PLACE!r}"
+        return None, [*reasons, f"{surface!r}: place must be a place id or {NOT_A_PLACE!r}{_not(place, str)}"]
     article, start = row.get("article", ""), row.get("start")
     if not isinstance(article, str):
-        return None, f"{surface!r}: article must be an article id"
+        return None, [*reasons, f"{surface!r}: article must be an article id (text){_not(article, str)}"]
     if start is not None and (not isinstance(start, int) or isinstance(start, bool) or start < 0 or not article):
-        return None, f"{surface!r}: start must be an offset (a whole number from 0) in the article named"
+        return None, [*reasons, f"{surface!r}: start must be an offset (a whole number from 0) in the article named"
+                                f"{_not(start, int)}"]
     note, created = row.get("note", ""), row.get("created", "")
+    if not isinstance(note, str):
+        reasons.append(f"{surface!r}: note must be text{_not(note, str)}; left empty")
+        note = ""
+    if isinstance(created, dt.date):  # a TOML date-time (created = 2026-12-01T20:00:00Z) is a time too
+        created = created.isoformat()
+    elif not isinstance(created, str):
+        reasons.append(f"{surface!r}: created must be a date and time (2026-12-01T20:00:00+00:00){_not(created, str)}; "
+                       "left empty")
+        created = ""
     return Correction(surface=surface, place=place.strip(), article=article.strip(), start=start,
-                      note=note if isinstance(note, str) else "", created=str(created)), ""
+                      note=note, created=created), reasons
 
 
 def corrections_text(corrections: Iterable[Correction]) -> str:

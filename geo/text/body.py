@@ -10,6 +10,9 @@ General rules only, never per-file offsets:
   furniture the second time;
 - an outlet's imprint or postal address in the latter part (a company form or street number
   and a postal code before a town) is furniture.
+
+Before that, ``parseable_html`` makes an HTML page one trafilatura can read whole (one nested
+10,000 deep, or a bare fragment); the body is then found in the text it extracts.
 """
 
 from __future__ import annotations
@@ -18,11 +21,12 @@ import dataclasses
 import re
 import tomllib
 from functools import lru_cache
+from html.parser import HTMLParser
 from pathlib import Path
 
 from ..types import Document, Furniture, Span
 
-__all__ = ["find_body", "split_lines"]
+__all__ = ["HTML_MAX_DEPTH", "find_body", "parseable_html", "split_lines"]
 
 _TAIL_MARKER = re.compile(
     r"^\W*(read next|read more|read also|also read|related( articles| stories| news| posts| coverage)?"
@@ -175,3 +179,129 @@ def find_body(doc: Document) -> Document:
     inner = tuple(f for f in furniture if start <= f.start and f.end <= end)
     outer = tuple(f for f in furniture if f not in inner)
     return dataclasses.replace(doc, body=Span(start, end), furniture=inner + outer)
+
+
+# libxml2 (under lxml, under trafilatura) stops parsing a page at 256 nested elements (2,048
+# with huge_tree) and drops everything after that point, so a page nested 10,000 deep loses
+# its story. Past this depth (with room for html, body and what trafilatura adds) the extra
+# element tags are dropped and their content kept.
+HTML_MAX_DEPTH = 200
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "keygen", "link", "meta", "param",
+                   "source", "track", "wbr"})
+# Past the limit, the tags that shape the story's text are still kept, up to this many more
+# levels: the page's deepest paragraphs and headings stay paragraphs and headings.
+_CONTENT_ROOM = 40
+_CONTENT = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "ul", "ol", "li", "dl", "dt", "dd",
+                      "table", "thead", "tbody", "tr", "td", "th", "a", "b", "i", "em", "strong"})
+# A start tag of one of these closes an open one of its kind at the top ("<p>a<p>b", "<li>…<li>").
+_SIBLING_CLOSES = frozenset({"p", "li", "dt", "dd", "tr", "td", "th", "option"})
+_TAG = re.compile(r"<(/?)([A-Za-z][^\s/>]*)")
+_HTML_TAG = re.compile(r"<html[\s>]", re.IGNORECASE)
+
+
+class _Nesting:
+    """The open elements as a browser would count them, in time linear in the tags: an end tag closes
+    up to its open element (a count per name says at once whether there is one), a stray one nothing."""
+
+    def __init__(self) -> None:
+        self.stack: list[tuple[str, bool]] = []  # (tag, kept in the output)
+        self.open: dict[str, int] = {}
+        self.kept = 0
+        self.deepest = 0
+
+    def start(self, tag: str, limit: int) -> bool:
+        """Open ``tag`` (closing an open sibling of its kind first); True when it is kept (within ``limit``)."""
+        if tag in _VOID:
+            return True
+        if tag in _SIBLING_CLOSES and self.stack and self.stack[-1][0] == tag:
+            self.end(tag)  # its implied end tag is not written: the parser after us infers it too
+        keep = self.kept < limit or (tag in _CONTENT and self.kept < limit + _CONTENT_ROOM)
+        self.stack.append((tag, keep))
+        self.open[tag] = self.open.get(tag, 0) + 1
+        self.kept += keep
+        self.deepest = max(self.deepest, len(self.stack))
+        return keep
+
+    def end(self, tag: str) -> list[tuple[str, bool]]:
+        """Close ``tag`` and what is open inside it; the elements closed, innermost first."""
+        if not self.open.get(tag):
+            return []
+        closed = []
+        while True:
+            name, keep = self.stack.pop()
+            self.open[name] -= 1
+            self.kept -= keep
+            closed.append((name, keep))
+            if name == tag:
+                return closed
+
+
+def _depth(html: str) -> int:
+    """How deep ``html`` nests, counted fast from its tags (a ``<`` inside a script may count too: only an upper bound)."""
+    nesting = _Nesting()
+    for match in _TAG.finditer(html):
+        tag = match.group(2).lower()
+        if match.group(1):
+            nesting.end(tag)
+        else:
+            nesting.start(tag, HTML_MAX_DEPTH)
+    return nesting.deepest
+
+
+class _Flattener(HTMLParser):
+    """Writes the page back, less the element tags past the depth limit (their text and children stay)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(convert_charrefs=False)  # entities written back as they were
+        self.limit = limit
+        self.nesting = _Nesting()
+        self.out: list[str] = []
+
+    def handle_starttag(self, tag, attrs) -> None:
+        if self.nesting.start(tag, self.limit):
+            self.out.append(self.get_starttag_text() or f"<{tag}>")
+
+    def handle_startendtag(self, tag, attrs) -> None:
+        self.out.append(self.get_starttag_text() or f"<{tag}/>")
+
+    def handle_endtag(self, tag) -> None:
+        self.out.extend(f"</{name}>" for name, keep in self.nesting.end(tag) if keep)
+
+    def handle_data(self, data) -> None:
+        self.out.append(data)
+
+    def handle_entityref(self, name) -> None:
+        self.out.append(f"&{name};")
+
+    def handle_charref(self, name) -> None:
+        self.out.append(f"&#{name};")
+
+    def handle_comment(self, data) -> None:
+        self.out.append(f"<!--{data}-->")
+
+    def handle_decl(self, decl) -> None:
+        self.out.append(f"<!{decl}>")
+
+    def handle_pi(self, data) -> None:
+        self.out.append(f"<?{data}>")
+
+    def unknown_decl(self, data) -> None:
+        self.out.append(f"<![{data}]>")
+
+
+def parseable_html(html: str, limit: int = HTML_MAX_DEPTH) -> str:
+    """``html`` as trafilatura (lxml, libxml2) can read all of it; an ordinary page is returned as is.
+
+    - Nested deeper than ``limit``: the element tags past that depth are left out (their text
+      kept). The page is streamed once by Python's ``html.parser``, which has no depth limit and
+      no recursion: time and memory linear in its length.
+    - A bare fragment (no ``<html>`` tag) is put in an ``<html><body>``: trafilatura takes a
+      fragment of one outer element for "not HTML at all" (no "html" in its first 50 characters
+      and fewer than two elements at the top).
+    """
+    if _depth(html) > limit:
+        flattener = _Flattener(limit)
+        flattener.feed(html)
+        flattener.close()
+        html = "".join(flattener.out)
+    return html if "html" in html[:50].lower() or _HTML_TAG.search(html) else f"<html><body>{html}</body></html>"

@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import os
 import re
+import stat
 import tomllib
 from dataclasses import fields
 from pathlib import Path
 
 from ..types import Article, LoadProblem, Source, Story
+from .body import parseable_html
 
 __all__ = ["ARTICLE_SUFFIXES", "article_files", "decode_text", "load_articles", "load_corpus", "load_sources", "load_story",
-           "read_article", "read_article_file", "unattributed_source", "valid_colour"]
+           "read_article", "read_article_file", "toml_kind", "unattributed_source", "valid_colour"]
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
+# The largest article file read (20 MB, a hundred times a long feature): a file's size is
+# checked before any of it is read, so a bigger one (a 30 GB dump) is refused, not loaded.
 MAX_ARTICLE_BYTES = 20 * 1024 * 1024
 
 # Magic numbers of formats people rename to .txt by mistake.
@@ -113,16 +118,16 @@ def read_article(
     Returns the article and a caveat ("" when none) to report alongside it.
     """
     if len(data) > MAX_ARTICLE_BYTES:
-        raise ArticleError(f"too large ({len(data) / 1e6:.1f} MB; limit {MAX_ARTICLE_BYTES // 2**20} MB)")
+        raise ArticleError(_too_large(len(data)))
     if not data.strip():
         raise ArticleError("empty file")
     if _looks_binary(data):
         raise ArticleError("binary file, not text")
     text, caveat = decode_text(data)
     is_html = suffix.lower() in (".html", ".htm")
-    page = text if is_html else None
+    page = parseable_html(text) if is_html else None  # a page too deep or a bare fragment, made readable
     if is_html:
-        text = _html_to_text(text)
+        text = _html_to_text(page)
         if not text.strip():
             raise ArticleError("HTML without any main text")
     if not text.strip():
@@ -133,8 +138,31 @@ def read_article(
     return article, caveat
 
 
+def _too_large(size: int) -> str:
+    shown = f"{size / 2**30:.1f} GB" if size >= 2**30 else f"{size / 2**20:.1f} MB"
+    return f"too large ({shown}; the limit is {MAX_ARTICLE_BYTES // 2**20} MB)"
+
+
+_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a character device"),
+          (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+
+
+def _check_regular(path: Path, status: os.stat_result) -> None:
+    """ArticleError unless ``status`` is a regular file's: a pipe would block the reader, a device never ends."""
+    if stat.S_ISREG(status.st_mode):
+        return
+    kind = next((name for test, name in _KINDS if test(status.st_mode)), "not a file")
+    if path.is_symlink():  # say where the link leads: the name alone does not show it
+        kind = f"a link to {kind} ({os.path.realpath(path)})"
+    raise ArticleError(f"{kind}, not a regular file; skipped")
+
+
 def article_files(folder: str | Path) -> tuple[list[Path], list[LoadProblem]]:
-    """The article files of ``folder`` (sorted by name, one per id), and the problems found listing them."""
+    """The article files of ``folder`` (sorted by name, one per id), and the problems found listing them.
+
+    Only regular files (or links to them) are articles: a pipe, a device, a folder or a broken
+    link with an article's suffix is reported by name and skipped.
+    """
     folder = Path(folder)
     try:
         paths = sorted(folder.iterdir())
@@ -144,7 +172,16 @@ def article_files(folder: str | Path) -> tuple[list[Path], list[LoadProblem]]:
     problems: list[LoadProblem] = []
     seen: dict[str, str] = {}
     for path in paths:
-        if path.suffix.lower() not in ARTICLE_SUFFIXES or not path.is_file():
+        if path.suffix.lower() not in ARTICLE_SUFFIXES:
+            continue
+        try:
+            _check_regular(path, os.stat(path))  # stat, not open: opening a pipe would wait for a writer
+        except FileNotFoundError:  # listed a moment ago: a link to nothing
+            problems.append(LoadProblem(str(path), f"a link to {os.readlink(path)}, which does not exist; skipped"
+                                        if path.is_symlink() else "removed while the folder was read; skipped"))
+            continue
+        except (OSError, ArticleError) as error:
+            problems.append(LoadProblem(str(path), _reason(error)))
             continue
         if path.stem in seen:
             problems.append(LoadProblem(str(path), f"duplicate article id {path.stem!r} (also {seen[path.stem]}); skipped"))
@@ -154,9 +191,26 @@ def article_files(folder: str | Path) -> tuple[list[Path], list[LoadProblem]]:
     return files, problems
 
 
+def _reason(error: Exception) -> str:
+    return error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+
+
 def read_article_file(path: Path, source: Source | None) -> tuple[Article, str]:
-    """One article file (its id is the file name's stem); ArticleError or OSError when it cannot be read."""
-    return read_article(path.stem, path.read_bytes(), path.suffix, source, str(path))
+    """One article file (its id is the file name's stem); ArticleError or OSError when it cannot be read.
+
+    Its kind and size are checked before a byte is read: only a regular file is opened (never a
+    device, even behind a link), a FIFO cannot block (non-blocking open, then ``fstat``), and a file
+    past ``MAX_ARTICLE_BYTES`` is refused rather than read into memory.
+    """
+    _check_regular(path, os.stat(path))  # before open: opening some devices has effects (a tape rewinds)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    with open(os.open(path, flags), "rb") as handle:
+        status = os.fstat(handle.fileno())
+        _check_regular(path, status)  # what was opened: the name may have been swapped since the stat
+        if status.st_size > MAX_ARTICLE_BYTES:
+            raise ArticleError(_too_large(status.st_size))
+        data = handle.read(MAX_ARTICLE_BYTES + 1)  # a file growing as it is read is still cut at the limit
+    return read_article(path.stem, data, path.suffix, source, str(path))
 
 
 def load_articles(
@@ -174,7 +228,7 @@ def load_articles(
         try:
             article, caveat = read_article_file(path, sources.get(path.stem))
         except (OSError, ArticleError) as error:
-            problems.append(LoadProblem(str(path), str(error)))
+            problems.append(LoadProblem(str(path), _reason(error)))
             continue
         if caveat:
             problems.append(LoadProblem(str(path), caveat, loaded=True))
@@ -193,12 +247,33 @@ def _check_date(value: str) -> str:
     return ""
 
 
+def toml_kind(value) -> str:
+    """What a parsed TOML (or CSV) value is, in words, for a message: "a whole number (5)", "a date (2025-04-10)"."""
+    kinds = ((bool, "a true/false value"), (int, "a whole number"), (float, "a decimal number"), (dt.datetime, "a date and time"),
+             (dt.date, "a date"), (dt.time, "a time of day"), (str, "text"), (list, "a list"), (dict, "a table"))
+    kind = next((name for cls, name in kinds if isinstance(value, cls)), type(value).__name__)
+    shown = str(value).lower() if isinstance(value, bool) else str(value)[:40]  # as TOML writes it: true, not True
+    return kind if isinstance(value, list | dict) else f"{kind} ({shown})"
+
+
 def _source_from_row(row: dict) -> tuple[Source, list[str]]:
     problems = []
+    if None in row:  # csv.DictReader files a row's cells past the header under None
+        problems.append(f"{len(row.pop(None))} more cells than the header has columns; the extra ignored")
     extra = sorted(set(row) - _SOURCE_FIELDS - {"id", "file"})
     if extra:
         problems.append(f"unknown fields {', '.join(extra)} ignored")
-    values = {k: str(v).strip() for k, v in row.items() if k in _SOURCE_FIELDS and v is not None}
+    values = {}
+    for key, value in row.items():
+        if key not in _SOURCE_FIELDS or value is None:
+            continue
+        if key == "published" and isinstance(value, dt.date):  # a TOML date (published = 2025-04-10) is a date too
+            value = (value.date() if isinstance(value, dt.datetime) else value).isoformat()
+        if not isinstance(value, str):
+            expected = "a date (YYYY-MM-DD)" if key == "published" else "text"
+            problems.append(f"{key} must be {expected}, not {toml_kind(value)}; left empty")
+            continue
+        values[key] = value.strip()
     date_problem = _check_date(values.get("published", ""))
     if date_problem:
         problems.append(date_problem + "; date left empty")
@@ -220,7 +295,8 @@ def load_sources(path: str | Path) -> tuple[dict[str, Source], list[LoadProblem]
     """Read data/sources.toml (``[[article]]`` tables) or a CSV with the same columns.
 
     Returns {article id: Source} and the problems found; a broken file yields no sources
-    and one problem, never an exception.
+    and one problem, never an exception. A value of the wrong type (``outlet = 5``) is
+    reported with its entry and key and left empty; an entry without a usable id is skipped.
     """
     path = Path(path)
     problems: list[LoadProblem] = []
@@ -234,12 +310,23 @@ def load_sources(path: str | Path) -> tuple[dict[str, Source], list[LoadProblem]
         return {}, [LoadProblem(str(path), "no such sources file; every article is a source of its own")]
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, csv.Error) as error:
         return {}, [LoadProblem(str(path), f"cannot read sources file: {error}")]
+    if not isinstance(rows, list):  # article = 5, or [article] for [[article]]
+        return {}, [LoadProblem(str(path), f"article must be a list of [[article]] tables, not {toml_kind(rows)}; "
+                                           "no sources read")]
     sources: dict[str, Source] = {}
     for number, row in enumerate(rows, start=1):
-        if not isinstance(row, dict) or not str(row.get("id", "")).strip():
+        if not isinstance(row, dict):
+            problems.append(LoadProblem(str(path), f"entry {number} must be a table ([[article]]), not "
+                                                   f"{toml_kind(row)}; skipped"))
+            continue
+        if "id" in row and not isinstance(row["id"], str):
+            problems.append(LoadProblem(str(path), f"entry {number}: id must be text (the article file's name "
+                                                   f"without its extension), not {toml_kind(row['id'])}; skipped"))
+            continue
+        if not (row.get("id") or "").strip():
             problems.append(LoadProblem(str(path), f"entry {number} has no id; skipped"))
             continue
-        article_id = str(row["id"]).strip()
+        article_id = row["id"].strip()
         source, row_problems = _source_from_row(row)
         problems.extend(LoadProblem(str(path), f"entry {article_id!r}: {p}", loaded=True) for p in row_problems)
         if article_id in sources:
