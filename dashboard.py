@@ -24,10 +24,21 @@ from geo import Geoparser
 from geo.frames import related_places
 from geo.page.colours import outlet_colours
 from geo.page.corpus import PagePaths, build_page_store, corrections_mode, open_current_store, page_parser, page_paths
+from geo.page.editors import corrections_settings, identity, sign_in_controls
 from geo.page.excerpts import escape_label, escape_markdown
 from geo.page.facts import CorpusFacts, ViewFacts
 from geo.page.mapping import STICKY_MAP, build_map, component_arguments, selection_arguments, too_large_to_draw
-from geo.page.overlay import keep_correction, session_corrections, session_overlay, take_back
+from geo.page.overlay import (
+    MAX_UPLOADS,
+    keep_correction,
+    overlay_docs,
+    session_corrections,
+    session_overlay,
+    take_back,
+    upload_article,
+    upload_key,
+)
+from geo.page.parsing import PARSE_MEMORY_MB, PARSE_SECONDS, ParseRefused, ParseSlot
 from geo.page.review import (
     LOW_CONFIDENCE,
     alternative_labels,
@@ -41,6 +52,7 @@ from geo.page.session import held, link, map_selection, select_place, shown_in_f
 from geo.page.story import derived_story, nationality_label, silent_outlets, story_caption
 from geo.page.timeline import DAY_SELECTION, timeline_chart
 from geo.page.views import (
+    MAX_UPLOAD_BYTES,
     Upload,
     article_label,
     colour_dot,
@@ -81,14 +93,19 @@ UPLOAD_LANGUAGES = {"": "Detect it", "en": "English", "ar": "Arabic", "he": "Heb
 st.set_page_config(page_title="News geoparsing map", page_icon="🗺️", layout="wide")
 
 
+def geocoder_secrets() -> dict:
+    """The ``[geocoder]`` table of Streamlit's secrets ({} without a secrets file)."""
+    try:
+        return dict(st.secrets.get("geocoder", {}))
+    except FileNotFoundError:  # no secrets file: environment and defaults only
+        return {}
+
+
 @st.cache_resource(show_spinner="Loading the gazetteer…")
 def shared_parser() -> tuple[Geoparser, list[str]]:
-    """One read-only pipeline for all sessions, with the geocoder when secrets turn it on."""
-    try:
-        secrets = dict(st.secrets.get("geocoder", {}))
-    except FileNotFoundError:  # no secrets file: environment and defaults only
-        secrets = {}
-    return page_parser(secrets)
+    """One read-only pipeline for all sessions (the gazetteer, corrections, the place search), with the geocoder
+    when secrets turn it on; parsing for a reader happens in the parse slot, not here."""
+    return page_parser(geocoder_secrets())
 
 
 @st.cache_resource(show_spinner="Opening the corpus store…")
@@ -165,16 +182,52 @@ def store_faults(paths: PagePaths) -> Iterator[None]:
 
 
 class Layer(NamedTuple):
-    """What a session lays over the shared store: its uploads and its own corrections."""
+    """What a session lays over the shared store: its uploads (``upload_key`` of each) and its own corrections."""
 
-    uploads: tuple[Upload, ...] = ()
+    uploads: tuple[str, ...] = ()
     corrections: tuple[Correction, ...] = ()
 
 
-@st.cache_resource(show_spinner="Geoparsing your articles…", max_entries=64)
-def session_layer(_store: Store, generation: str, layer: Layer) -> tuple | None:
-    """One session's uploads and corrected articles, parsed into overlay tables (the shared store is not touched)."""
-    return session_overlay(_store, layer.uploads, layer.corrections, shared_parser()[0])
+@st.cache_resource(show_spinner=False, on_release=lambda slot: slot.close())
+def parse_slot() -> ParseSlot:
+    """The server's one parse slot: every session's uploads and re-parses, one at a time, in a child process
+    within a time and memory budget (geo.page.parsing)."""
+    return ParseSlot(geocoder_secrets(), gazetteer=shared_parser()[0].gazetteer)
+
+
+def session_layer(store: Store, uploads: list[Upload]) -> tuple[Layer, tuple | None]:
+    """The session's layer and its overlay tables (uploads and corrected articles, each parsed once, in the parse
+    slot; the shared store is not touched). What the slot refuses is taken out, with the reason."""
+    keys = st.session_state.setdefault("upload_keys", {})
+    parsed = st.session_state.setdefault("parsed", {})
+    while True:
+        keyed = [(keys.setdefault(u.article_id, upload_key(u)), u) for u in uploads]
+        own = st.session_state.get("own_corrections", [])
+        layer = Layer(tuple(k for k, _ in keyed), tuple(own))
+
+        def overlay(keyed=keyed, layer=layer) -> tuple | None:
+            # The pipeline and the slot are loaded only for a session that has something to parse.
+            docs = overlay_docs(store, keyed, layer.corrections, parsed, lambda articles: parse_slot().parse(articles))
+            return session_overlay(store, docs, layer.corrections, shared_parser()[0].gazetteer) if docs else None
+
+        key = (store.generation, layer)
+        try:
+            if (st.session_state.get("held_views", {}).get("overlay") or (None,))[0] == key:
+                return layer, held(st.session_state, "overlay", key, overlay)  # kept: no spinner, no element
+            with st.spinner("Geoparsing your articles…"):
+                return layer, held(st.session_state, "overlay", key, overlay)
+        except ParseRefused as error:
+            refused = [u for k, u in keyed if k == error.subject]
+            if refused:  # an upload the page had not parsed yet (one put in the session): it is not added
+                uploads.remove(refused[0])
+                st.session_state["upload_flash"] = ("error", f"{error.reason}; not added.")
+            elif own:  # the newest correction asked for the parse: it is not applied
+                st.session_state["own_corrections"] = own[:-1]
+                st.session_state["correction_flash"] = (
+                    "kept", f"Your correction of {own[-1].surface} was not applied: {error.reason}. Ask an editor to "
+                            "save it for everyone, or narrow it to one article.")
+            else:
+                raise
 
 
 class ViewKey(NamedTuple):
@@ -314,31 +367,57 @@ def sidebar_dates(bounds: tuple[dt.date, dt.date] | None) -> tuple[str, str]:
 
 
 def sidebar_upload(uploads: list[Upload]) -> None:
-    """The upload form; a good file joins this session's uploads and the page reruns with it."""
-    if flash := st.session_state.pop("upload_added", None):
-        st.success(escape_markdown(flash))
+    """The upload form; a good file joins this session's uploads (see ``add_upload``) and the page reruns with it."""
+    # The message's place is always there, empty or not: an element appearing above the expander
+    # would make it a new one, folded, and the reader would lose the form they were filling in.
+    message = st.container()
+    if flash := st.session_state.pop("upload_flash", None):
+        with message:
+            (st.success if flash[0] == "added" else st.error)(escape_markdown(flash[1]))
     with st.expander("Add an article (this session only)"):
         with st.form("upload", clear_on_submit=True):
-            file = st.file_uploader("Article (.txt, .md, .html)", type=["txt", "md", "html", "htm"])
-            outlet = st.text_input("Outlet", placeholder="e.g. Example News")
-            title = st.text_input("Title")
-            published = st.date_input("Published", value=None)
-            language = st.selectbox("Language", list(UPLOAD_LANGUAGES), format_func=UPLOAD_LANGUAGES.get)
-            submitted = st.form_submit_button("Add to the map")
-        if submitted and file is None:
-            st.error("Choose a file first.")
-        elif submitted:
-            try:
-                upload, caveat = make_upload(file.name, file.getvalue(), outlet, title,
-                                             published.isoformat() if published else "", len(uploads) + 1,
-                                             language=language)
-            except ArticleError as error:
-                st.error(escape_markdown(str(error)))
-                return
-            uploads.append(upload)
-            st.session_state["upload_added"] = f"Added {upload.filename} as {upload.outlet}" + (
-                f" ({caveat})." if caveat else ".")
-            st.rerun()
+            st.file_uploader("Article (.txt, .md, .html)", type=["txt", "md", "html", "htm"], key="upload_file")
+            st.text_input("Outlet", placeholder="e.g. Example News", key="upload_outlet")
+            st.text_input("Title", key="upload_title")
+            st.date_input("Published", value=None, key="upload_published")
+            st.selectbox("Language", list(UPLOAD_LANGUAGES), format_func=UPLOAD_LANGUAGES.get, key="upload_language")
+            st.form_submit_button("Add to the map", on_click=add_upload)
+        st.caption(f"Up to {MAX_UPLOADS} articles of up to {MAX_UPLOAD_BYTES // 2**20} MB each; "
+                   f"each is geoparsed within {PARSE_SECONDS:g} s and {PARSE_MEMORY_MB} MB.")
+
+
+def add_upload() -> None:
+    """The form's callback: the file checked, parsed once in the parse slot, and added, or refused with the reason.
+
+    A callback runs before the page does: handled at the end of the page's run, a submission
+    was lost when the reader's next click interrupted that run (one upload in twenty, under load).
+    """
+    state = st.session_state
+    uploads = state.setdefault("uploads", [])
+    file = state.get("upload_file")
+    if file is None:
+        state["upload_flash"] = ("error", "Choose a file first.")
+        return
+    if len(uploads) >= MAX_UPLOADS:
+        state["upload_flash"] = ("error", f"{file.name}: not added; this session holds {MAX_UPLOADS} uploads, the most "
+                                          "one session may (reload the page to start again).")
+        return
+    published = state.get("upload_published")
+    try:
+        upload, caveat = make_upload(file.name, file.getvalue(), state.get("upload_outlet") or "",
+                                     state.get("upload_title") or "", published.isoformat() if published else "",
+                                     len(uploads) + 1, language=state.get("upload_language") or "")
+        key = upload_key(upload)
+        state.setdefault("parsed", {})[key] = parse_slot().parse([upload_article(upload)])[0]
+    except ArticleError as error:
+        state["upload_flash"] = ("error", str(error))
+        return
+    except ParseRefused as error:
+        state["upload_flash"] = ("error", f"{file.name}: not added; {error.reason}.")
+        return
+    state.setdefault("upload_keys", {})[upload.article_id] = key
+    uploads.append(upload)
+    state["upload_flash"] = ("added", f"Added {upload.filename} as {upload.outlet}" + (f" ({caveat})." if caveat else "."))
 
 
 def rerun_map() -> None:
@@ -658,21 +737,21 @@ def save_correction(paths: PagePaths, correction: Correction, taking_back: bool 
     st.rerun(scope="app")
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
 def correction_mode(paths: PagePaths) -> tuple[str, str]:
-    """Where corrections go: the file or the session (secrets ``[corrections] mode``, NEWSGEO_CORRECTIONS, or by
-    whether the file can be written)."""
-    try:
-        setting = dict(st.secrets.get("corrections", {})).get("mode")
-    except FileNotFoundError:
-        setting = None
-    return corrections_mode(paths, setting or os.environ.get("NEWSGEO_CORRECTIONS"))
+    """Where this reader's corrections go (see ``corrections_mode``): decided on every run, since it
+    depends on who is signed in, from secrets ``[corrections]`` and NEWSGEO_CORRECTIONS."""
+    settings = corrections_settings()
+    reader = identity(settings)
+    setting = settings.get("mode") if isinstance(settings.get("mode"), str) else None
+    return corrections_mode(paths, setting or os.environ.get("NEWSGEO_CORRECTIONS"),
+                            reader.email if reader.editor else None)
 
 
 def corrections_tab(store: Store, key: ViewKey, paths: PagePaths) -> None:
     """The corrections in force, how they are kept, a download, taking one back, and adding a name the map missed."""
     mode, why = correction_mode(paths)
     st.caption(escape_markdown(why))
+    sign_in_controls(identity(corrections_settings()))
     in_force = session_corrections(store, list(key.layer.corrections))
     names = corpus_facts(store, key.generation, key.layer).names
     if in_force:
@@ -733,14 +812,26 @@ def story_heading(store: Store, paths: PagePaths, layer: Layer) -> list:
     return problems
 
 
+def empty_view_notice(view: View, in_view, any_article: bool) -> str:
+    """What to do when the view shows no place (the map is drawn empty), or "" when it shows some."""
+    if not any_article or not in_view.empty:
+        return ""
+    if not view.outlets:
+        return "No source in view — tick one in the sidebar."
+    if view.dated:
+        return ("No place in view: the sources ticked name none with these dates, focus or languages — widen them "
+                "in the sidebar.")
+    return "No place in view: the sources ticked name none — tick another in the sidebar."
+
+
 def page(store: Store, paths: PagePaths, uploads: list[Upload], heading) -> None:
     """Everything below the title: the sidebar's filters, the map and panel, figures and tabs."""
     # Colours come from the corpus and the sources file, uploads after: a filter or an upload moves none.
     chosen = story_file(paths)[1]
     colours = outlet_colours(corpus_facts(store, store.generation, ()).sources["outlet"], chosen,
                              later=[upload.outlet for upload in uploads])
-    layer = Layer(tuple(uploads), tuple(st.session_state.get("own_corrections", [])))
-    if overlay := session_layer(store, store.generation, layer):
+    layer, overlay = session_layer(store, uploads)
+    if overlay:
         store = store.with_overlay(*overlay)
     with heading:
         story_problems = story_heading(store, paths, layer)
@@ -756,13 +847,17 @@ def page(store: Store, paths: PagePaths, uploads: list[Upload], heading) -> None
     with notices:
         if not store.manifest["counts"]["articles"] and not uploads:
             st.info("No article could be loaded into the store. Add one with \"Add an article\" in the sidebar.")
-        warnings = shared_parser()[1] if uploads or layer.corrections else []  # the parser is loaded only to parse
+        # The parser is loaded only to parse; the slot's warnings are its child's pipeline's (the online geocoder's).
+        warnings = list(dict.fromkeys(shared_parser()[1] + parse_slot().warnings)) if uploads or layer.corrections else []
         problems = (store.manifest.get("problems", []) + store.manifest.get("correction_problems", [])
                     + [{"path": p.path, "reason": p.reason} for p in story_problems])
         for problem in problems + [{"path": "", "reason": w} for w in warnings]:
             st.warning(escape_markdown(f"{problem['path']}: {problem['reason']}" if problem["path"] else problem["reason"]))
     facts = this_view(store, key)
     in_view, counts = facts.figures
+    with notices:
+        if emptiness := empty_view_notice(view, in_view, bool(store.manifest["counts"]["articles"] or uploads)):
+            st.info(emptiness)
     with summary:
         figures = summary_counts(facts.articles[0], counts)
         for column, (label, value) in zip(st.columns(4), figures.items(), strict=True):

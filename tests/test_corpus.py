@@ -125,10 +125,13 @@ def test_corpus_corrections_mode_follows_the_setting_and_what_can_be_written(tmp
     from geo.page.corpus import PagePaths, corrections_mode
 
     own = PagePaths(tmp_path / "articles", None, tmp_path / "store", tmp_path / "corrections.toml")
-    assert corrections_mode(own, None)[0] == "file"
+    assert corrections_mode(own, None)[0] == "session"  # no grant: a visitor changes nothing for others
+    assert corrections_mode(own, "file")[0] == "file"  # the owner's opt-in
+    assert corrections_mode(own, None, editor="ana@newsroom.example")[0] == "file"  # a signed-in editor
+    assert corrections_mode(own, "session", editor="ana@newsroom.example")[0] == "session"  # a read-only deployment
     assert corrections_mode(own, "session")[0] == "session"
     shared = PagePaths(None, None, tmp_path / "store", tmp_path / "corrections.toml")  # a store built elsewhere
-    assert corrections_mode(shared, None)[0] == "session"
+    assert corrections_mode(shared, "file")[0] == "session"
     nowhere = PagePaths(tmp_path / "articles", None, tmp_path / "store", tmp_path / "no" / "such" / "c.toml")
     mode, why = corrections_mode(nowhere, "file")
     assert mode == "session" and "cannot write" in why

@@ -285,3 +285,48 @@ def test_dashboard_an_upload_or_a_filter_recolours_no_outlet():
     before, after, alone = (ring_colours(f.calls[-1]["script"]) for f in (fake, with_upload, one))
     assert len(before) == 5 and {o: after[o] for o in before} == before and after["My Desk"] not in before.values()
     assert alone == {"The Cradle": before["The Cradle"]}
+
+
+EMPTY = "No source in view — tick one in the sidebar."
+TABS = ("Coverage by source", "Needs review", "Corrections", "Left out as page furniture", "Downloads")
+
+
+@pytest.mark.parametrize("tab", TABS)
+def test_dashboard_a_link_to_no_known_source_draws_an_empty_map_and_says_what_to_do(tab):
+    fake = FakeMap()
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.query_params["sources"] = "Nobody"
+    at.session_state["tables_tab"] = tab  # every tab is built over the empty view without an error
+    at = rerun(at, fake)
+    assert EMPTY in [i.value for i in at.info]
+    assert fake.calls and "circleMarker" not in fake.calls[-1]["script"]  # the map is drawn, with no place on it
+    assert metric(at, "Places in view") == 0
+
+
+def test_dashboard_unticking_every_source_leaves_an_empty_map_and_a_message():
+    fake = FakeMap()
+    at = run_app(fake)
+    outlets = ("Al Mayadeen English", "Kurdistan24", "The Cradle", "Associated Press", "Reuters")
+    for box in at.sidebar.checkbox:
+        if box.label.startswith(outlets):
+            box.uncheck()
+    at = rerun(at, fake)
+    assert EMPTY in [i.value for i in at.info]
+    assert metric(at, "Articles in view") == 0
+
+
+def test_dashboard_dates_its_sources_do_not_cover_leave_an_empty_map_and_a_message():
+    fake = FakeMap()
+    at = run_app(fake, query={"sources": "The Cradle"})  # published on the 12th only
+    date_range(at).set_value((dt.date(2025, 4, 10), dt.date(2025, 4, 11)))
+    at = rerun(at, fake)
+    assert metric(at, "Articles in view") == 0
+    assert any(i.value.startswith("No place in view: the sources ticked name none with these dates") for i in at.info)
+
+
+def test_dashboard_readers_never_see_error_details():
+    # A crash the page did not foresee shows Streamlit's short message, not a traceback with the server's paths.
+    import tomllib
+
+    config = tomllib.loads((Path(APP).parent / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["client"]["showErrorDetails"] == "none"

@@ -15,9 +15,11 @@ from geo.types import Correction
 PALMYRA = "curated:palmyra"
 
 
-def start(monkeypatch, tmp_path, *args: str, query: dict | None = None, mode: str | None = None,
-          corrections_text: str | None = None, fake: FakeMap | None = None) -> tuple[AppTest, FakeMap]:
-    """The page keeping its own store of the bundled articles, with its corrections file in ``tmp_path``."""
+def start(monkeypatch, tmp_path, *args: str, query: dict | None = None, mode: str | None = "file",
+          corrections_text: str | None = None, fake: FakeMap | None = None, user: dict | None = None,
+          secrets: dict | None = None) -> tuple[AppTest, FakeMap]:
+    """The page keeping its own store of the bundled articles, with its corrections file in ``tmp_path``;
+    ``mode`` "file" is the owner's opt-in (one's own machine), None no setting (a shared deployment)."""
     corrections = tmp_path / "corrections.toml"
     if corrections_text is not None:
         corrections.write_text(corrections_text, encoding="utf-8")
@@ -29,6 +31,10 @@ def start(monkeypatch, tmp_path, *args: str, query: dict | None = None, mode: st
     else:
         monkeypatch.delenv("NEWSGEO_CORRECTIONS", raising=False)
     at = AppTest.from_file(APP, default_timeout=180)
+    if user is not None:
+        at.user = user
+    for name, value in (secrets or {}).items():
+        at.secrets[name] = value
     for key, value in (query or {}).items():
         at.query_params[key] = value
     at.session_state["review_open"] = True  # "How sure" opened, as a reader clicks it
@@ -73,6 +79,47 @@ def test_dashboard_not_a_place_in_file_mode_is_written_and_survives_a_restart(mo
     again, _ = start(monkeypatch, tmp_path, query={"place": PALMYRA})  # a restart: the store was rebuilt with it
     assert excerpt_outlets(again).count("Reuters (republished)") == 0  # Reuters wrote "Palmyra" only
     assert all("<strong>Palmyra</strong>" not in h.value for h in again.html)
+
+
+EDITORS = {"corrections": {"editors": ["Ana@Newsroom.example"]}}
+
+
+def test_dashboard_a_visitor_not_signed_in_cannot_change_the_shared_file(monkeypatch, tmp_path):
+    # No opt-in and nobody signed in: what plain `streamlit run` gives a shared deployment.
+    at, fake = start(monkeypatch, tmp_path, query={"place": PALMYRA}, mode=None, user={"is_logged_in": False},
+                     secrets=EDITORS)
+    widget(at, "selectbox", "It is").set_value("none")
+    at = save(at, fake)
+    assert not (tmp_path / "corrections.toml").exists()
+    assert any("Applied in your session" in s.value for s in at.success)
+    assert [c.surface for c in at.session_state["own_corrections"]] == ["Palmyra"]
+
+
+def test_dashboard_a_signed_in_reader_off_the_list_cannot_change_the_shared_file(monkeypatch, tmp_path):
+    user = {"is_logged_in": True, "email": "eve@elsewhere.example", "email_verified": True}
+    at, fake = start(monkeypatch, tmp_path, query={"place": PALMYRA}, mode=None, user=user, secrets=EDITORS)
+    widget(at, "selectbox", "It is").set_value("none")
+    at = save(at, fake)
+    assert not (tmp_path / "corrections.toml").exists()
+    assert any("Applied in your session" in s.value for s in at.success)
+
+
+def test_dashboard_a_signed_in_editor_saves_for_everyone(monkeypatch, tmp_path):
+    user = {"is_logged_in": True, "email": "ana@newsroom.example", "email_verified": True}
+    at, fake = start(monkeypatch, tmp_path, query={"place": PALMYRA}, mode=None, user=user, secrets=EDITORS)
+    widget(at, "selectbox", "It is").set_value("none")
+    at = save(at, fake)
+    assert any("Saved to" in s.value for s in at.success)
+    corrections, _ = load_corrections(tmp_path / "corrections.toml")
+    assert [(c.surface, c.place) for c in corrections] == [("Palmyra", "none")]
+
+
+def test_dashboard_an_unverified_address_is_not_an_editor(monkeypatch, tmp_path):
+    user = {"is_logged_in": True, "email": "ana@newsroom.example", "email_verified": False}
+    at, fake = start(monkeypatch, tmp_path, query={"place": PALMYRA}, mode=None, user=user, secrets=EDITORS)
+    widget(at, "selectbox", "It is").set_value("none")
+    save(at, fake)
+    assert not (tmp_path / "corrections.toml").exists()
 
 
 def test_dashboard_one_mention_to_another_place_found_in_the_gazetteer(monkeypatch, tmp_path):

@@ -234,7 +234,7 @@ def run_dashboard(fake: FakeMap, query: dict, uploads: list | None = None, flash
         at.run()
     assert not at.exception, at.exception
     if flash is not None:  # what the upload form leaves for the next run to show
-        at.session_state["upload_added"] = flash
+        at.session_state["upload_flash"] = ("added", flash)
     return show_everything(at, fake)
 
 

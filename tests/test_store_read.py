@@ -165,3 +165,27 @@ def test_store_read_what_corrections_need(seed_store):
     assert set(read.articles_naming(seed_store, ["Tadmor"])) == {"002_0195888066891744"}
     again = read.texts_for_reparse(seed_store, ids[:2])
     assert [a.id for a in again] == sorted(ids[:2]) and all(a.text and a.source.outlet for a in again)
+
+
+def test_store_read_a_long_sentence_is_read_as_a_window_around_its_names(seed_store, parser):
+    from geo.page.views import sentence_html
+    from geo.records import SENTENCE_WHOLE
+
+    filler = "and the talks went on " * 400  # one sentence far longer than SENTENCE_WHOLE
+    text = f"Officials in Damascus said {filler}until they met in Palmyra and then {filler}ended."
+    article = Article("upload-1-long", text, Source(outlet="Long desk"))
+    session = seed_store.with_overlay(*read.overlay_from_docs([parser(article)], parser.gazetteer))
+    view = View((*ALL, "Long desk"))
+    [excerpt] = [e for e in read.place_excerpts(session, PALMYRA, view)[0] if e.outlet == "Long desk"]
+    assert excerpt.sentence_end - excerpt.sentence_start > SENTENCE_WHOLE
+    assert len(excerpt.sentence) <= SENTENCE_WHOLE and "Palmyra" in excerpt.sentence
+    assert text[excerpt.window_start:excerpt.window_start + len(excerpt.sentence)] == excerpt.sentence
+    html = sentence_html(excerpt)
+    assert html.startswith("…") and html.endswith("…") and "<strong>Palmyra</strong>" in html
+    [named] = read.name_mentions(session, PALMYRA, "Palmyra", view).query("outlet == 'Long desk'").itertuples()
+    assert text[named.window_start:named.window_start + len(named.sentence)] == named.sentence
+    assert len(named.sentence) <= SENTENCE_WHOLE
+    rows = read.download_mentions(session, view).query("outlet == 'Long desk'")
+    assert rows["sentence"].str.len().max() <= SENTENCE_WHOLE and rows["sentence"].str.contains("Palmyra").any()
+    hits = read.search_sentences(session, "until they met", view).query("outlet == 'Long desk'")
+    assert len(hits) == 1 and "until they met" in hits["sentence"].iloc[0] and len(hits["sentence"].iloc[0]) <= SENTENCE_WHOLE

@@ -9,9 +9,12 @@ import geo
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_style_only_the_dashboard_imports_streamlit():
+def test_style_only_the_page_imports_streamlit():
+    # The page's parts (geo/page) and the entry (dashboard.py) draw; text, gazetteer, resolution and store do not.
     offenders = []
     for path in ROOT.glob("geo/**/*.py"):
+        if path.parent == ROOT / "geo" / "page":
+            continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             names = [a.name for a in node.names] if isinstance(node, ast.Import) else (

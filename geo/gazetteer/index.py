@@ -177,6 +177,10 @@ class Gazetteer:
         """Make a place found outside the index (the online geocoder) known by its id."""
         self._external[candidate.place_id] = (candidate, details or {})
 
+    def external(self, place_id: str) -> tuple[Candidate, dict] | None:
+        """A place made known by ``add_external`` and its details, or None (to pass on to another process's gazetteer)."""
+        return self._external.get(place_id)
+
     def place(self, place_id: str) -> Candidate:
         """Any place by id, GeoNames cities included; KeyError when unknown."""
         if place_id in self._external:

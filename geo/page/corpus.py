@@ -108,14 +108,16 @@ def build_page_store(paths: PagePaths, parser: Geoparser, progress) -> str:
 CORRECTION_MODES = ("file", "session")
 
 
-def corrections_mode(paths: PagePaths, setting: str | None) -> tuple[str, str]:
+def corrections_mode(paths: PagePaths, setting: str | None, editor: str | None = None) -> tuple[str, str]:
     """``("file" or "session", why)``: where a reader's corrections go.
 
-    "file": written to the corrections file at once, and the store rebuilt with them (your own
-    machine). "session": kept in the reader's session, to download as a file (a shared
-    deployment, whose corpus is read-only). ``setting`` (secrets ``[corrections] mode`` or
-    NEWSGEO_CORRECTIONS) chooses; without one, "file" when the page keeps its own store and
-    can write the corrections file, else "session".
+    "file": written to the corrections file at once, and the store rebuilt with them, so every
+    reader sees them. "session": kept in the reader's session, to download as a file. A visitor
+    must not change the map everyone sees, so "file" needs one of two explicit grants: the
+    owner's opt-in (``setting`` "file": NEWSGEO_CORRECTIONS or secrets ``[corrections] mode``,
+    for one's own machine), or ``editor``, the address of a signed-in editor on the allow-list
+    (the caller checks it; see ``geo.page.editors``). Never the peer address: behind a proxy every
+    visitor comes from 127.0.0.1. Without a grant, or when the file cannot be written, "session".
     """
     setting = (setting or "").strip().lower()
     if setting and setting not in CORRECTION_MODES:
@@ -123,9 +125,12 @@ def corrections_mode(paths: PagePaths, setting: str | None) -> tuple[str, str]:
     target = paths.corrections
     writable = (paths.articles is not None and target is not None
                 and (os.access(target, os.W_OK) if target.exists() else os.access(target.parent, os.W_OK)))
-    if setting == "session" or (not setting and not writable):
-        why = ("the corpus is shared and read-only here" if not setting else "this deployment keeps them per session")
+    granted = setting == "file" or (setting != "session" and bool(editor))
+    if not granted:
+        why = ("this deployment keeps them per session" if setting == "session"
+               else "only an editor's corrections change the map everyone sees")
         return "session", f"Corrections apply to your session only ({why}); download them as a file to keep them."
     if not writable:
         return "session", (f"cannot write {target}; corrections apply to your session only, download them to keep them")
-    return "file", f"Corrections are saved to {target} and applied to the store at once."
+    who = f" (signed in as {editor}, an editor)" if editor and setting != "file" else ""
+    return "file", f"Corrections are saved to {target} for every reader and applied to the store at once{who}."

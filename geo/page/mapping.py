@@ -37,6 +37,7 @@ from pathlib import Path
 import branca.element
 import folium
 import numpy as np
+import pandas as pd
 import shapely
 from folium.plugins import MarkerCluster
 from shapely.geometry import mapping
@@ -166,7 +167,8 @@ def build_map(places, outlet_counts, *, outlets: list[str], colours: dict[str, s
     view = places[places["place_id"].isin(counts)].sort_values("place_id")
     if not show_countries:
         view = view[~view["kind"].isin(COUNTRY_KINDS)]
-    view = view[[not too_large_to_draw(row) for row in view.to_dict("records")]]
+    # A boolean Series, not a list: an empty list would select no *columns* and drop place_id.
+    view = view[pd.Series([not too_large_to_draw(row) for row in view.to_dict("records")], index=view.index, dtype=bool)]
     colours = colours if colours is not None else outlet_colours(outlets)
     labels = unique_labels(view)
     m = _new_map(asset_root)

@@ -1,23 +1,51 @@
 """A session's own layer over the shared store: its uploads, and the articles its corrections change (no Streamlit here).
 
 On a shared deployment the store is read-only, so a reader's corrections cannot rebuild it:
-the articles a correction can change are parsed again in the session, corrected, and laid
+the articles a correction can change are parsed again for the session, corrected, and laid
 over the store's (an overlay article replaces the store's of the same id). Uploads are
-parsed with the same corrections, so a name corrected everywhere is corrected in them too.
+corrected with the same corrections, so a name corrected everywhere is corrected in them too.
+
+Each upload and each article is parsed once per session (``parsed`` keeps their documents, as
+parsed, before corrections), by the server's one budgeted parse slot (``geo.page.parsing``);
+corrections are applied to the kept documents each time they change, which costs no parse.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+import hashlib
+from collections.abc import Callable, MutableMapping
+from pathlib import Path, PurePath
 from typing import NamedTuple
 
+from ..files import locked
 from ..resolution.corrections import CorrectionStage, load_corrections, merged, without, write_corrections
 from ..store import read
 from ..store.read import Store
-from ..types import Correction
-from .views import parse_uploads
+from ..text.corpus import read_article
+from ..types import Article, Correction, Document, Source
+from .parsing import ParseRefused
+from .views import Upload
 
-__all__ = ["Kept", "keep_correction", "session_corrections", "session_overlay", "take_back"]
+__all__ = ["MAX_REPARSED", "MAX_UPLOADS", "Kept", "keep_correction", "overlay_docs", "session_corrections",
+           "session_overlay", "take_back", "upload_article", "upload_key"]
+
+MAX_UPLOADS = 10  # a session's uploads (each up to 2 MB): what one reader can make the server hold
+MAX_REPARSED = 300  # store articles a session's corrections may have parsed again for it
+
+
+def upload_key(upload: Upload) -> str:
+    """The upload's id and a digest of everything parsed from it: two sessions' "upload-1-note" are not one."""
+    digest = hashlib.sha256(upload.data)
+    for part in (upload.filename, upload.outlet, upload.title, upload.published, upload.language):
+        digest.update(b"\0" + part.encode("utf-8", "surrogatepass"))
+    return f"{upload.article_id}:{digest.hexdigest()[:24]}"
+
+
+def upload_article(upload: Upload) -> Article:
+    """An upload as the article it becomes (it was checked by ``make_upload`` already)."""
+    source = Source(outlet=upload.outlet, title=upload.title, published=upload.published, attribution="stated",
+                    language=upload.language)
+    return read_article(upload.article_id, upload.data, PurePath(upload.filename).suffix, source, upload.filename)[0]
 
 
 def session_corrections(store: Store, own: list[Correction]) -> list[Correction]:
@@ -28,17 +56,42 @@ def session_corrections(store: Store, own: list[Correction]) -> list[Correction]
     return corrections
 
 
-def session_overlay(store: Store, uploads: tuple, own: tuple[Correction, ...], parser) -> tuple | None:
-    """The overlay tables and places of a session's uploads and corrected articles (None when it has neither)."""
-    if not uploads and not own:
-        return None
-    stage = CorrectionStage(session_corrections(store, list(own)), parser.gazetteer)
-    docs = parse_uploads(uploads, parser)
+def overlay_docs(store: Store, uploads: list[tuple[str, Upload]], own: tuple[Correction, ...],
+                 parsed: MutableMapping, parse: Callable[[list[Article]], list[Document]]) -> list[Document]:
+    """The documents a session lays over the store, as parsed: its uploads (``(key, upload)``), and the store's
+    articles its corrections can change. Each is parsed once (``parse``), then kept in ``parsed``.
+
+    Raises ParseRefused when the corrections touch more than MAX_REPARSED articles or the parse is refused;
+    an upload's own refusal is raised with its file name first.
+    """
+    docs = []
+    for key, upload in uploads:
+        if key not in parsed:
+            try:
+                parsed[key] = parse([upload_article(upload)])[0]
+            except ParseRefused as error:
+                raise ParseRefused(f"{upload.filename}: {error.reason}", subject=key) from None
+        docs.append(parsed[key])
     if own:
-        docs += [parser(article) for article in read.texts_for_reparse(store, read.articles_touched(store, list(own)))]
+        touched = read.articles_touched(store, list(own))
+        if len(touched) > MAX_REPARSED:
+            raise ParseRefused(f"it would parse {len(touched):,} articles again for this session, and a session may have "
+                               f"{MAX_REPARSED:,} parsed again")
+        missing = [a for a in touched if (store.generation, a) not in parsed]
+        for article_id, doc in zip(missing, parse(read.texts_for_reparse(store, missing)), strict=True):
+            parsed[(store.generation, article_id)] = doc
+        docs += [parsed[(store.generation, a)] for a in touched]
+    return docs
+
+
+def session_overlay(store: Store, docs: list[Document], own: tuple[Correction, ...], gazetteer) -> tuple | None:
+    """The overlay tables and places of a session's documents (``overlay_docs``), corrected (None when none)."""
+    if not docs:
+        return None
+    stage = CorrectionStage(session_corrections(store, list(own)), gazetteer)
     if stage:
         docs = [stage(doc) for doc in docs]
-    return read.overlay_from_docs(docs, parser.gazetteer)
+    return read.overlay_from_docs(docs, gazetteer)
 
 
 class Kept(NamedTuple):
@@ -57,19 +110,28 @@ def _file_corrections(path: Path) -> tuple[list[Correction] | None, str]:
     return (None, unreadable.reason) if unreadable else (corrections, "")
 
 
+def _rewrite_file(path: Path, change: Callable[[list[Correction]], list[Correction]]) -> tuple[bool, str]:
+    """Read the corrections file, change it, write it whole, under the file's lock (two editors saving at
+    once each keep their change); ``(written, why not)``. A file that cannot be read is left as it is."""
+    try:
+        with locked(path):
+            existing, unreadable = _file_corrections(path)
+            if existing is None:
+                return False, unreadable
+            write_corrections(path, change(existing))
+    except OSError as error:
+        return False, f"Cannot write {path}: {error.strerror or error}"
+    return True, ""
+
+
 def keep_correction(mode: str, path: Path | None, own: list[Correction], correction: Correction) -> Kept:
     """Keep a correction: in "file" mode written to the corrections file (whole, atomically), else in the
     session. A file that cannot be read or written is left as it is and the correction kept in the session."""
     if mode == "file" and path is not None:
-        existing, unreadable = _file_corrections(path)
-        if existing is None:
+        written, why = _rewrite_file(path, lambda existing: merged(existing, correction))
+        if not written:
             return Kept(merged(own, correction), False, "kept",
-                        f"{unreadable}. Your correction is kept in this session until the file is fixed.")
-        try:
-            write_corrections(path, merged(existing, correction))
-        except OSError as error:
-            return Kept(merged(own, correction), False, "kept",
-                        f"Cannot write {path}: {error.strerror or error}. Your correction is kept in this session.")
+                        f"{why}. Your correction is kept in this session until the file is fixed.")
         return Kept(without(own, correction), True, "saved", f"Saved to {path}; the map is updated.")
     return Kept(merged(own, correction), False, "saved",
                 "Applied in your session. Download the corrections file under Corrections to keep it.")
@@ -80,11 +142,7 @@ def take_back(mode: str, path: Path | None, own: list[Correction], correction: C
     own = without(own, correction)
     if mode != "file" or path is None:
         return Kept(own, False, "saved", "Taken back.")
-    existing, unreadable = _file_corrections(path)
-    if existing is None:
-        return Kept(own, False, "kept", f"{unreadable}. Nothing was changed in the file.")
-    try:
-        write_corrections(path, without(existing, correction))
-    except OSError as error:
-        return Kept(own, False, "kept", f"Cannot write {path}: {error.strerror or error}.")
+    written, why = _rewrite_file(path, lambda existing: without(existing, correction))
+    if not written:
+        return Kept(own, False, "kept", f"{why}. Nothing was changed in the file.")
     return Kept(own, True, "saved", f"Taken back from {path}; the map is updated.")

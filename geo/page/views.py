@@ -13,7 +13,6 @@ import pandas as pd
 
 from ..frames import COUNTRY_KINDS, VENUE_PRECISION
 from ..text.corpus import ArticleError, read_article
-from ..types import Source
 from .colours import valid_colour
 from .excerpts import escape_html, highlighted_html, isolated
 from .story import type_words
@@ -21,7 +20,7 @@ from .story import type_words
 __all__ = ["MAX_UPLOAD_BYTES", "SentenceExcerpt", "Upload", "article_label", "colour_dot", "coverage_matrix",
     "date_bounds", "date_filter", "excerpt_paragraphs", "language_name", "link_target", "linked_dates",
     "make_upload", "mention_label", "mentions_csv", "neighbour_sentences", "outlet_counts", "outlet_heading_html",
-    "paragraph_html", "parse_uploads", "phrase_html", "place_caption", "place_for_tooltip", "places_geojson",
+    "paragraph_html", "phrase_html", "place_caption", "place_for_tooltip", "places_geojson",
     "places_in_view", "places_shown", "precision_text", "safe_url", "sentence_html", "shade_single_sources",
     "silent_html", "source_line", "summary_counts"]
 
@@ -102,9 +101,10 @@ class SentenceExcerpt(NamedTuple):
     sentence_index: int
     sentence_start: int
     sentence_end: int
-    sentence: str  # the sentence's text, article.text[sentence_start:sentence_end]
+    sentence: str  # the sentence's text, or its window around the names: article.text[window_start:…]
     kinds: str  # e.g. "demonym, toponym"
     spans: list[tuple[int, int]]  # offsets into the article's text
+    window_start: int | None = None  # where ``sentence`` starts in the article (None: at sentence_start)
 
 
 def coverage_matrix(counts, places, labels: dict[str, str] | None = None) -> pd.DataFrame:
@@ -225,17 +225,6 @@ def place_for_tooltip(tooltip: str, labels: dict[str, str]) -> str | None:
     return labels[max(matches, key=len)] if matches else None
 
 
-def parse_uploads(uploads, parser) -> list:
-    """A session's uploads as parsed documents (each was checked by ``make_upload`` already)."""
-    articles = []
-    for upload in uploads:
-        source = Source(outlet=upload.outlet, title=upload.title, published=upload.published, attribution="stated",
-                        language=upload.language)
-        articles.append(read_article(upload.article_id, upload.data, PurePath(upload.filename).suffix, source,
-                                     upload.filename)[0])
-    return list(parser.pipe(articles))
-
-
 def phrase_html(sentence: str, phrase: str) -> str:
     """A sentence as escaped HTML with each occurrence of a searched phrase (case aside) in bold."""
     folded, wanted = sentence.lower(), phrase.lower()
@@ -264,7 +253,7 @@ def article_label(details: dict, article_id: str) -> str:
 
 def mention_label(row) -> str:
     """One mention in a list to choose from: its outlet and the words around it (plain text)."""
-    at = int(row.start) - int(row.sentence_start)
+    at = int(row.start) - int(row.window_start)
     sentence = " ".join(str(row.sentence).split()) if at < 0 else str(row.sentence)
     around = " ".join(sentence[max(0, at - 50):at + 60].split()) if at >= 0 else sentence[:110]
     return f"{row.outlet} · …{around}…"
@@ -316,9 +305,11 @@ def silent_html(place_name: str, silent: list[tuple[str, str | None]], colours: 
 
 
 def sentence_html(item: SentenceExcerpt) -> str:
-    """The excerpt's sentence as escaped HTML, its place names in bold (offsets moved from the article to the sentence)."""
-    start = item.sentence_start
-    return highlighted_html(item.sentence, 0, len(item.sentence), [(s - start, e - start) for s, e in item.spans])
+    """The excerpt's sentence as escaped HTML, its place names in bold (offsets moved from the article to the
+    sentence), with "…" where a long sentence goes on beyond the window shown."""
+    start = item.sentence_start if item.window_start is None else item.window_start
+    html = highlighted_html(item.sentence, 0, len(item.sentence), [(s - start, e - start) for s, e in item.spans])
+    return ("…" if start > item.sentence_start else "") + html + ("…" if start + len(item.sentence) < item.sentence_end else "")
 
 
 def excerpt_paragraphs(item: SentenceExcerpt, article: dict, around: tuple[list, list]) -> list[tuple[str, bool]]:

@@ -10,22 +10,26 @@ full disk) leaves the previous store as it was. One build runs at a time (a lock
 generations are removed once no reader holds a lease on them (``lease``); the one before the
 current is always kept.
 
-What changed is decided per article file: same file, size, modification time and source entry
-means unchanged, without reading it; otherwise it is read and its content hash compared. A
-different schema version, gazetteer or pipeline, or an unreadable store file, re-parses all.
+What to parse is decided by ``plan`` (the files compared with the store, each of the store's
+files checked against its hash). Each generation keeps its tables' sha256 and the digest of the
+corrections it was built with in the manifest, the corrections themselves beside its tables
+(``corrections.json``): the manifest, read on every page run, stays small.
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
+import errno
 import json
 import os
 import secrets
 import shutil
+import signal
+import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
@@ -34,74 +38,23 @@ import pyarrow.parquet as pq
 from ..files import write_atomically
 from ..frames import place_frame
 from ..pipeline import Geoparser
-from ..resolution.corrections import CorrectionStage, changed_corrections, check_corrections, load_corrections
-from ..text.corpus import ArticleError, article_files, check_sources_cover, load_sources, read_article_file
-from ..types import Article, Correction, LoadProblem, Source
+from ..resolution.corrections import CorrectionStage, check_corrections
+from ..types import LoadProblem
 from . import lease
 from .engine import LocalEngine, ParserSpec
-from .read import Store, StoreError, articles_touched, built_corrections, current_generation, open_store
-from .schema import (
-    PARSED_SCHEMAS,
-    SCHEMA_VERSION,
-    TABLES,
-    article_hash,
-    pipeline_fingerprint,
-    source_hash,
-    tables_from_docs,
-)
+from .plan import BuildPlan, _Reading, corrections_text, plan_build
+from .read import StoreError, current_generation
+from .schema import PARSED_SCHEMAS, SCHEMA_VERSION, TABLES, pipeline_fingerprint, tables_from_docs
+from .verify import CORRECTIONS_FILE, corrections_digest, file_sha256
 
 __all__ = ["BuildPlan", "BuildReport", "build_store", "plan_build"]
 
 Progress = Callable[[int, int], None]
-_FILE_COLUMNS = ["article_id", "file", "size", "mtime_ns", "content_hash", "source_hash", "caveat"]
 # Sorted so that one place's mentions (one article's sentences) sit together and row groups can be
 # skipped by their statistics. Articles stay in arrival order: sorting their texts would take
 # the whole corpus' text into memory (DuckDB cannot spill it in blocks), and they are looked
 # up by id among a few columns.
 _SORT = {"sentences": "article_id, sentence_index", "mentions": "place_id, article_id, start, \"end\", type"}
-
-
-@dataclass
-class BuildPlan:
-    """What a build would do: the articles to parse, those kept as they are, those dropped."""
-
-    store: Path
-    reason: str  # why everything is parsed again ("" for an incremental build)
-    parse: list[tuple[Path, Source]] = field(default_factory=list)  # new or changed: read again when parsed
-    new: int = 0
-    changed: int = 0
-    kept: dict[str, dict] = field(default_factory=dict)  # unchanged: article id -> its (possibly refreshed) file fields
-    removed: list[str] = field(default_factory=list)
-    files: dict[str, dict] = field(default_factory=dict)  # file fields of the articles to parse
-    problems: list[LoadProblem] = field(default_factory=list)
-    unreadable: int = 0  # planned, but the file could not be read as an article when parsed
-    unreadable_files: dict[str, dict] = field(default_factory=dict)  # file -> size, mtime_ns, reason (not retried)
-    current: Store | None = None  # the store as it is, when its rows can be kept (None: everything is parsed)
-    corrections: list[Correction] = field(default_factory=list)  # readers' corrections, applied after parsing
-    corrections_path: str = ""
-    corrected: int = 0  # unchanged articles parsed again because a correction of theirs changed
-    _refreshed: bool = False
-
-    @property
-    def up_to_date(self) -> bool:
-        """Nothing to parse or drop, no file whose recorded size or time must be refreshed, the same problems."""
-        recorded = (self.current.manifest.get("problems") or []) if self.current else []
-        return (not self.reason and not self.parse and not self.removed and not self._refreshed
-                and _problem_set(p.__dict__ for p in self.problems) == _problem_set(recorded)
-                and self.corrections_entries() == (self.current.manifest.get("corrections") or []))
-
-    def corrections_entries(self) -> list[dict]:
-        return [dataclasses.asdict(c) for c in self.corrections]
-
-    def mark_unreadable(self, path: Path, fields: dict, error: Exception) -> None:
-        """Report a file that cannot be read as an article, and remember it so that it is not read again unchanged."""
-        self.problems.append(LoadProblem(str(path), str(error)))
-        self.unreadable_files[fields["file"]] = {"size": fields["size"], "mtime_ns": fields["mtime_ns"],
-                                                 "reason": str(error)}
-
-
-def _problem_set(problems) -> set[tuple]:
-    return {(p["path"], p["reason"], p["loaded"]) for p in problems}
 
 
 @dataclass(frozen=True)
@@ -122,165 +75,69 @@ class BuildReport:
     seconds: float
     problems: tuple[LoadProblem, ...] = ()
     corrected: int = 0  # unchanged articles parsed again for their corrections
+    up_to_date: bool = False  # nothing to do: the store was not written
 
     def summary(self) -> str:
-        """``12 new, 1 changed, 0 removed, 9,988 unchanged`` (and ``, 3 corrected``)."""
+        """``12 new, 1 changed, 0 removed, 9,988 unchanged`` (and ``, 3 corrected``, or ``; up to date``)."""
         corrected = f", {self.corrected:,} corrected" if self.corrected else ""
+        current = "; up to date" if self.up_to_date else ""
         return (f"{self.new:,} new, {self.changed:,} changed, {self.removed:,} removed, "
-                f"{self.unchanged:,} unchanged{corrected}")
-
-
-def _file_fields(path: Path, articles_dir: Path, stat: os.stat_result) -> dict:
-    return {"file": path.relative_to(articles_dir).as_posix(), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
-
-
-def _current(store: Path, gazetteer_fingerprint: str) -> tuple[Store | None, dict[str, dict], str]:
-    """The current store and the file fields of its articles, or ``(None, {}, why everything is parsed)``."""
-    try:
-        current = open_store(store)
-    except StoreError as error:
-        return None, {}, error.reason
-    if current.manifest.get("gazetteer") != gazetteer_fingerprint:
-        return None, {}, "the gazetteer changed"
-    if current.manifest.get("pipeline") != pipeline_fingerprint():
-        return None, {}, "the pipeline changed"
-    try:
-        table = pq.read_table(current.table_path("articles"), columns=_FILE_COLUMNS)
-    except (OSError, pa.ArrowException) as error:
-        return None, {}, f"{current.table_path('articles')}: unreadable ({error})"
-    return current, {row["article_id"]: row for row in table.to_pylist()}, ""
-
-
-def plan_build(articles_dir: str | Path, sources_path: str | Path | None, store: str | Path,
-               gazetteer_fingerprint: str, force: bool = False, corrections_path: str | Path | None = None) -> BuildPlan:
-    """Compare the articles folder (and sources and corrections files) with the store; read only files that may have changed."""
-    articles_dir, store = Path(articles_dir), Path(store)
-    sources, problems = load_sources(sources_path) if sources_path else ({}, [])
-    current, previous, reason = (None, {}, "a full rebuild was asked for") if force else _current(store, gazetteer_fingerprint)
-    unreadable = (current.manifest.get("unreadable") or {}) if current else {}
-    plan = BuildPlan(store, reason, problems=problems, current=current)
-    plan.corrections, plan.corrections_path = _corrections(corrections_path, current, plan.problems)
-    paths, listing_problems = article_files(articles_dir)
-    if not paths and listing_problems and listing_problems[0].path == str(articles_dir):
-        # A folder that cannot be listed (missing, unmounted) must not empty the store.
-        raise StoreError(f"{articles_dir}: {listing_problems[0].reason}; the store is left as it was")
-    plan.problems += listing_problems
-    seen: list[Article] = []
-    for path in paths:
-        article_id = path.stem
-        source = sources.get(article_id)  # None: a source of its own, named when the file is read
-        try:
-            fields = _file_fields(path, articles_dir, path.stat()) | {"source_hash": source_hash(source or Source())}
-        except OSError as error:
-            plan.problems.append(LoadProblem(str(path), error.strerror or str(error)))
-            if article_id in previous:  # could not look at it now: keep what the store has
-                plan.kept[article_id] = previous[article_id]
-            continue
-        old = previous.get(article_id)
-        failed = unreadable.get(fields["file"])
-        if not old and failed and (failed["size"], failed["mtime_ns"]) == (fields["size"], fields["mtime_ns"]):
-            plan.problems.append(LoadProblem(str(path), failed["reason"]))  # as it was: not read again
-            plan.unreadable_files[fields["file"]] = failed
-            continue
-        if not old:  # new: read when parsed
-            plan.parse.append((path, source))
-            plan.files[article_id] = fields
-            plan.new += 1
-            seen.append(Article(article_id, "", source))
-            continue
-        if all(old[k] == fields[k] for k in ("file", "size", "mtime_ns", "source_hash")):
-            plan.kept[article_id] = old
-            seen.append(Article(article_id, "", source))
-            if old["caveat"]:
-                plan.problems.append(LoadProblem(str(path), old["caveat"], loaded=True))
-            continue
-        try:
-            article, caveat = read_article_file(path, source)
-        except (OSError, ArticleError) as error:
-            plan.mark_unreadable(path, fields, error)
-            continue
-        seen.append(article)
-        fields |= {"content_hash": article_hash(article), "caveat": caveat}
-        if old["content_hash"] == fields["content_hash"]:  # touched, not changed
-            plan.kept[article_id] = old | fields
-            plan._refreshed = True
-            if caveat:
-                plan.problems.append(LoadProblem(str(path), caveat, loaded=True))
-            continue
-        plan.parse.append((path, source))  # the text is read again when parsed: memory stays flat
-        plan.files[article_id] = fields
-        plan.changed += 1
-    plan.removed = sorted(set(previous) - set(plan.kept) - {path.stem for path, _ in plan.parse})
-    if current and plan.kept:
-        _parse_corrected(plan, articles_dir, sources)
-    if sources_path:
-        plan.problems += check_sources_cover(sources, seen, str(sources_path))
-    return plan
-
-
-def _corrections(path: str | Path | None, current: Store | None, problems: list) -> tuple[list[Correction], str]:
-    """The corrections file's corrections; when it cannot be read, those the store was built with (none is lost)."""
-    corrections, found = load_corrections(path)
-    problems += found
-    if any(not p.loaded for p in found) and current:
-        corrections = built_corrections(current)
-    return corrections, str(path or "")
-
-
-def _parse_corrected(plan: BuildPlan, articles_dir: Path, sources: dict[str, Source]) -> None:
-    """Move the unchanged articles whose corrections changed from kept to parsed again.
-
-    A correction for one article names it; one for every article concerns those whose text
-    holds its name (looked up in the store's texts, one query).
-    """
-    changed = changed_corrections(built_corrections(plan.current), plan.corrections)
-    if not changed:
-        return
-    for article_id in sorted(set(articles_touched(plan.current, changed)) & set(plan.kept)):
-        fields = plan.kept.pop(article_id)
-        plan.parse.append((articles_dir / fields["file"], sources.get(article_id)))
-        plan.files[article_id] = {k: fields[k] for k in ("file", "size", "mtime_ns", "source_hash")}
-        plan.corrected += 1
-
-
-class _Reading:
-    """The plan's articles, read from their files one at a time as the engine takes them (sized, for the engine)."""
-
-    def __init__(self, plan: BuildPlan) -> None:
-        self.plan = plan
-
-    def __len__(self) -> int:
-        return len(self.plan.parse)
-
-    def __iter__(self) -> Iterator[Article]:
-        for path, source in self.plan.parse:
-            try:
-                article, caveat = read_article_file(path, source)
-            except (OSError, ArticleError) as error:
-                self.plan.mark_unreadable(path, self.plan.files.pop(path.stem), error)
-                self.plan.unreadable += 1
-                continue
-            fields = self.plan.files[article.id]
-            fields["content_hash"], fields["caveat"] = article_hash(article), caveat
-            if caveat:
-                self.plan.problems.append(LoadProblem(str(path), caveat, loaded=True))
-            yield article
+                f"{self.unchanged:,} unchanged{corrected}{current}")
 
 
 @contextlib.contextmanager
 def _build_lock(store: Path) -> Iterator[None]:
+    """One build at a time: an exclusive ``flock`` on the store's ``.build.lock``.
+
+    A store this process cannot write (a read-only mount, another user's folder) is locked through
+    a descriptor opened for reading (``flock`` needs no more), or not at all when it has no lock
+    file yet: such a build can only find the store up to date, and then writes nothing.
+    """
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks; one builder at a time is then up to the user
+        fcntl = None
     store.mkdir(parents=True, exist_ok=True)
-    with open(store / ".build.lock", "w") as handle:
+    path = store / ".build.lock"
+    try:
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
+    except (PermissionError, OSError) as error:
+        if not isinstance(error, PermissionError) and error.errno != errno.EROFS:
+            raise
         try:
-            import fcntl
-        except ImportError:  # Windows: no advisory locks; one builder at a time is then up to the user
-            yield
-            return
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        except OSError:
+            descriptor = None
+    try:
+        if descriptor is not None and fcntl is not None:
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        if descriptor is not None:
+            os.close(descriptor)  # closing drops the lock
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM (``kill``, a service manager stopping the build) stops the build as Ctrl-C does, with
+    KeyboardInterrupt: the staging folder is removed, the workers end, the store is as it was.
+
+    Only in the main thread (the only one that may set a handler) and only over the default
+    handler (a server's own is left alone). A second SIGTERM kills at once, as the default would.
+    """
+    if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGTERM) != signal.SIG_DFL:
+        yield
+        return
+
+    def interrupt(signum, frame):
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def build_store(articles_dir: str | Path, sources_path: str | Path | None, store: str | Path,
@@ -298,7 +155,7 @@ def build_store(articles_dir: str | Path, sources_path: str | Path | None, store
     engine = engine or LocalEngine()
     fingerprint = parser.gazetteer.meta.get("fingerprint", "")
     try:
-        with _build_lock(store):
+        with _terminate_as_interrupt(), _build_lock(store):
             plan = plan_build(articles_dir, sources_path, store, fingerprint, force, corrections_path)
             workers: set[str] = set()
             manifest = (plan.current.manifest if plan.up_to_date
@@ -317,7 +174,7 @@ def build_store(articles_dir: str | Path, sources_path: str | Path | None, store
     problems = (*plan.problems, *(LoadProblem(**p) for p in manifest.get("correction_problems") or []))
     return BuildReport(store, max(0, new), plan.changed, len(plan.removed), len(plan.kept), counts["articles"],
                        counts["places"], counts["mentions"], plan.reason, engine.describe(), tuple(sorted(workers)),
-                       time.perf_counter() - started, problems, plan.corrected)
+                       time.perf_counter() - started, problems, plan.corrected, plan.up_to_date)
 
 
 def _write_generation(plan: BuildPlan, parser: Geoparser, engine, fingerprint: str, progress: Progress | None,
@@ -380,22 +237,49 @@ def _write_parsed(plan: BuildPlan, parser: Geoparser, engine, staging: Path, pro
         return False
     geocoder = parser.stage("geocoder")
     corrections = CorrectionStage(plan.corrections, parser.gazetteer)
-    writers = {name: pq.ParquetWriter(staging / f"new-{name}.parquet", schema) for name, schema in PARSED_SCHEMAS.items()}
+    writers: list[pq.ParquetWriter] = []
     done, total = 0, len(plan.parse)
     try:
+        for name, schema in PARSED_SCHEMAS.items():
+            writers.append(pq.ParquetWriter(staging / f"new-{name}.parquet", schema))
+        by_name = dict(zip(PARSED_SCHEMAS, writers, strict=True))
         for partition in engine.parse(ParserSpec.of(parser.gazetteer), _Reading(plan)):
             workers.add(partition.worker)
             docs = [geocoder(doc) for doc in partition.docs] if geocoder else partition.docs
             docs = [corrections(doc) for doc in docs] if corrections else docs
             for name, table in tables_from_docs(docs, parser.gazetteer, plan.files).items():
-                writers[name].write_table(table)
+                by_name[name].write_table(table)
             done += len(docs)
             if progress:
                 progress(done, total)
-    finally:
-        for writer in writers.values():
-            writer.close()
+    except BaseException:
+        _close_all(writers, failing=True)
+        raise
+    _close_all(writers, failing=False)
     return True
+
+
+def _close_all(writers: list[pq.ParquetWriter], failing: bool) -> None:
+    """Close every writer, even when one's close fails (a full disk fails them all).
+
+    The first close error is raised, unless an error is on its way already (``failing``): that
+    one is the clear one. A writer whose close failed is marked closed (pyarrow's own
+    ``is_open``), or pyarrow would close it again when it is collected and print
+    "Exception ignored in: ParquetWriter.__del__".
+    """
+    first = None
+    for writer in writers:
+        try:
+            writer.close()
+        except Exception as error:
+            first = first or error
+            writer.is_open = False
+            handle = getattr(writer, "file_handle", None)
+            if handle is not None:
+                with contextlib.suppress(Exception):
+                    handle.close()
+    if first is not None and not failing:
+        raise first
 
 
 def _places(con, mentions: Path, parser: Geoparser, previous):
@@ -435,19 +319,21 @@ def _commit(plan: BuildPlan, staging: Path, fingerprint: str, counts: dict, engi
             correction_problems: list[dict]) -> dict:
     """Move the staged tables into a generation of their own, point the store at it; return its manifest."""
     generation = f"{time.strftime('%Y%m%dT%H%M%S')}-{secrets.token_hex(3)}"
+    corrections = corrections_text(plan.corrections)
+    write_atomically(staging / CORRECTIONS_FILE, corrections)  # beside the tables: the manifest keeps its digest
+    # Hashed as each table is flushed to disk, one read for both: a build and the page check them.
+    hashes = {name: file_sha256(staging / f"{name}.parquet", sync=True) for name in TABLES}
     manifest = {
         "schema_version": SCHEMA_VERSION, "gazetteer": fingerprint, "pipeline": pipeline_fingerprint(),
         "generation": generation, "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "engine": engine,
         "tables": {name: f"generations/{generation}/{name}.parquet" for name in TABLES},
+        "hashes": hashes, "corrections_sha256": corrections_digest(corrections),
         "counts": counts, "problems": [dataclasses.asdict(p) for p in plan.problems],
         "unreadable": plan.unreadable_files,
         # Kept apart from the load problems: they are found after parsing, not by the plan.
-        "corrections": plan.corrections_entries(), "correction_problems": correction_problems,
+        "correction_problems": correction_problems,
     }
-    (staging / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False), encoding="utf-8")
-    for path in staging.iterdir():
-        with open(path, "rb") as handle:
-            os.fsync(handle.fileno())
+    write_atomically(staging / "manifest.json", json.dumps(manifest, indent=1, ensure_ascii=False))
     target = plan.store / "generations" / generation
     previous = current_generation(plan.store)
     staging.rename(target)

@@ -157,19 +157,56 @@ class LocalEngine:
         methods = multiprocessing.get_all_start_methods()
         method = "fork" if self.fork and "fork" in methods else "forkserver" if "forkserver" in methods else "spawn"
         context = multiprocessing.get_context(method)
+        # The watchdog: this process holds the pipe's only writing end, each worker reads it (``_watch_parent``).
+        watch, alive = context.Pipe(duplex=False)
+        pool = ProcessPoolExecutor(processes, mp_context=context, initializer=_watch_parent, initargs=(watch, alive))
         try:
-            with ProcessPoolExecutor(processes, mp_context=context) as pool:
-                running = set()
-                for partition in partitions:
-                    running.add(pool.submit(task, spec, partition))
-                    if len(running) >= 2 * processes:  # a bounded window: memory stays flat
-                        done, running = wait(running, return_when=FIRST_COMPLETED)
-                        yield from (future.result() for future in done)
-                for future in running:
-                    yield future.result()
+            running = set()
+            for partition in partitions:
+                running.add(pool.submit(task, spec, partition))
+                if len(running) >= 2 * processes:  # a bounded window: memory stays flat
+                    done, running = wait(running, return_when=FIRST_COMPLETED)
+                    yield from (future.result() for future in done)
+            for future in running:
+                yield future.result()
         except BrokenProcessPool:
             raise EngineError("a worker process died while parsing; nothing was written "
                               "(try --processes 1 to parse in this process)") from None
+        except BaseException:  # interrupted, or the build stopped reading: the workers end now, not after their partitions
+            alive.close()
+            raise
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+            alive.close()
+            watch.close()
+
+
+def _watch_parent(watch, alive) -> None:
+    """A worker's first act: end when the building process ends, however it ends (``kill -9`` too).
+
+    The building process holds the pipe's writing end and never writes; when it is gone the
+    kernel closes it, and the read here sees the end of the pipe. A worker would otherwise live
+    on (reparented, waiting for work on queues that it holds open itself), and with it the
+    forkserver, which lives as long as any of its children does. Not PR_SET_PDEATHSIG: it fires
+    when the *thread* that started the worker ends, and the dashboard's server starts builds
+    from short-lived threads.
+    """
+    import signal
+    import threading
+
+    alive.close()  # this worker's copy (a forked worker inherits it): only the building process may hold one
+    # Ctrl-C reaches the whole process group: the building process stops the build, and its end ends this one.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def watch_parent() -> None:
+        try:
+            while os.read(watch.fileno(), 1):
+                pass
+        except OSError:
+            pass
+        os._exit(1)
+
+    threading.Thread(target=watch_parent, name="parent-watchdog", daemon=True).start()
 
 
 class DaskEngine:

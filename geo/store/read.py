@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import threading
 import weakref
 from collections.abc import Iterator
@@ -21,16 +22,19 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ..records import SENTENCE_WHOLE, SENTENCE_WINDOW
 from ..types import Correction
 from . import lease
 from .schema import SCHEMA_VERSION, TABLES
+from .verify import CORRECTIONS_FILE, corrections_digest, file_name, mark_damaged, store_damage, verify_store
 
 __all__ = ["Store", "StoreError", "View", "article_details", "article_focus", "article_furniture", "article_ids",
     "article_languages", "articles_in_view", "articles_naming", "articles_touched", "built_corrections",
     "coverage_counts", "current_generation", "daily_mentions", "date_range", "download_mentions",
     "furniture_articles", "name_mentions", "nationality_examples", "neighbour_spans", "occurrences", "open_store",
     "overlay_from_docs", "place_confidence", "place_counts", "place_excerpts", "place_review", "places",
-    "review_queue", "search_sentences", "source_summaries", "texts_for_reparse", "undated_articles", "view_mentions"]
+    "review_queue", "search_sentences", "source_summaries", "store_damage", "texts_for_reparse", "undated_articles",
+    "verify_store", "view_mentions"]
 
 
 class StoreError(Exception):
@@ -96,6 +100,9 @@ class _Opened:
         self.lock = threading.Lock()
         self.places = None
         self.with_uploads: dict[int, tuple] = {}  # id(overlay places) -> (them, the store's places with them)
+        self.corrections: list[Correction] | None = None
+        self.damage: dict[str, str] | None = None  # name -> why, once verified (store_damage)
+        self.file_lock = threading.Lock()  # apart from ``lock``: reading whole files must not hold up other queries
         self.resources = {"connection": None, "lease": lease_descriptor}
         self.close = weakref.finalize(self, _give_back, self.resources)
 
@@ -125,6 +132,11 @@ class Store:
     def table_path(self, name: str) -> Path:
         """The Parquet file of table ``name`` in this store's generation."""
         return self.path / self.manifest["tables"][name]
+
+    @property
+    def folder(self) -> Path:
+        """The generation's folder: its tables, its corrections, its ``damaged`` mark."""
+        return self.table_path("articles").parent
 
     def with_overlay(self, tables: dict[str, pa.Table], overlay_places) -> Store:
         """The same store with a session's own articles added to every query (the store itself is not changed)."""
@@ -173,14 +185,43 @@ class Store:
     def query(self, sql: str, params: list | None = None) -> pd.DataFrame:
         """Run ``sql`` (``{articles}``, ``{sentences}``, ``{mentions}`` name the tables) and return a frame."""
         sql = sql.format(**{name: self.relation(name) for name in ("articles", "sentences", "mentions")})
+        with self.reading(sql), self.cursor() as cursor:
+            return cursor.execute(sql, params or []).fetch_df()
+
+    @contextlib.contextmanager
+    def reading(self, sql: str) -> Iterator[None]:
+        """Turn a DuckDB error of ``sql`` into a StoreError naming the table; one that may be the files'
+        (not the query's own, nor memory) marks the generation damaged, for the next build to repair."""
         import duckdb
 
-        with self.cursor() as cursor:
-            try:
-                return cursor.execute(sql, params or []).fetch_df()
-            except (duckdb.IOException, duckdb.InvalidInputException) as error:
-                # A table file deleted, truncated or damaged after the store was opened.
-                raise StoreError(f"{self.path}: a table of the store cannot be read ({_first_line(error)})") from None
+        try:
+            yield
+        except duckdb.Error as error:
+            tables = [name for name in ("articles", "sentences", "mentions") if re.search(rf"\b{name}\b", sql)]
+            if isinstance(error, _query_errors()):
+                raise StoreError(f"{self.path}: a query over {', '.join(tables) or 'the store'} failed "
+                                 f"({_first_line(error)})") from None
+            # DuckDB rarely says which file (a page overwritten inside one answers "Invalid data"): the
+            # hashes do, and when they cannot, every table the query read is suspect.
+            tables = tables or ["articles", "sentences", "mentions"]
+            found = store_damage(self, tables) or {name: f"a query failed: {_first_line(error)}" for name in tables}
+            self._damaged(found)
+            names = ", ".join(str(self.folder / file_name(name)) for name in sorted(found))
+            raise StoreError(f"{names}: damaged, cannot be read ({_first_line(error)}); the next build rebuilds the "
+                             "store") from None
+
+    def _damaged(self, found: dict[str, str]) -> None:
+        mark_damaged(self.folder, found)
+        with self._shared.file_lock:
+            self._shared.damage = (self._shared.damage or {}) | found
+
+
+def _query_errors() -> tuple:
+    """DuckDB's errors that are the query's or the machine's, not the files': they mark nothing damaged."""
+    import duckdb
+
+    return (duckdb.ParserException, duckdb.SyntaxException, duckdb.BinderException, duckdb.CatalogException,
+            duckdb.OutOfMemoryException, duckdb.InterruptException, duckdb.ConnectionException)
 
 
 def current_generation(path: str | Path) -> str | None:
@@ -257,6 +298,7 @@ def places(store: Store):
             try:
                 store._shared.places = gpd.read_parquet(store.table_path("places"))
             except (OSError, ValueError, pa.ArrowException) as error:
+                store._damaged({"places": f"unreadable: {_first_line(error)}"})
                 raise StoreError(f"{store.table_path('places')}: cannot be read ({_first_line(error)})") from None
         frame = store._shared.places
         extra = store.overlay_places
@@ -291,21 +333,38 @@ def coverage_counts(store: Store, view: View) -> pd.DataFrame:
                            WHERE {where} GROUP BY place_id, outlet""", params)
 
 
+def _window_sql(start: str, end: str, sentence_start: str = "sentence_start", sentence_end: str = "sentence_end") -> tuple:
+    """SQL for the ``(start, end)`` of a sentence's window around ``[start, end)``, as ``geo.records.sentence_window``
+    has it (the whole sentence when short, else SENTENCE_WINDOW characters either side; word edges aside):
+    a sentence is never copied whole, as one can be as long as its article."""
+    whole = f"{sentence_end} - {sentence_start} <= {SENTENCE_WHOLE}"
+    return (f"CASE WHEN {whole} THEN {sentence_start} ELSE greatest({sentence_start}, {start} - {SENTENCE_WINDOW}) END",
+            f"CASE WHEN {whole} THEN {sentence_end} ELSE least({sentence_end}, greatest({end}, {start}) + {SENTENCE_WINDOW}) END")
+
+
+# An excerpt's window reaches from its sentence's first name to its last, within this many
+# characters (names further on stay in the sentence, outside the excerpt).
+EXCERPT_CHARS = SENTENCE_WHOLE
+
+
 def place_excerpts(store: Store, place_id: str, view: View, per_outlet: int | None = None,
                    every_for: tuple[str, ...] = ()) -> tuple[list, dict[str, int]]:
     """The sentences naming one place in view, one excerpt per (outlet, article, sentence) with its mention spans.
 
     Only the first ``per_outlet`` sentences of each outlet (all for the outlets in ``every_for``;
     all everywhere when None), in article and sentence order: a place can have thousands, and
-    the panel shows a few. Returns ``(excerpts, sentences per outlet)``.
+    the panel shows a few. An excerpt is its sentence, or the window of it around its names
+    when the sentence is long (``window_start``). Returns ``(excerpts, sentences per outlet)``.
     """
     from ..page.views import SentenceExcerpt
 
     where, params = view.where()
+    first, _ = _window_sql("first_start", "first_end")
     frame = store.query(f"""
         WITH sentences AS (
             SELECT outlet, article_id, sentence_index, any_value(sentence_start) AS sentence_start,
-                   any_value(sentence_end) AS sentence_end, any_value(sentence) AS sentence,
+                   any_value(sentence_end) AS sentence_end, min(start) AS first_start, arg_min("end", start) AS first_end,
+                   max("end") AS last_end,
                    string_agg(DISTINCT type, ', ' ORDER BY type) AS kinds,
                    list([start, "end"] ORDER BY start, "end") AS spans
             FROM {_joined(store, view)} WHERE m.place_id = ? AND {where}
@@ -313,11 +372,20 @@ def place_excerpts(store: Store, place_id: str, view: View, per_outlet: int | No
         ranked AS (
             SELECT *, row_number() OVER (PARTITION BY outlet ORDER BY article_id, sentence_index) AS rank,
                    count(*) OVER (PARTITION BY outlet) AS total
-            FROM sentences)
-        SELECT * FROM ranked WHERE ? IS NULL OR rank <= ? OR list_contains(?, outlet)
+            FROM sentences),
+        kept AS (
+            SELECT *, {first} AS window_start FROM ranked
+            WHERE ? IS NULL OR rank <= ? OR list_contains(?, outlet)),
+        windows AS (
+            SELECT *, CASE WHEN sentence_end - sentence_start <= {SENTENCE_WHOLE} THEN sentence_end
+                           ELSE least(sentence_end, window_start + {EXCERPT_CHARS}, greatest(last_end, first_end)
+                                      + {SENTENCE_WINDOW}) END AS window_end FROM kept)
+        SELECT w.*, substring(t.text, w.window_start + 1, w.window_end - w.window_start) AS sentence
+        FROM windows w JOIN (SELECT article_id, text FROM {{articles}}) t USING (article_id)
         ORDER BY outlet, article_id, sentence_index""", [place_id, *params, per_outlet, per_outlet, list(every_for)])
     excerpts = [SentenceExcerpt(r.outlet, r.article_id, int(r.sentence_index), int(r.sentence_start), int(r.sentence_end),
-                                r.sentence, r.kinds, [(int(a), int(b)) for a, b in r.spans]) for r in frame.itertuples()]
+                                r.sentence, r.kinds, [(int(a), int(b)) for a, b in r.spans], int(r.window_start))
+                for r in frame.itertuples()]
     totals = dict(zip(frame["outlet"], frame["total"].astype(int), strict=True))
     return excerpts, totals
 
@@ -329,12 +397,15 @@ def view_mentions(store: Store, view: View) -> pd.DataFrame:
 
 
 def download_mentions(store: Store, view: View) -> pd.DataFrame:
-    """Every mention in view with its article's title, date and address, for the CSV a reader downloads."""
+    """Every mention in view with the sentence around it (as ``python -m geo extract`` writes it) and its
+    article's title, date and address, for the CSV a reader downloads."""
     where, params = view.where()
     articles = store.relation("articles")
+    window_start, window_end = _window_sql("m.start", 'm."end"', "m.sentence_start", "m.sentence_end")
     return store.query(f"""
-        SELECT m.*, d.title AS article_title, d.published AS article_published, d.url AS article_url
-        FROM {_joined(store, view)} JOIN (SELECT article_id, title, published, url FROM {articles}) d USING (article_id)
+        SELECT m.*, substring(d.text, {window_start} + 1, {window_end} - {window_start}) AS sentence,
+               d.title AS article_title, d.published AS article_published, d.url AS article_url
+        FROM {_joined(store, view)} JOIN (SELECT article_id, title, published, url, text FROM {articles}) d USING (article_id)
         WHERE {where} ORDER BY article_id, start, type""", params)
 
 
@@ -389,7 +460,7 @@ def neighbour_spans(store: Store, sentences: list[tuple[str, int]], width: int =
                    AND s.sentence_index BETWEEN w.sentence_index - ? AND w.sentence_index + ?
                    AND s.sentence_index <> w.sentence_index
               ORDER BY w.article_id, around, s.sentence_index"""
-    with store.cursor() as cursor:
+    with store.reading(sql), store.cursor() as cursor:
         cursor.register("wanted", wanted)
         rows = cursor.execute(sql, [width, width]).fetchall()
     found: dict[tuple[str, int], tuple[list, list]] = {key: ([], []) for key in sentences}
@@ -463,12 +534,19 @@ def _best_alternatives(items) -> list[dict]:
 
 
 def name_mentions(store: Store, place_id: str, surface: str, view: View, limit: int = 200) -> pd.DataFrame:
-    """The mentions of one name for one place in view (article, offsets, sentence): what a reader corrects one by one."""
+    """The mentions of one name for one place in view (article, offsets, the sentence around it): what a reader
+    corrects one by one. ``sentence`` is the window of the sentence around the name, from ``window_start``."""
     where, params = view.where()
+    window_start, window_end = _window_sql("m.start", 'm."end"', "m.sentence_start", "m.sentence_end")
     return store.query(f"""
-        SELECT m.article_id, m.outlet, m.start, m."end", m.sentence, m.sentence_start, m.method, m.confidence
-        FROM {_joined(store, view)} WHERE m.place_id = ? AND m.surface = ? AND {where}
-        ORDER BY m.outlet, m.article_id, m.start LIMIT ?""", [place_id, surface, *params, limit])
+        WITH named AS (
+            SELECT m.article_id, m.outlet, m.start, m."end", m.sentence_start, m.method, m.confidence,
+                   {window_start} AS window_start, {window_end} AS window_end
+            FROM {_joined(store, view)} WHERE m.place_id = ? AND m.surface = ? AND {where}
+            ORDER BY m.outlet, m.article_id, m.start LIMIT ?)
+        SELECT n.*, substring(t.text, n.window_start + 1, n.window_end - n.window_start) AS sentence
+        FROM named n JOIN (SELECT article_id, text FROM {{articles}}) t USING (article_id)
+        ORDER BY n.outlet, n.article_id, n.start""", [place_id, surface, *params, limit])
 
 
 def review_queue(store: Store, view: View, limit: int = 2000) -> pd.DataFrame:
@@ -500,16 +578,21 @@ def search_sentences(store: Store, phrase: str, view: View, limit: int = 500) ->
     to keep, and fast enough for a newsroom's months.
     """
     where, params = view.where("a", "a", mentions=False)
+    window_start, window_end = _window_sql("hit", f"hit + {len(phrase)}", "start", '"end"')
     return store.query(f"""
-        WITH hits AS (
-            SELECT a.article_id, a.outlet, s.sentence_index, s.start, s."end",
-                   substring(a.text, s.start + 1, s."end" - s.start) AS sentence
+        WITH found AS (
+            SELECT a.article_id, a.outlet, s.sentence_index, s.start, s."end", a.text,
+                   s.start - 1 + instr(lower(substring(a.text, s.start + 1, s."end" - s.start)), lower(?)) AS hit
             FROM {{sentences}} s JOIN {{articles}} a USING (article_id)
             WHERE {where} AND contains(lower(substring(a.text, s.start + 1, s."end" - s.start)), lower(?))
-            ORDER BY a.outlet, a.article_id, s.sentence_index LIMIT ?)
+            ORDER BY a.outlet, a.article_id, s.sentence_index LIMIT ?),
+        hits AS (  -- a long sentence is shown as the window around the words, as the panel shows a name
+            SELECT article_id, outlet, sentence_index, start, "end", {window_start} AS window_start,
+                   substring(text, {window_start} + 1, {window_end} - {window_start}) AS sentence
+            FROM found)
         SELECT h.*, coalesce(list(DISTINCT m.place_id) FILTER (WHERE m.place_id IS NOT NULL), []) AS places
         FROM hits h LEFT JOIN {{mentions}} m ON m.article_id = h.article_id AND m.sentence_index = h.sentence_index
-        GROUP BY ALL ORDER BY h.outlet, h.article_id, h.sentence_index""", [*params, phrase, limit])
+        GROUP BY ALL ORDER BY h.outlet, h.article_id, h.sentence_index""", [phrase, *params, phrase, limit])
 
 
 def daily_mentions(store: Store, view: View) -> pd.DataFrame:
@@ -548,8 +631,24 @@ def texts_for_reparse(store: Store, article_ids: list[str]) -> list:
 
 
 def built_corrections(store: Store) -> list[Correction]:
-    """The readers' corrections the store was built with (its manifest keeps them)."""
-    return [Correction(**entry) for entry in store.manifest.get("corrections") or []]
+    """The readers' corrections the store was built with: its generation's ``corrections.json`` (the manifest
+    keeps only their digest, so that it stays small), read once per opened generation. StoreError, and the
+    generation marked damaged, when the file is not as it was built."""
+    with store._shared.file_lock:
+        if store._shared.corrections is not None:
+            return list(store._shared.corrections)
+        path = store.folder / CORRECTIONS_FILE
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            why = f"unreadable: {_first_line(error)}"
+        else:
+            if corrections_digest(text) == store.manifest.get("corrections_sha256"):  # as written: valid JSON
+                store._shared.corrections = [Correction(**entry) for entry in json.loads(text)]
+                return list(store._shared.corrections)
+            why = "hash mismatch"
+    store._damaged({"corrections": why})  # outside the lock, which marking takes
+    raise StoreError(f"{path}: cannot be read ({why}); the next build rebuilds the store")
 
 
 def articles_touched(store: Store, corrections: list[Correction]) -> list[str]:

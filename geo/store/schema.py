@@ -3,7 +3,8 @@
 Tables: ``articles`` (one row per article: source fields, original text, body span, furniture,
 its focus place, content hash and the file it came from), ``sentences`` (article, index, start, end),
 ``mentions`` (the mention schema of ``geo.records``, ``article`` renamed ``article_id``, with
-each mention's alternatives) and
+each mention's alternatives, without the sentence's text: a sentence is kept once, as offsets
+into its article's text) and
 ``places`` (GeoParquet, written by ``geo.store.build``). Offsets are offsets into
 ``articles.text``, the original text.
 """
@@ -20,7 +21,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from ..gazetteer.index import Gazetteer
-from ..records import MENTION_COLUMNS, mention_records
+from ..records import MENTION_COLUMNS, TEXT_COLUMNS, mention_records
 from ..resolution.focus import article_focus
 from ..types import Article, Document, Source
 
@@ -28,7 +29,7 @@ __all__ = ["ARTICLE_SCHEMA", "MENTION_SCHEMA", "PARSED_SCHEMAS", "SCHEMA_VERSION
            "pipeline_fingerprint", "source_hash", "tables_from_docs"]
 
 # Bump when a table's columns or their meaning change: a store of another version is rebuilt.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4  # 4: mentions no longer copy their sentence (it is in articles.text, at sentence_start)
 TABLES = ("articles", "sentences", "mentions", "places")
 _GEO = Path(__file__).resolve().parents[1]
 
@@ -73,7 +74,7 @@ ALTERNATIVE_TYPE = pa.list_(pa.struct([("place_id", pa.string()), ("name", pa.st
                                         ("score", pa.float64())]))
 MENTION_SCHEMA = pa.schema([
     *(pa.field("article_id" if name == "article" else name, _MENTION_TYPES.get(name, pa.string()))
-      for name in MENTION_COLUMNS),
+      for name in MENTION_COLUMNS if name not in TEXT_COLUMNS),
     pa.field("alternatives", ALTERNATIVE_TYPE),  # the runners-up, for a reader checking the choice
 ])
 PARSED_SCHEMAS = {"articles": ARTICLE_SCHEMA, "sentences": SENTENCE_SCHEMA, "mentions": MENTION_SCHEMA}
@@ -144,7 +145,7 @@ def tables_from_docs(docs: list[Document], gazetteer: Gazetteer, files: dict[str
             sentences["sentence_index"].append(sentence.index)
             sentences["start"].append(sentence.start)
             sentences["end"].append(sentence.end)
-        mention_rows.extend(mention_records(doc, gazetteer))
+        mention_rows.extend(mention_records(doc, gazetteer, with_text=False))
     mentions = {field.name: [r["article" if field.name == "article_id" else field.name] for r in mention_rows]
                 for field in MENTION_SCHEMA}
     return {

@@ -29,8 +29,10 @@ class AppServer:
     ``started`` is when the process was launched (time.perf_counter), for cold-start timing.
     """
 
-    def __init__(self, *options: str, script_args: tuple[str, ...] = (), base_path: str = "", timeout: float = 120):
+    def __init__(self, *options: str, script_args: tuple[str, ...] = (), base_path: str = "", timeout: float = 120,
+                 env: dict[str, str] | None = None):
         self.port = free_port()
+        self.env = env  # added to this process's environment
         self.base_path = base_path.strip("/")
         self.options, self.script_args, self.timeout = options, script_args, timeout
         self.process: subprocess.Popen | None = None
@@ -50,7 +52,8 @@ class AppServer:
             command += ["--", *self.script_args]
         self.log = tempfile.NamedTemporaryFile("w+", prefix="dashboard-", suffix=".log")  # noqa: SIM115 - closed in __exit__
         self.started = time.perf_counter()
-        self.process = subprocess.Popen(command, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(command, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT,
+                                        env={**os.environ, **(self.env or {})})
         deadline = time.monotonic() + self.timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

@@ -45,12 +45,13 @@ def choose(page, label: str, option: str, where=None) -> None:
 
 @pytest.fixture
 def file_app(tmp_path):
-    """A dashboard that keeps its own store of the bundled articles and writes corrections to a file."""
+    """A dashboard that keeps its own store of the bundled articles and writes corrections to a file
+    (the owner's opt-in: on one's own machine)."""
     corrections = tmp_path / "corrections.toml"
     shutil.copy(ROOT / "data" / "corrections.toml", corrections)
     with AppServer(script_args=("--articles", str(ROOT / "data" / "articles"), "--sources",
                                 str(ROOT / "data" / "sources.toml"), "--store", str(tmp_path / "store"),
-                                "--corrections", str(corrections))) as server:
+                                "--corrections", str(corrections)), env={"NEWSGEO_CORRECTIONS": "file"}) as server:
         server.corrections = corrections
         yield server
 
@@ -138,7 +139,7 @@ def test_e2e_a_corrupt_corrections_file_is_reported_and_left_as_it_is(page, tmp_
     corrections.write_text("[[correction]\nsurface = ", encoding="utf-8")
     with AppServer(script_args=("--articles", str(ROOT / "data" / "articles"), "--sources",
                                 str(ROOT / "data" / "sources.toml"), "--store", str(tmp_path / "store"),
-                                "--corrections", str(corrections))) as server:
+                                "--corrections", str(corrections)), env={"NEWSGEO_CORRECTIONS": "file"}) as server:
         page.goto(server.url + PALMYRA)
         expect(main_area(page).get_by_text(f"{corrections}", exact=False).first).to_be_visible(timeout=FIRST_LOAD)
         expect(main_area(page).get_by_text("cannot read the corrections file", exact=False).first).to_be_visible()
