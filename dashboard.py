@@ -37,6 +37,7 @@ from geo.page.overlay import (
     take_back,
     upload_article,
     upload_key,
+    upload_refusal,
 )
 from geo.page.parsing import PARSE_MEMORY_MB, PARSE_SECONDS, ParseRefused, ParseSlot
 from geo.page.review import (
@@ -408,7 +409,13 @@ def add_upload() -> None:
                                      state.get("upload_title") or "", published.isoformat() if published else "",
                                      len(uploads) + 1, language=state.get("upload_language") or "")
         key = upload_key(upload)
-        state.setdefault("parsed", {})[key] = parse_slot().parse([upload_article(upload)])[0]
+        [doc] = parse_slot().parse([upload_article(upload)])
+        parsed = state.setdefault("parsed", {})
+        keys = state.setdefault("upload_keys", {})
+        if refusal := upload_refusal([parsed[k] for k in keys.values() if k in parsed], doc, file.name):
+            state["upload_flash"] = ("error", refusal)
+            return
+        parsed[key] = doc
     except ArticleError as error:
         state["upload_flash"] = ("error", str(error))
         return

@@ -8,6 +8,7 @@ from geo.page.parsing import ParseRefused
 from geo.page.views import Upload
 from geo.resolution.corrections import load_corrections, new_correction
 from geo.store.read import articles_touched, source_summaries
+from geo.types import Article, Document, Mention
 
 
 def _counting(parser, calls: list):
@@ -123,3 +124,16 @@ def test_overlay_editors_saving_at_once_each_keep_their_correction(tmp_path):
         thread.join()
     corrections, problems = load_corrections(path)
     assert problems == [] and sorted(c.surface for c in corrections) == sorted(f"Name{n}" for n in range(12))
+
+
+def test_overlay_a_session_s_uploads_keep_at_most_their_share_of_mentions(monkeypatch):
+    monkeypatch.setattr(overlay, "MAX_SESSION_MENTIONS", 5)
+
+    def doc(count: int) -> Document:
+        mention = Mention(0, 4, "Baku", 0, "curated:baku", "toponym", "curated", 1.0)
+        return Document(Article("a", "Baku."), mentions=(mention,) * count)
+
+    assert overlay.upload_refusal([doc(2)], doc(3), "b.txt") == ""
+    refusal = overlay.upload_refusal([doc(2), doc(1)], doc(3), "c.txt")
+    assert refusal.startswith("c.txt: not added; it names places 3 times and this session's uploads already 3, more "
+                              "than the 5 one session may keep")

@@ -58,9 +58,17 @@ def test_parsing_the_child_parses_as_this_process_does(slot, parser):
 
 
 def test_parsing_past_the_memory_budget_is_refused_and_the_next_parse_works(slot):
-    parse = slot(memory_mb=40)
+    parse = slot(memory_mb=40, max_mentions=10**9)  # the memory budget, not the mentions, stops it
     with pytest.raises(ParseRefused, match="more than 40 MB"):
         parse.parse([Article("hostile", one_sentence(400_000))])
+    [doc] = parse.parse([Article("note", "Talks were held in Baku.")])
+    assert [m.surface for m in doc.mentions] == ["Baku"]
+
+
+def test_parsing_more_mentions_than_one_parse_may_keep_is_refused_and_the_next_parse_works(slot):
+    parse = slot(max_mentions=500)
+    with pytest.raises(ParseRefused, match=r"names places 1,\d{3} times, more than the 500"):
+        parse.parse([Article("hostile", one_sentence(10_000))])  # every word a mention: ~1,300 of them
     [doc] = parse.parse([Article("note", "Talks were held in Baku.")])
     assert [m.surface for m in doc.mentions] == ["Baku"]
 

@@ -26,11 +26,23 @@ from ..types import Article, Correction, Document, Source
 from .parsing import ParseRefused
 from .views import Upload
 
-__all__ = ["MAX_REPARSED", "MAX_UPLOADS", "Kept", "keep_correction", "overlay_docs", "session_corrections",
-           "session_overlay", "take_back", "upload_article", "upload_key"]
+__all__ = ["MAX_REPARSED", "MAX_SESSION_MENTIONS", "MAX_UPLOADS", "Kept", "keep_correction", "overlay_docs",
+           "session_corrections", "session_overlay", "take_back", "upload_article", "upload_key", "upload_refusal"]
 
 MAX_UPLOADS = 10  # a session's uploads (each up to 2 MB): what one reader can make the server hold
 MAX_REPARSED = 300  # store articles a session's corrections may have parsed again for it
+# The mentions a session's uploads may hold together (the page keeps them, about 1.2 KB each in
+# memory: 60 MB at most per session); one upload may send back PARSE_MENTIONS (geo.page.parsing).
+MAX_SESSION_MENTIONS = 50_000
+
+
+def upload_refusal(held: list[Document], doc: Document, filename: str) -> str:
+    """Why ``doc``, a new upload, cannot join the session's uploads ``held``, or "" when it can."""
+    count = sum(len(each.mentions) for each in held)
+    if count + len(doc.mentions) <= MAX_SESSION_MENTIONS:
+        return ""
+    return (f"{filename}: not added; it names places {len(doc.mentions):,} times and this session's uploads already "
+            f"{count:,}, more than the {MAX_SESSION_MENTIONS:,} one session may keep (reload the page to start again)")
 
 
 def upload_key(upload: Upload) -> str:

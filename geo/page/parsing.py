@@ -29,10 +29,15 @@ from pathlib import Path
 
 from ..types import Article, Document
 
-__all__ = ["PARSE_MEMORY_MB", "PARSE_SECONDS", "ParseRefused", "ParseSlot"]
+__all__ = ["PARSE_MEMORY_MB", "PARSE_MENTIONS", "PARSE_SECONDS", "ParseRefused", "ParseSlot"]
 
 PARSE_SECONDS = 20.0  # one request's parse, articles and all
 PARSE_MEMORY_MB = 300  # what the child may grow by over its idle size while parsing
+# The mentions one parse may send back. Within the child's budget a 2 MB text of one "sentence" of
+# place names gives 265,000 of them, and the page, which keeps what it is sent, grew by 320 MB to
+# hold them; real news names a place about every 200 characters (GeoWebNews: 2,427 in 495 KB), so
+# a 2 MB article of it names some 10,000.
+PARSE_MENTIONS = 25_000
 WAIT_SECONDS = 45.0  # how long a request waits for the slot while another reader's parse runs
 START_SECONDS = 120.0  # the child's start: imports and the gazetteer (compiled once per machine: ~20 s)
 _HEADER = struct.Struct("!Q")
@@ -66,11 +71,11 @@ def _resident_mb(pid: int) -> float:
 class _Child:
     """One child process: its pipes, its idle size, and the watchdog pipe's write end (held here only)."""
 
-    def __init__(self, settings: dict, memory_mb: int) -> None:
+    def __init__(self, settings: dict, memory_mb: int, max_mentions: int) -> None:
         watch_read, self._watch_write = os.pipe()  # both ends close-on-exec: only the child's copy is passed on
         try:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "geo.page.parsing", str(watch_read), str(memory_mb)],
+                [sys.executable, "-m", "geo.page.parsing", str(watch_read), str(memory_mb), str(max_mentions)],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, pass_fds=(watch_read,),
                 cwd=_ROOT, start_new_session=True)  # its own group: a reader's Ctrl-C in a terminal is the page's
         except OSError:
@@ -100,12 +105,21 @@ class _Child:
                 continue
             chunk = os.read(fd, max(wanted - len(buffer), 1 << 16))
             if not chunk:
-                raise ParseRefused("the parser stopped unexpectedly" if self.process.poll() in (None, 0)
-                                   else f"the parser stopped (exit status {self.process.returncode})")
+                raise ParseRefused(self._why_stopped(memory_mb))
             buffer += chunk
             if wanted == _HEADER.size and len(buffer) >= _HEADER.size:
                 wanted += _HEADER.unpack(bytes(buffer[:_HEADER.size]))[0]
         return pickle.loads(bytes(buffer[_HEADER.size:wanted]))
+
+    def _why_stopped(self, memory_mb: float | None) -> str:
+        """Why the child closed its answers' pipe, in words for the reader."""
+        with _quietly():
+            self.process.wait(1)  # its end of the pipe closes a moment before it is reaped
+        status = self.process.poll()
+        if status == -signal.SIGABRT and memory_mb is not None:
+            # Native code (Rust, C++) aborts when an allocation fails under the child's address-space limit.
+            return f"it needed more than {memory_mb:g} MB, the most one parse may use here (the parser stopped)"
+        return "the parser stopped unexpectedly" if status in (None, 0) else f"the parser stopped (exit status {status})"
 
     def alive(self) -> bool:
         return self.process.poll() is None
@@ -146,10 +160,11 @@ class ParseSlot:
     """
 
     def __init__(self, settings: dict | None = None, seconds: float = PARSE_SECONDS, memory_mb: int = PARSE_MEMORY_MB,
-                 wait_seconds: float = WAIT_SECONDS, gazetteer=None) -> None:
+                 wait_seconds: float = WAIT_SECONDS, gazetteer=None, max_mentions: int = PARSE_MENTIONS) -> None:
         self.settings = dict(settings or {})
         self.gazetteer = gazetteer  # the page's: places the child's online geocoder found are made known to it
         self.seconds, self.memory_mb, self.wait_seconds = seconds, memory_mb, wait_seconds
+        self.max_mentions = max_mentions
         self.warnings: list[str] = []  # the child's pipeline's (the online geocoder's), each said once
         self._lock = threading.Lock()
         self._child: _Child | None = None
@@ -189,7 +204,7 @@ class ParseSlot:
         if self._child is None or not self._child.alive():
             self._stop_child()
             try:
-                self._child = _Child(self.settings, self.memory_mb)
+                self._child = _Child(self.settings, self.memory_mb, self.max_mentions)
             except (OSError, ParseRefused, pickle.UnpicklingError, EOFError) as error:
                 self._stop_child()
                 reason = error.reason if isinstance(error, ParseRefused) else str(error)
@@ -207,7 +222,7 @@ class ParseSlot:
             self._stop_child()
 
 
-# The child's side: ``python -m geo.page.parsing WATCHDOG_FD MEMORY_MB``.
+# The child's side: ``python -m geo.page.parsing WATCHDOG_FD MEMORY_MB MAX_MENTIONS``.
 
 
 def _watch(fd: int) -> None:
@@ -227,7 +242,7 @@ def _virtual_bytes() -> int:
         return int(handle.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
 
 
-def _child_main(watchdog_fd: int, memory_mb: int) -> int:
+def _child_main(watchdog_fd: int, memory_mb: int, max_mentions: int) -> int:
     import resource
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the page's to handle; this process ends with its pipe
@@ -253,6 +268,11 @@ def _child_main(watchdog_fd: int, memory_mb: int) -> int:
     while (articles := read_request()) is not None:
         try:
             docs = [parser(article) for article in articles]
+            if (count := sum(len(doc.mentions) for doc in docs)) > max_mentions:  # checked here: never sent
+                _send(answers, {"refused": f"it names places {count:,} times, more than the {max_mentions:,} one parse "
+                                           "may keep here (a 2 MB news article names some 10,000)",
+                                "warnings": list(warnings)})
+                continue
             found = {m.place_id for doc in docs for m in doc.mentions}
             answer = {"docs": docs, "places": [place for place_id in sorted(found)
                                                if (place := parser.gazetteer.external(place_id)) is not None]}
@@ -269,4 +289,4 @@ def _child_main(watchdog_fd: int, memory_mb: int) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(_child_main(int(sys.argv[1]), int(sys.argv[2])))
+    sys.exit(_child_main(int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])))
