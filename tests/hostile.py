@@ -13,6 +13,7 @@ same text as a reader's upload.
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 from typing import NamedTuple
@@ -179,3 +180,17 @@ def write_corpus(folder: str | Path) -> tuple[Path, Path]:
     sources = folder / "sources.toml"
     sources.write_text("\n\n".join(blocks) + "\n", encoding="utf-8")
     return articles, sources
+
+
+PLACE_WORDS = ("Damascus", "Aleppo", "Homs", "Syria", "Turkey", "Israel", "Palmyra", "Baku", "Ankara", "Beirut")
+
+
+def one_sentence(characters: int) -> str:
+    """The hostile upload of issue 31: one long "sentence" of place names, every word a mention, the text one sentence."""
+    words, size = [], 0
+    for name in itertools.cycle(PLACE_WORDS):
+        words.append(name)
+        size += len(name) + 1
+        if size >= characters:
+            return " ".join(words) + "."
+    raise AssertionError("unreachable")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import os
 import subprocess
 import sys
@@ -12,24 +11,12 @@ import time
 from pathlib import Path
 
 import pytest
+from hostile import one_sentence
 
 from geo.page.parsing import ParseRefused, ParseSlot
 from geo.types import Article
 
 ROOT = Path(__file__).resolve().parent.parent
-NAMES = ["Damascus", "Aleppo", "Homs", "Syria", "Turkey", "Israel", "Palmyra", "Baku", "Ankara", "Beirut"]
-
-
-def one_sentence(characters: int) -> str:
-    """The hostile upload: one long "sentence" of place names, every word a mention."""
-    words, size = [], 0
-    for name in itertools.cycle(NAMES):
-        words.append(name)
-        size += len(name) + 1
-        if size >= characters:
-            return " ".join(words) + "."
-
-
 def alive(pid: int) -> bool:
     try:
         with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
@@ -108,7 +95,7 @@ def test_parsing_the_child_ends_with_the_page_s_process_even_on_kill_9_mid_parse
     script = textwrap.dedent("""
         import sys, threading, time
         sys.path.insert(0, "tests")
-        from test_parsing import one_sentence
+        from hostile import one_sentence
         from geo.page.parsing import ParseSlot
         from geo.types import Article
         slot = ParseSlot(seconds=120, memory_mb=2000)
