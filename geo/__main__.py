@@ -50,6 +50,14 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--workers", type=int, default=0, help="dask engine without --scheduler: worker processes "
                                                               "(default: the number of cores)")
     build.add_argument("--rebuild", action="store_true", help="parse every article again, changed or not")
+    index = commands.add_parser(
+        "index", help="compile the place index (the one shipped in data/index, by default)",
+        description="Compile the gazetteer's index from the data files and the pinned data packages. Run it after "
+                    "editing data/gazetteer.geojson, physical.geojson, aliases.toml, name_words.toml or "
+                    "languages.toml, or changing a data package's pin, and commit data/index: a server then maps "
+                    "it instead of compiling it (about 17 s and 1.1 GB).")
+    index.add_argument("--data", type=Path, default=DATA_DIR, help="the data folder; default: %(default)s")
+    index.add_argument("--out", type=Path, default=None, help="where the index goes; default: DATA/index")
     return parser
 
 
@@ -221,10 +229,23 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _index(args: argparse.Namespace) -> int:
+    from .gazetteer.index import SHIPPED, write_index
+
+    out = args.out or args.data / SHIPPED
+    try:
+        fingerprint = write_index(args.data, out)
+    except (OSError, ValueError) as error:
+        print(f"error: cannot compile the place index into {out}: {error}", file=sys.stderr)
+        return 1
+    print(f"place index {fingerprint} -> {out}", file=sys.stderr)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return _extract(args) if args.command == "extract" else _build(args)
+        return {"extract": _extract, "build": _build, "index": _index}[args.command](args)
     except BrokenPipeError:  # `| head` closed the pipe: not an error
         return 0
 

@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import csv
+import os
+import signal
+import subprocess
+import threading
+import time
+from concurrent.futures import Future
 from pathlib import Path
 
 import pytest
@@ -12,6 +18,65 @@ from geo.gazetteer.index import DATA_DIR
 from geo.text.corpus import load_corpus
 
 FIXTURES = Path(__file__).parent / "fixtures"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _tree_mb(root: int) -> float:
+    """Resident MB of process ``root`` and all its descendants (from /proc)."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                with open(f"/proc/{name}/stat", encoding="ascii", errors="replace") as handle:
+                    fields = handle.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            children.setdefault(int(fields[1]), []).append(int(name))
+            rss[int(name)] = int(fields[21])
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += rss.get(pid, 0)
+        todo.extend(children.get(pid, ()))
+    return total * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def run_watched(command: list[str], memory_mb: float, seconds: float, wait: bool = True, **options):
+    """Run ``command`` in a child process (from the project's folder) with its whole tree's resident size watched, as
+    ``../shared/tools/capped`` does (not an address-space limit: DuckDB's reservations segfault under one): past
+    ``memory_mb`` or ``seconds`` the tree is killed and the test fails, instead of the machine (which has no swap)
+    freezing. A CompletedProcess with ``peak_mb``; with ``wait=False``, a Future of it."""
+    process = subprocess.Popen(command, cwd=options.pop("cwd", ROOT), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, start_new_session=True, **options)
+    future: Future = Future()
+    output: dict[str, str] = {}
+    readers = [threading.Thread(target=lambda name=name, stream=stream: output.__setitem__(name, stream.read()), daemon=True)
+               for name, stream in (("stdout", process.stdout), ("stderr", process.stderr))]
+
+    def watch() -> None:
+        started, peak, killed = time.monotonic(), 0.0, ""
+        while process.poll() is None:
+            peak = max(peak, _tree_mb(process.pid))
+            if peak > memory_mb or time.monotonic() - started > seconds:
+                killed = f"over {memory_mb:g} MB" if peak > memory_mb else f"still running after {seconds:g} s"
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+                break
+            time.sleep(0.05)
+        for reader in readers:
+            reader.join()
+        done = subprocess.CompletedProcess(command, process.returncode, output.get("stdout", ""), output.get("stderr", ""))
+        done.peak_mb = peak
+        if killed:
+            future.set_exception(AssertionError(f"{' '.join(command)[:200]}: killed, {killed}"))
+        else:
+            future.set_result(done)
+
+    for reader in readers:
+        reader.start()
+    threading.Thread(target=watch, daemon=True).start()
+    return future.result() if wait else future
 
 
 @pytest.fixture(scope="session")

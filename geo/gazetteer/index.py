@@ -1,13 +1,25 @@
-"""The layered gazetteer, loaded from its compiled index (rebuilt when missing or stale)."""
+"""The layered gazetteer, loaded from its compiled index.
+
+The index ships with the code (``data/index``, made by ``python -m geo index``, which CI checks
+a rebuild matches): a fresh server, one on Streamlit Community Cloud after every deploy or
+wake, only maps its files, where compiling it would take ~17 s and ~1.1 GB. When the data files
+or the pinned packages no longer match what was shipped (a gazetteer being edited), the index
+is compiled into the cache directory, once for every process that asks at the same time (a
+lock), in a child process that gives its memory back when it exits.
+"""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
+import logging
 import os
 import pickle
 import shutil
 import struct
+import subprocess
+import sys
 import tempfile
 import tomllib
 from dataclasses import dataclass, field
@@ -16,14 +28,24 @@ from importlib import metadata
 from itertools import islice
 from pathlib import Path
 
+from ..files import locked
 from ..text.textnorm import fold
 from ..types import Candidate, LoadProblem
 from .build import ALTERNATE, CITY_FORMAT, INDEX_VERSION, ROW_KINDS, build_index
 
-__all__ = ["DATA_DIR", "Event", "Gazetteer", "default_cache_dir", "gazetteer_fingerprint", "load_gazetteer",
-           "validate_curated"]
+__all__ = ["DATA_DIR", "Event", "Gazetteer", "GazetteerError", "INDEX_FILES", "default_cache_dir", "gazetteer_fingerprint",
+           "load_gazetteer", "validate_curated", "write_index"]
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+SHIPPED = "index"  # data/index: the index shipped with the code
+INDEX_FILES = ("names.marisa", "keys.marisa", "city_names.marisa", "cities.bin", "special.pickle", "country_shapes.json",
+               "problems.json", "meta.json")
+_ROOT = DATA_DIR.parent
+_log = logging.getLogger("geo")
+
+
+class GazetteerError(Exception):
+    """The place index could not be built; the message says why (the next load tries again)."""
 _INPUT_FILES = ("gazetteer.geojson", "physical.geojson", "aliases.toml", "name_words.toml", "languages.toml")
 _CITY_SIZE = struct.calcsize(CITY_FORMAT)
 
@@ -305,8 +327,24 @@ def validate_curated(path: Path) -> list[LoadProblem]:
 
 
 def default_cache_dir() -> Path:
-    """Where compiled indexes live: $GEO_CACHE_DIR, else ~/.cache/newsgeo."""
-    return Path(os.environ.get("GEO_CACHE_DIR") or Path.home() / ".cache" / "newsgeo")
+    """Where compiled indexes and the page's stores live: $GEO_CACHE_DIR, else ~/.cache/newsgeo; a temporary
+    folder (with a line in the log) when that one cannot be written (a read-only home on a host)."""
+    return writable_cache_dir(Path(os.environ.get("GEO_CACHE_DIR") or Path.home() / ".cache" / "newsgeo"))
+
+
+@functools.lru_cache(maxsize=8)
+def writable_cache_dir(wanted: Path) -> Path:
+    """``wanted`` when it can be made and written, else a folder of this user's under the temporary directory."""
+    try:
+        wanted.mkdir(parents=True, exist_ok=True)
+        if os.access(wanted, os.W_OK | os.X_OK):
+            return wanted
+    except OSError:
+        pass
+    fallback = Path(tempfile.gettempdir()) / f"newsgeo-{os.getuid()}"
+    fallback.mkdir(mode=0o700, exist_ok=True)
+    _log.warning("geo: the cache directory %s cannot be written; using %s instead", wanted, fallback)
+    return fallback
 
 
 def gazetteer_fingerprint(data_dir: str | Path | None = None) -> str:
@@ -333,8 +371,7 @@ def _index_ok(index_dir: Path, fingerprint: str) -> bool:
         meta = json.loads((index_dir / "meta.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    files = ("names.marisa", "keys.marisa", "city_names.marisa", "cities.bin", "special.pickle", "country_shapes.json")
-    return meta.get("fingerprint") == fingerprint and all((index_dir / f).is_file() for f in files)
+    return meta.get("fingerprint") == fingerprint and all((index_dir / f).is_file() for f in INDEX_FILES)
 
 
 _CURATED_FILES = ("gazetteer.geojson", "physical.geojson")
@@ -354,37 +391,55 @@ def _stored_problems(index_dir: Path, data_dir: Path) -> list[LoadProblem]:
 
 
 def load_gazetteer(data_dir: str | Path | None = None, cache_dir: str | Path | None = None) -> Gazetteer:
-    """Load the compiled gazetteer, building it first when it is missing or stale.
+    """Load the compiled gazetteer: the one shipped in ``data/index`` when it matches the data files and packages,
+    else the cache directory's, compiled first when it is missing or stale (GazetteerError when that fails).
 
     The index is keyed by a fingerprint of the data files and package versions, so an edit
     to data/gazetteer.geojson or data/aliases.toml rebuilds it on the next load. The curated
     files' problems are found when the index is built and kept with it.
     """
     data_dir = Path(data_dir) if data_dir else DATA_DIR
-    cache_dir = Path(cache_dir) if cache_dir else default_cache_dir()
     fingerprint = _fingerprint(data_dir)
+    if _index_ok(data_dir / SHIPPED, fingerprint):
+        return Gazetteer(data_dir / SHIPPED, data_dir, _stored_problems(data_dir / SHIPPED, data_dir))
+    cache_dir = writable_cache_dir(Path(cache_dir)) if cache_dir else default_cache_dir()
     index_dir = cache_dir / f"index-{fingerprint}"
-    if _index_ok(index_dir, fingerprint):
-        problems = _stored_problems(index_dir, data_dir)
-    else:
+    if not _index_ok(index_dir, fingerprint):
+        with locked(index_dir):  # two servers starting at once: one compiles, the other waits and loads it
+            if not _index_ok(index_dir, fingerprint):
+                _compile_in_child(data_dir, index_dir)
+    return Gazetteer(index_dir, data_dir, _stored_problems(index_dir, data_dir))
+
+
+def _compile_in_child(data_dir: Path, index_dir: Path) -> None:
+    """``python -m geo index`` for ``data_dir`` into ``index_dir``: its ~1.1 GB peak is the child's, and given back."""
+    _log.warning("geo: compiling the place index into %s (once; about 20 s)", index_dir)
+    done = subprocess.run([sys.executable, "-m", "geo", "index", "--data", str(data_dir), "--out", str(index_dir)],
+                          cwd=_ROOT, capture_output=True, text=True, check=False)
+    if done.returncode != 0 or not _index_ok(index_dir, _fingerprint(data_dir)):
+        lines = [line for line in done.stderr.splitlines() if line.strip()]
+        raise GazetteerError(f"building the place index failed ({lines[-1] if lines else f'exit {done.returncode}'})")
+
+
+def write_index(data_dir: Path, out_dir: Path) -> str:
+    """Compile ``data_dir``'s index into ``out_dir`` in this process, whole or not at all (built beside it, then
+    swapped in); its fingerprint. ``python -m geo index`` runs it."""
+    fingerprint = _fingerprint(data_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-building-", dir=out_dir.parent))
+    try:
+        build_index(data_dir, staging, fingerprint)
+        # The curated files' problems, kept with the index their content keys: a later
+        # load need not validate them again (shapely alone takes 0.1 s to import).
         problems = _curated_problems(data_dir)
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        # Build beside the target and rename, so readers never see half an index.
-        staging = Path(tempfile.mkdtemp(prefix="building-", dir=cache_dir))
-        try:
-            build_index(data_dir, staging, fingerprint)
-            # The curated files' problems, kept with the index their content keys: a later
-            # load need not validate them again (shapely alone takes 0.1 s to import).
-            (staging / "problems.json").write_text(json.dumps(
-                [{"file": Path(pr.path).name, "reason": pr.reason, "loaded": pr.loaded} for pr in problems]),
-                encoding="utf-8")
-            if index_dir.exists():
-                shutil.rmtree(index_dir, ignore_errors=True)
-            try:
-                staging.rename(index_dir)
-            except OSError:
-                if not _index_ok(index_dir, fingerprint):  # another process won the race
-                    raise
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
-    return Gazetteer(index_dir, data_dir, problems)
+        (staging / "problems.json").write_text(json.dumps(
+            [{"file": Path(pr.path).name, "reason": pr.reason, "loaded": pr.loaded} for pr in problems]), encoding="utf-8")
+        os.chmod(staging, 0o755)
+        old = out_dir.with_name(f".{out_dir.name}-old-{os.getpid()}")
+        if out_dir.exists():
+            out_dir.rename(old)
+        staging.rename(out_dir)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return fingerprint
