@@ -22,6 +22,7 @@ from streamlit.errors import StreamlitAPIException
 
 from geo import Geoparser
 from geo.frames import related_places
+from geo.gazetteer.index import GazetteerError, index_is_ready
 from geo.page.colours import outlet_colours
 from geo.page.corpus import PagePaths, build_page_store, corrections_mode, open_current_store, page_parser, page_paths
 from geo.page.editors import corrections_settings, identity, sign_in_controls
@@ -135,12 +136,23 @@ def corpus_store(paths: PagePaths) -> Store | None:
     failed = st.session_state.get("build_failed")
     if failed and failed[0] == read.current_generation(paths.store):  # this session saw it fail: do not retry each run
         return last_built(paths, failed[1])
-    bar = st.progress(0.0, text="Building the corpus store…")
+    # The first visitor of a fresh server: the steps, never a blank page. A second visitor meanwhile waits on
+    # the same work (the parser is one cached resource, the store's build holds a lock) and sees it too.
+    steps = 1 if index_is_ready() else 2
+    bar = st.progress(0.0, text=f"Preparing the map, once: step 1 of {steps}, "
+                                + ("compiling the place index (about 20 s)…" if steps == 2 else "the corpus store…"))
     try:
-        if said := build_page_store(paths, shared_parser()[0], lambda done, total: bar.progress(
-                done / total, f"Geoparsing {done:,} of {total:,}…")):
+        parser = shared_parser()[0]
+        if paths.note:
+            st.info(escape_markdown(paths.note + "."))
+        if said := build_page_store(paths, parser, lambda done, total: bar.progress(
+                done / total, f"Preparing the map, once: step {steps} of {steps}, geoparsing {done:,} of {total:,} "
+                              "articles…")):
             st.info(escape_markdown(said))
         return opened_store(paths)
+    except GazetteerError as error:  # not cached: the next visit tries again
+        st.error(escape_markdown(f"Cannot prepare the map: {error}. Reload the page to try again."))
+        return None
     except (StoreError, EngineError) as error:
         st.session_state["build_failed"] = (read.current_generation(paths.store), str(error))
         return last_built(paths, str(error))

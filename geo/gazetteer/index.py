@@ -34,7 +34,7 @@ from ..types import Candidate, LoadProblem
 from .build import ALTERNATE, CITY_FORMAT, INDEX_VERSION, ROW_KINDS, build_index
 
 __all__ = ["DATA_DIR", "Event", "Gazetteer", "GazetteerError", "INDEX_FILES", "default_cache_dir", "gazetteer_fingerprint",
-           "load_gazetteer", "validate_curated", "write_index"]
+           "index_is_ready", "load_gazetteer", "validate_curated", "write_index"]
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 SHIPPED = "index"  # data/index: the index shipped with the code
@@ -388,6 +388,14 @@ def _stored_problems(index_dir: Path, data_dir: Path) -> list[LoadProblem]:
         return [LoadProblem(str(data_dir / row["file"]), row["reason"], bool(row["loaded"])) for row in rows]
     except (OSError, ValueError, KeyError, TypeError):  # an index from before this file: validate again
         return _curated_problems(data_dir)
+
+
+def index_is_ready(data_dir: str | Path | None = None, cache_dir: str | Path | None = None) -> bool:
+    """Whether ``load_gazetteer`` will find an index to load (shipped, or in the cache) rather than compile one."""
+    data_dir = Path(data_dir) if data_dir else DATA_DIR
+    fingerprint = _fingerprint(data_dir)
+    cache_dir = writable_cache_dir(Path(cache_dir)) if cache_dir else default_cache_dir()
+    return _index_ok(data_dir / SHIPPED, fingerprint) or _index_ok(cache_dir / f"index-{fingerprint}", fingerprint)
 
 
 def load_gazetteer(data_dir: str | Path | None = None, cache_dir: str | Path | None = None) -> Gazetteer:

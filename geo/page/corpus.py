@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import logging
 import os
 from pathlib import Path
 from typing import NamedTuple
@@ -11,17 +12,19 @@ from typing import NamedTuple
 from ..gazetteer.index import DATA_DIR, default_cache_dir, gazetteer_fingerprint, load_gazetteer
 from ..pipeline import Geoparser
 
-__all__ = ["PagePaths", "build_page_store", "corrections_mode", "open_current_store", "page_parser", "page_paths"]
+__all__ = ["PagePaths", "build_page_store", "can_write", "corrections_mode", "open_current_store", "page_parser",
+           "page_paths"]
 
 
 class PagePaths(NamedTuple):
     """The articles folder the store is kept up to date with (None: a store built elsewhere), the store,
-    and the readers' corrections file."""
+    the readers' corrections file, and what to tell the owner about where the store went ("" when nothing)."""
 
     articles: Path | None
     sources: Path | None
     store: Path
     corrections: Path | None = None
+    note: str = ""
 
 
 def page_paths(argv: list[str]) -> PagePaths:
@@ -45,9 +48,22 @@ def page_paths(argv: list[str]) -> PagePaths:
     if args.store:
         return PagePaths(articles, sources, args.store, args.corrections)
     if bundled:
-        return PagePaths(articles, sources, DATA_DIR / "build", args.corrections)
+        if can_write(DATA_DIR / "build"):
+            return PagePaths(articles, sources, DATA_DIR / "build", args.corrections)
+        # A host whose copy of the repository is read-only: the store goes where the page may write.
+        store = default_cache_dir() / "stores" / "bundled"
+        note = f"{DATA_DIR} cannot be written: the corpus store is built in {store} instead"
+        logging.getLogger("geo").warning("geo: %s", note)
+        return PagePaths(articles, sources, store, args.corrections, note)
     digest = hashlib.sha256(f"{articles.resolve()}|{sources.resolve() if sources else ''}".encode()).hexdigest()[:16]
     return PagePaths(articles, sources, default_cache_dir() / "stores" / digest, args.corrections)
+
+
+def can_write(folder: Path) -> bool:
+    """Whether ``folder`` (or, when it does not exist yet, the nearest folder above it) can be written."""
+    while not folder.exists() and folder.parent != folder:
+        folder = folder.parent
+    return os.access(folder, os.W_OK | os.X_OK)
 
 
 def page_parser(secrets: dict) -> tuple[Geoparser, list[str]]:
