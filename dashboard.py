@@ -22,7 +22,7 @@ from streamlit.errors import StreamlitAPIException
 
 from geo import Geoparser
 from geo.frames import related_places
-from geo.gazetteer.index import GazetteerError, index_is_ready
+from geo.gazetteer.index import GazetteerError, index_is_ready, load_gazetteer
 from geo.page.colours import outlet_colours
 from geo.page.corpus import PagePaths, build_page_store, corrections_mode, open_current_store, page_parser, page_paths
 from geo.page.editors import corrections_settings, identity, sign_in_controls
@@ -142,10 +142,11 @@ def corpus_store(paths: PagePaths) -> Store | None:
     bar = st.progress(0.0, text=f"Preparing the map, once: step 1 of {steps}, "
                                 + ("compiling the place index (about 20 s)…" if steps == 2 else "the corpus store…"))
     try:
-        parser = shared_parser()[0]
+        if steps == 2:
+            load_gazetteer()  # compiled in a child process, once for every process that asks (a lock)
         if paths.note:
             st.info(escape_markdown(paths.note + "."))
-        if said := build_page_store(paths, parser, lambda done, total: bar.progress(
+        if said := build_page_store(paths, geocoder_secrets(), lambda done, total: bar.progress(
                 done / total, f"Preparing the map, once: step {steps} of {steps}, geoparsing {done:,} of {total:,} "
                               "articles…")):
             st.info(escape_markdown(said))

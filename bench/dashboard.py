@@ -1,6 +1,7 @@
 """Dashboard performance beside its targets, for the bundled corpus and a 10,000-article corpus.
 
     GEO_CACHE_DIR=/tmp/gcache python bench/dashboard.py [--sizes 10000[,N…]] [--skip-10k] [--clicks 12]
+    python bench/dashboard.py --cold        # cold and warm starts, memory included (bench/coldstart.py)
 
 A benchmark, not a test: it prints one table (figure | bundled corpus | 10k corpus | target | ok?)
 and notes below it, and exits 0 whether or not the targets are met. The large corpus is the
@@ -690,9 +691,14 @@ def main() -> None:
     parser.add_argument("--clicks", type=int, default=12, help="timed clicks per corpus, alternating places")
     parser.add_argument("--cold-runs", type=int, default=3, help="cold starts of the bundled corpus (median)")
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="GeoWebNews XML to repeat")
+    parser.add_argument("--cold", action="store_true", help="cold and warm starts of a fresh server instead (coldstart.py)")
     parser.add_argument("--child-apptest", help=argparse.SUPPRESS)
     parser.add_argument("--timeout", type=float, default=300, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.cold:
+        from coldstart import cold_table
+
+        sys.exit(cold_table())
     if args.child_apptest is not None:
         print(json.dumps(apptest_child(json.loads(args.child_apptest), args.clicks, args.timeout)))
         return

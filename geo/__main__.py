@@ -50,6 +50,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--workers", type=int, default=0, help="dask engine without --scheduler: worker processes "
                                                               "(default: the number of cores)")
     build.add_argument("--rebuild", action="store_true", help="parse every article again, changed or not")
+    build.add_argument("--progress-every", type=int, default=500, metavar="N",
+                       help="say how far it got every N articles (default: %(default)s)")
     index = commands.add_parser(
         "index", help="compile the place index (the one shipped in data/index, by default)",
         description="Compile the gazetteer's index from the data files and the pinned data packages. Run it after "
@@ -205,7 +207,8 @@ def _build(args: argparse.Namespace) -> int:
               else LocalEngine(args.processes or None))
 
     def progress(done: int, total: int) -> None:
-        if done == total or done // 500 != (done - 1) // 500:
+        every = max(args.progress_every, 1)
+        if done == total or done // every != (done - 1) // every:
             print(f"parsed {done:,}/{total:,} articles", file=sys.stderr)
 
     try:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import errno
+import os
 import re
 import shutil
 import sys
+import textwrap
 
-import pyarrow.parquet as pq
 from streamlit.testing.v1 import AppTest
 from test_dashboard import APP, FakeMap, marked, rerun
 
@@ -132,16 +132,25 @@ def test_dashboard_store_a_full_disk_while_updating_shows_the_store_as_last_buil
     build_store(articles, DATA_DIR / "sources.toml", store, parser)
     before = open_store(store).generation
     (articles / "900_new.txt").write_text("Fighting was reported in Aleppo.", encoding="utf-8")
-    calls = []
+    # The page builds in a child process (python -m geo build): the full disk is put there by a
+    # sitecustomize module on its path, which counts each write it refuses in a file.
+    calls = tmp_path / "writes-refused"
+    (tmp_path / "fault").mkdir()
+    (tmp_path / "fault" / "sitecustomize.py").write_text(textwrap.dedent(f"""
+        import errno
+        import pyarrow.parquet as pq
 
-    def full(self, table, *args, **kwargs):
-        calls.append(1)
-        raise OSError(errno.ENOSPC, "No space left on device")
+        def full(self, table, *args, **kwargs):
+            with open({str(calls)!r}, "a") as handle:
+                handle.write("x")
+            raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(pq.ParquetWriter, "write_table", full)
+        pq.ParquetWriter.write_table = full
+    """), encoding="utf-8")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(tmp_path / "fault"), os.environ.get("PYTHONPATH", "")]))
     at = start(monkeypatch, "--articles", str(articles), "--sources", str(DATA_DIR / "sources.toml"), "--store", str(store))
     assert any("No space left on device" in w and "last built" in w for w in shown(at.warning)), shown(at.warning)
     assert metric(at, "Articles in view") == 5 and open_store(store).generation == before
-    tried = len(calls)
+    tried = calls.read_text()
     at.run()
-    assert len(calls) == tried and metric(at, "Articles in view") == 5  # not retried on every run of the session
+    assert calls.read_text() == tried and metric(at, "Articles in view") == 5  # not retried on every run of the session

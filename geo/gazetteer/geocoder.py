@@ -135,6 +135,13 @@ def settings_from_env(environ: Mapping[str, str] | None = None, defaults: Geocod
     return _settings(((key, name, environ[name]) for key, name in _ENV.items() if name in environ), defaults)
 
 
+def environment_of(settings: Mapping) -> dict[str, str]:
+    """Settings given as a mapping (Streamlit's ``[geocoder]`` secrets) as the environment variables a child process
+    reads with ``settings_from_env``; keys it does not know are left out."""
+    return {name: str(settings[key]).lower() if isinstance(settings[key], bool) else str(settings[key])
+            for key, name in _ENV.items() if key in settings}
+
+
 class CachedGeocoder:
     """Nominatim behind a rate limiter and a JSON file cache; never raises on network trouble.
 

@@ -6,11 +6,17 @@ import argparse
 import hashlib
 import logging
 import os
+import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import NamedTuple
 
 from ..gazetteer.index import DATA_DIR, default_cache_dir, gazetteer_fingerprint, load_gazetteer
 from ..pipeline import Geoparser
+
+_ROOT = DATA_DIR.parent
+_PARSED = re.compile(r"parsed ([\d,]+)/([\d,]+) articles")
 
 __all__ = ["PagePaths", "build_page_store", "can_write", "corrections_mode", "open_current_store", "page_parser",
            "page_paths"]
@@ -104,20 +110,40 @@ def open_current_store(paths: PagePaths):
     return open_store(paths.store)
 
 
-def build_page_store(paths: PagePaths, parser: Geoparser, progress) -> str:
-    """Bring the page's store up to date with its articles folder, in this process; what changed, for the reader.
+def build_page_store(paths: PagePaths, secrets: dict, progress) -> str:
+    """Bring the page's store up to date with its articles folder; what changed, for the reader.
 
-    In this process: a process pool started from the server's threads is fragile (a large
-    corpus is better built beforehand with ``python -m geo build``, on every core). Raises
-    StoreError or EngineError when it cannot be built; "" when there was nothing to say.
+    In a child process (``python -m geo build``, one worker): the pipeline it loads (language
+    models, the resolver: ~90 MB that a server never gave back) is the child's and returned when it
+    exits, so a server that built its store holds what one that found it built does; the page
+    loads the pipeline only to parse for a reader. ``secrets`` are the online geocoder's
+    (Streamlit's ``[geocoder]`` table), passed on as its environment variables. ``progress(done,
+    total)`` follows the articles parsed. Raises StoreError when it cannot be built (the child's
+    reason); "" when there was nothing to say.
     """
-    from ..store.build import build_store
-    from ..store.engine import LocalEngine
+    from ..gazetteer.geocoder import environment_of
+    from ..store.read import StoreError
 
-    report = build_store(paths.articles, paths.sources, paths.store, parser, LocalEngine(1), progress=progress,
-                         corrections_path=paths.corrections)
-    if report.reason and (paths.store / "generations").exists() and "no store here yet" not in report.reason:
-        return f"The corpus store was rebuilt: {report.reason}."
+    existed = (paths.store / "generations").exists()
+    command = [sys.executable, "-m", "geo", "build", "--articles", str(paths.articles), "--store", str(paths.store),
+               "--processes", "1", "--progress-every", "1"]
+    command += ["--sources", str(paths.sources)] if paths.sources else []
+    command += ["--corrections", str(paths.corrections)] if paths.corrections else []
+    reason, errors = "", []
+    with subprocess.Popen(command, cwd=_ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                          text=True, encoding="utf-8", errors="replace",
+                          env={**os.environ, **environment_of(secrets)}) as child:
+        for line in child.stderr:
+            if parsed := _PARSED.match(line):
+                progress(int(parsed[1].replace(",", "")), int(parsed[2].replace(",", "")))
+            elif line.startswith("parsing every article: "):
+                reason = line.removeprefix("parsing every article: ").strip()
+            elif line.startswith("error: "):
+                errors.append(line.removeprefix("error: ").strip())
+    if child.returncode != 0:
+        raise StoreError(errors[-1] if errors else f"the build stopped (exit status {child.returncode})")
+    if reason and existed and "no store here yet" not in reason:
+        return f"The corpus store was rebuilt: {reason}."
     return ""
 
 
