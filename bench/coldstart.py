@@ -28,31 +28,13 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+from watch import tree_mb  # noqa: E402  (tests/watch.py)
+
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 MAP_DRAWN = "path.leaflet-interactive"
 BUDGET = {"peak_mb": 600.0, "held_ratio": 1.1, "cold_s": 15.0}
 SETTLE_S = 5.0
-
-
-def tree_mb(root: int) -> float:
-    """Resident MB (10^6 bytes) of ``root`` and all its descendants."""
-    children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
-    for name in os.listdir("/proc"):
-        if name.isdigit():
-            try:
-                with open(f"/proc/{name}/stat", encoding="ascii", errors="replace") as handle:
-                    fields = handle.read().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            children.setdefault(int(fields[1]), []).append(int(name))
-            rss[int(name)] = int(fields[21])
-    total, todo = 0, [root]
-    while todo:
-        pid = todo.pop()
-        total += rss.get(pid, 0)
-        todo.extend(children.get(pid, ()))
-    return total * os.sysconf("SC_PAGE_SIZE") / 1e6
 
 
 def free_port() -> int:
@@ -77,7 +59,7 @@ def start(browser, checkout: Path, cache: Path, store: Path, timeout: float = 24
 
     def sample() -> None:
         while not stop.is_set():
-            peak[0] = max(peak[0], tree_mb(server.pid))
+            peak[0] = max(peak[0], tree_mb(server.pid, unit=1e6))
             time.sleep(0.1)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -97,7 +79,7 @@ def start(browser, checkout: Path, cache: Path, store: Path, timeout: float = 24
         page.frame_locator(MAP_IFRAME).locator(MAP_DRAWN).first.wait_for(state="visible", timeout=timeout * 1000)
         to_map = time.perf_counter() - launched
         time.sleep(SETTLE_S)
-        held = tree_mb(server.pid)
+        held = tree_mb(server.pid, unit=1e6)
     finally:
         context.close()
         stop.set()

@@ -42,6 +42,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from hostile import one_sentence  # noqa: E402  (tests/hostile.py: the hostile texts)
+from watch import tree_mb  # noqa: E402
 
 from geo.page.parsing import ParseRefused, ParseSlot  # noqa: E402
 from geo.types import Article  # noqa: E402
@@ -77,28 +78,6 @@ def resident_mb(pid: int) -> float:
             return int(handle.read().split()[1]) * PAGE / 2**20
     except (OSError, ValueError, IndexError):
         return 0.0
-
-
-def tree_mb(root: int) -> float:
-    """Resident MB of ``root`` and all its descendants (from /proc)."""
-    children: dict[int, list[int]] = {}
-    rss: dict[int, float] = {}
-    for name in os.listdir("/proc"):
-        if not name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{name}/stat", encoding="ascii", errors="replace") as handle:
-                fields = handle.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        children.setdefault(int(fields[1]), []).append(int(name))
-        rss[int(name)] = int(fields[21]) * PAGE / 2**20
-    total, todo = 0.0, [root]
-    while todo:
-        pid = todo.pop()
-        total += rss.get(pid, 0.0)
-        todo.extend(children.get(pid, ()))
-    return total
 
 
 def slot_case(slot: ParseSlot, label: str, text: str, must_parse: bool) -> dict:

@@ -12,6 +12,7 @@ from concurrent.futures import Future
 from pathlib import Path
 
 import pytest
+from watch import tree_mb
 
 from geo import Geoparser, load_gazetteer
 from geo.gazetteer.index import DATA_DIR
@@ -19,27 +20,6 @@ from geo.text.corpus import load_corpus
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _tree_mb(root: int) -> float:
-    """Resident MB of process ``root`` and all its descendants (from /proc)."""
-    children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
-    for name in os.listdir("/proc"):
-        if name.isdigit():
-            try:
-                with open(f"/proc/{name}/stat", encoding="ascii", errors="replace") as handle:
-                    fields = handle.read().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            children.setdefault(int(fields[1]), []).append(int(name))
-            rss[int(name)] = int(fields[21])
-    total, todo = 0, [root]
-    while todo:
-        pid = todo.pop()
-        total += rss.get(pid, 0)
-        todo.extend(children.get(pid, ()))
-    return total * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 def run_watched(command: list[str], memory_mb: float, seconds: float, wait: bool = True, **options):
@@ -57,7 +37,7 @@ def run_watched(command: list[str], memory_mb: float, seconds: float, wait: bool
     def watch() -> None:
         started, peak, killed = time.monotonic(), 0.0, ""
         while process.poll() is None:
-            peak = max(peak, _tree_mb(process.pid))
+            peak = max(peak, tree_mb(process.pid))
             if peak > memory_mb or time.monotonic() - started > seconds:
                 killed = f"over {memory_mb:g} MB" if peak > memory_mb else f"still running after {seconds:g} s"
                 os.killpg(process.pid, signal.SIGKILL)
