@@ -62,6 +62,7 @@ from geo.page.views import (
     excerpt_paragraphs,
     language_name,
     linked_dates,
+    linked_dates_notice,
     make_upload,
     mention_label,
     mentions_csv,
@@ -370,10 +371,18 @@ def sidebar_dates(bounds: tuple[dt.date, dt.date] | None) -> tuple[str, str]:
     if bounds is None:
         return "", ""
     first, last = bounds
-    st.session_state["dates_key"] = f"dates:{first}:{last}"  # for the timeline: a day clicked there is set here
+    key = f"dates:{first}:{last}"
+    st.session_state["dates_key"] = key  # for the timeline: a day clicked there is set here
+    if key not in st.session_state:  # the link seeds the picker: say when it asked for dates the articles do not reach
+        st.session_state["dates_notice"] = (linked_dates_notice(st.query_params.get("since"), st.query_params.get("until"),
+                                                                bounds),
+                                            linked_dates(st.query_params.get("since"), st.query_params.get("until"), bounds))
     picked = st.sidebar.date_input("Published between", min_value=first, max_value=last, format="YYYY-MM-DD",
                                    value=linked_dates(st.query_params.get("since"), st.query_params.get("until"), bounds),
                                    key=f"dates:{first}:{last}")  # keyed: the link seeds it once, the reader moves it
+    notice, seeded = st.session_state.get("dates_notice", ("", ()))
+    if notice and tuple(picked or ()) == seeded:  # until the reader moves the picker
+        st.sidebar.info(escape_markdown(notice))
     since, until = date_filter(picked, bounds)
     for name, value in (("since", since), ("until", until)):
         link(st.query_params, name, value or None)

@@ -324,6 +324,16 @@ def test_dashboard_dates_its_sources_do_not_cover_leave_an_empty_map_and_a_messa
     assert any(i.value.startswith("No place in view: the sources ticked name none with these dates") for i in at.info)
 
 
+def test_dashboard_a_link_to_dates_the_articles_do_not_reach_says_so_until_the_reader_moves_the_dates():
+    fake = FakeMap()
+    at = run_app(fake, query={"since": "2020-01-01", "until": "2020-01-02"})
+    said = [re.sub(r"\\(.)", r"\1", i.value) for i in at.sidebar.info]  # as read, Markdown's escapes gone
+    assert any("2020-01-01 to 2020-01-02, outside the articles" in text for text in said), said
+    date_range(at).set_value((dt.date(2025, 4, 11), dt.date(2025, 4, 12)))
+    at = rerun(at, fake)
+    assert not any("outside the articles" in i.value for i in at.sidebar.info)
+
+
 def test_dashboard_readers_never_see_error_details():
     # A crash the page did not foresee shows Streamlit's short message, not a traceback with the server's paths.
     import tomllib

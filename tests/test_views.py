@@ -120,7 +120,7 @@ def test_views_make_upload_keeps_the_reader_fields():
 
 def test_views_make_upload_names_a_file_without_outlet():
     upload, _ = make_upload("a.md", b"Talks in Baku.", "", "", "", 1)
-    assert upload.outlet == "Upload: a.md"
+    assert upload.outlet == "Upload: a.md" and upload.title == "a.md"  # never the internal id in the sources list
 
 
 def test_views_make_upload_reports_the_decoding():
@@ -175,3 +175,16 @@ def test_views_a_range_at_the_corpus_edges_is_no_filter():
     assert date_filter((dt.date(2025, 4, 10), dt.date(2025, 4, 11)), bounds) == ("", "2025-04-11")
     assert date_filter((dt.date(2025, 4, 11),), bounds) == ("2025-04-11", "")  # the second date not picked yet
     assert date_filter((), bounds) == ("", "")
+
+
+@pytest.mark.parametrize(("since", "until", "said"), [
+    ("2025-04-10", "2025-04-12", ""),
+    (None, None, ""),
+    ("2020-01-01", "2020-01-02", "The link asks for 2020-01-01 to 2020-01-02, outside the articles' dates (2025-04-10 to "
+                                 "2025-04-12); showing the nearest dates they reach."),
+    ("soon", None, "The link's since=soon is not a date (YYYY-MM-DD); showing the articles of 2025-04-10 to 2025-04-12."),
+])
+def test_views_a_link_s_dates_the_articles_do_not_reach_are_said(since, until, said):
+    from geo.page.views import linked_dates_notice
+
+    assert linked_dates_notice(since, until, (dt.date(2025, 4, 10), dt.date(2025, 4, 12))) == said

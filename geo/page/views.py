@@ -18,7 +18,7 @@ from .excerpts import escape_html, highlighted_html, isolated
 from .story import type_words
 
 __all__ = ["MAX_UPLOAD_BYTES", "SentenceExcerpt", "Upload", "article_label", "colour_dot", "coverage_matrix",
-    "date_bounds", "date_filter", "excerpt_paragraphs", "language_name", "link_target", "linked_dates",
+    "date_bounds", "date_filter", "excerpt_paragraphs", "language_name", "link_target", "linked_dates", "linked_dates_notice",
     "make_upload", "mention_label", "mentions_csv", "neighbour_sentences", "outlet_counts", "outlet_heading_html",
     "paragraph_html", "phrase_html", "place_caption", "place_for_tooltip", "places_geojson",
     "places_in_view", "places_shown", "precision_text", "safe_url", "sentence_html", "shade_single_sources",
@@ -58,7 +58,7 @@ def make_upload(filename: str, data: bytes, outlet: str, title: str, published: 
     except ArticleError as error:
         raise ArticleError(f"{name}: {error}") from None
     stem = re.sub(r"[^\w-]+", "-", PurePath(name).stem).strip("-")[:40] or "article"
-    upload = Upload(f"upload-{number}-{stem}", name, data, outlet.strip() or f"Upload: {name}", title.strip(),
+    upload = Upload(f"upload-{number}-{stem}", name, data, outlet.strip() or f"Upload: {name}", title.strip() or name,
                     published, language)
     return upload, caveat
 
@@ -202,6 +202,29 @@ def linked_dates(since: str | None, until: str | None, bounds: tuple[dt.date, dt
             return default
 
     return tuple(sorted([day(since, first), day(until, last)]))
+
+
+def linked_dates_notice(since: str | None, until: str | None, bounds: tuple[dt.date, dt.date]) -> str:
+    """What to tell a reader whose link asks for dates the articles do not reach (or not dates at all); "" when none."""
+    first, last = bounds
+    asked, unread = [], []
+    for name, text in (("since", since), ("until", until)):
+        if not text:
+            continue
+        try:
+            day = dt.date.fromisoformat(text)
+        except ValueError:
+            unread.append(f"{name}={text[:40]}")
+            continue
+        if not first <= day <= last:
+            asked.append(day.isoformat())
+    if unread:
+        return (f"The link's {' and '.join(unread)} is not a date (YYYY-MM-DD); showing the articles of "
+                f"{first.isoformat()} to {last.isoformat()}.")
+    if asked:
+        return (f"The link asks for {' to '.join(asked)}, outside the articles' dates ({first.isoformat()} to "
+                f"{last.isoformat()}); showing the nearest dates they reach.")
+    return ""
 
 
 def date_filter(picked, bounds: tuple[dt.date, dt.date]) -> tuple[str, str]:
