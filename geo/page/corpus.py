@@ -140,6 +140,8 @@ def build_page_store(paths: PagePaths, secrets: dict, progress) -> str:
                 reason = line.removeprefix("parsing every article: ").strip()
             elif line.startswith("error: "):
                 errors.append(line.removeprefix("error: ").strip())
+    if child.returncode == 2 and not paths.articles.is_dir():  # the command's usage error: no such folder
+        raise StoreError(f"cannot read the articles folder {paths.articles}: no such folder")
     if child.returncode != 0:
         raise StoreError(errors[-1] if errors else f"the build stopped (exit status {child.returncode})")
     if reason and existed and "no store here yet" not in reason:
