@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from geo.page.editors import is_editor
+from geo.app.editors import is_editor
 
 EDITORS = ["Ana@Newsroom.example", 5, "  bo@desk.example "]
 

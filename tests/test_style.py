@@ -10,10 +10,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_style_only_the_page_imports_streamlit():
-    # The page's parts (geo/page) and the entry (dashboard.py) draw; text, gazetteer, resolution and store do not.
+    # The page's parts (geo/app) and the entry (dashboard.py) draw; what they show is computed without Streamlit
+    # (geo/page), and text, gazetteer, resolution and store know nothing of a page.
     offenders = []
     for path in ROOT.glob("geo/**/*.py"):
-        if path.parent == ROOT / "geo" / "page":
+        if path.parent == ROOT / "geo" / "app":
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
@@ -26,3 +27,10 @@ def test_style_only_the_page_imports_streamlit():
 def test_style_every_public_function_has_a_docstring():
     missing = [name for name in geo.__all__ if not inspect.getdoc(getattr(geo, name))]
     assert missing == []
+
+
+def test_style_the_entry_is_short_and_no_part_of_the_page_is_long():
+    assert len((ROOT / "dashboard.py").read_text(encoding="utf-8").splitlines()) <= 80
+    long = {path.name: n for path in (ROOT / "geo" / "app").glob("*.py")
+            if (n := len(path.read_text(encoding="utf-8").splitlines())) > 400}
+    assert long == {}

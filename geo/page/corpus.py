@@ -160,7 +160,7 @@ def corrections_mode(paths: PagePaths, setting: str | None, editor: str | None =
     must not change the map everyone sees, so "file" needs one of two explicit grants: the
     owner's opt-in (``setting`` "file": NEWSGEO_CORRECTIONS or secrets ``[corrections] mode``,
     for one's own machine), or ``editor``, the address of a signed-in editor on the allow-list
-    (the caller checks it; see ``geo.page.editors``). Never the peer address: behind a proxy every
+    (the caller checks it; see ``geo.app.editors``). Never the peer address: behind a proxy every
     visitor comes from 127.0.0.1. Without a grant, or when the file cannot be written, "session".
     """
     setting = (setting or "").strip().lower()

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from .excerpts import escape_markdown
+from geo.page.excerpts import escape_markdown
 
 __all__ = ["Identity", "corrections_settings", "identity", "is_editor", "sign_in_controls"]
 

@@ -1,0 +1,111 @@
+"""The map and, beside it, the place list and the panel: a fragment that a click reruns alone."""
+
+from __future__ import annotations
+
+import streamlit as st
+import streamlit_folium
+
+from geo.page.corpus import PagePaths
+from geo.page.mapping import STICKY_MAP, build_map, component_arguments, selection_arguments, too_large_to_draw
+from geo.page.session import held, map_selection, select_place, shown_in_full, take_click
+from geo.store import read
+from geo.store.read import Store
+
+from .common import rerun_map
+from .compare import compare_sources
+from .panel import panel_sentences, place_panel
+from .resources import ViewKey, corpus_facts, store_faults, this_view, view_facts
+from .search import search_box, search_results
+
+RETURNED = ["last_object_clicked_tooltip", "last_object_clicked_count"]  # clicks only: pan and zoom do not rerun
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def map_component(_store: Store, key: ViewKey, countries: bool, colours: tuple) -> tuple[dict, dict[str, str]]:
+    """The map component's arguments for a view, as st_folium computes them, and its labels.
+
+    st_folium renders the whole folium map on every call (about 0.2 s here); a click reruns
+    the app, so the arguments are computed once per view and replayed. Equal views give equal
+    arguments, so the browser keeps the mounted map, its pan and its zoom.
+    """
+    in_view, counts = view_facts(_store, key).figures
+    fmap, labels = build_map(in_view, counts, outlets=list(key.view.outlets), colours=dict(colours),
+                             show_countries=countries)
+    captured = component_arguments(streamlit_folium.st_folium, fmap, key="map", height=560, use_container_width=True,
+                                   returned_objects=RETURNED)
+    return captured, labels
+
+
+@st.fragment
+def map_and_panel(store: Store, key: ViewKey, countries: bool, paths: PagePaths, colours: tuple) -> None:
+    """Map, place list and panel rerun alone on a click: the rest of the page stays."""
+    with store_faults(paths):
+        map_place_list_and_panel(store, key, countries, dict(colours), paths)
+
+
+def map_place_list_and_panel(store: Store, key: ViewKey, countries: bool, colours: dict[str, str],
+                             paths: PagePaths) -> None:
+    facts = this_view(store, key)
+    in_view, counts = facts.figures
+    colour_key = tuple(sorted(colours.items()))
+    arguments, labels = held(st.session_state, "map", (key, countries, colour_key),
+                             lambda: map_component(store, key, countries, colour_key))
+    found = facts.labels
+    # The click that reran the fragment is in the session before the map is drawn: the map can
+    # then show the place it selected at once.
+    take_click(st.session_state, st.query_params, st.session_state.get(arguments["key"]), labels)
+    current = st.session_state.get("place")
+    left, right = st.columns([3, 2], gap="medium")
+    st.html(STICKY_MAP)
+    with left:
+        find, search = st.columns(2)
+        chosen = find.selectbox("Find a place", list(found), format_func=found.get, placeholder="Type a place name",
+                                index=list(found).index(current) if current in found else None, filter_mode="contains")
+        if chosen != current and chosen is not None:
+            select_place(st.session_state, st.query_params, chosen)
+            current = chosen
+        phrase, hits = search_box(search, store, key)
+        rows = in_view.loc[in_view["place_id"] == current]
+        place = rows.iloc[0] if len(rows) else None  # the selection in view, if it is
+        selected = place.to_dict() if place is not None and current in labels.values() else None
+        named = set(labels.values())
+        found_rows = [r for r in in_view.to_dict("records") if r["place_id"] in hits and r["place_id"] in named]
+        shown = map_selection(st.session_state, f"{arguments['key']}|{phrase}",
+                              lambda: selection_arguments(selected, found_rows))
+        clicked = streamlit_folium._component_func(**{**arguments, **shown})
+        if take_click(st.session_state, st.query_params, clicked, labels):
+            rerun_map()  # a click the session did not hold yet: draw the map with it selected
+        large_regions(in_view)
+    if read.current_generation(store.path) != store.generation:
+        st.rerun(scope="app")  # rebuilt or removed meanwhile: the page moves on, with the place just chosen
+    with right:
+        if phrase:
+            search_results(store, key, phrase, colours, expanded=not current)
+        if current and place is None:
+            known = current in corpus_facts(store, key.generation, key.layer).names
+            st.info("That place is not mentioned by the sources in view." if known
+                    else "The link names a place this corpus does not mention; choose one from the list.")
+        elif current:
+            place_panel(store, current, place, key, colours, paths)
+        else:
+            st.caption("Click a place on the map, or find it in the list, to read what each source wrote.")
+    if place is not None:
+        by_outlet, totals, _ = panel_sentences(store, key, current, shown_in_full(st.session_state))
+        compare_sources(place, by_outlet, totals, list(key.view.outlets), counts, colours,
+                        corpus_facts(store, key.generation, key.layer).names)
+
+
+def large_regions(in_view) -> None:
+    """The regions too large to draw (the Middle East), as choices under the map."""
+    regions = [row for row in in_view.to_dict("records") if too_large_to_draw(row)]
+    if regions:
+        names = {row["place_id"]: row["name"] for row in regions}
+        st.pills("Also named, too large to draw", list(names), format_func=names.get, key="large_region",
+                 on_change=picked_region)
+
+
+def picked_region() -> None:
+    """A region chosen under the map: selected, and the choice let go (a callback: only when the reader picks)."""
+    if region := st.session_state.get("large_region"):
+        select_place(st.session_state, st.query_params, region)
+        st.session_state["large_region"] = None

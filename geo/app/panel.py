@@ -1,0 +1,72 @@
+"""The selected place's panel: what it is, and each sentence that names it, by source."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from geo.frames import related_places
+from geo.page.corpus import PagePaths
+from geo.page.excerpts import escape_markdown
+from geo.page.session import select_place, shown_in_full
+from geo.page.views import (
+    excerpt_paragraphs,
+    outlet_heading_html,
+    paragraph_html,
+    place_caption,
+)
+from geo.store import read
+from geo.store.read import Store
+
+from .common import EXCERPTS_SHOWN, rerun_map, shown
+from .resources import ViewKey, corpus_facts
+from .review import review_place
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def panel_sentences(_store: Store, key: ViewKey, place_id: str, every: tuple[str, ...]) -> tuple:
+    """``(excerpts per outlet, sentences per outlet, their articles)`` of a place in a view, shared by its readers.
+
+    The first EXCERPTS_SHOWN per outlet, all for the outlets in ``every``; small, so many are kept.
+    """
+    excerpts, totals = read.place_excerpts(_store, place_id, key.view, EXCERPTS_SHOWN, every)
+    by_outlet: dict[str, list] = {}
+    for item in excerpts:
+        by_outlet.setdefault(item.outlet, []).append(item)
+    return by_outlet, totals, read.article_details(_store, sorted({i.article_id for i in excerpts}))
+
+
+def place_panel(store: Store, place_id: str, place, key: ViewKey, colours: dict[str, str], paths: PagePaths) -> None:
+    # The map's script scrolls a phone to this mark after a tap (static/leaflet-setup.js).
+    st.html('<div id="newsgeo-panel" style="scroll-margin-top:4.5rem"></div>')
+    st.subheader(escape_markdown(place["name"]))
+    st.caption(escape_markdown(place_caption(place)))
+    if place["description"]:
+        st.text(place["description"])
+    if place["venue_note"]:
+        st.info(escape_markdown(place["venue_note"]))
+    names = corpus_facts(store, key.generation, key.layer).names
+    for other in related_places(place):
+        if st.button(escape_markdown(f"Related: {names.get(other, other)}"), key=f"rel:{other}"):
+            select_place(st.session_state, st.query_params, other)
+            rerun_map()
+    review_place(store, place_id, key, paths)
+    # The first few sentences per source, all of them for the sources whose "show all" is on.
+    by_outlet, totals, articles = panel_sentences(store, key, place_id, shown_in_full(st.session_state))
+    excerpts_by_source(store, by_outlet, totals, articles, colours)
+
+
+def excerpts_by_source(store: Store, by_outlet: dict[str, list], totals: dict[str, int], articles: dict,
+                       colours: dict[str, str]) -> None:
+    """Each source's sentences naming the place, with its article's title and date (and, asked, the sentences around)."""
+    context = st.toggle("Show the sentences around each excerpt", key="context")
+    shown_items = {outlet: shown(items, totals[outlet], f"all:{outlet}") for outlet, items in by_outlet.items()}
+    everything = [item for items in shown_items.values() for item in items]
+    if context:  # the texts too, for the sentences around: not kept in the shared cache
+        articles = read.article_details(store, sorted({i.article_id for i in everything}), with_text=True)
+    around = read.neighbour_spans(store, [(i.article_id, i.sentence_index) for i in everything]) if context else {}
+    for outlet, items in shown_items.items():
+        st.html(outlet_heading_html(outlet, colours.get(outlet)))
+        for item in items:
+            around_item = around.get((item.article_id, item.sentence_index), ([], []))
+            for fragment, caption in excerpt_paragraphs(item, articles[item.article_id], around_item):
+                st.html(paragraph_html(fragment, caption))

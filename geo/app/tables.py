@@ -1,0 +1,58 @@
+"""Below the map: the story over time, the coverage table's picks, the page furniture left out."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+
+import streamlit as st
+
+from geo.page.excerpts import escape_markdown
+from geo.page.session import held, select_place
+from geo.page.timeline import DAY_SELECTION, timeline_chart
+from geo.store import read
+from geo.store.read import Store
+
+from .resources import ViewKey, this_view
+
+
+def picked_row(places: list[str], table: str) -> None:
+    """A row picked in a table (coverage, review) selects its place (a callback: only when the reader picks)."""
+    rows = st.session_state[table].selection.rows
+    if rows:
+        select_place(st.session_state, st.query_params, places[rows[0]])
+
+
+def furniture_report(store: Store, key: ViewKey) -> None:
+    """What body detection left out of each article in view, one article at a time."""
+    articles, (listed, with_furniture, pieces) = this_view(store, key).articles
+    st.caption(f"{pieces} piece(s) of page furniture (related headlines, ads, comment prompts…) left out of "
+               f"{with_furniture} of the {articles} article(s) in view"
+               + (f"; the first {len(listed)} are listed." if len(listed) < with_furniture else "."))
+    if listed.empty:
+        return
+    titles = {r.article_id: f"{r.outlet} · {r.title} ({r.pieces} left out)" for r in listed.itertuples()}
+    article_id = st.selectbox("Article", list(titles), key="furniture_article", format_func=titles.get)
+    for reason, text in read.article_furniture(store, article_id):
+        with st.expander(escape_markdown(f"{reason}: {' '.join(text.split())[:80]}")):
+            st.text(text[:5000])
+
+
+def timeline(store: Store, key: ViewKey, colours: dict[str, str]) -> None:
+    """Mentions per day and outlet; a click on a day narrows the dates to it (double click: all again)."""
+    daily = held(st.session_state, "daily", key, lambda: read.daily_mentions(store, key.view))
+    if daily["day"].nunique() < 2 and not key.view.since:
+        return  # one day, or none: nothing to follow over time
+    dates_key = st.session_state.get("dates_key")
+    st.altair_chart(timeline_chart(daily, colours), key="timeline", on_select=functools.partial(picked_day, dates_key),
+                    selection_mode=DAY_SELECTION, width="stretch")
+
+
+def picked_day(dates_key: str | None) -> None:
+    """A day clicked on the chart becomes the date range, in the sidebar and the link."""
+    picked = (st.session_state["timeline"].selection.get(DAY_SELECTION) or [{}])[0].get("day")
+    if not picked or not dates_key:
+        return
+    day = dt.date.fromisoformat(picked)
+    st.session_state[dates_key] = (day, day)
+    st.query_params["since"] = st.query_params["until"] = picked
