@@ -120,4 +120,6 @@ def add_upload() -> None:
         return
     state.setdefault("upload_keys", {})[upload.article_id] = key
     uploads.append(upload)
+    if wanted := st.query_params.get("sources"):  # a link naming its sources: the reader's new one joins them, ticked
+        st.query_params["sources"] = f"{wanted}|{upload.outlet}"
     state["upload_flash"] = ("added", f"Added {upload.filename} as {upload.outlet}" + (f" ({caveat})." if caveat else "."))

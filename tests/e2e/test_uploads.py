@@ -70,3 +70,14 @@ def test_e2e_a_session_s_uploads_past_its_limit_are_refused_with_the_reason(page
         says(sidebar, f"Added note-{number}.txt as Desk {number}." if number <= MAX_UPLOADS
              else re.compile(f"^note-{number}.txt: not added; this session holds {MAX_UPLOADS} uploads"))
         wait_for_idle(page)
+
+
+def test_e2e_an_upload_joins_the_sources_a_link_named_ticked(page, app):
+    sidebar = open_form(page, app.url + "?sources=The%20Cradle")
+    choose(sidebar, "note.txt", "My Desk")
+    sidebar.get_by_role("button", name="Add to the map").click()
+    says(sidebar, "Added note.txt as My Desk.")
+    wait_for_idle(page)
+    expect(sidebar.get_by_role("checkbox", name="My Desk", exact=True)).to_be_checked()  # seen at once, not hidden
+    expect(sidebar.get_by_role("checkbox", name="Kurdistan24", exact=True)).not_to_be_checked()  # the link's choice kept
+    assert "My+Desk" in page.url or "My%20Desk" in page.url
