@@ -82,6 +82,24 @@
     if (outline) { outline.addTo(map); }
   }
 
+  /* streamlit-folium (0.27.4, pinned) sends a click to the page 250 ms after it (a debounce
+     for pans and zooms), and sends nothing when the value equals its previous_data. For a click
+     on a place the value is sent here at once, exactly as its updateComponentValue would build it
+     (the returned objects, in its order), and previous_data set to it, so its own call 250 ms
+     later finds nothing new. Only when the map returns the click alone (the page's RETURNED). */
+  var CLICK_KEYS = ["last_object_clicked_count", "last_object_clicked_tooltip"];  // in its object's order
+  function sendClickNow() {
+    var data = window.__GLOBAL_DATA__;
+    if (!data || !data.returned_objects || !data.last_object_clicked_tooltip ||
+        data.returned_objects.some(function (key) { return CLICK_KEYS.indexOf(key) < 0; })) { return; }
+    var value = {};
+    CLICK_KEYS.forEach(function (key) { if (data.returned_objects.indexOf(key) >= 0) { value[key] = data[key]; } });
+    if (JSON.stringify(data.previous_data) === JSON.stringify(value)) { return; }
+    data.previous_data = value;
+    window.parent.postMessage({isStreamlitMessage: true, type: "streamlit:setComponentValue", value: value,
+                               dataType: "json"}, "*");
+  }
+
   window.newsgeoChooser = function (map) {
     var coarse = window.matchMedia && window.matchMedia("(pointer: coarse)").matches;
     window.newsgeoClearSelection = function () { clearSelection(map); };
@@ -90,6 +108,8 @@
           (layer instanceof L.CircleMarker || layer instanceof L.Polygon) && !layer.__newsgeoOutline) {
         layer.__newsgeoOutline = true;
         layer.on("click", function () {
+          // After every handler of this click, streamlit-folium's included (it counts the click and reads the tooltip).
+          setTimeout(sendClickNow, 0);
           outlineLayer(map, layer);
           setTimeout(function () { layer.closeTooltip(); }, 0);  // a tap would leave it covering the map
           if (window.newsgeoPanelAfterClick) { window.newsgeoPanelAfterClick(); }  // a phone: to the panel

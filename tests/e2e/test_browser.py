@@ -218,6 +218,30 @@ def test_e2e_the_selection_is_drawn_on_the_map_and_found_places_come_into_view(p
                "the place found is not brought into view")
 
 
+def test_e2e_a_click_is_sent_at_once_and_once(page, app):
+    """static/places.js sends the clicked place to the page at the click, before streamlit-folium's 250 ms debounce,
+    and that debounce then sends nothing more: one value per click, naming the place clicked."""
+    page.goto(app.url)
+    frame = wait_for_map(page)
+    page.evaluate("""() => {
+        window.__sent = [];
+        window.addEventListener("message", e => {
+            if (e.data && e.data.type === "streamlit:setComponentValue") { window.__sent.push(e.data.value); }
+        });
+    }""")
+    leaflet_frame(page).evaluate("""() => document.addEventListener("click", () => {
+        // A timer of the debounce's length, set at the click: what has been sent when it fires came before the debounce.
+        setTimeout(() => { parent.__beforeDebounce = parent.__sent.length; }, 250);
+    }, true)""")
+    click_shape(find_shape(frame, "Palmyra (city, SY)"))
+    expect(heading(page, "Palmyra", 3)).to_be_visible()
+    page.wait_for_timeout(1000)  # the debounce's own call has come and gone
+    sent = page.evaluate("window.__sent")
+    assert page.evaluate("window.__beforeDebounce") == 1
+    assert len(sent) == 1 and sent[0]["last_object_clicked_tooltip"].startswith("Palmyra (city, SY)"), sent
+    assert set(sent[0]) == {"last_object_clicked_count", "last_object_clicked_tooltip"}
+
+
 def test_e2e_a_click_on_empty_map_selects_nothing(page, app):
     page.goto(app.url)
     frame = wait_for_map(page)
