@@ -6,6 +6,8 @@ headless Chromium (1400×1000) until a shape is drawn in the map's iframe:
 - **cold**: an empty cache folder (``GEO_CACHE_DIR``) and no store (the store folder is new), as a
   container after a deploy, reboot or wake;
 - **warm**: the same server started again on what the cold start left (the store built);
+- **bare streamlit-folium page**: Streamlit's own floor, a page that only draws a folium map with the
+  same vendored Leaflet and one place (the map counted drawn the same way);
 - **cold, index compiled**: a copy of the checkout without ``data/index``, as a gazetteer being edited
   is deployed: the server compiles the index (in its child process) before the store.
 
@@ -45,13 +47,40 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start(browser, checkout: Path, cache: Path, store: Path, timeout: float = 240) -> dict:
+# Streamlit's own floor: a page that only draws a folium map through streamlit-folium, with the same vendored
+# Leaflet from the same static serving (no CDN: there is no network), and one place on it.
+BARE_PAGE = """
+import folium
+import streamlit as st
+from streamlit_folium import st_folium
+
+st.set_page_config(layout="wide")
+m = folium.Map(location=[30, 35], zoom_start=4, tiles=None)
+m.default_js = [("leaflet", "../../app/static/vendor/leaflet/leaflet.js")]
+m.default_css = [("leaflet_css", "../../app/static/vendor/leaflet/leaflet.css")]
+folium.CircleMarker([33.51, 36.29], radius=8, tooltip="Damascus").add_to(m)
+st_folium(m, key="map", height=560, use_container_width=True, returned_objects=[])
+"""
+
+
+def bare_checkout(into: Path) -> Path:
+    """A folder with the bare page beside the project's static files and Streamlit settings."""
+    into.mkdir()
+    (into / "dashboard.py").write_text(BARE_PAGE, encoding="utf-8")
+    (into / "static").symlink_to(ROOT / "static")
+    (into / ".streamlit").symlink_to(ROOT / ".streamlit")
+    return into
+
+
+def start(browser, checkout: Path, cache: Path, store: Path, timeout: float = 240, bare: bool = False) -> dict:
     """One server from ``checkout`` with ``cache`` and ``store``: seconds to the map, peak and held MB."""
     port = free_port()
     data = checkout / "data"
     command = [sys.executable, "-m", "streamlit", "run", str(checkout / "dashboard.py"), "--server.headless", "true",
-               "--server.address", "127.0.0.1", "--server.port", str(port), "--server.fileWatcherType", "none", "--",
-               "--articles", str(data / "articles"), "--sources", str(data / "sources.toml"), "--store", str(store)]
+               "--server.address", "127.0.0.1", "--server.port", str(port), "--server.fileWatcherType", "none"]
+    if not bare:
+        command += ["--", "--articles", str(data / "articles"), "--sources", str(data / "sources.toml"), "--store",
+                    str(store)]
     launched = time.perf_counter()
     server = subprocess.Popen(command, cwd=checkout, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                               env={**os.environ, "GEO_CACHE_DIR": str(cache)}, start_new_session=True)
@@ -119,6 +148,8 @@ def cold_table() -> int:
         try:
             rows.append(("cold (empty cache folder, no store)", start(browser, ROOT, tmp / "cache", tmp / "store")))
             rows.append(("warm (what the cold start left)", start(browser, ROOT, tmp / "cache", tmp / "store")))
+            rows.append(("bare streamlit-folium page (Streamlit's floor)",
+                         start(browser, bare_checkout(tmp / "bare"), tmp / "cache-bare", tmp / "store-bare", bare=True)))
             copy = checkout_without_index(tmp / "checkout")
             rows.append(("cold, index compiled (data/index absent)",
                          start(browser, copy, tmp / "cache-2", tmp / "store-2", timeout=400)))
@@ -140,6 +171,9 @@ def cold_table() -> int:
             budget, verdict = "—", "—"
         print(f"| {name} | {row['to_map_s']:.1f} | {row['peak_mb']:.0f} | {row['held_mb']:.0f} | {ratio:.2f} | {budget} | "
               f"{verdict} |")
+    floor = rows[2][1]["to_map_s"]
+    print(f"\nTo the map against the bare page: cold {rows[0][1]['to_map_s'] / floor:.2f}×, warm "
+          f"{rows[1][1]['to_map_s'] / floor:.2f}× (issue 22's target: ≤ 1.2×).")
     print(f"\nLoad average {load:.2f} before, {os.getloadavg()[0]:.2f} after, on {os.cpu_count()} CPUs; MB are 10^6 bytes; "
           f"memory is the server's whole process tree (the parse slot's child starts only with an upload).")
     return 1 if failed else 0
