@@ -31,20 +31,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "tests" / "e2e"))
+from appserver import CHROMIUM, CHROMIUM_ARGS, free_port  # noqa: E402  (tests/e2e/appserver.py)
 from watch import tree_mb  # noqa: E402  (tests/watch.py)
 
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 MAP_DRAWN = "path.leaflet-interactive"
 BUDGET = {"peak_mb": 600.0, "held_ratio": 1.1, "cold_s": 15.0}
 SETTLE_S = 5.0
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 # Streamlit's own floor: a page that only draws a folium map through streamlit-folium, with the same vendored
@@ -136,9 +130,6 @@ def checkout_without_index(into: Path) -> Path:
 
 def cold_table() -> int:
     from playwright.sync_api import sync_playwright
-
-    sys.path.insert(0, str(ROOT / "tests" / "e2e"))
-    from appserver import CHROMIUM, CHROMIUM_ARGS
 
     load = os.getloadavg()[0]
     rows = []

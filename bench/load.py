@@ -74,13 +74,12 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 
-import pandas as pd  # noqa: E402
 from appserver import AppServer  # noqa: E402
 from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 from websockets.asyncio.client import connect  # noqa: E402
 
-from geo.page.mapping import COUNTRY_KINDS, too_large_to_draw, unique_labels  # noqa: E402
+from geo.page.mapping import COUNTRY_KINDS, drawn_places, unique_labels  # noqa: E402
 from geo.store import read  # noqa: E402
 from geo.store.read import View  # noqa: E402
 
@@ -134,12 +133,10 @@ class Truth:
         if view not in self._views:
             counts = read.coverage_counts(self.store, view)
             outlets_of = {pid: frozenset(group["outlet"]) for pid, group in counts.groupby("place_id")}
-            drawn = self.places[self.places["place_id"].isin(outlets_of) & ~self.places["kind"].isin(COUNTRY_KINDS)]
             # As the map draws them: a region too large to point at (the Middle East) is listed under it, not drawn,
             # so no reader can click it there.
-            drawn = drawn[pd.Series([not too_large_to_draw(row) for row in drawn.to_dict("records")], index=drawn.index,
-                                    dtype=bool)]  # a Series: an empty list would select no columns
-            labels = {label: pid for pid, label in unique_labels(drawn.sort_values("place_id")).items()}
+            drawn = drawn_places(self.places[self.places["place_id"].isin(outlets_of)])
+            labels = {label: pid for pid, label in unique_labels(drawn).items()}
             self._views[view] = Expect(labels, outlets_of, read.articles_in_view(self.store, view))
         return self._views[view]
 

@@ -44,12 +44,12 @@ START = textwrap.dedent("""
 """)
 
 
-def cold_start(tmp_path: Path, *args: str, env: dict | None = None):
+def cold_start(tmp_path: Path, *args: str, env: dict | None = None, script: str = START):
     """The page's first run in a child process with a fresh cache folder; what it showed and its peak memory."""
     import os
 
     environment = {**os.environ, "GEO_CACHE_DIR": str(tmp_path / "cache"), **(env or {})}
-    done = run_watched([sys.executable, "-c", START, *args], memory_mb=COLD_MB, seconds=240, env=environment)
+    done = run_watched([sys.executable, "-c", script, *args], memory_mb=COLD_MB, seconds=240, env=environment)
     assert done.returncode == 0, done.stderr[-3000:]
     shown = json.loads(done.stdout.strip().splitlines()[-1])
     return shown, done
@@ -91,12 +91,7 @@ def test_cold_start_an_unwritable_data_folder_serves_the_map_from_the_cache(tmp_
     script = START.replace("at = AppTest", "import geo.page.corpus as corpus\n"
                                           f"corpus.can_write = lambda folder: not str(folder).startswith({str(DATA_DIR)!r})\n"
                                           "at = AppTest")
-    import os
-
-    environment = {**os.environ, "GEO_CACHE_DIR": str(tmp_path / "cache")}
-    done = run_watched([sys.executable, "-c", script], memory_mb=COLD_MB, seconds=240, env=environment)
-    assert done.returncode == 0, done.stderr[-3000:]
-    shown = json.loads(done.stdout.strip().splitlines()[-1])
+    shown, _ = cold_start(tmp_path, script=script)
     assert shown["exceptions"] == [] and shown["errors"] == [] and shown["map_calls"] >= 1
     assert any("cannot be written" in info for info in shown["infos"])
     assert (tmp_path / "cache" / "stores" / "bundled" / "manifest.json").exists()
@@ -107,7 +102,7 @@ def test_cold_start_a_failed_index_build_says_why_and_the_next_visit_retries(tmp
 
     calls = []
 
-    def failing(data_dir, index_dir):
+    def failing(data_dir, index_dir, fingerprint):
         calls.append(index_dir)
         raise index.GazetteerError("building the place index failed (no space left on device)")
 
@@ -128,7 +123,7 @@ def test_cold_start_the_page_says_why_the_index_could_not_be_built(monkeypatch, 
 
     st.cache_resource.clear()  # this process's earlier tests loaded the parser: this start must load it again
 
-    def failing(data_dir, index_dir):
+    def failing(data_dir, index_dir, fingerprint):
         raise index.GazetteerError("building the place index failed (no space left on device)")
 
     monkeypatch.setattr(index, "_compile_in_child", failing)

@@ -132,7 +132,7 @@ def counted_builds(monkeypatch):
 
     built = []
 
-    def fake_compile(data_dir, index_dir):
+    def fake_compile(data_dir, index_dir, fingerprint):
         shutil.copytree(DATA_DIR / "index", index_dir, dirs_exist_ok=True)
         built.append(index_dir)
 

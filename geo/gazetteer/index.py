@@ -390,12 +390,21 @@ def _stored_problems(index_dir: Path, data_dir: Path) -> list[LoadProblem]:
         return _curated_problems(data_dir)
 
 
+def _data_and_fingerprint(data_dir: str | Path | None) -> tuple[Path, str]:
+    data_dir = Path(data_dir) if data_dir else DATA_DIR
+    return data_dir, _fingerprint(data_dir)
+
+
+def _cached_index(cache_dir: str | Path | None, fingerprint: str) -> Path:
+    """Where the cache folder keeps the index of ``fingerprint`` (the folder is made only when asked for)."""
+    return (writable_cache_dir(Path(cache_dir)) if cache_dir else default_cache_dir()) / f"index-{fingerprint}"
+
+
 def index_is_ready(data_dir: str | Path | None = None, cache_dir: str | Path | None = None) -> bool:
     """Whether ``load_gazetteer`` will find an index to load (shipped, or in the cache) rather than compile one."""
-    data_dir = Path(data_dir) if data_dir else DATA_DIR
-    fingerprint = _fingerprint(data_dir)
-    cache_dir = writable_cache_dir(Path(cache_dir)) if cache_dir else default_cache_dir()
-    return _index_ok(data_dir / SHIPPED, fingerprint) or _index_ok(cache_dir / f"index-{fingerprint}", fingerprint)
+    data_dir, fingerprint = _data_and_fingerprint(data_dir)
+    cached = _cached_index(cache_dir, fingerprint)  # the cache folder made now (or its fallback logged), before a build
+    return _index_ok(data_dir / SHIPPED, fingerprint) or _index_ok(cached, fingerprint)
 
 
 def load_gazetteer(data_dir: str | Path | None = None, cache_dir: str | Path | None = None) -> Gazetteer:
@@ -406,25 +415,23 @@ def load_gazetteer(data_dir: str | Path | None = None, cache_dir: str | Path | N
     to data/gazetteer.geojson or data/aliases.toml rebuilds it on the next load. The curated
     files' problems are found when the index is built and kept with it.
     """
-    data_dir = Path(data_dir) if data_dir else DATA_DIR
-    fingerprint = _fingerprint(data_dir)
-    if _index_ok(data_dir / SHIPPED, fingerprint):
-        return Gazetteer(data_dir / SHIPPED, data_dir, _stored_problems(data_dir / SHIPPED, data_dir))
-    cache_dir = writable_cache_dir(Path(cache_dir)) if cache_dir else default_cache_dir()
-    index_dir = cache_dir / f"index-{fingerprint}"
+    data_dir, fingerprint = _data_and_fingerprint(data_dir)
+    if _index_ok(shipped := data_dir / SHIPPED, fingerprint):  # no cache folder made: a cold start writes nothing
+        return Gazetteer(shipped, data_dir, _stored_problems(shipped, data_dir))
+    index_dir = _cached_index(cache_dir, fingerprint)
     if not _index_ok(index_dir, fingerprint):
         with locked(index_dir):  # two servers starting at once: one compiles, the other waits and loads it
             if not _index_ok(index_dir, fingerprint):
-                _compile_in_child(data_dir, index_dir)
+                _compile_in_child(data_dir, index_dir, fingerprint)
     return Gazetteer(index_dir, data_dir, _stored_problems(index_dir, data_dir))
 
 
-def _compile_in_child(data_dir: Path, index_dir: Path) -> None:
+def _compile_in_child(data_dir: Path, index_dir: Path, fingerprint: str) -> None:
     """``python -m geo index`` for ``data_dir`` into ``index_dir``: its ~1.1 GB peak is the child's, and given back."""
     _log.warning("geo: compiling the place index into %s (once; about 20 s)", index_dir)
     done = subprocess.run([sys.executable, "-m", "geo", "index", "--data", str(data_dir), "--out", str(index_dir)],
                           cwd=_ROOT, capture_output=True, text=True, check=False)
-    if done.returncode != 0 or not _index_ok(index_dir, _fingerprint(data_dir)):
+    if done.returncode != 0 or not _index_ok(index_dir, fingerprint):
         lines = [line for line in done.stderr.splitlines() if line.strip()]
         raise GazetteerError(f"building the place index failed ({lines[-1] if lines else f'exit {done.returncode}'})")
 

@@ -46,8 +46,8 @@ from ..frames import COUNTRY_KINDS, VENUE_PRECISION, related_places
 from .colours import FILL_GREYS, SINGLE_SOURCE_FILL, fill_colour, outlet_colours
 
 __all__ = ["ASSET_ROOT", "BASEMAP", "STICKY_MAP", "build_map", "component_arguments", "escape_for_tooltip",
-    "label_from_tooltip", "load_basemap", "place_label", "selection_arguments", "too_large_to_draw", "tooltip_texts",
-    "unique_labels"]
+    "drawn_places", "label_from_tooltip", "load_basemap", "place_label", "selection_arguments", "too_large_to_draw",
+    "tooltip_texts", "unique_labels"]
 
 ASSET_ROOT = "../../app/static"  # from inside streamlit-folium's component iframe
 BASEMAP = Path(__file__).resolve().parents[2] / "static" / "basemap" / "countries.geojson"
@@ -164,11 +164,7 @@ def build_map(places, outlet_counts, *, outlets: list[str], colours: dict[str, s
     for place_id, outlet, number in zip(outlet_counts["place_id"], outlet_counts["outlet"], outlet_counts["mentions"],
                                         strict=True):
         counts.setdefault(place_id, {})[outlet] = int(number)
-    view = places[places["place_id"].isin(counts)].sort_values("place_id")
-    if not show_countries:
-        view = view[~view["kind"].isin(COUNTRY_KINDS)]
-    # A boolean Series, not a list: an empty list would select no *columns* and drop place_id.
-    view = view[pd.Series([not too_large_to_draw(row) for row in view.to_dict("records")], index=view.index, dtype=bool)]
+    view = drawn_places(places[places["place_id"].isin(counts)], show_countries)
     colours = colours if colours is not None else outlet_colours(outlets)
     labels = unique_labels(view)
     m = _new_map(asset_root)
@@ -206,6 +202,16 @@ def build_map(places, outlet_counts, *, outlets: list[str], colours: dict[str, s
     _fit(m, drawn or rows)
     _stable_ids(m)
     return m, {label: place_id for place_id, label in labels.items()}
+
+
+def drawn_places(places, show_countries: bool = False):
+    """Of ``places`` (the places in view), those the map draws, by id: countries only when shown, and never a
+    region ``too_large_to_draw`` (it is listed under the map)."""
+    view = places.sort_values("place_id")
+    if not show_countries:
+        view = view[~view["kind"].isin(COUNTRY_KINDS)]
+    # A boolean Series, not a list: an empty list would select no *columns* and drop place_id.
+    return view[pd.Series([not too_large_to_draw(row) for row in view.to_dict("records")], index=view.index, dtype=bool)]
 
 
 def _new_map(asset_root: str) -> folium.Map:
