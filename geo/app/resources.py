@@ -17,7 +17,6 @@ from geo.page.facts import CorpusFacts, ViewFacts
 from geo.page.parsing import ParseSlot
 from geo.page.session import held
 from geo.store import read
-from geo.store.engine import EngineError
 from geo.store.read import Store, StoreError, View
 from geo.text.corpus import load_story
 from geo.types import Correction
@@ -82,7 +81,7 @@ def corpus_store(paths: PagePaths) -> Store | None:
     except GazetteerError as error:  # not cached: the next visit tries again
         st.error(escape_markdown(f"Cannot prepare the map: {error}. Reload the page to try again."))
         return None
-    except (StoreError, EngineError) as error:
+    except StoreError as error:  # the build's child says why (geo.page.corpus.build_page_store)
         st.session_state["build_failed"] = (read.current_generation(paths.store), str(error))
         return last_built(paths, str(error))
     finally:
