@@ -11,7 +11,7 @@ import pytest
 
 from geo.gazetteer.index import DATA_DIR
 from geo.store.build import build_store
-from geo.store.engine import DaskEngine, EngineError, LocalEngine
+from geo.store.engine import DASK_WORKER_PROCESS, DaskEngine, EngineError, LocalEngine, close_local_cluster
 from geo.store.read import open_store
 
 TESTS = Path(__file__).resolve().parent
@@ -96,6 +96,24 @@ def test_store_engine_dask_gives_up_with_a_clear_message_and_keeps_the_store(art
     with dask.config.set({"distributed.scheduler.allowed-failures": 1}), pytest.raises(EngineError, match="worker died"):
         build_store(articles, None, store, parser, engine)
     assert open_store(store).generation == before and len(pd.read_parquet(store / "articles.parquet")) == 5
+
+
+class _ClusterWhoseCloseFails:
+    """What distributed's LocalCluster does when closed while its nanny restarts a dead worker."""
+
+    def close(self, timeout=None):
+        raise AssertionError("can only join a started process")
+
+
+def test_store_engine_a_failed_cluster_close_ends_the_workers_and_raises_nothing():
+    import multiprocessing
+    import time
+
+    worker = multiprocessing.get_context("spawn").Process(target=time.sleep, args=(60,),
+                                                          name=f"{DASK_WORKER_PROCESS} (from Nanny)")
+    worker.start()
+    close_local_cluster(_ClusterWhoseCloseFails())
+    assert not worker.is_alive() and worker.exitcode is not None
 
 
 def test_store_engine_unreachable_scheduler_is_an_engine_error(parser, tmp_path):
