@@ -37,6 +37,11 @@ Figures (medians unless stated; the machine's load average is printed, the figur
    map iframe) until the panel's h3 shows that place's name (a MutationObserver in the page, at
    the next animation frame): median and p95 over ``--clicks`` clicks alternating between places.
    Includes streamlit-folium's 250 ms debounce.
+3b-3e. A view change (the first source switched off, then on, ``VIEW_CHANGES`` times in all): the
+   time static/view.js takes to apply the view to the mounted map (its own performance.now()
+   span), the wall time from the checkbox click until the map shows the new view, the server's
+   rerun, the map element's websocket frame, and how often the map was mounted anew (never, now
+   that its script is the corpus's).
 4. Map payload: the size of the map component's arguments (the script, html and header
    strings with the rest of st_folium's arguments, ``len(json.dumps(kwargs))``, captured in
    AppTest), and 4b the websocket frame carrying the map element to the browser.
@@ -71,8 +76,9 @@ APP = ROOT / "dashboard.py"
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 MAP_DRAWN = "path.leaflet-interactive"
 LABEL = re.compile(r"^.+ \([^()]*\)( #\d+)?$")  # "Palmyra (city, SY)", "Springfield (city, US) #2"
-TARGETS = {"cold": 3.0, "rerun": 50.0, "panel": 350.0, "payload": 500.0, "rss": 350.0}
+TARGETS = {"cold": 3.0, "rerun": 50.0, "panel": 350.0, "apply": 100.0, "payload": 500.0, "rss": 350.0}
 PLACES = 5  # clicks alternate between this many places
+VIEW_CHANGES = 8  # a source switched off and on again, four times
 
 # In the map iframe: every clickable shape whose centre really receives a click there, with its label.
 CANDIDATES_JS = """() => {
@@ -427,6 +433,7 @@ def cold_start(browser, script_args: tuple[str, ...], map_timeout: float, clicks
             result = {"cold_s": drawn, "stages": cold_stages(frames, app.started - offset, up, drawn)}
             if clicks:
                 result.update(browser_clicks(page, frames, clicks))
+                result.update(browser_view_changes(page, frames, VIEW_CHANGES))
                 result["replay_ms"], result["replay_missed"] = replay_clicks(app.url, result["clicked"], clicks)
                 result["rss_mb"], result["hwm_mb"] = rss_mb(app.process.pid)
                 # Of the RSS: anonymous memory, and file-backed pages (shared libraries' code, mapped files).
@@ -548,6 +555,39 @@ def replay_clicks(url: str, labels: list[str], clicks: int) -> tuple[list[float]
     return times, missed
 
 
+def browser_view_changes(page, frames: Frames, changes: int) -> dict:
+    """Switch the first source off and on ``changes`` times: how long static/view.js takes to apply each view
+    (its own timing), the wall time from the checkbox to the map redrawn, the server's rerun, the bytes of the
+    map element each change sends, and whether the map was mounted anew (it should not be)."""
+    leaflet = next(f for f in page.frames if f.url and "streamlit_folium" in f.url)
+    leaflet.evaluate("() => { window.map.__benchMounted = true; }")
+    checkbox = page.get_by_test_id("stSidebar").get_by_test_id("stCheckbox").first
+    applied, wall, server, frame_kb, remounted, missed = [], [], [], [], 0, 0
+    for _ in range(changes):
+        before = leaflet.evaluate("() => (window.newsgeoViewApplied || {}).key || null")
+        start = len(frames.events)
+        started = time.perf_counter()
+        checkbox.locator("label").click()
+        try:
+            leaflet.wait_for_function("k => window.newsgeoViewApplied && window.newsgeoViewApplied.key !== k",
+                                      arg=before, timeout=30000, polling=10)
+        except Exception:  # the old page (a map per view) or a failure: counted, not fatal
+            missed += 1
+            frames.settle(page, quiet=0.5, limit=20)
+            continue
+        wall.append(1000 * (time.perf_counter() - started))
+        applied.append(leaflet.evaluate("() => window.newsgeoViewApplied.ms"))
+        remounted += not leaflet.evaluate("() => window.map.__benchMounted === true")
+        ms, _ = frames.click_rerun(start, page)
+        if ms is not None:
+            server.append(ms)
+        frames.settle(page, quiet=0.3, limit=10)
+        frame_kb += [size / 1e3 for _, _, what, detail, size, _ in frames.decoded(start)
+                     if what == "delta" and detail == "component_instance"]
+    return {"view_apply_ms": applied, "view_wall_ms": wall, "view_server_ms": server, "view_frame_kb": frame_kb,
+            "view_remounted": remounted, "view_missed": missed, "view_changes": changes}
+
+
 def run_browser(script_args: tuple[str, ...], clicks: int, cold_runs: int, map_timeout: float) -> dict:
     from appserver import CHROMIUM, CHROMIUM_ARGS
     from playwright.sync_api import sync_playwright
@@ -595,6 +635,12 @@ def figures(browser: dict, apptest: dict) -> dict[str, tuple[str, float | None]]
         "replay": lambda b, a: timed(b["replay_ms"], f" ({b['replay_missed']} without the place's heading)"
                                      if b["replay_missed"] else ""),
         "panel": lambda b, a: timed(b["panel_ms"], f" ({len(b['panel_missed'])} clicks missed)" if b["panel_missed"] else ""),
+        "apply": lambda b, a: timed(b["view_apply_ms"], f" ({b['view_missed']} of {b['view_changes']} not applied)"
+                                    if b["view_missed"] else ""),
+        "change": lambda b, a: (med_p95(b["view_wall_ms"]) + f" (map mounted anew {b['view_remounted']} times)", None),
+        "change_server": lambda b, a: (med_p95(b["view_server_ms"]), None),
+        "change_frame": lambda b, a: (f"{statistics.median(b['view_frame_kb']):.0f}" if b["view_frame_kb"] else "none",
+                                      None),
         "payload": lambda b, a: (f"{a['payload'] / 1e3:.0f}", a["payload"] / 1e3),
         "frame": lambda b, a: (f"{b['stages']['map_frame_bytes'] / 1e3:.0f}", b["stages"]["map_frame_bytes"] / 1e3),
         "rss": lambda b, a: (f"{b['rss_mb']:.0f} (peak {b['hwm_mb']:.0f})", b["rss_mb"]),
@@ -618,6 +664,10 @@ ROWS = [  # key, figure, target text, target key (None: information only), bundl
     ("server", "2b. click rerun on the server, browser click (fragment; ms)", "≤ 50 ms", "rerun", False),
     ("replay", "2c. click rerun on the server, bare websocket client (ms)", "≤ 50 ms", "rerun", False),
     ("panel", "3. click → panel name shown, Chromium (ms, median / p95)", "≤ 350 ms", "panel", False),
+    ("apply", "3b. view change applied by the browser, static/view.js (ms)", "≤ 100 ms", "apply", False),
+    ("change", "3c. view change: source checkbox → map redrawn, Chromium (ms)", "—", None, False),
+    ("change_server", "3d. view change rerun on the server (ms)", "—", None, False),
+    ("change_frame", "3e. map element's websocket frame per view change (KB)", "—", None, False),
     ("payload", "4. map payload: component arguments (KB)", "≤ 500 KB", "payload", False),
     ("frame", "4b. map element's websocket frame (KB)", "≤ 500 KB", "payload", False),
     ("rss", "5. server RSS after the clicks (MB)", "≤ 350 MB", "rss", False),

@@ -122,9 +122,11 @@ def test_mapping_links_palmyra_and_t4(built, frames):
     ends = [tuple(points.loc[p, ["lat", "lon"]]) for p in ("curated:palmyra", "curated:t4-air-base")]
     assert all(drawn[label]["geometry"]["type"] == "Point" for label, pid in labels.items() if pid in
                ("curated:palmyra", "curated:t4-air-base"))
-    lines = [e for e in walk(m) if isinstance(e, folium.PolyLine)]
-    assert any(sorted(map(tuple, line.locations)) == sorted(ends) and line.options["interactive"] is False
-               for line in lines)
+    lines = [(feature, e) for e in walk(m) if isinstance(e, folium.GeoJson) for feature in e.data["features"]
+             if feature["geometry"]["type"] == "LineString"]
+    assert any(sorted((lat, lon) for lon, lat in feature["geometry"]["coordinates"]) == sorted(ends)
+               and layer.options["interactive"] is False and layer.style_function(feature)["interactive"] is False
+               for feature, layer in lines)
 
 
 def test_mapping_countries_only_when_asked(frames, basemap, outlets, built):
@@ -148,7 +150,7 @@ def test_mapping_a_tooltip_is_never_evaluated_as_a_jinja_template():
     from geo.page.mapping import _points_layer
 
     m = folium.Map()
-    row = {"place_id": "p", "lon": 1.0, "lat": 2.0}
+    row = {"place_id": "p", "lon": 1.0, "lat": 2.0, "_i": 0, "_label": "p", "_extra": "", "precision": "exact"}
     _points_layer([(row, {"radius": 3}, escape_for_tooltip("{{ 7*7 }} {% if true %}x{% endif %}"))],
                   interactive=True).add_to(m)
     page = m.get_root().render()

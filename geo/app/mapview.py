@@ -2,38 +2,57 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import streamlit as st
 import streamlit_folium
 
 from geo.page.corpus import PagePaths
 from geo.page.mapping import STICKY_MAP, build_map, component_arguments, selection_arguments, too_large_to_draw
+from geo.page.reader_view import MapNumbers, view_script
 from geo.page.session import held, map_selection, select_place, shown_in_full, take_click
 from geo.store import read
-from geo.store.read import Store
+from geo.store.read import Store, View
 
 from .common import rerun_map
 from .compare import compare_sources
 from .panel import panel_sentences, place_panel
-from .resources import ViewKey, corpus_facts, store_faults, this_view, view_facts
+from .resources import Layer, ViewKey, corpus_facts, store_faults, this_view, view_facts
 from .search import search_box, search_results
 
 RETURNED = ["last_object_clicked_tooltip", "last_object_clicked_count"]  # clicks only: pan and zoom do not rerun
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
-def map_component(_store: Store, key: ViewKey, countries: bool, colours: tuple) -> tuple[dict, dict[str, str]]:
-    """The map component's arguments for a view, as st_folium computes them, and its labels.
+class CorpusMap(NamedTuple):
+    """The map of a whole corpus generation (with a session's uploads): the component's arguments, its labels and
+    the numbers static/view.js knows its places and sources by."""
 
-    st_folium renders the whole folium map on every call (about 0.2 s here); a click reruns
-    the app, so the arguments are computed once per view and replayed. Equal views give equal
-    arguments, so the browser keeps the mounted map, its pan and its zoom.
+    arguments: dict
+    labels: dict[str, str]
+    numbers: MapNumbers
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def corpus_map(_store: Store, generation: str, layer: Layer, countries: bool, colours: tuple) -> CorpusMap:
+    """The map component's arguments for every place of the corpus, as st_folium computes them, once per generation.
+
+    st_folium renders the whole folium map on every call (0.2 s and more at 10,000 articles);
+    here it is rendered once for every reader, and each reader's view is applied to it in the
+    browser (``view_line``). The script is the same for all of them, so the browser keeps the
+    mounted map, its pan and its zoom, when a view changes.
     """
-    in_view, counts = view_facts(_store, key).figures
-    fmap, labels = build_map(in_view, counts, outlets=list(key.view.outlets), colours=dict(colours),
-                             show_countries=countries)
+    outlets = tuple(corpus_facts(_store, generation, layer).sources["outlet"])
+    in_corpus, counts = view_facts(_store, ViewKey(generation, layer, View(outlets))).figures
+    fmap, labels = build_map(in_corpus, counts, outlets=list(outlets), colours=dict(colours), show_countries=countries)
     captured = component_arguments(streamlit_folium.st_folium, fmap, key="map", height=560, use_container_width=True,
                                    returned_objects=RETURNED)
-    return captured, labels
+    return CorpusMap(captured, labels, MapNumbers(labels, outlets))
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def view_line(_store: Store, _numbers: MapNumbers, key: ViewKey, countries: bool, colours: tuple) -> str:
+    """The reader's view for the corpus's map: numbers, a few kilobytes, shared by every reader of the view."""
+    return view_script(_numbers, view_facts(_store, key).figures[1], key.view.outlets)
 
 
 @st.fragment
@@ -48,8 +67,11 @@ def map_place_list_and_panel(store: Store, key: ViewKey, countries: bool, colour
     facts = this_view(store, key)
     in_view, counts = facts.figures
     colour_key = tuple(sorted(colours.items()))
-    arguments, labels = held(st.session_state, "map", (key, countries, colour_key),
-                             lambda: map_component(store, key, countries, colour_key))
+    drawn = held(st.session_state, "map", (key.generation, key.layer, countries, colour_key),
+                 lambda: corpus_map(store, key.generation, key.layer, countries, colour_key))
+    arguments, labels = drawn.arguments, drawn.labels
+    line = held(st.session_state, "view_line", (key, countries, colour_key),
+                lambda: view_line(store, drawn.numbers, key, countries, colour_key))
     found = facts.labels
     # The click that reran the fragment is in the session before the map is drawn: the map can
     # then show the place it selected at once.
@@ -70,9 +92,11 @@ def map_place_list_and_panel(store: Store, key: ViewKey, countries: bool, colour
         selected = place.to_dict() if place is not None and current in labels.values() else None
         named = set(labels.values())
         found_rows = [r for r in in_view.to_dict("records") if r["place_id"] in hits and r["place_id"] in named]
-        shown = map_selection(st.session_state, f"{arguments['key']}|{phrase}",
+        # A new view draws the selection anew too (the view's line runs first: it may hide or move places).
+        shown = map_selection(st.session_state, f"{arguments['key']}|{phrase}|{line}",
                               lambda: selection_arguments(selected, found_rows))
-        clicked = streamlit_folium._component_func(**{**arguments, **shown})
+        clicked = streamlit_folium._component_func(**{**arguments, **shown,
+                                                      "feature_group": line + (shown["feature_group"] or "")})
         if take_click(st.session_state, st.query_params, clicked, labels):
             rerun_map()  # a click the session did not hold yet: draw the map with it selected
         large_regions(in_view)

@@ -167,38 +167,48 @@ def build_map(places, outlet_counts, *, outlets: list[str], colours: dict[str, s
     view = drawn_places(places[places["place_id"].isin(counts)], show_countries)
     colours = colours if colours is not None else outlet_colours(outlets)
     labels = unique_labels(view)
+    index = {place_id: number for number, place_id in enumerate(sorted(labels))}  # static/view.js's place numbers
     m = _new_map(asset_root)
     for name, z_index in PANES.items():
         folium.map.CustomPane(name, z_index=z_index, pointer_events=name != "rings").add_to(m)
     _add_base_layers(m, asset_root)
     rows = view.to_dict("records")  # plain dicts: a Series per row costs more than drawing it
+    for row in rows:  # what static/view.js needs to redraw a place for a reader's view
+        row["_i"], row["_label"], row["_extra"] = index[row["place_id"]], escape_for_tooltip(labels[row["place_id"]]), \
+            _tooltip_extra(row)
+    targets = _ViewTargets(sorted(outlets), [SINGLE_SOURCE_FILL, *FILL_GREYS])
     tooltips = {row["place_id"]: _tooltip(labels[row["place_id"]], row, counts[row["place_id"]], outlets) for row in rows}
     if show_countries:
         countries = folium.FeatureGroup(name="Countries", overlay=True).add_to(m)
         country_rows = [r for r in rows if r["kind"] in COUNTRY_KINDS]
         for row in (r for r in country_rows if _is_polygon(r)):
-            _add_shape(countries, row, tooltips[row["place_id"]], counts[row["place_id"]], muted=True)
+            targets.shapes.append((_add_shape(countries, row, tooltips[row["place_id"]], counts[row["place_id"]],
+                                              muted=True), countries, True))
         if muted_points := [r for r in country_rows if not _is_polygon(r)]:
-            _points_layer([(r, _point_style(r, counts[r["place_id"]], muted=True), tooltips[r["place_id"]])
-                           for r in muted_points], interactive=True, pane="countries").add_to(countries)
+            layer = _points_layer([(r, _point_style(r, counts[r["place_id"]], muted=True), tooltips[r["place_id"]])
+                                   for r in muted_points], interactive=True, pane="countries").add_to(countries)
+            targets.points.append((layer, layer, True))
     group = folium.FeatureGroup(name="Places", overlay=True).add_to(m)
     drawn = [row for row in rows if row["kind"] not in COUNTRY_KINDS]
     # Largest polygons first, so a small zone inside a large region stays clickable.
     for row in sorted((r for r in drawn if _is_polygon(r)), key=lambda r: -r["geometry"].area):
-        _add_shape(group, row, tooltips[row["place_id"]], counts[row["place_id"]])
-    _add_links(group, drawn)
+        targets.shapes.append((_add_shape(group, row, tooltips[row["place_id"]], counts[row["place_id"]]), group, False))
+    if links := _links(drawn):
+        targets.links.append(links.add_to(group))
     # Larger circles first, so a small place next to a big one (T4 by Palmyra) stays clickable.
     points = sorted((row for row in drawn if not _is_polygon(row)),
                     key=lambda r: (-sum(counts[r["place_id"]].values()), r["place_id"]))
     use_cluster = len(points) > CLUSTER_ABOVE if cluster is None else cluster
     target = _cluster(asset_root).add_to(group) if use_cluster and points else group
     if points:
-        _points_layer([(row, _point_style(row, counts[row["place_id"]]), tooltips[row["place_id"]]) for row in points],
-                      interactive=True).add_to(target)
-    _add_rings(m, [row for row in drawn if not _is_polygon(row)], counts, outlets, colours)
+        layer = _points_layer([(row, _point_style(row, counts[row["place_id"]]), tooltips[row["place_id"]])
+                               for row in points], interactive=True).add_to(target)
+        targets.points.append((layer, target, False))
+    targets.rings = _add_rings(m, [row for row in drawn if not _is_polygon(row)], counts, outlets, colours)
     _Legend().add_to(m)
     _Chooser().add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)  # expanded, it hides markers on a narrow map
+    targets.add_to(m)  # after the layer control: static/view.js takes the rings' lines out of it
     _fit(m, drawn or rows)
     _stable_ids(m)
     return m, {label: place_id for place_id, label in labels.items()}
@@ -221,7 +231,8 @@ def _new_map(asset_root: str) -> folium.Map:
     m.default_js = [("leaflet", f"{asset_root}/vendor/leaflet/leaflet.js"),
                     ("leaflet_setup", f"{asset_root}/leaflet-setup.js"),
                     ("newsgeo_basemap", f"{asset_root}/basemap.js"),
-                    ("newsgeo_places", f"{asset_root}/places.js")]
+                    ("newsgeo_places", f"{asset_root}/places.js"),
+                    ("newsgeo_view", f"{asset_root}/view.js")]
     m.default_css = [("leaflet_css", f"{asset_root}/vendor/leaflet/leaflet.css")]
     m.get_root().header.add_child(folium.Element(SEA_STYLE), name="newsgeo_sea")
     return m
@@ -254,6 +265,14 @@ def _tooltip(label: str, row, per_outlet: dict[str, int], outlets: list[str]) ->
     if rest := [o for o in naming if o not in shown]:
         n = sum(per_outlet[o] for o in rest)
         lines.append(f"<br>{len(rest)} more source{'s' if len(rest) != 1 else ''}: {n} mention{'s' if n != 1 else ''}")
+    if extra := _tooltip_extra(row):
+        lines.append(extra)
+    return "\n".join(lines)
+
+
+def _tooltip_extra(row) -> str:
+    """The tooltip's lines after the counts, as HTML: the names other languages wrote, an imprecise location."""
+    lines = []
     if isinstance(other := row.get("other_names"), str) and other:  # as an Arabic, Hebrew or Turkish article wrote it
         names = ", ".join(f"<bdi>{escape_for_tooltip(name)}</bdi>" for name in str(other).split(", "))
         lines.append(f"<br>also written {names}")
@@ -270,21 +289,22 @@ def _radius(count: int) -> float:
     return round(min(6 + 3 * math.sqrt(count), 30), 1)
 
 
-def _add_shape(parent, row, tooltip: str, per_outlet: dict[str, int], muted: bool = False) -> None:
+def _add_shape(parent, row, tooltip: str, per_outlet: dict[str, int], muted: bool = False) -> folium.GeoJson:
     """The place's one clickable shape: its polygon, or a filled circle (hollow ones miss centre clicks)."""
     fill = "#888888" if muted else fill_colour(len(per_outlet))
     if _is_polygon(row):
         geom = _small(row["geometry"]) if muted else row["geometry"]
         style = {"color": "#888888" if muted else OUTLINE, "weight": 1 if muted else 1.5, "fillColor": fill,
                  "fillOpacity": 0.06 if muted else 0.35 if geom.area < LARGE_AREA else 0.08}
-        feature = {"type": "Feature", "properties": {"place_id": row["place_id"], "tooltip": tooltip},
+        feature = {"type": "Feature", "properties": {"place_id": row["place_id"], "tooltip": tooltip,
+                                                     **_view_properties(row)},
                    "geometry": mapping(geom)}
         # Bound on the feature's own path (not the GeoJSON group) so streamlit-folium returns its text.
         on_each = folium.JsCode("function (feature, layer) { layer.bindTooltip(feature.properties.tooltip, "
                                 "{sticky: true}); }")
-        folium.GeoJson({"type": "FeatureCollection", "features": [feature]}, style_function=lambda _: style,
-                       on_each_feature=on_each, control=False, pane="countries" if muted else "zones").add_to(parent)
-        return
+        return folium.GeoJson({"type": "FeatureCollection", "features": [feature]}, style_function=lambda _: style,
+                              on_each_feature=on_each, control=False,
+                              pane="countries" if muted else "zones").add_to(parent)
     raise ValueError(f"{row['place_id']} is a point: draw it with _points_layer")
 
 
@@ -335,9 +355,9 @@ def _points_layer(items, *, interactive: bool, pane: str | None = None) -> foliu
     """
     features = []
     for row, style, tooltip in items:
-        properties = {"place_id": row["place_id"], "style": style}
+        properties = {"place_id": row["place_id"], "style": style, "i": row["_i"]}
         if tooltip is not None:
-            properties["tooltip"] = tooltip
+            properties.update(tooltip=tooltip, **_view_properties(row))
         features.append({"type": "Feature", "properties": properties,
                          "geometry": {"type": "Point", "coordinates": [round(float(row["lon"]), 5),
                                                                        round(float(row["lat"]), 5)]}})
@@ -351,24 +371,39 @@ def _points_layer(items, *, interactive: bool, pane: str | None = None) -> foliu
                           on_each_feature=on_each)
 
 
+def _view_properties(row) -> dict:
+    """A clickable place's number, label and tooltip ending for static/view.js (escaped HTML, as the tooltip's)."""
+    properties = {"i": row["_i"], "label": row["_label"]}
+    if row["_extra"]:
+        properties["extra"] = row["_extra"]
+    if row["precision"] == VENUE_PRECISION:
+        properties["venue"] = True
+    return properties
+
+
 def _small(geom):
     """Country outlines are large: simplify and round (3 decimals) before they go into the page."""
     return shapely.transform(shapely.simplify(geom, 0.05, preserve_topology=True), lambda xy: np.round(xy, 3))
 
 
-def _add_links(group, rows) -> None:
-    """A dashed line between related places in view (each pair once); never takes clicks."""
-    where = {row["place_id"]: (row["lat"], row["lon"]) for row in rows}
+def _links(rows) -> folium.GeoJson | None:
+    """A dashed line between related places in view (each pair once), never taking clicks; None without any."""
+    where = {row["place_id"]: row for row in rows}
+    features = []
     for row in rows:
         for other in related_places(row):
             if other in where and row["place_id"] < other:
-                line = folium.PolyLine([where[row["place_id"]], where[other]], color="#555555", weight=1.5,
-                                       dash_array="5 5", opacity=0.8)
-                line.options.update(interactive=False)
-                line.add_to(group)
+                ends = [[round(float(r["lon"]), 5), round(float(r["lat"]), 5)] for r in (row, where[other])]
+                features.append({"type": "Feature", "properties": {"a": row["_i"], "b": where[other]["_i"]},
+                                 "geometry": {"type": "LineString", "coordinates": ends}})
+    if not features:
+        return None
+    style = {"color": "#555555", "weight": 1.5, "dashArray": "5 5", "opacity": 0.8, "interactive": False}
+    return folium.GeoJson({"type": "FeatureCollection", "features": features}, style_function=lambda _: style,
+                          control=False, interactive=False)
 
 
-def _add_rings(m: folium.Map, rows, counts, outlets: list[str], colours: dict[str, str]) -> None:
+def _add_rings(m: folium.Map, rows, counts, outlets: list[str], colours: dict[str, str]) -> list:
     """One layer per source: a ring in the source's colour around each point it mentions.
 
     Only while each source in view has a colour of its own (``colours``, at most the
@@ -377,7 +412,8 @@ def _add_rings(m: folium.Map, rows, counts, outlets: list[str], colours: dict[st
     Rings nest in the order of the outlets' names.
     """
     if not outlets or any(outlet not in colours for outlet in outlets):
-        return
+        return []
+    rings = []
     for order, outlet in enumerate(sorted(outlets)):
         colour = colours[outlet]
         name = f'<span style="color:{colour}">&#9711;</span> {escape_for_tooltip(outlet)}'
@@ -385,7 +421,8 @@ def _add_rings(m: folium.Map, rows, counts, outlets: list[str], colours: dict[st
         items = [(row, _ring_style(row, counts, 2 + 2.5 * (order + 1), colour, 2), None)
                  for row in rows if outlet in counts[row["place_id"]]]
         if items:
-            _points_layer(items, interactive=False, pane="rings").add_to(group)
+            rings.append((order, _points_layer(items, interactive=False, pane="rings").add_to(group), group, name))
+    return rings
 
 
 def _ring_style(row, counts, offset: float, colour: str, weight: float) -> dict:
@@ -475,6 +512,39 @@ class _Legend(folium.MacroElement):
                             for n, c in enumerate(fills, start=1))
         self.html = (f"<b>Sources naming the place</b><br>{swatches}<br>Size: mentions · dashed: venue inferred"
                      "<br>Coloured rings: which sources (layers)")
+
+
+class _ViewTargets(folium.MacroElement):
+    """Hands the map's layers to static/view.js, which applies a reader's view to them (``geo.page.reader_view``).
+
+    Text in it is the page's own escaped HTML (outlet names, the rings' layer names), as JSON.
+    """
+
+    _template = folium.template.Template("""
+        {% macro script(this, kwargs) %}
+        newsgeoTrack({{ this._parent.get_name() }}, {{ this.handed() }});
+        {% endmacro %}""")
+
+    def __init__(self, outlets: list[str], fills: list[str]):
+        super().__init__()
+        self._name = "ViewTargets"
+        self.outlets = [escape_for_tooltip(outlet) for outlet in outlets]
+        self.fills = fills
+        self.points: list = []
+        self.shapes: list = []
+        self.rings: list = []
+        self.links: list = []
+
+    def handed(self) -> str:
+        """The JavaScript object naming the layers (their names are final only when the map renders)."""
+        def layers(entries) -> str:
+            return "[" + ", ".join("[" + ", ".join(item.get_name() if hasattr(item, "get_name") else json.dumps(item)
+                                                   for item in entry) + "]" for entry in entries) + "]"
+
+        # "<\/" as JSON allows: nothing here can close the page's <script> element.
+        return (f'{{"outlets": {json.dumps(self.outlets)}, "fills": {json.dumps(self.fills)}, '
+                f'"points": {layers(self.points)}, "shapes": {layers(self.shapes)}, "rings": {layers(self.rings)}, '
+                f'"links": [{", ".join(layer.get_name() for layer in self.links)}]}}').replace("</", "<\\/")
 
 
 class _Chooser(folium.MacroElement):

@@ -280,3 +280,33 @@ def test_e2e_a_region_too_large_to_draw_is_chosen_under_the_map_and_lets_go(page
     expect(heading(page, "Palmyra", 3)).to_be_visible()
     wait_for_idle(page)
     expect(heading(page, "Palmyra", 3)).to_be_visible()
+
+
+def test_e2e_a_view_change_is_applied_by_the_browser_to_the_mounted_map(page, app):
+    """The map's script is the corpus's, the same for every view: a source switched off hides the places only it
+    names and its rings' line in the layer control, and back on shows them, all on the same mounted map, whose
+    pan and zoom are kept (static/view.js)."""
+    page.goto(app.url)
+    frame = wait_for_map(page)
+    leaflet = leaflet_frame(page)
+    wait_until(page, lambda: leaflet.evaluate("() => !!window.newsgeoViewApplied"), "no view was applied to the map")
+    leaflet.evaluate("() => { window.map.__mountedBeforeTheChange = true; }")
+    labels = {shape.label for shape in map_shapes(frame)}
+    assert {"Erbil (city, IQ)", "Palmyra (city, SY)"} <= labels, labels
+    overlays = frame.locator(".leaflet-control-layers-overlays label")
+    expect(overlays.filter(has_text="Kurdistan24")).to_have_count(1)
+
+    page.get_by_test_id("stSidebar").get_by_text("Kurdistan24", exact=True).click()
+    expect(source_checkbox(page, "Kurdistan24")).not_to_be_checked()
+    wait_until(page, lambda: "Erbil (city, IQ)" not in {shape.label for shape in map_shapes(frame)},
+               "Erbil, named by Kurdistan24 alone, is still on the map")
+    assert leaflet.evaluate("() => window.map.__mountedBeforeTheChange === true"), "the map was mounted anew"
+    after = {shape.label for shape in map_shapes(frame)}
+    assert "Palmyra (city, SY)" in after and not any(label.startswith("Northern Syria") for label in after), after
+    expect(overlays.filter(has_text="Kurdistan24")).to_have_count(0)
+
+    page.get_by_test_id("stSidebar").get_by_text("Kurdistan24", exact=True).click()
+    wait_until(page, lambda: "Erbil (city, IQ)" in {shape.label for shape in map_shapes(frame)},
+               "Erbil did not come back with its source")
+    expect(overlays.filter(has_text="Kurdistan24")).to_have_count(1)
+    assert leaflet.evaluate("() => window.map.__mountedBeforeTheChange === true"), "the map was mounted anew"

@@ -1,0 +1,48 @@
+"""A reader's view as the small arguments static/view.js applies to the corpus's map (no Streamlit here).
+
+The page draws one folium map per corpus generation (``geo.page.mapping.build_map`` over
+the whole corpus), the same script for every reader, so the browser keeps it mounted and
+the server never renders it again for a view. What differs between readers is only which
+places are in their view and with how many mentions per source: ``view_script`` writes
+that as numbers (the map's place numbers, its source numbers, counts) in a line of
+JavaScript that streamlit-folium runs in the map's frame (its ``feature_group``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pandas as pd
+
+__all__ = ["MapNumbers", "view_script"]
+
+
+class MapNumbers:
+    """The numbers a generation's map gives its places and sources (static/view.js's indexes)."""
+
+    def __init__(self, labels: dict[str, str], outlets) -> None:
+        """``labels``: ``label -> place_id`` of every place the map draws; ``outlets``: every source it was drawn with."""
+        self.places = {place_id: number for number, place_id in enumerate(sorted(labels.values()))}
+        self.outlets = {outlet: number for number, outlet in enumerate(sorted(outlets))}
+
+
+def view_script(numbers: MapNumbers, outlet_counts: pd.DataFrame, outlets) -> str:
+    """The line that shows a view on the mounted map: ``outlet_counts`` (mentions per place and outlet in view),
+    ``outlets`` the sources in view, in the sidebar's order.
+
+    Places the map does not draw (countries when hidden, a region too large to draw) and
+    sources it was not drawn with are left out; what remains is numbers only.
+    """
+    in_view = [outlet for outlet in outlets if outlet in numbers.outlets]
+    kept = outlet_counts[outlet_counts["place_id"].isin(numbers.places.keys()) & outlet_counts["outlet"].isin(in_view)]
+    rows: dict[int, list[int]] = {}
+    for place_id, outlet, mentions in zip(kept["place_id"], kept["outlet"], kept["mentions"], strict=True):
+        if mentions > 0:
+            rows.setdefault(numbers.places[place_id], []).extend((numbers.outlets[outlet], int(mentions)))
+    view = {"outlets": [numbers.outlets[outlet] for outlet in in_view],
+            "counts": [[place, *pairs] for place, pairs in sorted(rows.items())]}
+    text = json.dumps(view, separators=(",", ":"))
+    # The key tells a new view from a new selection of the same one: the browser redraws only for a new view.
+    view["key"] = hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+    return f"if (window.newsgeoView) {{ newsgeoView(map_div, {json.dumps(view, separators=(',', ':'))}); }}\n"

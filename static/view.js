@@ -1,0 +1,156 @@
+/* The reader's view applied to the corpus's map, in the browser.
+
+   The page draws one map per corpus generation: every place any view can show, with the
+   whole corpus's counts. Each reader's view (sources, dates, languages, focus, nationality
+   words) arrives as small arguments, the mentions per place and source in view, run through
+   streamlit-folium's feature group; newsgeoView applies them to the mounted map: places out
+   of view hidden, sizes, greys and tooltips from the view's counts, the sources' rings and
+   the layer control following the sources in view. The server never rebuilds the map for a
+   view, and the browser keeps the map mounted.
+
+   Text comes only from the map's own script, escaped by the page (labels, outlet names,
+   "also written" lines); the view's arguments are numbers. */
+(function () {
+  "use strict";
+
+  var TOOLTIP_SOURCES = 5;
+
+  /* Remember each layer control on its map: the rings' layers leave it with their sources. */
+  var addControl = L.Control.Layers.prototype.onAdd;
+  L.Control.Layers.prototype.onAdd = function (map) {
+    map.__newsgeoControl = this;
+    return addControl.call(this, map);
+  };
+
+  function radius(count) { return Math.round(Math.min(6 + 3 * Math.sqrt(count), 30) * 10) / 10; }
+
+  function fill(t, sources) {
+    if (t.muted) { return "#888888"; }
+    if (sources <= 1) { return t.fills[0]; }
+    return t.fills[Math.min(sources, t.fills.length) - 1];
+  }
+
+  function show(entry, shown) {
+    if (shown && !entry.home.hasLayer(entry.layer)) { entry.home.addLayer(entry.layer); }
+    if (!shown && entry.home.hasLayer(entry.layer)) { entry.home.removeLayer(entry.layer); }
+    entry.layer.__newsgeoHidden = !shown;
+  }
+
+  /* The map's script hands over its layers: points (in a cluster or not), zones and regions,
+     the rings of each source, and the dashed links between related places. */
+  window.newsgeoTrack = function (map, given) {
+    var t = {outlets: given.outlets, fills: given.fills, places: {}, rings: [], links: [], key: null};
+    function place(i) { return t.places[i] || (t.places[i] = {i: i}); }
+    given.points.forEach(function (spec) {
+      var layer = spec[0], home = spec[1], muted = spec[2];
+      layer.eachLayer(function (leaf) {
+        var p = leaf.feature.properties, entry = place(p.i);
+        entry.point = {layer: leaf, home: home};
+        entry.label = p.label; entry.extra = p.extra || ""; entry.venue = !!p.venue; entry.muted = muted;
+        entry.latlng = leaf.getLatLng();
+      });
+    });
+    given.shapes.forEach(function (spec) {
+      var layer = spec[0], home = spec[1], muted = spec[2];
+      layer.eachLayer(function (leaf) {
+        var p = leaf.feature.properties, entry = place(p.i);
+        entry.shape = {layer: layer, home: home, leaf: leaf};
+        entry.label = p.label; entry.extra = p.extra || ""; entry.muted = muted;
+        entry.bounds = leaf.getBounds();
+      });
+    });
+    given.rings.forEach(function (spec) {
+      var outlet = spec[0], layer = spec[1], group = spec[2], leaves = {};
+      layer.eachLayer(function (leaf) { leaves[leaf.feature.properties.i] = {layer: leaf, home: layer}; });
+      t.rings.push({outlet: outlet, group: group, leaves: leaves, name: spec[3]});
+    });
+    given.links.forEach(function (layer) {
+      layer.eachLayer(function (leaf) {
+        t.links.push({layer: leaf, home: layer, a: leaf.feature.properties.a, b: leaf.feature.properties.b});
+      });
+    });
+    map.__newsgeoTracked = t;
+  };
+
+  function tooltip(t, entry, per, order) {
+    var lines = ["<b>" + entry.label + "</b>"];
+    var naming = order.filter(function (o) { return per[o]; });
+    var shown = naming;
+    if (naming.length > TOOLTIP_SOURCES) {  // the busiest sources first (a stable sort keeps the view's order)
+      shown = naming.slice().sort(function (a, b) { return per[b] - per[a]; }).slice(0, TOOLTIP_SOURCES);
+    }
+    shown.forEach(function (o) {
+      lines.push("<br>" + t.outlets[o] + ": " + per[o] + " mention" + (per[o] !== 1 ? "s" : ""));
+    });
+    var rest = naming.filter(function (o) { return shown.indexOf(o) < 0; });
+    if (rest.length) {
+      var n = rest.reduce(function (sum, o) { return sum + per[o]; }, 0);
+      lines.push("<br>" + rest.length + " more source" + (rest.length !== 1 ? "s" : "") + ": " + n + " mention" +
+                 (n !== 1 ? "s" : ""));
+    }
+    if (entry.extra) { lines.push(entry.extra); }
+    return lines.join("\n");
+  }
+
+  /* view: {key, outlets: the sources in view (indexes, in the sidebar's order),
+     counts: [[place, outlet, mentions, outlet, mentions…], …]}. */
+  window.newsgeoView = function (map, view) {
+    var t = map.__newsgeoTracked;
+    if (!t || t.key === view.key) { return; }  // the same view: a new selection only
+    var started = window.performance ? performance.now() : 0;
+    var counts = {};
+    view.counts.forEach(function (row) {
+      var per = {}, total = 0, sources = 0;
+      for (var k = 1; k < row.length; k += 2) { per[row[k]] = row[k + 1]; total += row[k + 1]; sources += 1; }
+      counts[row[0]] = {per: per, total: total, sources: sources};
+    });
+    var inView = view.outlets.slice().sort(function (a, b) { return a - b; });  // rings nest by name
+    var bounds = L.latLngBounds([]), countryBounds = L.latLngBounds([]);
+    Object.keys(t.places).forEach(function (i) {
+      var entry = t.places[i], c = counts[i];
+      if (entry.point) { show(entry.point, !!c); }
+      if (entry.shape) { show(entry.shape, !!c); }
+      if (!c) { return; }
+      var html = tooltip(t, entry, c.per, view.outlets);
+      var target = entry.point ? entry.point.layer : entry.shape.leaf;
+      if (target.getTooltip()) { target.setTooltipContent(html); }
+      if (entry.point) {
+        var single = c.sources <= 1 && !entry.muted;
+        entry.point.layer.setRadius(radius(c.total));
+        entry.point.layer.setStyle({fillColor: entry.venue ? "#ffffff" : fill(t, c.sources),
+                                    weight: entry.venue || single ? 2.5 : 1.5});
+        (entry.muted ? countryBounds : bounds).extend(entry.latlng);
+      } else {
+        entry.shape.leaf.setStyle({fillColor: fill(t, c.sources)});
+        (entry.muted ? countryBounds : bounds).extend(entry.bounds);
+      }
+    });
+    t.rings.forEach(function (ring) {
+      var order = inView.indexOf(ring.outlet);
+      var control = map.__newsgeoControl;
+      if (order < 0) {  // a source out of view: its rings and its line in the layer control go
+        if (map.hasLayer(ring.group)) { map.removeLayer(ring.group); }
+        if (control) { control.removeLayer(ring.group); }
+        ring.away = true;
+        return;
+      }
+      if (ring.away || ring.away === undefined) {
+        if (!map.hasLayer(ring.group)) { map.addLayer(ring.group); }
+        if (control && ring.away) { control.addOverlay(ring.group, ring.name); }
+        ring.away = false;
+      }
+      Object.keys(ring.leaves).forEach(function (i) {
+        var leaf = ring.leaves[i], c = counts[i];
+        var shown = !!(c && c.per[ring.outlet]);
+        show(leaf, shown);
+        if (shown) { leaf.layer.setRadius(Math.round((radius(c.total) + 2 + 2.5 * (order + 1)) * 10) / 10); }
+      });
+    });
+    t.links.forEach(function (link) { show(link, !!(counts[link.a] && counts[link.b])); });
+    if (!bounds.isValid()) { bounds = countryBounds; }
+    if (bounds.isValid()) { map.fitBounds(bounds, {padding: [30, 30], maxZoom: 8}); }
+    t.key = view.key;
+    window.newsgeoViewApplied = {key: view.key, places: Object.keys(counts).length,
+                                 ms: window.performance ? performance.now() - started : null};
+  };
+})();
