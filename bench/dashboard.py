@@ -559,11 +559,14 @@ def browser_view_changes(page, frames: Frames, changes: int) -> dict:
     """Switch the first source off and on ``changes`` times: how long static/view.js takes to apply each view
     (its own timing), the wall time from the checkbox to the map redrawn, the server's rerun, the bytes of the
     map element each change sends, and whether the map was mounted anew (it should not be)."""
-    leaflet = next(f for f in page.frames if f.url and "streamlit_folium" in f.url)
-    leaflet.evaluate("() => { window.map.__benchMounted = true; }")
+    def leaflet_frame():  # found again each time: a map mounted anew may come in a new frame
+        return next(f for f in page.frames if f.url and "streamlit_folium" in f.url and not f.is_detached())
+
+    leaflet_frame().evaluate("() => { window.map.__benchMounted = true; }")
     checkbox = page.get_by_test_id("stSidebar").get_by_test_id("stCheckbox").first
     applied, wall, server, frame_kb, remounted, missed = [], [], [], [], 0, 0
     for _ in range(changes):
+        leaflet = leaflet_frame()
         before = leaflet.evaluate("() => (window.newsgeoViewApplied || {}).key || null")
         start = len(frames.events)
         started = time.perf_counter()
@@ -571,13 +574,18 @@ def browser_view_changes(page, frames: Frames, changes: int) -> dict:
         try:
             leaflet.wait_for_function("k => window.newsgeoViewApplied && window.newsgeoViewApplied.key !== k",
                                       arg=before, timeout=30000, polling=10)
-        except Exception:  # the old page (a map per view) or a failure: counted, not fatal
+        except Exception as error:  # the map mounted anew (its frame replaced), or never redrawn: counted
             missed += 1
+            print(f"view change {len(wall) + missed}: not applied on the mounted map ({type(error).__name__})",
+                  file=sys.stderr)
             frames.settle(page, quiet=0.5, limit=20)
+            leaflet_frame().evaluate("() => { window.map.__benchMounted = true; }")
             continue
         wall.append(1000 * (time.perf_counter() - started))
         applied.append(leaflet.evaluate("() => window.newsgeoViewApplied.ms"))
-        remounted += not leaflet.evaluate("() => window.map.__benchMounted === true")
+        if not leaflet.evaluate("() => window.map.__benchMounted === true"):
+            remounted += 1
+            leaflet.evaluate("() => { window.map.__benchMounted = true; }")
         ms, _ = frames.click_rerun(start, page)
         if ms is not None:
             server.append(ms)

@@ -1,6 +1,7 @@
 """Many readers on one dashboard server, measured at the server: simulated readers speak Streamlit's protocol.
 
-    python bench/load.py [--readers 10,25,50,100,200] [--corpora bundled,10000] [--arrive 30] [--json] [--profile]
+    python bench/load.py [--readers 10,25,50,100,200] [--corpora bundled,10000] [--arrive 30] [--servers 2]
+                         [--json] [--profile]
     python bench/load.py --soak 600 [--corpora bundled]
 
 A bounded loopback benchmark: one ``streamlit run dashboard.py -- --store DIR`` per corpus
@@ -34,6 +35,9 @@ elements, ``st.error`` alerts, websockets closed, steps timed out, tracebacks in
 Click time is from sending the click to the run's ``script_finished``, at the server (no 250 ms
 debounce, no drawing). The single reader's figures are measured in the same run on the same
 server, before the concurrent phases: one reader alone through the first three readers' plans.
+``--servers N`` starts N server processes over the same store and pins reader i to server i mod N
+for all it does, as a reverse proxy pinning readers by cookie would (README, "Many readers"); the
+single reader uses the first; RSS and CPU are the servers' together.
 RSS is the server's VmRSS from /proc just before the readers connect and after the last of them
 finished (all still connected); growth per session is their difference over the sessions.
 ``--profile`` samples the server with py-spy during the largest phase and prints where its time
@@ -635,6 +639,12 @@ def process_figures(pid: int) -> dict:
     return {"rss_mb": mb["VmRSS"], "peak_mb": mb["VmHWM"], "threads": int(fields.get("Threads", "0")), "files": files}
 
 
+def servers_figures(pids: list[int]) -> dict:
+    """``process_figures`` of several servers, added up."""
+    each = [process_figures(pid) for pid in pids]
+    return {key: sum(figures[key] for figures in each) for key in each[0]}
+
+
 def cpu_seconds(pid: int) -> float:
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -739,11 +749,17 @@ async def single_reader(url: str, plans: list[Plan], truth: Truth, args) -> Reco
     return record
 
 
-async def concurrent_readers(url: str, pid: int, plans: list[Plan], truth: Truth, args, profiler=None) -> dict:
-    """``len(plans)`` readers at once: all connect and open together, then each goes its own way; all stay till the end."""
+async def concurrent_readers(urls: list[str], pids: list[int], plans: list[Plan], truth: Truth, args,
+                             profiler=None) -> dict:
+    """``len(plans)`` readers at once: all connect and open together, then each goes its own way; all stay till the end.
+
+    With several servers (``--servers``), reader i stays on server i mod N for all it does, as a proxy that pins
+    a reader by cookie keeps it; memory and CPU are the servers' together.
+    """
     record = Record()
-    readers = [Reader(url, plan, truth, record, args.think, args.step_timeout) for plan in plans]
-    before, cpu_before, started = process_figures(pid), cpu_seconds(pid), time.perf_counter()
+    readers = [Reader(urls[number % len(urls)], plan, truth, record, args.think, args.step_timeout)
+               for number, plan in enumerate(plans)]
+    before, cpu_before, started = servers_figures(pids), sum(map(cpu_seconds, pids)), time.perf_counter()
     after = before
     if profiler:
         profiler.start()
@@ -760,12 +776,13 @@ async def concurrent_readers(url: str, pid: int, plans: list[Plan], truth: Truth
         else:  # --arrive 0: all open together, and clicks start once every page has opened
             opened = await asyncio.gather(*(r.open() for r in readers))
             await asyncio.gather(*(r.act(args.clicks) for r, ok in zip(readers, opened, strict=True) if ok))
-        after = process_figures(pid)  # every reader still connected
+        after = servers_figures(pids)  # every reader still connected
     finally:
         profile = profiler.stop() if profiler else None
-        wall, cpu = time.perf_counter() - started, cpu_seconds(pid) - cpu_before
+        wall, cpu = time.perf_counter() - started, sum(map(cpu_seconds, pids)) - cpu_before
         await asyncio.gather(*(r.close() for r in readers))
-    return {"record": record, "before": before, "after": after, "wall_s": wall, "cpu_s": cpu, "profile": profile}
+    return {"record": record, "before": before, "after": after, "wall_s": wall, "cpu_s": cpu, "profile": profile,
+            "servers": len(urls)}
 
 
 async def soak(url: str, pid: int, plans: list[Plan], truth: Truth, args) -> dict:
@@ -816,7 +833,7 @@ async def rebuild_while_reading(url: str, pid: int, plans: list[Plan], truth: Tr
             builds.append((done.returncode, sorted(p.name for p in (store / "generations").iterdir()
                                                    if not p.name.startswith("."))))
 
-    outcome, _ = await asyncio.gather(concurrent_readers(url, pid, plans, truth, args), rebuild())
+    outcome, _ = await asyncio.gather(concurrent_readers([url], [pid], plans, truth, args), rebuild())
     outcome["builds"] = builds
     return outcome
 
@@ -871,8 +888,11 @@ def run_corpus(name: str, folder: Path, args) -> tuple[list[dict], dict | None]:
     uploads = plan_uploads(truth)
     plans = make_plans(truth, max(args.readers + [10]), uploads)
     results, soaked = [], None
-    with AppServer(script_args=("--store", str(store)), timeout=180) as app:
-        pid = app.process.pid
+    with contextlib.ExitStack() as servers:
+        # One server per process over the same store (readers only read it); the first serves the single reader.
+        apps = [servers.enter_context(AppServer(script_args=("--store", str(store)), timeout=180))
+                for _ in range(args.servers)]
+        app, pid = apps[0], apps[0].process.pid
         # Not counted: the first open pays for imports, the first upload for loading the gazetteer.
         warm = asyncio.run(single_reader(app.url, [plans[0]] + [p for p in plans if p.upload][:1], truth, args))
         single = asyncio.run(single_reader(app.url, plans[:3], truth, args))
@@ -889,9 +909,10 @@ def run_corpus(name: str, folder: Path, args) -> tuple[list[dict], dict | None]:
             for readers in args.readers:
                 print(f"{name}: {readers} readers…", file=sys.stderr)
                 profiler = Profiler(pid, folder) if args.profile and readers == max(args.readers) else None
-                outcome = asyncio.run(concurrent_readers(app.url, pid, plans[:readers], truth, args, profiler))
+                outcome = asyncio.run(concurrent_readers([a.url for a in apps], [a.process.pid for a in apps],
+                                                         plans[:readers], truth, args, profiler))
                 results.append(summary(name, readers, outcome, single))
-        problems = server_problems(app.output())
+        problems = [problem for a in apps for problem in server_problems(a.output())]
     for row in results:
         row["errors"] += len(problems)
         row["error_list"] += problems
@@ -906,7 +927,8 @@ def summary(corpus: str, readers: int, outcome: dict, single: Record) -> dict:
     before, after = outcome["before"], outcome["after"]
     errors = record.errors + single.errors
     return {
-        "corpus": corpus, "readers": readers, "sessions": record.sessions, "clicks": len(record.click_ms),
+        "corpus": corpus, "servers": outcome.get("servers", 1), "readers": readers, "sessions": record.sessions,
+        "clicks": len(record.click_ms),
         "click_ms_p50": percentile(record.click_ms, 0.5), "click_ms_p95": percentile(record.click_ms, 0.95),
         "single_click_ms_p50": percentile(single.click_ms, 0.5), "single_click_ms_p95": percentile(single.click_ms, 0.95),
         "change_ms_p50": percentile(record.change_ms, 0.5), "change_ms_p95": percentile(record.change_ms, 0.95),
@@ -935,14 +957,14 @@ def ms(value: float | None) -> str:
 def print_table(rows: list[dict], args) -> None:
     print(f"Readers think {args.think:g} s (×0.5–1.5) between actions; {args.clicks} clicks after each change; "
           f"server on {os.cpu_count()} CPUs, readers in this process.\n")
-    print("| corpus | readers | sessions | clicks | click ms p50 / p95 | single reader p50 / p95 | p95 ≤ 2× single? "
+    print("| corpus | servers | readers | sessions | clicks | click ms p50 / p95 | single reader p50 / p95 | p95 ≤ 2× single? "
           "| open ms p95 | change ms p95 (single) | errors | isolation violations "
           "| mismatches | RSS MB start → end (MB/session) | server CPU share |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         ok = (r["click_ms_p95"] is not None and r["single_click_ms_p95"] is not None
               and r["click_ms_p95"] <= 2 * r["single_click_ms_p95"])
-        print(f"| {r['corpus']} | {r['readers']} | {r['sessions']} | {r['clicks']} | {ms(r['click_ms_p50'])} / "
+        print(f"| {r['corpus']} | {r['servers']} | {r['readers']} | {r['sessions']} | {r['clicks']} | {ms(r['click_ms_p50'])} / "
               f"{ms(r['click_ms_p95'])} | {ms(r['single_click_ms_p50'])} / {ms(r['single_click_ms_p95'])} | "
               f"{'yes' if ok else 'no'} | {ms(r['open_ms_p95'])} | "
               f"{ms(r['change_ms_p95'])} ({ms(r['single_change_ms_p95'])}) | {r['errors']} | "
@@ -1035,6 +1057,8 @@ def main() -> int:
     parser.add_argument("--think", type=float, default=2.0, help="mean think time between actions, s (default 2)")
     parser.add_argument("--arrive", type=float, default=0.0,
                         help="readers' first visits spread evenly over this many seconds (default 0: all at once)")
+    parser.add_argument("--servers", type=int, default=1,
+                        help="server processes over the same store, readers pinned to one each (default 1)")
     parser.add_argument("--step-timeout", type=float, default=120, help="limit per step, s (default 120)")
     parser.add_argument("--soak", type=float, default=0, help="soak for this many seconds instead (10 readers)")
     parser.add_argument("--rebuilds", type=int, default=0,
