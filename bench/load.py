@@ -40,6 +40,8 @@ for all it does, as a reverse proxy pinning readers by cookie would (README, "Ma
 single reader uses the first; RSS and CPU are the servers' together.
 RSS is the server's VmRSS from /proc just before the readers connect and after the last of them
 finished (all still connected); growth per session is their difference over the sessions.
+Server CPU per action is the server's threads' CPU time (``/proc/PID/task/*/schedstat``, in ns)
+across each click and each view change of the single reader, alone on the server then.
 ``--profile`` samples the server with py-spy during the largest phase and prints where its time
 went. ``--soak S`` runs 10 readers for S seconds, each reconnecting as a new session every
 minute, sampling RSS, open files and threads every 10 s.
@@ -249,6 +251,8 @@ class Record:
     change_ms: list[float] = field(default_factory=list)
     open_ms: list[float] = field(default_factory=list)
     upload_ms: list[float] = field(default_factory=list)
+    click_cpu_ms: list[float] = field(default_factory=list)  # the server's CPU per action: the single reader only
+    change_cpu_ms: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     violations: list[str] = field(default_factory=list)
     mismatches: list[str] = field(default_factory=list)
@@ -263,6 +267,7 @@ class Reader:
     def __init__(self, url: str, plan: Plan, truth: Truth, record: Record, think: float, timeout: float) -> None:
         self.url, self.plan, self.truth, self.record = url, plan, truth, record
         self.think, self.timeout = think, timeout
+        self.server_pid: int | None = None  # set for the single reader: the server's CPU is then its own
         self.rng = random.Random(plan.seed)
         self.ws = None
         self.session_id = ""
@@ -442,8 +447,11 @@ class Reader:
         self.set_widget(self.component[0], json_value=json.dumps(
             {"last_object_clicked_tooltip": label, "last_object_clicked_count": self.clicks}))
         self.place = place_id
+        cpu = server_cpu_ms(self.server_pid)
         ms, screen = await self.run(fragment=True)
         self.record.click_ms.append(ms)
+        if cpu is not None:
+            self.record.click_cpu_ms.append(server_cpu_ms(self.server_pid) - cpu)
         self.check(screen, whole=False, what=f"click on {label}")
 
     async def click_some(self, count: int) -> None:
@@ -468,8 +476,11 @@ class Reader:
             on = True
         self.set_widget(self.widget("checkbox", outlet), bool_value=on)
         (self.sources.add if on else self.sources.discard)(outlet)
+        cpu = server_cpu_ms(self.server_pid)
         ms, screen = await self.run()
         self.record.change_ms.append(ms)
+        if cpu is not None:
+            self.record.change_cpu_ms.append(server_cpu_ms(self.server_pid) - cpu)
         self.check(screen, whole=True, what=f"source {outlet} {'on' if on else 'off'}")
 
     async def narrow_dates(self) -> None:
@@ -480,8 +491,11 @@ class Reader:
         self.set_widget(self.widget("date_input", "Published between"),
                         string_array_value=[since.replace("-", "/"), until.replace("-", "/")])
         self.since, self.until = self.plan.since, self.plan.until
+        cpu = server_cpu_ms(self.server_pid)
         ms, screen = await self.run()
         self.record.change_ms.append(ms)
+        if cpu is not None:
+            self.record.change_cpu_ms.append(server_cpu_ms(self.server_pid) - cpu)
         self.check(screen, whole=True, what=f"dates {since} to {until}")
 
     async def add_upload(self) -> None:
@@ -645,6 +659,18 @@ def servers_figures(pids: list[int]) -> dict:
     return {key: sum(figures[key] for figures in each) for key in each[0]}
 
 
+def server_cpu_ms(pid: int | None) -> float | None:
+    """CPU time the server's threads have run, in ms, to the nanosecond (/proc/PID/task/*/schedstat), None without
+    a pid. /proc/PID/stat counts in 10 ms ticks, too coarse for one click."""
+    if pid is None:
+        return None
+    total = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        with contextlib.suppress(OSError):
+            total += int((task / "schedstat").read_text().split()[0])
+    return total / 1e6
+
+
 def cpu_seconds(pid: int) -> float:
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -736,11 +762,13 @@ def summarise_profile(raw: str, seconds: float, rate: int) -> dict:
 # --------------------------------------------------------------------------- phases
 
 
-async def single_reader(url: str, plans: list[Plan], truth: Truth, args) -> Record:
-    """One reader alone on the server, through the first plans one after the other (think time short)."""
+async def single_reader(url: str, plans: list[Plan], truth: Truth, args, pid: int | None = None) -> Record:
+    """One reader alone on the server, through the first plans one after the other (think time short); with the
+    server's ``pid``, the server's CPU time for each click and view change (it serves no one else meanwhile)."""
     record = Record()
     for plan in plans:
         reader = Reader(url, plan, truth, record, args.think / 4, args.step_timeout)
+        reader.server_pid = pid
         try:
             if await reader.open():
                 await reader.act(args.clicks)
@@ -895,7 +923,7 @@ def run_corpus(name: str, folder: Path, args) -> tuple[list[dict], dict | None]:
         app, pid = apps[0], apps[0].process.pid
         # Not counted: the first open pays for imports, the first upload for loading the gazetteer.
         warm = asyncio.run(single_reader(app.url, [plans[0]] + [p for p in plans if p.upload][:1], truth, args))
-        single = asyncio.run(single_reader(app.url, plans[:3], truth, args))
+        single = asyncio.run(single_reader(app.url, plans[:3], truth, args, pid))
         single.errors += warm.errors
         if args.rebuilds:
             print(f"{name}: 20 readers and {args.rebuilds} rebuilds…", file=sys.stderr)
@@ -933,6 +961,8 @@ def summary(corpus: str, readers: int, outcome: dict, single: Record) -> dict:
         "single_click_ms_p50": percentile(single.click_ms, 0.5), "single_click_ms_p95": percentile(single.click_ms, 0.95),
         "change_ms_p50": percentile(record.change_ms, 0.5), "change_ms_p95": percentile(record.change_ms, 0.95),
         "single_change_ms_p95": percentile(single.change_ms, 0.95),
+        "cpu_ms_per_click": statistics.fmean(single.click_cpu_ms) if single.click_cpu_ms else None,
+        "cpu_ms_per_change": statistics.fmean(single.change_cpu_ms) if single.change_cpu_ms else None,
         "open_ms_p95": percentile(record.open_ms, 0.95), "uploads": len(record.upload_ms),
         "errors": len(errors), "isolation_violations": len(record.violations) + len(single.violations),
         "panel_mismatches": len(record.mismatches) + len(single.mismatches),
@@ -974,6 +1004,10 @@ def print_table(rows: list[dict], args) -> None:
           "≤ 5 MB per session.")
     for corpus in dict.fromkeys(r["corpus"] for r in rows):
         print(capacity_line(corpus, [r for r in rows if r["corpus"] == corpus]))
+        first = next(r for r in rows if r["corpus"] == corpus)
+        print(f"Server CPU per action, {corpus} (the single reader, alone on the server; target ≤ {CPU_TARGETS[0]:.0f} ms a "
+              f"click, ≤ {CPU_TARGETS[1]:.0f} ms a view change at 10,000 articles): click {ms(first['cpu_ms_per_click'])} ms, "
+              f"view change {ms(first['cpu_ms_per_change'])} ms (means).")
     for r in rows:
         if r.get("builds") is not None:
             print(f"\nRebuilt while they read: {len(r['builds'])} builds, exit codes "
@@ -989,6 +1023,7 @@ def print_table(rows: list[dict], args) -> None:
                     print(f"  - {item}")
 
 
+CPU_TARGETS = (15.0, 50.0)  # server CPU ms per click and per view change
 CAPACITY_MS = 1000.0  # a click answered within a second, at the 95th percentile, is a page that keeps up
 
 
