@@ -2,14 +2,15 @@
 
    The page draws one map per corpus generation: every place any view can show, with the
    whole corpus's counts. Each reader's view (sources, dates, languages, focus, nationality
-   words) arrives as small arguments, the mentions per place and source in view, run through
-   streamlit-folium's feature group; newsgeoView applies them to the mounted map: places out
-   of view hidden, sizes, greys and tooltips from the view's counts, the sources' rings and
-   the layer control following the sources in view. The server never rebuilds the map for a
-   view, and the browser keeps the map mounted.
+   words) is a small piece of data, the mentions per place and source in view, in a hidden
+   element of the page (#newsgeo-view, geo.page.reader_view); this script reads it from the
+   map's frame whenever the page changes it and applies it to the mounted map: places out of
+   view hidden, sizes, greys and tooltips from the view's counts, the sources' rings and the
+   layer control following the sources in view. The server never rebuilds the map for a view,
+   the browser keeps the map mounted, and the map's own arguments stay the same.
 
    Text comes only from the map's own script, escaped by the page (labels, outlet names,
-   "also written" lines); the view's arguments are numbers. */
+   "also written" lines); the view's data are numbers, read with JSON.parse. */
 (function () {
   "use strict";
 
@@ -70,7 +71,44 @@
       });
     });
     map.__newsgeoTracked = t;
+    followPage(map);
   };
+
+  /* The page's view element, read now and whenever the page changes (once per frame at most). */
+  var VIEW_ELEMENT = "newsgeo-view";
+  function followPage(map) {
+    var host = window.parent, last = null, pending = false;
+    if (!host || host === window) { return; }
+    function pull() {
+      pending = false;
+      var element;
+      try { element = host.document.getElementById(VIEW_ELEMENT); } catch (e) { return; }  // not the page's frame
+      var data = element && element.getAttribute("data-view");
+      if (!data || data === last) { return; }
+      last = data;
+      window.newsgeoView(map, JSON.parse(data));
+    }
+    pull();
+    try {
+      if (window.__newsgeoObserver) { window.__newsgeoObserver.disconnect(); }  // a map mounted anew: its own
+      window.__newsgeoObserver = new host.MutationObserver(function () {
+        if (!pending) { pending = true; window.requestAnimationFrame(pull); }
+      });
+      window.__newsgeoObserver.observe(host.document.body, {subtree: true, childList: true, attributes: true, attributeFilter: ["data-view"]});
+    } catch (e) { /* a page of another origin: the map shows the whole corpus */ }
+  }
+
+  /* The selection's rings (the page's, marked with their place) kept round their markers. */
+  function fitRings(map, t) {
+    (window.feature_group || []).forEach(function (group) {
+      if (!group.eachLayer) { return; }
+      group.eachLayer(function (ring) {
+        var entry = ring.options && t.places[ring.options.newsgeoPlace];
+        if (entry && entry.point && ring.setRadius) { ring.setRadius(entry.point.layer.getRadius() + 4); }
+      });
+    });
+  }
+  window.newsgeoFitRings = function (map) { if (map.__newsgeoTracked) { fitRings(map, map.__newsgeoTracked); } };
 
   function tooltip(t, entry, per, order) {
     var lines = ["<b>" + entry.label + "</b>"];
@@ -149,6 +187,7 @@
     t.links.forEach(function (link) { show(link, !!(counts[link.a] && counts[link.b])); });
     if (!bounds.isValid()) { bounds = countryBounds; }
     if (bounds.isValid()) { map.fitBounds(bounds, {padding: [30, 30], maxZoom: 8}); }
+    fitRings(map, t);
     t.key = view.key;
     window.newsgeoViewApplied = {key: view.key, places: Object.keys(counts).length,
                                  ms: window.performance ? performance.now() - started : null};

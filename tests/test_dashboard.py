@@ -179,10 +179,11 @@ def test_dashboard_deep_link_dates_are_kept_within_the_corpus():
     assert metric(at, "Articles in view") == 5
 
 
-def view_on_map(call: dict) -> tuple[list[str], dict[str, dict[str, int]]]:
-    """(sources in view, each place's mentions per source) that the map's view line hands static/view.js, read
-    back through the numbers the map's own script gives its places and sources."""
-    handed = json.loads(re.search(r"newsgeoView\(map_div, (\{.*?\})\); \}", call["feature_group"])[1])
+def view_on_map(at: AppTest, call: dict) -> tuple[list[str], dict[str, dict[str, int]]]:
+    """(sources in view, each place's mentions per source) that the page's view element hands static/view.js,
+    read back through the numbers the map's own script gives its places and sources."""
+    element = next(e.proto.body for e in at.get("html") if 'id="newsgeo-view"' in e.proto.body)
+    handed = json.loads(html.unescape(re.search(r'data-view="([^"]*)"', element)[1]))
     track = re.search(r'newsgeoTrack\([^,]+, \{"outlets": (\[.*?\]), "fills"', call["script"])
     outlets = [html.unescape(outlet) for outlet in json.loads(track[1])]
     by_number = {int(i): html.unescape(label) for i, label in re.findall(r'"i": (\d+), "label": "([^"]+)"', call["script"])}
@@ -194,7 +195,7 @@ def view_on_map(call: dict) -> tuple[list[str], dict[str, dict[str, int]]]:
 def test_dashboard_a_source_switched_off_leaves_the_map():
     fake = FakeMap()
     at = run_app(fake, query={"sources": "The Cradle"})
-    in_view, counts = view_on_map(fake.calls[-1])
+    in_view, counts = view_on_map(at, fake.calls[-1])
     assert in_view == ["The Cradle"] and counts and all(set(per) == {"The Cradle"} for per in counts.values())
     assert "Erbil (city, IQ)" not in counts and "T4 (Tiyas) air base (air base, SY)" in counts
     assert at.query_params["sources"] == "The Cradle"
@@ -295,12 +296,12 @@ def test_dashboard_an_upload_or_a_filter_recolours_no_outlet():
     run_app(fake)
     upload = Upload("upload-1-note", "note.txt", b"Officials met in Palmyra, Syria, on Monday.", "My Desk", "Note", "")
     run_app(with_upload, uploads=[upload])
-    run_app(one, query={"sources": "The Cradle"})
+    alone_run = run_app(one, query={"sources": "The Cradle"})
     before, after, alone = (ring_colours(f.calls[-1]["script"]) for f in (fake, with_upload, one))
     assert len(before) == 5 and {o: after[o] for o in before} == before and after["My Desk"] not in before.values()
     # One source in view: the same map, colours and all; the view hands the browser that source alone.
     assert alone == before and one.calls[-1]["script"] == fake.calls[-1]["script"]
-    assert view_on_map(one.calls[-1])[0] == ["The Cradle"]
+    assert view_on_map(alone_run, one.calls[-1])[0] == ["The Cradle"]
 
 
 EMPTY = "No source in view — tick one in the sidebar."
@@ -315,7 +316,7 @@ def test_dashboard_a_link_to_no_known_source_draws_an_empty_map_and_says_what_to
     at.session_state["tables_tab"] = tab  # every tab is built over the empty view without an error
     at = rerun(at, fake)
     assert EMPTY in [i.value for i in at.info]
-    assert fake.calls and view_on_map(fake.calls[-1]) == ([], {})  # the map is drawn, with no place shown on it
+    assert fake.calls and view_on_map(at, fake.calls[-1]) == ([], {})  # the map is drawn, with no place shown on it
     assert metric(at, "Places in view") == 0
 
 

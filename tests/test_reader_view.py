@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 
 import pandas as pd
 
-from geo.page.reader_view import MapNumbers, view_script
+from geo.page.reader_view import MapNumbers, view_data, view_element
 
 LABELS = {"Aleppo (city, SY)": "g:2", "Damascus (city, SY)": "g:1", "Palmyra (city, SY)": "g:3"}
 OUTLETS = ["Reuters", "AP", "The Cradle"]
@@ -17,8 +18,13 @@ def counts(*rows) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["place_id", "outlet", "mentions"])
 
 
-def handed(script: str) -> dict:
-    return json.loads(re.fullmatch(r"if \(window\.newsgeoView\) \{ newsgeoView\(map_div, (.*)\); \}\n", script)[1])
+def handed(element: str) -> dict:
+    """The view as static/view.js reads it from the element's data."""
+    return json.loads(html.unescape(re.fullmatch(r'<div id="newsgeo-view" data-view="([^"]*)" hidden></div>', element)[1]))
+
+
+def view_script(numbers, outlet_counts, outlets) -> str:
+    return view_element(view_data(numbers, outlet_counts, outlets))
 
 
 def test_reader_view_numbers_places_by_id_and_sources_by_name():
@@ -48,4 +54,4 @@ def test_reader_view_carries_no_text_from_the_corpus():
     labels = {"</script><script>alert(1)</script> (city)": "x:</script>"}
     numbers = MapNumbers(labels, ["`${alert(1)}`"])
     script = view_script(numbers, counts(("x:</script>", "`${alert(1)}`", 1)), ["`${alert(1)}`"])
-    assert "alert" not in script and "script>" not in script
+    assert "alert" not in script and "script>" not in script and "<" not in script.split(">", 1)[1][:-6]

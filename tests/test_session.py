@@ -33,16 +33,19 @@ def test_session_take_click_on_empty_map_selects_nothing():
     assert state["place"] is None and "place" not in params
 
 
-def test_session_map_selection_is_kept_after_a_click_on_the_same_map_and_renumbered_otherwise():
-    state = {}
+def test_session_map_selection_is_kept_until_a_choice_or_another_map_and_renumbered_then():
+    state, params = {}, {}
     drawn = lambda: {"feature_group": "outline();", "center": {"lat": 1, "lng": 2}}  # noqa: E731
+    select_place(state, params, "palmyra")
     first = map_selection(state, "map-a", drawn)
     assert first["feature_group"].startswith("/* selection 1 */")
-    state["picked_on_map"] = True
-    assert map_selection(state, "map-a", drawn) is first  # clicked there: the same arguments, nothing re-sent
+    assert map_selection(state, "map-a", drawn) is first  # another run, nothing chosen: nothing re-sent
+    select_place(state, params, "t4", on_map=True)
+    assert map_selection(state, "map-a", drawn) is first  # clicked there: outlined by the map itself
     assert map_selection(state, "map-b", drawn)["feature_group"].startswith("/* selection 2 */")
-    state["picked_on_map"] = False
+    select_place(state, params, "t4")  # the same place chosen again from the list: drawn again
     assert map_selection(state, "map-b", drawn)["feature_group"].startswith("/* selection 3 */")
+    select_place(state, params, None)
     assert map_selection(state, "map-b", lambda: {"feature_group": None, "center": None})["feature_group"] is None
 
 

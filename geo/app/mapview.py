@@ -9,7 +9,7 @@ import streamlit_folium
 
 from geo.page.corpus import PagePaths
 from geo.page.mapping import STICKY_MAP, build_map, component_arguments, selection_arguments, too_large_to_draw
-from geo.page.reader_view import MapNumbers, view_script
+from geo.page.reader_view import MapNumbers, view_data, view_element
 from geo.page.session import held, map_selection, select_place, shown_in_full, take_click
 from geo.store import read
 from geo.store.read import Store, View
@@ -38,7 +38,7 @@ def corpus_map(_store: Store, generation: str, layer: Layer, countries: bool, co
 
     st_folium renders the whole folium map on every call (0.2 s and more at 10,000 articles);
     here it is rendered once for every reader, and each reader's view is applied to it in the
-    browser (``view_line``). The script is the same for all of them, so the browser keeps the
+    browser (``view_html``). The script is the same for all of them, so the browser keeps the
     mounted map, its pan and its zoom, when a view changes.
     """
     outlets = tuple(corpus_facts(_store, generation, layer).sources["outlet"])
@@ -50,9 +50,10 @@ def corpus_map(_store: Store, generation: str, layer: Layer, countries: bool, co
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def view_line(_store: Store, _numbers: MapNumbers, key: ViewKey, countries: bool, colours: tuple) -> str:
-    """The reader's view for the corpus's map: numbers, a few kilobytes, shared by every reader of the view."""
-    return view_script(_numbers, view_facts(_store, key).figures[1], key.view.outlets)
+def view_html(_store: Store, _numbers: MapNumbers, key: ViewKey, countries: bool, colours: tuple) -> str:
+    """The reader's view for the corpus's map, as the hidden element static/view.js reads: numbers, a few
+    kilobytes, shared by every reader of the view."""
+    return view_element(view_data(_numbers, view_facts(_store, key).figures[1], key.view.outlets))
 
 
 @st.fragment
@@ -70,8 +71,8 @@ def map_place_list_and_panel(store: Store, key: ViewKey, countries: bool, colour
     drawn = held(st.session_state, "map", (key.generation, key.layer, countries, colour_key),
                  lambda: corpus_map(store, key.generation, key.layer, countries, colour_key))
     arguments, labels = drawn.arguments, drawn.labels
-    line = held(st.session_state, "view_line", (key, countries, colour_key),
-                lambda: view_line(store, drawn.numbers, key, countries, colour_key))
+    view = held(st.session_state, "view_html", (key, countries, colour_key),
+                lambda: view_html(store, drawn.numbers, key, countries, colour_key))
     found = facts.labels
     # The click that reran the fragment is in the session before the map is drawn: the map can
     # then show the place it selected at once.
@@ -79,6 +80,9 @@ def map_place_list_and_panel(store: Store, key: ViewKey, countries: bool, colour
     current = st.session_state.get("place")
     left, right = st.columns([3, 2], gap="medium")
     st.html(STICKY_MAP)
+    # The view, beside the map and not in its arguments: they stay the same from view to view, and Streamlit
+    # then sends the browser a reference to the map it has instead of the map (its message cache).
+    st.html(view)
     with left:
         find, search = st.columns(2)
         chosen = find.selectbox("Find a place", list(found), format_func=found.get, placeholder="Type a place name",
@@ -92,11 +96,12 @@ def map_place_list_and_panel(store: Store, key: ViewKey, countries: bool, colour
         selected = place.to_dict() if place is not None and current in labels.values() else None
         named = set(labels.values())
         found_rows = [r for r in in_view.to_dict("records") if r["place_id"] in hits and r["place_id"] in named]
-        # A new view draws the selection anew too (the view's line runs first: it may hide or move places).
-        shown = map_selection(st.session_state, f"{arguments['key']}|{phrase}|{line}",
-                              lambda: selection_arguments(selected, found_rows))
-        clicked = streamlit_folium._component_func(**{**arguments, **shown,
-                                                      "feature_group": line + (shown["feature_group"] or "")})
+        # The selection is drawn anew when it leaves the view or comes back, or the search's places change.
+        found_ids = ",".join(sorted(r["place_id"] for r in found_rows))
+        away = bool(current) and selected is None
+        shown = map_selection(st.session_state, f"{arguments['key']}|{phrase}|{found_ids}|{away}",
+                              lambda: selection_arguments(selected, found_rows, drawn.numbers.places))
+        clicked = streamlit_folium._component_func(**{**arguments, **shown})
         if take_click(st.session_state, st.query_params, clicked, labels):
             rerun_map()  # a click the session did not hold yet: draw the map with it selected
         large_regions(in_view)

@@ -84,7 +84,9 @@ PANES = {"basemap": 210, "countries": 380, "zones": 390, "rings": 410}
 STICKY_MAP = """<style>@media (min-width: 900px) {
   div[data-testid="stColumn"]:has(iframe[title="streamlit_folium.st_folium"]) {
     position: sticky; top: 3.75rem; align-self: flex-start; }
-}</style>"""
+}
+div[data-testid="stElementContainer"]:has(#newsgeo-view) { display: none; }
+</style>"""  # the second rule: the view's data element (geo.page.reader_view) takes no room
 
 
 def escape_for_tooltip(text) -> str:
@@ -430,7 +432,7 @@ def _ring_style(row, counts, offset: float, colour: str, weight: float) -> dict:
     return {"radius": round(base + offset, 1), "color": colour, "weight": weight, "fill": False, "opacity": 0.95}
 
 
-def selection_arguments(row, found=()) -> dict:
+def selection_arguments(row, found=(), numbers: dict[str, int] | None = None) -> dict:
     """Component arguments that outline the selected place (and, dashed, the places a search found) and bring
     the selected one into view.
 
@@ -439,17 +441,22 @@ def selection_arguments(row, found=()) -> dict:
     pan and zoom stay the reader's. The script holds numbers and our own styles only. A place
     clicked on the map is outlined there at once by static/places.js, so the page need not
     send the map's arguments again (300 KB at 10,000 articles): it keeps the last ones.
+    ``numbers`` (the map's place numbers, ``geo.page.reader_view.MapNumbers.places``) mark each
+    ring with its place, so static/view.js keeps it round the marker as a view resizes it.
     """
-    layers = [_outline(r, FOUND_STYLE) for r in found if row is None or r["place_id"] != row.get("place_id")]
+    numbers = numbers or {}
+    layers = [_outline(r, FOUND_STYLE, numbers.get(r.get("place_id"))) for r in found
+              if row is None or r["place_id"] != row.get("place_id")]
     if row is not None:
-        layers.append(_outline(row, SELECTED_STYLE))
+        layers.append(_outline(row, SELECTED_STYLE, numbers.get(row.get("place_id"))))
     if not layers:
         return {"feature_group": None, "center": None}
     script = ("if (window.newsgeoClearSelection) { window.newsgeoClearSelection(); }\n"
               f"var newsgeo_selection = L.featureGroup([{', '.join(layers)}]);\n"
               "map_div.addLayer(newsgeo_selection);\n"
               "window.feature_group = window.feature_group || [];\n"
-              "window.feature_group.push(newsgeo_selection);\n")
+              "window.feature_group.push(newsgeo_selection);\n"
+              "if (window.newsgeoFitRings) { window.newsgeoFitRings(map_div); }\n")
     center = None if row is None else [round(float(row["lat"]), 5), round(float(row["lon"]), 5)]
     return {"feature_group": script, "center": center}
 
@@ -459,14 +466,15 @@ SELECTED_STYLE = {"color": SELECTED, "weight": 4}
 FOUND_STYLE = {"color": SELECTED, "weight": 9, "opacity": 0.28}
 
 
-def _outline(row, style: dict) -> str:
+def _outline(row, style: dict, number: int | None = None) -> str:
     """A Leaflet layer outlining one place (its shape, or a ring round its marker), not clickable."""
     if _is_polygon(row) and not too_large_to_draw(row):
         shape = json.dumps(mapping(_small(row["geometry"])), separators=(",", ":"))
         options = json.dumps({**style, "weight": style["weight"] - 0.5, "fill": False})
         return f"L.geoJson({shape}, {{style: {options}, interactive: false, pane: \"rings\"}})"
     radius = _radius(int(row.get("mention_count") or 1)) + 4
-    options = json.dumps({**style, "radius": radius, "fill": False, "interactive": False, "pane": "rings"})
+    options = json.dumps({**style, "radius": radius, "fill": False, "interactive": False, "pane": "rings",
+                          **({"newsgeoPlace": int(number)} if number is not None else {})})
     return f"L.circleMarker([{float(row['lat']):.5f}, {float(row['lon']):.5f}], {options})"
 
 

@@ -1,21 +1,26 @@
-"""A reader's view as the small arguments static/view.js applies to the corpus's map (no Streamlit here).
+"""A reader's view as the small piece of data static/view.js applies to the corpus's map (no Streamlit here).
 
 The page draws one folium map per corpus generation (``geo.page.mapping.build_map`` over
 the whole corpus), the same script for every reader, so the browser keeps it mounted and
 the server never renders it again for a view. What differs between readers is only which
-places are in their view and with how many mentions per source: ``view_script`` writes
-that as numbers (the map's place numbers, its source numbers, counts) in a line of
-JavaScript that streamlit-folium runs in the map's frame (its ``feature_group``).
+places are in their view and with how many mentions per source: ``view_element`` writes
+that as numbers (the map's place numbers, its source numbers, counts) into the data of a
+hidden element of the page, which the map's script reads from its frame. The map
+component's own arguments then stay the same from view to view, so Streamlit sends the
+browser a reference to them instead of the map again (its message cache).
 """
 
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 
 import pandas as pd
 
-__all__ = ["MapNumbers", "view_script"]
+__all__ = ["VIEW_ELEMENT_ID", "MapNumbers", "view_data", "view_element"]
+
+VIEW_ELEMENT_ID = "newsgeo-view"  # static/view.js looks for it in the page
 
 
 class MapNumbers:
@@ -27,9 +32,9 @@ class MapNumbers:
         self.outlets = {outlet: number for number, outlet in enumerate(sorted(outlets))}
 
 
-def view_script(numbers: MapNumbers, outlet_counts: pd.DataFrame, outlets) -> str:
-    """The line that shows a view on the mounted map: ``outlet_counts`` (mentions per place and outlet in view),
-    ``outlets`` the sources in view, in the sidebar's order.
+def view_data(numbers: MapNumbers, outlet_counts: pd.DataFrame, outlets) -> dict:
+    """The view for the mounted map: ``outlet_counts`` (mentions per place and outlet in view), ``outlets`` the
+    sources in view, in the sidebar's order, as ``{"outlets", "counts", "key"}``.
 
     Places the map does not draw (countries when hidden, a region too large to draw) and
     sources it was not drawn with are left out; what remains is numbers only.
@@ -43,6 +48,13 @@ def view_script(numbers: MapNumbers, outlet_counts: pd.DataFrame, outlets) -> st
     view = {"outlets": [numbers.outlets[outlet] for outlet in in_view],
             "counts": [[place, *pairs] for place, pairs in sorted(rows.items())]}
     text = json.dumps(view, separators=(",", ":"))
-    # The key tells a new view from a new selection of the same one: the browser redraws only for a new view.
+    # The key tells a new view from the one shown (the element is sent again on every run): only a new one is drawn.
     view["key"] = hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
-    return f"if (window.newsgeoView) {{ newsgeoView(map_div, {json.dumps(view, separators=(',', ':'))}); }}\n"
+    return view
+
+
+def view_element(view: dict) -> str:
+    """The hidden element that carries ``view`` (``view_data``) to the map's script, as HTML."""
+    data = html.escape(json.dumps(view, separators=(",", ":")), quote=True)
+    return f'<div id="{VIEW_ELEMENT_ID}" data-view="{data}" hidden></div>'
+

@@ -39,6 +39,7 @@ def select_place(state: MutableMapping, params: MutableMapping, place_id: str | 
     """Make ``place_id`` the selection and the link's; ``on_map``: clicked there, so already in view."""
     state["place"] = place_id
     state["picked_on_map"] = on_map
+    state["choices"] = state.get("choices", 0) + 1  # each choice, the same place again included
     link(params, "place", place_id or None)
 
 
@@ -57,18 +58,21 @@ def take_click(state: MutableMapping, params: MutableMapping, value: dict | None
 def map_selection(state: MutableMapping, map_key: str, drawn: Callable[[], dict]) -> dict:
     """The map component's selection arguments for this run.
 
-    A place clicked on this map is outlined there already and not moved under the pointer, so
-    the arguments stay as they were and the map's payload is not sent again. Otherwise the
-    selection is drawn anew, numbered: the same place chosen again is drawn again.
+    They stay as they were, so the map's payload is not sent again, while ``map_key`` stays
+    the same and no place has been chosen since; and a place clicked on this map is outlined
+    there already and not moved under the pointer, so a click keeps them too. A choice made
+    elsewhere (the list, a link) is drawn anew, numbered: the same place chosen again is
+    drawn again.
     """
     kept = state.get("map_selection")
-    if state.get("picked_on_map") and kept and kept[0] == map_key:
-        return kept[1]
+    choices = state.get("choices", 0)
+    if kept and kept[0] == map_key and (kept[1] == choices or state.get("picked_on_map")):
+        return kept[2]
     shown = drawn()
     if shown["feature_group"]:
         number = state["selection_number"] = state.get("selection_number", 0) + 1
         shown["feature_group"] = f"/* selection {number} */\n" + shown["feature_group"]
-    state["map_selection"] = (map_key, shown)
+    state["map_selection"] = (map_key, choices, shown)
     return shown
 
 
