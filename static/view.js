@@ -99,7 +99,7 @@
   }
 
   /* The selection's rings (the page's, marked with their place) kept round their markers. */
-  function fitRings(map, t) {
+  function fitRings(t) {
     (window.feature_group || []).forEach(function (group) {
       if (!group.eachLayer) { return; }
       group.eachLayer(function (ring) {
@@ -108,7 +108,7 @@
       });
     });
   }
-  window.newsgeoFitRings = function (map) { if (map.__newsgeoTracked) { fitRings(map, map.__newsgeoTracked); } };
+  window.newsgeoFitRings = function (map) { if (map.__newsgeoTracked) { fitRings(map.__newsgeoTracked); } };
 
   function tooltip(t, entry, per, order) {
     var lines = ["<b>" + entry.label + "</b>"];
@@ -187,7 +187,7 @@
     t.links.forEach(function (link) { show(link, !!(counts[link.a] && counts[link.b])); });
     if (!bounds.isValid()) { bounds = countryBounds; }
     if (bounds.isValid()) { map.fitBounds(bounds, {padding: [30, 30], maxZoom: 8}); }
-    fitRings(map, t);
+    fitRings(t);
     t.key = view.key;
     window.newsgeoViewApplied = {key: view.key, places: Object.keys(counts).length,
                                  ms: window.performance ? performance.now() - started : null};

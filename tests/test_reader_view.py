@@ -28,13 +28,13 @@ def view_script(numbers, outlet_counts, outlets) -> str:
 
 
 def test_reader_view_numbers_places_by_id_and_sources_by_name():
-    numbers = MapNumbers(LABELS, OUTLETS)
+    numbers = MapNumbers(LABELS.values(), OUTLETS)
     assert numbers.places == {"g:1": 0, "g:2": 1, "g:3": 2}
     assert numbers.outlets == {"AP": 0, "Reuters": 1, "The Cradle": 2}
 
 
 def test_reader_view_sends_counts_of_drawn_places_and_sources_in_view_only():
-    numbers = MapNumbers(LABELS, OUTLETS)
+    numbers = MapNumbers(LABELS.values(), OUTLETS)
     view = handed(view_script(numbers, counts(("g:1", "Reuters", 3), ("g:1", "AP", 2), ("g:3", "The Cradle", 1),
                                               ("country:SY", "AP", 9), ("g:2", "Someone else", 4)),
                               ["Reuters", "AP", "Someone else"]))
@@ -44,7 +44,7 @@ def test_reader_view_sends_counts_of_drawn_places_and_sources_in_view_only():
 
 
 def test_reader_view_key_tells_views_apart_and_not_selections():
-    numbers = MapNumbers(LABELS, OUTLETS)
+    numbers = MapNumbers(LABELS.values(), OUTLETS)
     one = view_script(numbers, counts(("g:1", "AP", 2)), ["AP"])
     assert view_script(numbers, counts(("g:1", "AP", 2)), ["AP"]) == one
     assert handed(view_script(numbers, counts(("g:1", "AP", 3)), ["AP"]))["key"] != handed(one)["key"]
@@ -52,6 +52,6 @@ def test_reader_view_key_tells_views_apart_and_not_selections():
 
 def test_reader_view_carries_no_text_from_the_corpus():
     labels = {"</script><script>alert(1)</script> (city)": "x:</script>"}
-    numbers = MapNumbers(labels, ["`${alert(1)}`"])
+    numbers = MapNumbers(labels.values(), ["`${alert(1)}`"])
     script = view_script(numbers, counts(("x:</script>", "`${alert(1)}`", 1)), ["`${alert(1)}`"])
     assert "alert" not in script and "script>" not in script and "<" not in script.split(">", 1)[1][:-6]

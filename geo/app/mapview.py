@@ -46,11 +46,11 @@ def corpus_map(_store: Store, generation: str, layer: Layer, countries: bool, co
     fmap, labels = build_map(in_corpus, counts, outlets=list(outlets), colours=dict(colours), show_countries=countries)
     captured = component_arguments(streamlit_folium.st_folium, fmap, key="map", height=560, use_container_width=True,
                                    returned_objects=RETURNED)
-    return CorpusMap(captured, labels, MapNumbers(labels, outlets))
+    return CorpusMap(captured, labels, MapNumbers(labels.values(), outlets))
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def view_html(_store: Store, _numbers: MapNumbers, key: ViewKey, countries: bool, colours: tuple) -> str:
+def view_html(_store: Store, _numbers: MapNumbers, key: ViewKey, countries: bool) -> str:
     """The reader's view for the corpus's map, as the hidden element static/view.js reads: numbers, a few
     kilobytes, shared by every reader of the view."""
     return view_element(view_data(_numbers, view_facts(_store, key).figures[1], key.view.outlets))
@@ -71,8 +71,8 @@ def map_place_list_and_panel(store: Store, key: ViewKey, countries: bool, colour
     drawn = held(st.session_state, "map", (key.generation, key.layer, countries, colour_key),
                  lambda: corpus_map(store, key.generation, key.layer, countries, colour_key))
     arguments, labels = drawn.arguments, drawn.labels
-    view = held(st.session_state, "view_html", (key, countries, colour_key),
-                lambda: view_html(store, drawn.numbers, key, countries, colour_key))
+    view = held(st.session_state, "view_html", (key, countries),
+                lambda: view_html(store, drawn.numbers, key, countries))
     found = facts.labels
     # The click that reran the fragment is in the session before the map is drawn: the map can
     # then show the place it selected at once.

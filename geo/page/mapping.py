@@ -44,6 +44,7 @@ from shapely.geometry import mapping
 
 from ..frames import COUNTRY_KINDS, VENUE_PRECISION, related_places
 from .colours import FILL_GREYS, SINGLE_SOURCE_FILL, fill_colour, outlet_colours
+from .reader_view import MapNumbers
 
 __all__ = ["ASSET_ROOT", "BASEMAP", "STICKY_MAP", "build_map", "component_arguments", "escape_for_tooltip",
     "drawn_places", "label_from_tooltip", "load_basemap", "place_label", "selection_arguments", "too_large_to_draw",
@@ -169,16 +170,16 @@ def build_map(places, outlet_counts, *, outlets: list[str], colours: dict[str, s
     view = drawn_places(places[places["place_id"].isin(counts)], show_countries)
     colours = colours if colours is not None else outlet_colours(outlets)
     labels = unique_labels(view)
-    index = {place_id: number for number, place_id in enumerate(sorted(labels))}  # static/view.js's place numbers
+    numbers = MapNumbers(labels, outlets)  # static/view.js's numbers for places and sources
     m = _new_map(asset_root)
     for name, z_index in PANES.items():
         folium.map.CustomPane(name, z_index=z_index, pointer_events=name != "rings").add_to(m)
     _add_base_layers(m, asset_root)
     rows = view.to_dict("records")  # plain dicts: a Series per row costs more than drawing it
     for row in rows:  # what static/view.js needs to redraw a place for a reader's view
-        row["_i"], row["_label"], row["_extra"] = index[row["place_id"]], escape_for_tooltip(labels[row["place_id"]]), \
-            _tooltip_extra(row)
-    targets = _ViewTargets(sorted(outlets), [SINGLE_SOURCE_FILL, *FILL_GREYS])
+        row["_i"], row["_label"], row["_extra"] = numbers.places[row["place_id"]], \
+            escape_for_tooltip(labels[row["place_id"]]), _tooltip_extra(row)
+    targets = _ViewTargets(list(numbers.outlets), [SINGLE_SOURCE_FILL, *FILL_GREYS])
     tooltips = {row["place_id"]: _tooltip(labels[row["place_id"]], row, counts[row["place_id"]], outlets) for row in rows}
     if show_countries:
         countries = folium.FeatureGroup(name="Countries", overlay=True).add_to(m)
@@ -534,6 +535,7 @@ class _ViewTargets(folium.MacroElement):
         {% endmacro %}""")
 
     def __init__(self, outlets: list[str], fills: list[str]):
+        """``outlets`` in the order of their numbers (``MapNumbers.outlets``)."""
         super().__init__()
         self._name = "ViewTargets"
         self.outlets = [escape_for_tooltip(outlet) for outlet in outlets]

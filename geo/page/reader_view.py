@@ -26,9 +26,9 @@ VIEW_ELEMENT_ID = "newsgeo-view"  # static/view.js looks for it in the page
 class MapNumbers:
     """The numbers a generation's map gives its places and sources (static/view.js's indexes)."""
 
-    def __init__(self, labels: dict[str, str], outlets) -> None:
-        """``labels``: ``label -> place_id`` of every place the map draws; ``outlets``: every source it was drawn with."""
-        self.places = {place_id: number for number, place_id in enumerate(sorted(labels.values()))}
+    def __init__(self, place_ids, outlets) -> None:
+        """``place_ids``: every place the map draws; ``outlets``: every source it was drawn with."""
+        self.places = {place_id: number for number, place_id in enumerate(sorted(place_ids))}
         self.outlets = {outlet: number for number, outlet in enumerate(sorted(outlets))}
 
 
