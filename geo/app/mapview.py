@@ -93,10 +93,10 @@ def map_place_list_and_panel(store: Store, key: ViewKey, countries: bool, colour
         phrase, hits = search_box(search, store, key)
         rows = in_view.loc[in_view["place_id"] == current]
         place = rows.iloc[0] if len(rows) else None  # the selection in view, if it is
-        selected = place.to_dict() if place is not None and current in labels.values() else None
-        named = set(labels.values())
+        drawn_ids = drawn.numbers.places  # every place the map draws, by id (a dict kept with the map)
+        selected = place.to_dict() if place is not None and current in drawn_ids else None
         # The few rows a search found, not every place's: a run must not copy the whole view (10k: 445 rows).
-        found_rows = in_view[in_view["place_id"].isin(list(hits)) & in_view["place_id"].isin(list(named))].to_dict(
+        found_rows = in_view[in_view["place_id"].isin([p for p in hits if p in drawn_ids])].to_dict(
             "records") if hits else []
         # The selection is drawn anew when it leaves the view or comes back, or the search's places change.
         found_ids = ",".join(sorted(r["place_id"] for r in found_rows))
