@@ -40,8 +40,10 @@ for all it does, as a reverse proxy pinning readers by cookie would (README, "Ma
 single reader uses the first; RSS and CPU are the servers' together.
 RSS is the server's VmRSS from /proc just before the readers connect and after the last of them
 finished (all still connected); growth per session is their difference over the sessions.
-Server CPU per action is the server's threads' CPU time (``/proc/PID/task/*/schedstat``, in ns)
-across each click and each view change of the single reader, alone on the server then.
+Server CPU per action is the server process's CPU time (``/proc/PID/stat``, all its threads, the
+ones that ended included: Streamlit runs each script run in a thread of its own) across each click
+and each view change of the single reader, alone on the server then; its clock counts in 10 ms
+ticks, so the figure is a mean over the single reader's actions.
 ``--profile`` samples the server with py-spy during the largest phase and prints where its time
 went. ``--soak S`` runs 10 readers for S seconds, each reconnecting as a new session every
 minute, sampling RSS, open files and threads every 10 s.
@@ -440,6 +442,16 @@ class Reader:
             self.record.errors.append(f"reader {self.plan.number}, opening: {describe(error)}")
             return False
 
+    async def action_run(self, times: list[float], cpu_times: list[float], *, fragment: bool = False) -> tuple[float, Screen]:
+        """``run()`` for a click or a view change, its time kept in ``times``; for the single reader (``server_pid``
+        set), the server's CPU time for it in ``cpu_times``."""
+        cpu = cpu_seconds(self.server_pid) if self.server_pid else None
+        ms, screen = await self.run(fragment=fragment)
+        times.append(ms)
+        if cpu is not None:
+            cpu_times.append(1000 * (cpu_seconds(self.server_pid) - cpu))
+        return ms, screen
+
     async def click(self, label: str, place_id: str) -> None:
         if not self.component:
             raise StepFailed("no map component to click")
@@ -447,11 +459,7 @@ class Reader:
         self.set_widget(self.component[0], json_value=json.dumps(
             {"last_object_clicked_tooltip": label, "last_object_clicked_count": self.clicks}))
         self.place = place_id
-        cpu = server_cpu_ms(self.server_pid)
-        ms, screen = await self.run(fragment=True)
-        self.record.click_ms.append(ms)
-        if cpu is not None:
-            self.record.click_cpu_ms.append(server_cpu_ms(self.server_pid) - cpu)
+        ms, screen = await self.action_run(self.record.click_ms, self.record.click_cpu_ms, fragment=True)
         self.check(screen, whole=False, what=f"click on {label}")
 
     async def click_some(self, count: int) -> None:
@@ -476,11 +484,7 @@ class Reader:
             on = True
         self.set_widget(self.widget("checkbox", outlet), bool_value=on)
         (self.sources.add if on else self.sources.discard)(outlet)
-        cpu = server_cpu_ms(self.server_pid)
-        ms, screen = await self.run()
-        self.record.change_ms.append(ms)
-        if cpu is not None:
-            self.record.change_cpu_ms.append(server_cpu_ms(self.server_pid) - cpu)
+        ms, screen = await self.action_run(self.record.change_ms, self.record.change_cpu_ms)
         self.check(screen, whole=True, what=f"source {outlet} {'on' if on else 'off'}")
 
     async def narrow_dates(self) -> None:
@@ -491,11 +495,7 @@ class Reader:
         self.set_widget(self.widget("date_input", "Published between"),
                         string_array_value=[since.replace("-", "/"), until.replace("-", "/")])
         self.since, self.until = self.plan.since, self.plan.until
-        cpu = server_cpu_ms(self.server_pid)
-        ms, screen = await self.run()
-        self.record.change_ms.append(ms)
-        if cpu is not None:
-            self.record.change_cpu_ms.append(server_cpu_ms(self.server_pid) - cpu)
+        ms, screen = await self.action_run(self.record.change_ms, self.record.change_cpu_ms)
         self.check(screen, whole=True, what=f"dates {since} to {until}")
 
     async def add_upload(self) -> None:
@@ -657,18 +657,6 @@ def servers_figures(pids: list[int]) -> dict:
     """``process_figures`` of several servers, added up."""
     each = [process_figures(pid) for pid in pids]
     return {key: sum(figures[key] for figures in each) for key in each[0]}
-
-
-def server_cpu_ms(pid: int | None) -> float | None:
-    """CPU time the server's threads have run, in ms, to the nanosecond (/proc/PID/task/*/schedstat), None without
-    a pid. /proc/PID/stat counts in 10 ms ticks, too coarse for one click."""
-    if pid is None:
-        return None
-    total = 0
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        with contextlib.suppress(OSError):
-            total += int((task / "schedstat").read_text().split()[0])
-    return total / 1e6
 
 
 def cpu_seconds(pid: int) -> float:
