@@ -206,7 +206,9 @@ def build_map(places, outlet_counts, *, outlets: list[str], colours: dict[str, s
     if points:
         layer = _points_layer([(row, _point_style(row, counts[row["place_id"]]), tooltips[row["place_id"]])
                                for row in points], interactive=True).add_to(target)
-        targets.points.append((layer, target, False))
+        # What a marker is taken out of and put back into: the cluster, which holds each marker itself, or else
+        # the points' own layer (the "Places" group holds that layer, not its markers).
+        targets.points.append((layer, target if target is not group else layer, False))
     targets.rings = _add_rings(m, [row for row in drawn if not _is_polygon(row)], counts, outlets, colours)
     _Legend().add_to(m)
     _Chooser().add_to(m)

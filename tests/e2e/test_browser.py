@@ -282,6 +282,22 @@ def test_e2e_a_region_too_large_to_draw_is_chosen_under_the_map_and_lets_go(page
     expect(heading(page, "Palmyra", 3)).to_be_visible()
 
 
+SHOWN_LABELS = """() => {
+    const labels = [];
+    window.map.eachLayer(layer => {
+        const tip = layer.getTooltip && layer.getTooltip();
+        if (layer._path && tip) { labels.push(new DOMParser().parseFromString(tip.getContent(), "text/html").body
+                                             .textContent.split("\\n")[0].trim()); }
+    });
+    return labels;
+}"""
+
+
+def shown_labels(leaflet) -> set[str]:
+    """The places Leaflet has on the map now, read from its layers (not by hovering each shape)."""
+    return set(leaflet.evaluate(SHOWN_LABELS))
+
+
 def test_e2e_a_view_change_is_applied_by_the_browser_to_the_mounted_map(page, app):
     """The map's script is the corpus's, the same for every view: a source switched off hides the places only it
     names and its rings' line in the layer control, and back on shows them, all on the same mounted map, whose
@@ -298,15 +314,26 @@ def test_e2e_a_view_change_is_applied_by_the_browser_to_the_mounted_map(page, ap
 
     page.get_by_test_id("stSidebar").get_by_text("Kurdistan24", exact=True).click()
     expect(source_checkbox(page, "Kurdistan24")).not_to_be_checked()
-    wait_until(page, lambda: "Erbil (city, IQ)" not in {shape.label for shape in map_shapes(frame)},
+    wait_until(page, lambda: "Erbil (city, IQ)" not in shown_labels(leaflet),
                "Erbil, named by Kurdistan24 alone, is still on the map")
     assert leaflet.evaluate("() => window.map.__mountedBeforeTheChange === true"), "the map was mounted anew"
-    after = {shape.label for shape in map_shapes(frame)}
+    after = shown_labels(leaflet)
     assert "Palmyra (city, SY)" in after and not any(label.startswith("Northern Syria") for label in after), after
     expect(overlays.filter(has_text="Kurdistan24")).to_have_count(0)
 
     page.get_by_test_id("stSidebar").get_by_text("Kurdistan24", exact=True).click()
-    wait_until(page, lambda: "Erbil (city, IQ)" in {shape.label for shape in map_shapes(frame)},
-               "Erbil did not come back with its source")
+    wait_until(page, lambda: "Erbil (city, IQ)" in shown_labels(leaflet), "Erbil did not come back with its source")
     expect(overlays.filter(has_text="Kurdistan24")).to_have_count(1)
     assert leaflet.evaluate("() => window.map.__mountedBeforeTheChange === true"), "the map was mounted anew"
+
+
+def test_e2e_a_link_to_one_source_shows_only_its_places_from_the_first_drawing(page, app):
+    """The first view applied to a freshly mounted map hides what it leaves out (Erbil, named by Kurdistan24 alone;
+    Northern Syria too), as a later change does."""
+    page.goto(app.url + "?sources=The%20Cradle")
+    wait_for_map(page)
+    leaflet = leaflet_frame(page)
+    wait_until(page, lambda: leaflet.evaluate("() => !!window.newsgeoViewApplied"), "no view was applied to the map")
+    shown = shown_labels(leaflet)
+    assert "T4 (Tiyas) air base (air base, SY)" in shown and "Erbil (city, IQ)" not in shown, shown
+    assert not any(label.startswith("Northern Syria") for label in shown), shown
