@@ -43,6 +43,32 @@ def test_store_read_excerpts_limit_per_outlet_unless_asked(seed_store):
     assert sum(e.outlet == "The Cradle" for e in everything) == totals["The Cradle"] > 1
 
 
+def test_store_read_place_sentences_answer_what_the_panel_asked_in_three_queries(seed_store):
+    # One reading of a place for a click: its excerpts, their articles and how sure the map is, as
+    # place_excerpts, article_details and place_confidence answer them one by one.
+    for view in (View(ALL), View(("The Cradle", "Kurdistan24")), View(ALL, since="2025-04-11", undated=False)):
+        for place_id in read.place_counts(seed_store, view)["place_id"]:
+            found = read.place_sentences(seed_store, place_id, view, per_outlet=2)
+            assert (found.excerpts, found.totals) == read.place_excerpts(seed_store, place_id, view, per_outlet=2)
+            assert found.articles == read.article_details(seed_store, sorted({e.article_id for e in found.excerpts}))
+            mean, corrected = read.place_confidence(seed_store, place_id, view)
+            assert abs(found.confidence - mean) < 1e-9 and found.corrected == corrected
+            assert all(found.totals[o] >= sum(e.outlet == o for e in found.excerpts) for o in found.totals)
+    nothing = read.place_sentences(seed_store, "no-such-place", View(ALL))
+    assert (nothing.excerpts, nothing.totals, nothing.articles, nothing.confidence) == ([], {}, {}, None)
+
+
+def test_store_read_excerpt_window_reaches_from_the_first_name_to_the_last():
+    from geo.records import SENTENCE_WHOLE, SENTENCE_WINDOW
+
+    assert read.excerpt_window(100, 300, [(150, 160)]) == (100, 300)  # short: the whole sentence
+    long_end = 100 + SENTENCE_WHOLE * 3
+    start, end = read.excerpt_window(100, long_end, [(1000, 1010), (1200, 1210)])
+    assert (start, end) == (1000 - SENTENCE_WINDOW, 1210 + SENTENCE_WINDOW)
+    start, end = read.excerpt_window(100, long_end, [(1000, 1010), (2900, 2910)])
+    assert (start, end) == (1000 - SENTENCE_WINDOW, 1000 - SENTENCE_WINDOW + read.EXCERPT_CHARS)  # at most
+
+
 def test_store_read_view_filters_outlets_and_demonyms(seed_store):
     counts = read.coverage_counts(seed_store, View(("The Cradle",)))
     assert set(counts["outlet"]) == {"The Cradle"}

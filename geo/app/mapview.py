@@ -8,7 +8,7 @@ import streamlit as st
 import streamlit_folium
 
 from geo.page.corpus import PagePaths
-from geo.page.mapping import POLYGON_KINDS, STICKY_MAP, build_map, component_arguments, selection_arguments, too_large_to_draw
+from geo.page.mapping import STICKY_MAP, build_map, component_arguments, selection_arguments
 from geo.page.reader_view import MapNumbers, view_data, view_element
 from geo.page.session import held, map_selection, select_place, shown_in_full, take_click
 from geo.store import read
@@ -106,7 +106,7 @@ def map_place_list_and_panel(store: Store, key: ViewKey, countries: bool, colour
         clicked = streamlit_folium._component_func(**{**arguments, **shown})
         if take_click(st.session_state, st.query_params, clicked, labels):
             rerun_map()  # a click the session did not hold yet: draw the map with it selected
-        large_regions(in_view)
+        large_regions(facts.large_regions)
     if read.current_generation(store.path) != store.generation:
         st.rerun(scope="app")  # rebuilt or removed meanwhile: the page moves on, with the place just chosen
     with right:
@@ -121,17 +121,14 @@ def map_place_list_and_panel(store: Store, key: ViewKey, countries: bool, colour
         else:
             st.caption("Click a place on the map, or find it in the list, to read what each source wrote.")
     if place is not None:
-        by_outlet, totals, _ = panel_sentences(store, key, current, shown_in_full(st.session_state))
-        compare_sources(place, by_outlet, totals, list(key.view.outlets), counts, colours,
+        found = panel_sentences(store, key, current, shown_in_full(st.session_state))
+        compare_sources(place, found.by_outlet, found.totals, list(key.view.outlets), counts, colours,
                         corpus_facts(store, key.generation, key.layer).names)
 
 
-def large_regions(in_view) -> None:
-    """The regions too large to draw (the Middle East), as choices under the map."""
-    polygons = in_view[in_view["kind"].isin(list(POLYGON_KINDS))]  # only zones and regions can be too large
-    regions = [row for row in polygons.to_dict("records") if too_large_to_draw(row)]
-    if regions:
-        names = {row["place_id"]: row["name"] for row in regions}
+def large_regions(names: dict[str, str]) -> None:
+    """The regions too large to draw (the Middle East), as choices under the map (``names``: place id -> name)."""
+    if names:
         st.pills("Also named, too large to draw", list(names), format_func=names.get, key="large_region",
                  on_change=picked_region)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import streamlit as st
 
 from geo.frames import related_places
@@ -22,17 +24,27 @@ from .resources import ViewKey, corpus_facts
 from .review import review_place
 
 
+class PanelSentences(NamedTuple):
+    """A place's sentences in a view as the panel and the comparison show them (``read.place_sentences``)."""
+
+    by_outlet: dict[str, list]  # the excerpts kept, per outlet
+    totals: dict[str, int]  # sentences per outlet
+    articles: dict[str, dict]  # the excerpts' articles
+    confidence: float | None
+    corrected: bool
+
+
 @st.cache_resource(max_entries=256, show_spinner=False)
-def panel_sentences(_store: Store, key: ViewKey, place_id: str, every: tuple[str, ...]) -> tuple:
-    """``(excerpts per outlet, sentences per outlet, their articles)`` of a place in a view, shared by its readers.
+def panel_sentences(_store: Store, key: ViewKey, place_id: str, every: tuple[str, ...]) -> PanelSentences:
+    """A place's excerpts, their articles and how sure the map is of it, in a view, shared by its readers.
 
     The first EXCERPTS_SHOWN per outlet, all for the outlets in ``every``; small, so many are kept.
     """
-    excerpts, totals = read.place_excerpts(_store, place_id, key.view, EXCERPTS_SHOWN, every)
+    found = read.place_sentences(_store, place_id, key.view, EXCERPTS_SHOWN, every)
     by_outlet: dict[str, list] = {}
-    for item in excerpts:
+    for item in found.excerpts:
         by_outlet.setdefault(item.outlet, []).append(item)
-    return by_outlet, totals, read.article_details(_store, sorted({i.article_id for i in excerpts}))
+    return PanelSentences(by_outlet, found.totals, found.articles, found.confidence, found.corrected)
 
 
 def place_panel(store: Store, place_id: str, place, key: ViewKey, colours: dict[str, str], paths: PagePaths) -> None:
@@ -49,10 +61,10 @@ def place_panel(store: Store, place_id: str, place, key: ViewKey, colours: dict[
         if st.button(escape_markdown(f"Related: {names.get(other, other)}"), key=f"rel:{other}"):
             select_place(st.session_state, st.query_params, other)
             rerun_map()
-    review_place(store, place_id, key, paths)
     # The first few sentences per source, all of them for the sources whose "show all" is on.
-    by_outlet, totals, articles = panel_sentences(store, key, place_id, shown_in_full(st.session_state))
-    excerpts_by_source(store, by_outlet, totals, articles, colours)
+    found = panel_sentences(store, key, place_id, shown_in_full(st.session_state))
+    review_place(store, place_id, key, paths, found.confidence, found.corrected)
+    excerpts_by_source(store, found.by_outlet, found.totals, found.articles, colours)
 
 
 def excerpts_by_source(store: Store, by_outlet: dict[str, list], totals: dict[str, int], articles: dict,

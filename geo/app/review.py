@@ -56,9 +56,10 @@ def review_queue(store: Store, key: ViewKey) -> None:
                                                                               format="percent")})
 
 
-def review_place(store: Store, place_id: str, key: ViewKey, paths: PagePaths) -> None:
-    """How sure the geoparser was of this place, why, what else each name could be, and a way to correct it."""
-    mean, corrected = read.place_confidence(store, place_id, key.view)
+def review_place(store: Store, place_id: str, key: ViewKey, paths: PagePaths, mean: float | None,
+                 corrected: bool) -> None:
+    """How sure the geoparser was of this place (``mean``, whether a reader ``corrected`` it: asked with its
+    sentences), why, what else each name could be, and a way to correct it."""
     if mean is None:
         return
     # Built when opened (it stays open from place to place): a click that only reads costs one small query.

@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..store import read
 from ..store.read import Store, View
-from .mapping import unique_labels
+from .mapping import POLYGON_KINDS, too_large_to_draw, unique_labels
 from .views import coverage_matrix, date_bounds, places_in_view
 
 __all__ = ["CorpusFacts", "ViewFacts"]
@@ -122,6 +122,13 @@ class ViewFacts:
     def labels(self) -> dict[str, str]:
         """``place_id -> "Hyderabad (city, PK)"`` for every place in view, as the map labels them."""
         return unique_labels(self.figures[0])
+
+    @_Once
+    def large_regions(self) -> dict[str, str]:
+        """``place_id -> name`` of the regions in view too large to draw (the Middle East), listed under the map."""
+        in_view = self.figures[0]
+        polygons = in_view[in_view["kind"].isin(list(POLYGON_KINDS))]  # only zones and regions can be too large
+        return {row["place_id"]: row["name"] for row in polygons.to_dict("records") if too_large_to_draw(row)}
 
     @_Once
     def matrix(self) -> pd.DataFrame:

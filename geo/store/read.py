@@ -28,13 +28,13 @@ from . import lease
 from .schema import SCHEMA_VERSION, TABLES
 from .verify import CORRECTIONS_FILE, corrections_digest, file_name, mark_damaged, store_damage, verify_store
 
-__all__ = ["Store", "StoreError", "View", "article_details", "article_focus", "article_furniture", "article_ids",
-    "article_languages", "articles_in_view", "articles_naming", "articles_touched", "built_corrections",
-    "coverage_counts", "current_generation", "daily_mentions", "date_range", "download_mentions",
-    "furniture_articles", "name_mentions", "nationality_examples", "neighbour_spans", "occurrences", "open_store",
-    "overlay_from_docs", "place_confidence", "place_counts", "place_excerpts", "place_review", "places",
-    "review_queue", "search_sentences", "source_summaries", "store_damage", "texts_for_reparse", "undated_articles",
-    "verify_store", "view_mentions"]
+__all__ = ["PlaceSentences", "Store", "StoreError", "View", "article_details", "article_focus", "article_furniture",
+    "article_ids", "article_languages", "articles_in_view", "articles_naming", "articles_touched",
+    "built_corrections", "coverage_counts", "current_generation", "daily_mentions", "date_range",
+    "download_mentions", "excerpt_window", "furniture_articles", "name_mentions", "nationality_examples",
+    "neighbour_spans", "occurrences", "open_store", "overlay_from_docs", "place_confidence", "place_counts",
+    "place_excerpts", "place_review", "place_sentences", "places", "review_queue", "search_sentences",
+    "source_summaries", "store_damage", "texts_for_reparse", "undated_articles", "verify_store", "view_mentions"]
 
 
 class StoreError(Exception):
@@ -347,47 +347,107 @@ def _window_sql(start: str, end: str, sentence_start: str = "sentence_start", se
 EXCERPT_CHARS = SENTENCE_WHOLE
 
 
-def place_excerpts(store: Store, place_id: str, view: View, per_outlet: int | None = None,
-                   every_for: tuple[str, ...] = ()) -> tuple[list, dict[str, int]]:
-    """The sentences naming one place in view, one excerpt per (outlet, article, sentence) with its mention spans.
+@dataclass(frozen=True)
+class PlaceSentences:
+    """What the panel shows of one place in a view, from two small queries (``place_sentences``)."""
+
+    excerpts: list  # SentenceExcerpt, by outlet, article and sentence
+    totals: dict[str, int]  # sentences naming the place per outlet (all of them, not only those kept)
+    articles: dict[str, dict]  # the excerpts' articles, as ``article_details`` gives them (no text)
+    confidence: float | None  # the mean confidence of the place's mentions in view (None: none in view)
+    corrected: bool  # whether a reader corrected any of them
+
+
+def place_sentences(store: Store, place_id: str, view: View, per_outlet: int | None = None,
+                    every_for: tuple[str, ...] = ()) -> PlaceSentences:
+    """The sentences naming one place in view, one excerpt per (outlet, article, sentence) with its mention spans,
+    their articles, and how sure the geoparser was of the place.
 
     Only the first ``per_outlet`` sentences of each outlet (all for the outlets in ``every_for``;
     all everywhere when None), in article and sentence order: a place can have thousands, and
     the panel shows a few. An excerpt is its sentence, or the window of it around its names
-    when the sentence is long (``window_start``). Returns ``(excerpts, sentences per outlet)``.
+    when the sentence is long (``window_start``).
+
+    A click asks this of a place it has not shown yet, so it is two plain queries (the place's
+    mentions, then the kept excerpts' texts and articles) and the grouping in Python: DuckDB
+    plans a query with window functions and grouped distincts in more time than it runs it.
     """
     from ..page.views import SentenceExcerpt
 
     where, params = view.where()
-    first, _ = _window_sql("first_start", "first_end")
-    frame = store.query(f"""
-        WITH sentences AS (
-            SELECT outlet, article_id, sentence_index, any_value(sentence_start) AS sentence_start,
-                   any_value(sentence_end) AS sentence_end, min(start) AS first_start, arg_min("end", start) AS first_end,
-                   max("end") AS last_end,
-                   string_agg(DISTINCT type, ', ' ORDER BY type) AS kinds,
-                   list([start, "end"] ORDER BY start, "end") AS spans
-            FROM {_joined(store, view)} WHERE m.place_id = ? AND {where}
-            GROUP BY outlet, article_id, sentence_index),
-        ranked AS (
-            SELECT *, row_number() OVER (PARTITION BY outlet ORDER BY article_id, sentence_index) AS rank,
-                   count(*) OVER (PARTITION BY outlet) AS total
-            FROM sentences),
-        kept AS (
-            SELECT *, {first} AS window_start FROM ranked
-            WHERE ? IS NULL OR rank <= ? OR list_contains(?, outlet)),
-        windows AS (
-            SELECT *, CASE WHEN sentence_end - sentence_start <= {SENTENCE_WHOLE} THEN sentence_end
-                           ELSE least(sentence_end, window_start + {EXCERPT_CHARS}, greatest(last_end, first_end)
-                                      + {SENTENCE_WINDOW}) END AS window_end FROM kept)
-        SELECT w.*, substring(t.text, w.window_start + 1, w.window_end - w.window_start) AS sentence
-        FROM windows w JOIN (SELECT article_id, text FROM {{articles}}) t USING (article_id)
-        ORDER BY outlet, article_id, sentence_index""", [place_id, *params, per_outlet, per_outlet, list(every_for)])
-    excerpts = [SentenceExcerpt(r.outlet, r.article_id, int(r.sentence_index), int(r.sentence_start), int(r.sentence_end),
-                                r.sentence, r.kinds, [(int(a), int(b)) for a, b in r.spans], int(r.window_start))
-                for r in frame.itertuples()]
-    totals = dict(zip(frame["outlet"], frame["total"].astype(int), strict=True))
-    return excerpts, totals
+    sql = f"""SELECT m.outlet, m.article_id, m.sentence_index, m.sentence_start, m.sentence_end, m.start, m."end",
+                     m.type, m.confidence, m.method = 'corrected'
+              FROM {_joined(store, view)} WHERE m.place_id = ? AND {where}
+              ORDER BY m.outlet, m.article_id, m.sentence_index, m.start, m."end" """
+    with store.reading(sql), store.cursor() as cursor:
+        rows = cursor.execute(sql, [place_id, *params]).fetchall()
+    sentences: list[list] = []  # [outlet, article, index, start, end, kinds, spans], in order
+    totals: dict[str, int] = {}
+    confidences, corrected = [], False
+    for outlet, article_id, index, sentence_start, sentence_end, start, end, kind, confidence, fixed in rows:
+        if confidence is not None:
+            confidences.append(confidence)
+        corrected = corrected or bool(fixed)
+        if not sentences or sentences[-1][:3] != [outlet, article_id, index]:
+            totals[outlet] = totals.get(outlet, 0) + 1
+            sentences.append([outlet, article_id, index, sentence_start, sentence_end, set(), []])
+        sentences[-1][5].add(kind)
+        sentences[-1][6].append((start, end))
+    ranks: dict[str, int] = {}
+    kept, windows = [], []
+    for sentence in sentences:
+        ranks[sentence[0]] = rank = ranks.get(sentence[0], 0) + 1
+        if per_outlet is None or rank <= per_outlet or sentence[0] in every_for:
+            kept.append(sentence)
+            windows.append(excerpt_window(*sentence[3:5], sentence[6]))
+    texts, articles = _excerpt_texts(store, [s[1] for s in kept], windows)
+    excerpts = [SentenceExcerpt(outlet, article_id, index, sentence_start, sentence_end, text,
+                                ", ".join(sorted(kinds)), spans, window[0])
+                for (outlet, article_id, index, sentence_start, sentence_end, kinds, spans), window, text
+                in zip(kept, windows, texts, strict=True)]
+    mean = sum(confidences) / len(confidences) if confidences else None
+    return PlaceSentences(excerpts, totals, articles, mean, corrected)
+
+
+def excerpt_window(sentence_start: int, sentence_end: int, spans: list[tuple[int, int]]) -> tuple[int, int]:
+    """Where a sentence's excerpt starts and ends: the sentence when short, else from the window around its first
+    name (``geo.records.sentence_window``, without the word edges) to its last name, EXCERPT_CHARS at most."""
+    if sentence_end - sentence_start <= SENTENCE_WHOLE:
+        return sentence_start, sentence_end
+    first_start, first_end = spans[0]
+    last_end = max(end for _, end in spans)
+    window_start = max(sentence_start, first_start - SENTENCE_WINDOW)
+    return window_start, min(sentence_end, window_start + EXCERPT_CHARS, max(last_end, first_end) + SENTENCE_WINDOW)
+
+
+def _excerpt_texts(store: Store, article_ids: list[str], windows: list[tuple[int, int]]) -> tuple[list[str], dict]:
+    """The text of each ``(article, window)`` (cut in the query: an article can be long, and many are asked), and
+    the articles' details as ``article_details`` gives them."""
+    if not article_ids:
+        return [], {}
+    wanted = pa.table({"k": pa.array(range(len(article_ids)), pa.int64()), "article_id": article_ids,
+                       "window_start": pa.array([w[0] for w in windows], pa.int64()),
+                       "window_end": pa.array([w[1] for w in windows], pa.int64())})
+    sql = f"""SELECT w.k, substring(a.text, w.window_start + 1, w.window_end - w.window_start) AS sentence,
+                     a.article_id, a.outlet, a.title, a.published, a.url, a.sentence_count
+              FROM wanted w JOIN {store.relation("articles")} a USING (article_id)"""
+    with store.reading(sql), store.cursor() as cursor:
+        cursor.register("wanted", wanted)
+        rows = cursor.execute(sql).fetchall()
+    texts, articles = [""] * len(article_ids), {}
+    for k, text, *details in rows:
+        texts[k] = text
+        if details[0] not in articles:
+            articles[details[0]] = dict(zip(("article_id", "outlet", "title", "published", "url", "sentence_count"),
+                                            details, strict=True))
+    return texts, articles
+
+
+def place_excerpts(store: Store, place_id: str, view: View, per_outlet: int | None = None,
+                   every_for: tuple[str, ...] = ()) -> tuple[list, dict[str, int]]:
+    """``(excerpts, sentences per outlet)`` of ``place_sentences``."""
+    found = place_sentences(store, place_id, view, per_outlet, every_for)
+    return found.excerpts, found.totals
 
 
 def view_mentions(store: Store, view: View) -> pd.DataFrame:
