@@ -44,8 +44,9 @@ def timeline(store: Store, key: ViewKey, colours: dict[str, str]) -> None:
     if daily["day"].nunique() < 2 and not key.view.since:
         return  # one day, or none: nothing to follow over time
     dates_key = st.session_state.get("dates_key")
-    st.altair_chart(timeline_chart(daily, colours), key="timeline", on_select=functools.partial(picked_day, dates_key),
-                    selection_mode=DAY_SELECTION, width="stretch")
+    data, spec = timeline_chart(daily, colours)
+    st.vega_lite_chart(data, spec, key="timeline", on_select=functools.partial(picked_day, dates_key),
+                       selection_mode=DAY_SELECTION, width="stretch")
 
 
 def picked_day(dates_key: str | None) -> None:

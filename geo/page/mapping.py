@@ -106,7 +106,10 @@ def unique_labels(places) -> dict[str, str]:
     """``place_id -> label`` in place-id order, a second "Springfield (city, US)" becoming "… #2"."""
     labels: dict[str, str] = {}
     taken: set[str] = set()
-    for _, row in places.sort_values("place_id").iterrows():
+    ordered = places.sort_values("place_id")
+    columns = ("place_id", "name", "kind", "country_code")
+    # Four plain columns, not rows: iterrows builds a Series per place (40 ms a view at 10k articles).
+    for row in (dict(zip(columns, values, strict=True)) for values in zip(*(ordered[c] for c in columns), strict=True)):
         label, number = place_label(row), 1
         while (candidate := label if number == 1 else f"{label} #{number}") in taken:
             number += 1
