@@ -20,7 +20,8 @@ from .panel import panel_sentences, place_panel
 from .resources import Layer, ViewKey, corpus_facts, store_faults, this_view, view_facts
 from .search import search_box, search_results
 
-RETURNED = ["last_object_clicked_tooltip", "last_object_clicked_count"]  # clicks only: pan and zoom do not rerun
+RETURNED = ["last_object_clicked_tooltip", "last_object_clicked_count"]
+FIND_KEY = "find_place"  # clicks only: pan and zoom do not rerun
 
 
 class CorpusMap(NamedTuple):
@@ -85,11 +86,13 @@ def map_place_list_and_panel(store: Store, key: ViewKey, countries: bool, colour
     st.html(view)
     with left:
         find, search = st.columns(2)
-        chosen = find.selectbox("Find a place", list(found), format_func=found.get, placeholder="Type a place name",
-                                index=list(found).index(current) if current in found else None, filter_mode="contains")
-        if chosen != current and chosen is not None:
-            select_place(st.session_state, st.query_params, chosen)
-            current = chosen
+        # Keyed, and told the selection before it is drawn: a box whose default index changed with each pick was a
+        # new widget after every pick, and the next pick went to the old one (every second pick was lost).
+        shown_in_box = current if current in found else None
+        if st.session_state.get(FIND_KEY) != shown_in_box:
+            st.session_state[FIND_KEY] = shown_in_box
+        find.selectbox("Find a place", list(found), format_func=found.get, placeholder="Type a place name",
+                       index=None, key=FIND_KEY, on_change=picked_in_list, filter_mode="contains")
         phrase, hits = search_box(search, store, key)
         rows = in_view.loc[in_view["place_id"] == current]
         place = rows.iloc[0] if len(rows) else None  # the selection in view, if it is
@@ -131,6 +134,12 @@ def large_regions(names: dict[str, str]) -> None:
     if names:
         st.pills("Also named, too large to draw", list(names), format_func=names.get, key="large_region",
                  on_change=picked_region)
+
+
+def picked_in_list() -> None:
+    """A place found in the list: selected (a callback: only when the reader picks)."""
+    if chosen := st.session_state.get(FIND_KEY):
+        select_place(st.session_state, st.query_params, chosen)
 
 
 def picked_region() -> None:

@@ -113,6 +113,32 @@ def test_e2e_deep_link_opens_place_with_chosen_sources(page, app):
     wait_for_map(page)  # the map draws a moment after the panel: wait for it, for the screenshot
 
 
+def test_e2e_find_a_place_follows_every_pick(page, app):
+    """Four places picked in a row, clicked or typed and entered: the panel follows each (it skipped every second)."""
+    page.goto(app.url)
+    box = page.get_by_role("combobox", name="Find a place")
+    box.wait_for(timeout=FIRST_LOAD)
+    wait_for_map(page)
+    picks = [("T4", "T4 (Tiyas) air base (air base, SY)", "T4 (Tiyas) air base", "t4-air-base"),
+             ("buffer", "Israeli-held buffer zone in southern Syria (zone, SY)",
+              "Israeli-held buffer zone in southern Syria", "southern-syria-buffer-zone"),
+             ("Damascus", "Damascus (city, SY)", "Damascus", "damascus"),
+             ("Palmyra", "Palmyra (city, SY)", "Palmyra", "palmyra")]
+    for number, (typed, option, name, place_id) in enumerate(picks):
+        box.click()
+        page.keyboard.press("Control+A")
+        page.keyboard.press("Backspace")
+        page.keyboard.type(typed)
+        expect(page.get_by_role("option", name=option, exact=True)).to_be_visible()
+        if number % 2:  # typed and entered
+            page.keyboard.press("Enter")
+        else:
+            page.get_by_role("option", name=option, exact=True).click()
+        expect(heading(page, name, 3)).to_be_visible()
+        expect(page).to_have_url(re.compile(rf"place=curated(:|%3A){place_id}(&|$)"))
+        wait_for_idle(page)
+
+
 def test_e2e_find_a_place_by_keyboard_without_the_map(page, app, traffic):
     page.route(re.compile(r"/app/static/vendor/leaflet/"), lambda route: route.abort())  # no Leaflet: no map
     page.goto(app.url)
