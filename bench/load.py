@@ -81,10 +81,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
+sys.path.insert(0, str(ROOT / "tests"))
 
 from appserver import AppServer  # noqa: E402
 from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
+from watch import tree_mb  # noqa: E402
 from websockets.asyncio.client import connect  # noqa: E402
 
 from geo.page.mapping import COUNTRY_KINDS, drawn_places, unique_labels  # noqa: E402
@@ -777,8 +779,10 @@ async def concurrent_readers(urls: list[str], pids: list[int], plans: list[Plan]
                for number, plan in enumerate(plans)]
     before, cpu_before, started = servers_figures(pids), sum(map(cpu_seconds, pids)), time.perf_counter()
     after = before
+    memory = MemoryWatch(pids, args.memory_cap, record)
     if profiler:
         profiler.start()
+    watching = asyncio.create_task(memory.watch())
     try:
         if args.arrive > 0:
             # A link posted to a newsroom is opened over a minute, not in one instant: reader i arrives at
@@ -796,9 +800,35 @@ async def concurrent_readers(urls: list[str], pids: list[int], plans: list[Plan]
     finally:
         profile = profiler.stop() if profiler else None
         wall, cpu = time.perf_counter() - started, sum(map(cpu_seconds, pids)) - cpu_before
+        watching.cancel()
         await asyncio.gather(*(r.close() for r in readers))
     return {"record": record, "before": before, "after": after, "wall_s": wall, "cpu_s": cpu, "profile": profile,
-            "servers": len(urls)}
+            "servers": len(urls), "tree_peak_mb": memory.peak, "over_cap": memory.over}
+
+
+class MemoryWatch:
+    """Each server's resident memory with its children's (the parse child's), sampled as ``capped`` does; with a
+    cap (``--memory-cap``, Community Cloud's shape), a server that goes over it is killed, as the host would."""
+
+    PERIOD = 0.2  # s
+
+    def __init__(self, pids: list[int], cap_mb: float | None, record: Record) -> None:
+        self.pids, self.cap, self.record = pids, cap_mb, record
+        self.peak, self.over = 0.0, []
+
+    async def watch(self) -> None:
+        import signal
+
+        while True:
+            for pid in self.pids:
+                mb = tree_mb(pid)
+                self.peak = max(self.peak, mb)
+                if self.cap and mb > self.cap and pid not in self.over:
+                    self.over.append(pid)
+                    self.record.errors.append(f"server {pid}: {mb:.0f} MB, over the {self.cap:.0f} MB cap; killed")
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(pid, signal.SIGKILL)
+            await asyncio.sleep(self.PERIOD)
 
 
 async def soak(url: str, pid: int, plans: list[Plan], truth: Truth, args) -> dict:
@@ -955,7 +985,8 @@ def summary(corpus: str, readers: int, outcome: dict, single: Record) -> dict:
         "errors": len(errors), "isolation_violations": len(record.violations) + len(single.violations),
         "panel_mismatches": len(record.mismatches) + len(single.mismatches),
         "rss_mb_start": round(before["rss_mb"], 1), "rss_mb_end": round(after["rss_mb"], 1),
-        "rss_mb_peak": round(after["peak_mb"], 1),
+        "rss_mb_peak": round(after["peak_mb"], 1), "tree_peak_mb": round(outcome.get("tree_peak_mb", 0.0), 1),
+        "over_cap": len(outcome.get("over_cap", [])),
         "mb_per_session": round((after["rss_mb"] - before["rss_mb"]) / max(1, record.sessions), 2),
         "server_cpu_share": round(outcome["cpu_s"] / outcome["wall_s"], 2), "wall_s": round(outcome["wall_s"], 1),
         "threads": (before["threads"], after["threads"]), "files": (before["files"], after["files"]),
@@ -988,6 +1019,11 @@ def print_table(rows: list[dict], args) -> None:
               f"{ms(r['change_ms_p95'])} ({ms(r['single_change_ms_p95'])}) | {r['errors']} | "
               f"{r['isolation_violations']} | {r['panel_mismatches']} | {r['rss_mb_start']:.0f} → {r['rss_mb_end']:.0f} "
               f"({r['mb_per_session']:+.2f}) | {r['server_cpu_share']:.2f} |")
+    if args.memory_cap:
+        for r in rows:
+            print(f"\nMemory cap {args.memory_cap:.0f} MB ({r['corpus']}, {r['readers']} readers): peak {r['tree_peak_mb']:.0f} "
+                  f"MB, server with its children; " + (f"{r['over_cap']} server(s) went over it and were killed."
+                                                        if r["over_cap"] else "held."))
     print("\nTargets: 50 readers' click p95 ≤ 2× the single reader's p95 (same run); 0 errors; 0 isolation violations; "
           "≤ 5 MB per session.")
     for corpus in dict.fromkeys(r["corpus"] for r in rows):
@@ -1082,6 +1118,9 @@ def main() -> int:
                         help="readers' first visits spread evenly over this many seconds (default 0: all at once)")
     parser.add_argument("--servers", type=int, default=1,
                         help="server processes over the same store, readers pinned to one each (default 1)")
+    parser.add_argument("--memory-cap", type=float, default=None, metavar="MB",
+                        help="kill a server whose memory (with its children's) passes MB, as a host with that "
+                             "limit would; e.g. 1024 for Community Cloud")
     parser.add_argument("--step-timeout", type=float, default=120, help="limit per step, s (default 120)")
     parser.add_argument("--soak", type=float, default=0, help="soak for this many seconds instead (10 readers)")
     parser.add_argument("--rebuilds", type=int, default=0,
