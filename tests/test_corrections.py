@@ -199,3 +199,25 @@ def test_corrections_a_missed_longer_name_replaces_the_shorter_mentions_inside_i
                                 parser.gazetteer)(doc)
     surfaces = [m.surface for m in corrected.mentions]
     assert surfaces.count("Turkish Defense Ministry") == 1 and surfaces.count("Turkish") == 1
+
+
+def test_corrections_saving_keeps_the_file_s_comments_order_and_what_it_cannot_read(tmp_path):
+    from geo.resolution.corrections import edit_corrections, merged, without
+
+    path = tmp_path / "corrections.toml"
+    header = (DATA_DIR / "corrections.toml").read_text(encoding="utf-8")  # the shipped file's explanation
+    path.write_text(header + '\n[[correction]]\nsurface = "Georgia"  # the US state in these reports\n'
+                    'place = "region:US-GA"\n\n[[correction]]\nsurface = "Tadmor"\nplace = 5\n\n'
+                    '[[correction]]\nsurface = "Homs"\nplace = "none"\n', encoding="utf-8")
+    added = new_correction("Palmyra", "none")
+    edit_corrections(path, lambda existing: merged(existing, added))
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith(header) and "# the US state in these reports" in text
+    assert "place = 5" in text  # an entry it cannot read is the reader's to fix, not the page's to drop
+    assert text.index('"Georgia"') < text.index('"Tadmor"') < text.index('"Homs"') < text.index('"Palmyra"')
+    corrections, problems = load_corrections(path)
+    assert [c.surface for c in corrections] == ["Georgia", "Homs", "Palmyra"] and len(problems) == 1
+    edit_corrections(path, lambda existing: without(existing, corrections[1]))
+    text = path.read_text(encoding="utf-8")
+    assert '"Homs"' not in text and text.startswith(header) and "# the US state in these reports" in text
+    assert [c.surface for c in load_corrections(path)[0]] == ["Georgia", "Palmyra"]

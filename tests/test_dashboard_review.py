@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import sys
 
+import pandas as pd
 from streamlit.testing.v1 import AppTest
 from test_dashboard import APP, FakeMap, html_text, rerun
 
 from geo.gazetteer.index import DATA_DIR
 from geo.page.views import Upload
 from geo.resolution.corrections import load_corrections
+from geo.store import read
+from geo.store.read import View
 from geo.types import Correction
 
 PALMYRA = "curated:palmyra"
@@ -54,6 +57,10 @@ def excerpt_outlets(at: AppTest) -> list[str]:
 
 
 def save(at: AppTest, fake: FakeMap) -> AppTest:
+    """Save, for every article unless the reader chose where (the form chooses nothing itself)."""
+    if widget(at, "radio", "Where").value is None:
+        widget(at, "radio", "Where").set_value("Every article")
+        rerun(at, fake)
     widget(at, "button", "Save correction").click()
     return rerun(at, fake)  # the page reruns itself after saving (within this run, in AppTest)
 
@@ -67,6 +74,32 @@ def test_dashboard_review_shows_confidence_why_and_alternatives(monkeypatch, tmp
     assert "(city, NJ, US)" in table["it could also be"].iloc[0]
     choices = widget(at, "selectbox", "It is").options
     assert choices[-2:] == ["Not a place", "Another place…"] and "Palmyra (city, NJ, US) 2%" in choices
+
+
+def test_dashboard_the_correction_form_chooses_nothing_and_says_what_save_will_do(monkeypatch, tmp_path):
+    at, fake = start(monkeypatch, tmp_path, query={"place": PALMYRA})
+    assert widget(at, "selectbox", "It is").value is None and widget(at, "radio", "Where").value is None
+    assert widget(at, "button", "Save correction").disabled
+    store = read.open_store(tmp_path / "store")
+    review = read.place_review(store, PALMYRA, View(tuple(read.source_summaries(store)["outlet"])))
+    new_jersey = next(a["place_id"] for a in review["alternatives"].iloc[0] if a["admin1"] == "NJ")
+    widget(at, "selectbox", "It is").set_value(new_jersey)
+    rerun(at, fake)
+    assert widget(at, "button", "Save correction").disabled  # where it applies: not chosen yet
+    widget(at, "radio", "Where").set_value("Every article")
+    rerun(at, fake)
+    assert not widget(at, "button", "Save correction").disabled
+    said = [c.value.replace("\\", "") for c in at.caption if c.value.startswith("Saving")]  # Markdown escapes aside
+    mentions = pd.read_parquet(store.table_path("mentions"))
+    palmyra = mentions[(mentions["place_id"] == PALMYRA) & (mentions["surface"] == "Palmyra")]
+    assert said == [f"Saving moves {len(palmyra)} mentions of “Palmyra” in {palmyra['article_id'].nunique()} articles "
+                    "from Palmyra (city, SY) to Palmyra (city, NJ, US), for every reader of this map."]
+    widget(at, "radio", "Where").set_value("One mention")
+    rerun(at, fake)
+    assert [c.value.replace("\\", "") for c in at.caption if c.value.startswith("Saving")] == [
+        "Saving moves 1 mention of “Palmyra” in 1 article from Palmyra (city, SY) to Palmyra (city, NJ, US), for every "
+        "reader of this map."]
+    assert not (tmp_path / "corrections.toml").exists()
 
 
 def test_dashboard_not_a_place_in_file_mode_is_written_and_survives_a_restart(monkeypatch, tmp_path):

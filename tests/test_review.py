@@ -2,7 +2,17 @@
 
 import pandas as pd
 
-from geo.page.review import alternative_labels, candidate_label, correction_rows, method_words, needs_review, review_rows
+from geo.page.review import (
+    alternative_labels,
+    candidate_label,
+    correction_effect,
+    correction_rows,
+    counted,
+    method_words,
+    needs_review,
+    review_rows,
+)
+from geo.resolution.corrections import NOT_A_PLACE
 from geo.types import Candidate, Correction
 
 
@@ -50,3 +60,13 @@ def test_review_candidate_label_and_correction_rows():
                            {"region:US-GA": "Georgia"}, {"a1": "Reuters · Talks"})
     assert list(rows["where"]) == ["every article", "Reuters · Talks, at character 4"]
     assert list(rows["now means"]) == ["Georgia", "not a place"]
+
+
+def test_review_correction_effect_says_how_many_from_where_to_where_and_for_whom():
+    assert counted(1, "mention") == "1 mention" and counted(14, "mention") == "14 mentions"
+    assert counted(0, "article") == "0 articles" and counted(2, "country", "countries") == "2 countries"
+    assert correction_effect("Palmyra", "Palmyra (city, SY)", "Palmyra (city, NJ, US)", 14, 5, everyone=True) == (
+        "Saving moves 14 mentions of “Palmyra” in 5 articles from Palmyra (city, SY) to Palmyra (city, NJ, US), "
+        "for every reader of this map.")
+    assert correction_effect("Tadmor", "Palmyra (city, SY)", NOT_A_PLACE, 1, 1, everyone=False) == (
+        "Saving takes 1 mention of “Tadmor” in 1 article off Palmyra (city, SY): not a place, in your session only.")

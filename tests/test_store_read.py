@@ -215,3 +215,12 @@ def test_store_read_a_long_sentence_is_read_as_a_window_around_its_names(seed_st
     assert rows["sentence"].str.len().max() <= SENTENCE_WHOLE and rows["sentence"].str.contains("Palmyra").any()
     hits = read.search_sentences(session, "until they met", view).query("outlet == 'Long desk'")
     assert len(hits) == 1 and "until they met" in hits["sentence"].iloc[0] and len(hits["sentence"].iloc[0]) <= SENTENCE_WHOLE
+
+
+def test_store_read_name_counts_are_the_whole_corpus_s_or_one_article_s(seed_store):
+    rows = mentions(seed_store)
+    palmyra = rows[(rows["place_id"] == PALMYRA) & (rows["surface"] == "Palmyra")]
+    assert read.name_counts(seed_store, PALMYRA, "Palmyra") == (len(palmyra), palmyra["article_id"].nunique())
+    first = palmyra["article_id"].iloc[0]
+    assert read.name_counts(seed_store, PALMYRA, "Palmyra", first) == ((palmyra["article_id"] == first).sum(), 1)
+    assert read.name_counts(seed_store, PALMYRA, "Nowhere") == (0, 0)

@@ -93,6 +93,9 @@ def page(store: Store, paths: PagePaths, uploads: list[Upload], heading) -> None
     notices = st.container()
     if flash := st.session_state.pop("correction_flash", None):
         (st.success if flash[0] == "saved" else st.warning)(escape_markdown(flash[1]))
+        # Also where the reader is looking: the message above is out of view for one who saved from the panel.
+        st.toast(escape_markdown(flash[1]), icon=":material/check_circle:" if flash[0] == "saved" else ":material/warning:",
+                 duration="long")
     map_and_panel(store, key, countries, paths, tuple(sorted(colours.items())))
     summary = st.container()  # below the map: on a phone the map comes first, the counters after
     with notices:

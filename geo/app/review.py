@@ -18,6 +18,7 @@ from geo.page.review import (
     LOW_CONFIDENCE,
     alternative_labels,
     candidate_label,
+    correction_effect,
     correction_rows,
     correction_scope,
     needs_review,
@@ -37,7 +38,7 @@ from geo.store.read import Store
 from geo.types import Correction
 
 from .editors import corrections_settings, identity, sign_in_controls
-from .resources import Layer, ViewKey, corpus_facts, opened_store, shared_parser
+from .resources import Layer, ViewKey, corpus_facts, opened_store, shared_parser, this_view
 from .tables import picked_row
 
 
@@ -71,14 +72,24 @@ def review_place(store: Store, place_id: str, key: ViewKey, paths: PagePaths, me
         st.dataframe(review_rows(review), hide_index=True, width="stretch")
         surface = st.selectbox("Name as written", list(review["surface"]), key=f"fix-name:{place_id}")
         row = review[review["surface"] == surface].iloc[0]
-        article, start = correction_target(store, place_id, surface, key)
+        # Nothing is chosen for the reader: a form that opened on the first alternative and "every article"
+        # moved every Palmyra of the corpus to a 2 % namesake with one click.
         choices = alternative_labels(row["alternatives"], place_id) | {ANOTHER: "Another place…"}
-        chosen = st.selectbox("It is", list(choices), format_func=choices.get, key=f"fix-place:{place_id}")
+        chosen = st.selectbox("It is", list(choices), format_func=choices.get, index=None,
+                              placeholder="Choose the place it is", key=f"fix-place:{place_id}")
+        label = alternative_labels(row["alternatives"], place_id, scores=False).get(chosen, "")
         if chosen == ANOTHER:
-            chosen = gazetteer_choice(f"fix-search:{place_id}")
+            chosen, label = gazetteer_choice(f"fix-search:{place_id}")
+        article, start = correction_target(store, place_id, surface, key)
         note = st.text_input("Note (optional)", key=f"fix-note:{place_id}", max_chars=300)
-        if st.button("Save correction", type="primary", disabled=chosen is None or (article is None),
-                     key=f"fix-save:{place_id}"):
+        ready = chosen is not None and article is not None
+        if ready:
+            mentions, articles = ((1, 1) if start is not None
+                                  else read.name_counts(store, place_id, surface, article or None))
+            here = this_view(store, key).labels.get(place_id, place_id)  # "Palmyra (city, SY)", as the map says
+            st.caption(escape_markdown(correction_effect(surface, here, label, mentions, articles,
+                                                         correction_mode(paths)[0] == "file")))
+        if st.button("Save correction", type="primary", disabled=not ready, key=f"fix-save:{place_id}"):
             save_correction(paths, new_correction(surface, chosen, article or "", start, note))
 
 
@@ -87,8 +98,10 @@ ANOTHER = "\0another"  # not a place id: the choice that opens the gazetteer sea
 
 def correction_target(store: Store, place_id: str, surface: str, key: ViewKey) -> tuple[str | None, int | None]:
     """``(article or "" for every article, offset or None)`` a correction is for; article None until one is picked."""
-    scope = st.radio("Where", ["Every article", "One article", "One mention"], horizontal=True,
+    scope = st.radio("Where", ["Every article", "One article", "One mention"], horizontal=True, index=None,
                      key=f"fix-scope:{place_id}")
+    if scope is None:
+        return None, None
     if scope == "Every article":
         return "", None
     mentions = read.name_mentions(store, place_id, surface, key.view)
@@ -103,17 +116,19 @@ def correction_target(store: Store, place_id: str, surface: str, key: ViewKey) -
     return str(mentions["article_id"].iloc[picked]), int(mentions["start"].iloc[picked])
 
 
-def gazetteer_choice(key: str) -> str | None:
-    """A place found by name in the gazetteer (loaded on first use), or None."""
+def gazetteer_choice(key: str) -> tuple[str | None, str]:
+    """``(place id, label)`` of a place found by name in the gazetteer (loaded on first use), or ``(None, "")``."""
     query = st.text_input("Find the place", key=key, placeholder="e.g. Georgia", max_chars=100)
     if not query.strip():
-        return None
+        return None, ""
     gazetteer = shared_parser()[0].gazetteer
     found = {c.place_id: candidate_label(c, gazetteer.country_name) for c in gazetteer.search(query, 30)}
     if not found:
         st.caption("No place of that name in the gazetteer.")
-        return None
-    return st.selectbox("Place", list(found), format_func=found.get, key=f"{key}:pick")
+        return None, ""
+    picked = st.selectbox("Place", list(found), format_func=found.get, index=None, placeholder="Choose the place",
+                          key=f"{key}:pick")
+    return picked, found.get(picked, "")
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
@@ -169,7 +184,7 @@ def corrections_tab(store: Store, key: ViewKey, paths: PagePaths) -> None:
     articles = article_titles(store, key.generation, key.layer, tuple(read.article_ids(store, key.view)))
     article = st.selectbox("Article", list(articles), format_func=articles.get, index=None, key="add_article",
                            placeholder="Choose the article")
-    place = gazetteer_choice("add_search")
+    place, _ = gazetteer_choice("add_search")
     if name.strip() and article:
         found = read.occurrences(store, article, name.strip())
         st.caption(f"{found} occurrence(s) of that name in the article's text; each in its body is linked.")

@@ -18,7 +18,7 @@ from pathlib import Path, PurePath
 from typing import NamedTuple
 
 from ..files import locked
-from ..resolution.corrections import CorrectionStage, load_corrections, merged, without, write_corrections
+from ..resolution.corrections import CorrectionStage, edit_corrections, load_corrections, merged, without
 from ..store import read
 from ..store.read import Store
 from ..text.corpus import read_article
@@ -130,7 +130,7 @@ def _rewrite_file(path: Path, change: Callable[[list[Correction]], list[Correcti
             existing, unreadable = _file_corrections(path)
             if existing is None:
                 return False, unreadable
-            write_corrections(path, change(existing))
+            edit_corrections(path, change)  # its comments and order kept
     except OSError as error:
         return False, f"Cannot write {path}: {error.strerror or error}"
     return True, ""

@@ -11,8 +11,8 @@ import pandas as pd
 from ..resolution.corrections import NOT_A_PLACE
 from ..types import Candidate, Correction
 
-__all__ = ["LOW_CONFIDENCE", "SMALL_MARGIN", "alternative_labels", "candidate_label", "correction_rows",
-           "correction_scope", "method_words", "needs_review", "review_rows"]
+__all__ = ["LOW_CONFIDENCE", "SMALL_MARGIN", "alternative_labels", "candidate_label", "correction_effect",
+           "correction_rows", "correction_scope", "counted", "method_words", "needs_review", "review_rows"]
 
 LOW_CONFIDENCE = 0.6  # below this a choice is flagged for review
 SMALL_MARGIN = 0.3  # the chosen place's share minus the runner-up's: below this, a close call
@@ -25,14 +25,16 @@ def method_words(methods: str) -> str:
     return ", ".join(METHOD_WORDS.get(m.strip(), m.strip()) for m in (methods or "").split(",") if m.strip())
 
 
-def _alternative_text(alternative: dict) -> str:
-    """``Palmyra (city, NY, US) 2%``: the state tells namesakes in one country apart."""
+def _alternative_text(alternative: dict, score: bool = True) -> str:
+    """``Palmyra (city, NY, US) 2%`` (without the score: ``Palmyra (city, NY, US)``): the state tells namesakes in
+    one country apart."""
     where = [alternative.get("kind") or ""]
     admin1 = alternative.get("admin1") or ""
     if admin1 and not admin1.isdigit() and alternative.get("kind") == "city":
         where.append(admin1)
     where.append(alternative.get("country_code") or "")
-    return f"{alternative['name']} ({', '.join(w for w in where if w)}) {alternative['score']:.0%}"
+    text = f"{alternative['name']} ({', '.join(w for w in where if w)})"
+    return f"{text} {alternative['score']:.0%}" if score else text
 
 
 def review_rows(frame: pd.DataFrame) -> pd.DataFrame:
@@ -60,11 +62,26 @@ def candidate_label(candidate: Candidate, country_name=None) -> str:
     return f"{candidate.name} ({', '.join(where)})"
 
 
-def alternative_labels(alternatives: list[dict], current: str) -> dict[str, str]:
-    """``place id -> label`` of a name's alternatives, and "not a place": the choices a correction starts from."""
-    labels = {a["place_id"]: f"{_alternative_text(a)}" for a in alternatives if a["place_id"] != current}
+def alternative_labels(alternatives: list[dict], current: str, scores: bool = True) -> dict[str, str]:
+    """``place id -> label`` of a name's alternatives (with their scores), and "not a place": the choices a
+    correction starts from."""
+    labels = {a["place_id"]: _alternative_text(a, scores) for a in alternatives if a["place_id"] != current}
     labels[NOT_A_PLACE] = "Not a place"
     return labels
+
+
+def counted(number: int, singular: str, plural: str | None = None) -> str:
+    """``1 mention``, ``14 mentions``: a count with the word's form for it (English)."""
+    return f"{number:,} {singular if number == 1 else plural or singular + 's'}"
+
+
+def correction_effect(surface: str, place: str, chosen: str, mentions: int, articles: int, everyone: bool) -> str:
+    """What Save will do, said before the reader saves: how many mentions of the name move, from where to where,
+    and who will see it. ``chosen`` is the new place's label, or NOT_A_PLACE."""
+    moved = f"{counted(mentions, 'mention')} of “{surface}” in {counted(articles, 'article')}"
+    what = (f"Saving takes {moved} off {place}: not a place" if chosen == NOT_A_PLACE
+            else f"Saving moves {moved} from {place} to {chosen}")
+    return what + (", for every reader of this map." if everyone else ", in your session only.")
 
 
 def needs_review(queue: pd.DataFrame, outlets_in_view: int) -> pd.DataFrame:

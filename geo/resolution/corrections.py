@@ -33,7 +33,7 @@ from ..text.corpus import toml_kind
 from ..types import Correction, Document, LoadProblem, Mention
 
 __all__ = ["NOT_A_PLACE", "CorrectionStage", "changed_corrections", "check_corrections", "corrections_text",
-           "load_corrections", "merged", "new_correction", "without", "write_corrections"]
+           "edit_corrections", "load_corrections", "merged", "new_correction", "without", "write_corrections"]
 
 NOT_A_PLACE = "none"
 SURFACE_CHARS = 200  # a place name, not a paragraph
@@ -119,24 +119,80 @@ def _correction_from_row(row) -> tuple[Correction | None, list[str]]:
                       note=note, created=created), reasons
 
 
+_HEADER = "Readers' corrections of the geoparser (see geo/resolution/corrections.py). One table each."
+
+
+def _table(correction: Correction):
+    """One ``[[correction]]`` table, its fields in the file's order, empty optional ones left out."""
+    import tomlkit
+
+    entry = {name: value for name, value in dataclasses.asdict(correction).items()
+             if value not in (None, "") or name in ("surface", "place")}
+    table = tomlkit.table()
+    for name in _FIELDS:
+        if name in entry:
+            table.add(name, entry[name])
+    table.trivia.indent = "\n"  # a blank line before each table
+    return table
+
+
 def corrections_text(corrections: Iterable[Correction]) -> str:
     """The corrections as the TOML of a corrections file (one ``[[correction]]`` table each)."""
-    import tomli_w
+    import tomlkit
 
-    chunks = ["# Readers' corrections of the geoparser (see geo/resolution/corrections.py). One table each.\n"]
+    document = tomlkit.document()
+    document.add(tomlkit.comment(_HEADER))
+    tables = tomlkit.aot()
     for correction in corrections:
-        entry = {name: value for name, value in dataclasses.asdict(correction).items()
-                 if value not in (None, "") or name in ("surface", "place")}
-        chunks.append("\n[[correction]]\n" + tomli_w.dumps({name: entry[name] for name in _FIELDS if name in entry}))
-    return "".join(chunks)
+        tables.append(_table(correction))
+    if len(tables):  # an empty one would be written "correction = []", above the comment
+        document.append("correction", tables)
+    return tomlkit.dumps(document)
 
 
 def write_corrections(path: str | Path, corrections: Iterable[Correction]) -> None:
-    """Write the file whole, to a temporary name and then renamed: a reader never sees half of it."""
+    """Make the file's corrections these, its comments and the entries it cannot read kept (``edit_corrections``)."""
+    kept = list(corrections)
+    edit_corrections(path, lambda _: list(kept))
+
+
+def edit_corrections(path: str | Path, change: Callable[[list[Correction]], list[Correction]]) -> None:
+    """Apply ``change`` (the file's corrections -> those to keep) to the file, keeping what a person wrote in it:
+    its comments and order, the entries the page cannot read (reported when it is loaded), and the layout of
+    those that stay. Corrections no longer kept are taken out, new ones appended. Written whole, to a
+    temporary name and then renamed: a reader never sees half of it.
+
+    A file TOML cannot parse is left as it is (the caller checks it with ``load_corrections`` first).
+    """
+    import tomlkit
+    from tomlkit.items import AoT
+
     path = Path(path)
-    text = corrections_text(corrections)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        text = ""
+    document = tomlkit.parse(text) if text.strip() else tomlkit.parse(corrections_text([]))
+    tables = document.get("correction")
+    if tables is None or (isinstance(tables, list) and not tables):  # none yet, or "correction = []"
+        document.pop("correction", None)
+        tables = tomlkit.aot()
+        document.append("correction", tables)
+    if not isinstance(tables, AoT):
+        raise ValueError(f"{path}: correction must be a list of [[correction]] tables")
+    found = [_correction_from_row(table.unwrap())[0] for table in tables]  # None: an entry it cannot read, kept
+    to_add = change([c for c in found if c is not None])
+    for index in reversed(range(len(found))):
+        if found[index] is None:
+            continue
+        if found[index] in to_add:
+            to_add.remove(found[index])  # there already, as written
+        else:
+            del tables[index]
+    for correction in to_add:
+        tables.append(_table(correction))
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomically(path, text)
+    write_atomically(path, tomlkit.dumps(document))
 
 
 def new_correction(surface: str, place: str, article: str = "", start: int | None = None, note: str = "") -> Correction:

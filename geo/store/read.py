@@ -31,7 +31,7 @@ from .verify import CORRECTIONS_FILE, corrections_digest, file_name, mark_damage
 __all__ = ["PlaceSentences", "Store", "StoreError", "View", "article_details", "article_focus", "article_furniture",
     "article_ids", "article_languages", "articles_in_view", "articles_naming", "articles_touched",
     "built_corrections", "coverage_counts", "current_generation", "daily_mentions", "date_range",
-    "download_mentions", "excerpt_window", "furniture_articles", "name_mentions", "nationality_examples",
+    "download_mentions", "excerpt_window", "furniture_articles", "name_counts", "name_mentions", "nationality_examples",
     "neighbour_spans", "occurrences", "open_store", "overlay_from_docs", "place_confidence", "place_counts",
     "place_excerpts", "place_review", "place_sentences", "places", "review_queue", "search_sentences",
     "source_summaries", "store_damage", "texts_for_reparse", "undated_articles", "verify_store", "view_mentions"]
@@ -607,6 +607,16 @@ def name_mentions(store: Store, place_id: str, surface: str, view: View, limit: 
         SELECT n.*, substring(t.text, n.window_start + 1, n.window_end - n.window_start) AS sentence
         FROM named n JOIN (SELECT article_id, text FROM {{articles}}) t USING (article_id)
         ORDER BY n.outlet, n.article_id, n.start""", [place_id, surface, *params, limit])
+
+
+def name_counts(store: Store, place_id: str, surface: str, article_id: str | None = None) -> tuple[int, int]:
+    """``(mentions, articles)`` of one name placed at one place, in the whole corpus or in one article: what a
+    correction of that name (for every article, or for one) would move, whatever the reader's view."""
+    article = " AND article_id = ?" if article_id is not None else ""
+    row = store.query(f"""SELECT count(*) AS mentions, count(DISTINCT article_id) AS articles FROM {{mentions}}
+                          WHERE place_id = ? AND surface = ?{article}""",
+                      [place_id, surface, *([article_id] if article_id is not None else [])]).iloc[0]
+    return int(row["mentions"]), int(row["articles"])
 
 
 def review_queue(store: Store, view: View, limit: int = 2000) -> pd.DataFrame:

@@ -43,6 +43,13 @@ def choose(page, label: str, option: str, where=None) -> None:
     wait_for_idle(page)
 
 
+def every_article(review) -> None:
+    """Choose "Every article" as where a correction applies (the form chooses nothing for the reader)."""
+    review.get_by_text("Every article", exact=True).click()
+    wait_for_idle(review.page)
+    expect(review.get_by_text("Saving ", exact=False)).to_be_visible()
+
+
 @pytest.fixture
 def file_app(tmp_path):
     """A dashboard that keeps its own store of the bundled articles and writes corrections to a file
@@ -63,9 +70,13 @@ def test_e2e_not_a_place_is_written_to_the_file_kept_after_a_reload_and_taken_ba
     review = open_review(page)
     expect(review.get_by_role("combobox", name="Name as written")).to_be_visible()
     choose(page, "It is", "Not a place", review)
+    every_article(review)
     review.get_by_role("button", name="Save correction").click()
 
     expect(main_area(page).get_by_text("Saved to", exact=False)).to_be_visible(timeout=FIRST_LOAD)
+    # Said where the reader is too (the message above is out of view from the panel), the panel on the place.
+    expect(page.get_by_test_id("stToast").filter(has_text="Saved to")).to_be_visible()
+    expect(heading(page, "Palmyra", 3)).to_be_visible()
     written = file_app.corrections.read_text(encoding="utf-8")
     assert 'surface = "Palmyra"' in written and 'place = "none"' in written, written
     page.goto(file_app.url + PALMYRA)  # a new session: what the file says is what the map shows
@@ -96,6 +107,7 @@ def test_e2e_another_place_from_the_gazetteer_applies_in_the_session_and_downloa
     review.get_by_role("textbox", name="Find the place").press("Enter")
     wait_for_idle(page)
     choose(page, "Place", "Homs (city, Syria)", review)
+    every_article(review)
     review.get_by_role("button", name="Save correction").click()
 
     expect(main_area(page).get_by_text("Applied in your session", exact=False)).to_be_visible(timeout=FIRST_LOAD)
@@ -147,6 +159,7 @@ def test_e2e_a_corrupt_corrections_file_is_reported_and_left_as_it_is(page, tmp_
         wait_for_map(page)
         review = open_review(page)
         choose(page, "It is", "Not a place", review)
+        every_article(review)
         review.get_by_role("button", name="Save correction").click()
         expect(main_area(page).get_by_text("kept in this session until the file is fixed", exact=False)).to_be_visible(
             timeout=FIRST_LOAD)
