@@ -25,6 +25,28 @@ def test_gazetteer_zones_have_polygons(gazetteer):
         assert gazetteer.details(place_id)["geometry"]["type"] in ("Polygon", "MultiPolygon")
 
 
+def test_gazetteer_southern_syria_is_the_region_and_the_buffer_zone_lies_in_it(gazetteer, parser):
+    from shapely.geometry import Point, shape
+
+    from conftest import parse_text
+
+    region = shape(gazetteer.details("curated:southern-syria")["geometry"])
+    zone = shape(gazetteer.details("curated:southern-syria-buffer-zone")["geometry"])
+    for lat, lon in ((32.62, 36.10), (32.71, 36.57), (33.12, 35.82)):  # Daraa, Suwayda, Quneitra
+        assert region.contains(Point(lon, lat))
+    assert not region.contains(Point(36.29, 33.51))  # Damascus is not the south
+    assert zone.centroid.within(region.buffer(0.05))
+    assert gazetteer.details("curated:southern-syria-buffer-zone")["related"] == ["curated:southern-syria"]
+    for text, name in (("Israel holds parts of southern Syria.", "southern Syria"),
+                       ("تواصل القوات الإسرائيلية انتشارها في جنوب سوريا.", "جنوب سوريا"),
+                       ("İsrail'in güney Suriye'deki faaliyetleri sürüyor.", "güney Suriye"),
+                       ("נמשכת הפעילות בדרום סוריה.", "דרום סוריה")):
+        assert [(m.surface, m.place_id) for m in parse_text(parser, text).mentions if m.surface == name] == [
+            (name, "curated:southern-syria")], text
+    assert [m.place_id for m in parse_text(parser, "Israel set up a buffer zone inside Syrian territory.").mentions
+            if m.surface == "buffer zone"] == ["curated:southern-syria-buffer-zone"]
+
+
 def test_gazetteer_countries_have_outlines(gazetteer):
     assert gazetteer.details("country:SY")["geometry"]["type"] in ("Polygon", "MultiPolygon")
 

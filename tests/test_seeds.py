@@ -50,7 +50,9 @@ def test_seeds_baku_is_not_taken_from_the_read_next_list(seed_docs):
     ("curated:damascus", {"Al Mayadeen English", "The Cradle", "Reuters (republished)"}),
     ("curated:palmyra", {"The Cradle", "Reuters (republished)"}),
     ("curated:t4-air-base", {"The Cradle"}),
-    ("curated:southern-syria-buffer-zone", {"Al Mayadeen English", "The Cradle", "Associated Press (republished)"}),
+    # "southern Syria" is the region (Daraa, Quneitra, Suwayda); only AP writes of the buffer zone itself.
+    ("curated:southern-syria-buffer-zone", {"Associated Press (republished)"}),
+    ("curated:southern-syria", {"Al Mayadeen English", "The Cradle"}),
     ("curated:northern-syria", {"Kurdistan24"}),
     ("curated:baku", {"Al Mayadeen English", "Kurdistan24", "The Cradle", "Associated Press (republished)",
                       "Reuters (republished)"}),
@@ -65,6 +67,7 @@ def test_seeds_key_places_come_from_the_right_outlets(seed_docs, place_id, outle
     ("002_0195888066891744", "curated:palmyra", "Turkish bases in the Palmyra (Tadmor) area"),
     ("004_12aca03efa784089", "curated:palmyra", "Turkish bases in the Palmyra area"),
     ("003_22012ba6c0e5393d", "curated:southern-syria-buffer-zone", "has set up a buffer zone inside Syrian territory"),
+    ("002_0195888066891744", "curated:southern-syria", "taken over large swathes of southern Syria"),
     ("000_fb80890b4044597b", "curated:damascus", "Israeli missile strike in Damascus, Syria"),
     ("001_3249febcd1230baf", "curated:northern-syria", "expand its presence in northern Syria"),
 ])

@@ -188,3 +188,15 @@ def test_views_a_link_s_dates_the_articles_do_not_reach_are_said(since, until, s
     from geo.page.views import linked_dates_notice
 
     assert linked_dates_notice(since, until, (dt.date(2025, 4, 10), dt.date(2025, 4, 12))) == said
+
+
+def test_views_a_venue_excerpt_says_which_name_it_was_inferred_from():
+    from geo.page.views import SentenceExcerpt, excerpt_kinds, excerpt_paragraphs
+
+    sentence = "The talks were held in Azerbaijan on Wednesday."
+    venue = SentenceExcerpt("AP", "a1", 0, 100, 100 + len(sentence), sentence, "venue", [(123, 133)])
+    assert excerpt_kinds(venue) == "venue inferred from “Azerbaijan”"
+    article = {"sentence_count": 3, "title": "Talks", "published": "2025-04-10", "url": ""}
+    assert "venue inferred from “Azerbaijan”" in excerpt_paragraphs(venue, article, ([], []))[-1][0]
+    named = venue._replace(kinds="toponym")
+    assert excerpt_kinds(named) == "place name"

@@ -335,6 +335,18 @@ def sentence_html(item: SentenceExcerpt) -> str:
     return ("…" if start > item.sentence_start else "") + html + ("…" if start + len(item.sentence) < item.sentence_end else "")
 
 
+def excerpt_kinds(item: SentenceExcerpt) -> str:
+    """How the excerpt names its place, in words; a venue says which names it was inferred from ("venue inferred
+    from “Azerbaijan”"): the sentence names the country, not the city, and must not read as if it did."""
+    words = type_words(item.kinds)
+    if "venue" not in {kind.strip() for kind in item.kinds.split(",")}:
+        return words
+    start = item.sentence_start if item.window_start is None else item.window_start
+    names = dict.fromkeys(item.sentence[s - start:e - start] for s, e in item.spans if 0 <= s - start < e - start)
+    return words.replace(type_words("venue"), f"{type_words('venue')} from " + ", ".join(f"“{n}”" for n in names)) \
+        if names else words
+
+
 def excerpt_paragraphs(item: SentenceExcerpt, article: dict, around: tuple[list, list]) -> list[tuple[str, bool]]:
     """``(escaped HTML, is a caption)`` paragraphs of one excerpt: sentences before, the sentence, after, its source.
 
@@ -346,7 +358,7 @@ def excerpt_paragraphs(item: SentenceExcerpt, article: dict, around: tuple[list,
     paragraphs += [(escape_html(article["text"][start:end]), True) for start, end in after]
     meta = (f"sentence {item.sentence_index + 1} of {article['sentence_count']} · "
             f"{isolated(article['title'] or item.article_id)} · {isolated(article['published'] or 'undated')} · "
-            f"{escape_html(type_words(item.kinds))}")
+            f"{escape_html(excerpt_kinds(item))}")
     url = safe_url(article["url"])
     link = (f' · <a href="{escape_html(link_target(url))}" target="_blank" rel="noopener noreferrer">original article</a>'
             if url else "")
