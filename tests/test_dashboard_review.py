@@ -99,6 +99,11 @@ def test_dashboard_the_correction_form_chooses_nothing_and_says_what_save_will_d
     assert [c.value.replace("\\", "") for c in at.caption if c.value.startswith("Saving")] == [
         "Saving moves 1 mention of “Palmyra” in 1 article from Palmyra (city, SY) to Palmyra (city, NJ, US), for every "
         "reader of this map."]
+    widget(at, "selectbox", "It is").set_value("none")
+    rerun(at, fake)
+    assert [c.value.replace("\\", "") for c in at.caption if c.value.startswith("Saving")] == [
+        "Saving takes 1 mention of “Palmyra” in 1 article off Palmyra (city, SY): not a place, for every reader of this "
+        "map."]
     assert not (tmp_path / "corrections.toml").exists()
 
 

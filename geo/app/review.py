@@ -30,6 +30,7 @@ from geo.page.views import (
     mention_label,
 )
 from geo.resolution.corrections import (
+    NOT_A_PLACE,
     corrections_text,
     new_correction,
 )
@@ -87,7 +88,8 @@ def review_place(store: Store, place_id: str, key: ViewKey, paths: PagePaths, me
             mentions, articles = ((1, 1) if start is not None
                                   else read.name_counts(store, place_id, surface, article or None))
             here = this_view(store, key).labels.get(place_id, place_id)  # "Palmyra (city, SY)", as the map says
-            st.caption(escape_markdown(correction_effect(surface, here, label, mentions, articles,
+            to = NOT_A_PLACE if chosen == NOT_A_PLACE else label
+            st.caption(escape_markdown(correction_effect(surface, here, to, mentions, articles,
                                                          correction_mode(paths)[0] == "file")))
         if st.button("Save correction", type="primary", disabled=not ready, key=f"fix-save:{place_id}"):
             save_correction(paths, new_correction(surface, chosen, article or "", start, note))
