@@ -12,6 +12,7 @@ from pathlib import Path
 from .gazetteer.index import DATA_DIR
 from .records import MENTION_COLUMNS
 from .text.corpus import ARTICLE_SUFFIXES, ArticleError, load_sources, read_article_file
+from .words import counted
 
 # From this many files, extract parses on every core: a worker's start (about 0.2 s) is then
 # well paid for (bench/geoparse.py measures the whole command on 1,000 files).
@@ -227,7 +228,8 @@ def _build(args: argparse.Namespace) -> int:
     if report.reason:
         print(f"parsing every article: {report.reason}", file=sys.stderr)
     print(f"{report.summary()} ({report.engine}, {report.seconds:.1f} s)", file=sys.stderr)
-    print(f"{report.articles:,} articles, {report.places:,} places, {report.mentions:,} mentions -> {args.store}",
+    print(f"{counted(report.articles, 'article')}, {counted(report.places, 'place')}, "
+          f"{counted(report.mentions, 'mention')} -> {args.store}",
           file=sys.stderr)
     return 0
 

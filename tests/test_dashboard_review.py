@@ -222,7 +222,7 @@ def test_dashboard_add_a_missed_name_links_it_in_its_article(monkeypatch, tmp_pa
     widget(at, "text_input", "Name as written in the article").set_value("Turkish Defense Ministry")
     widget(at, "selectbox", "Article").set_value("000_fb80890b4044597b")
     rerun(at, fake)
-    assert any("1 occurrence(s)" in c.value for c in at.caption)
+    assert any("1 occurrence of that name" in c.value for c in at.caption)
     widget(at, "text_input", "Find the place").set_value("Ankara")
     rerun(at, fake)
     widget(at, "selectbox", "Place").set_value("curated:ankara")
@@ -251,7 +251,7 @@ def test_dashboard_undated_articles_stay_unless_excluded(monkeypatch, tmp_path):
     rerun(at, fake)
     articles = int(next(m.value for m in at.metric if m.label == "Articles in view"))
     assert articles == 2  # The Cradle's, and the undated upload
-    toggle = widget(at, "toggle", "Include the 1 undated article(s)")
+    toggle = widget(at, "toggle", "Include the undated article")
     toggle.set_value(False)
     rerun(at, fake)
     assert int(next(m.value for m in at.metric if m.label == "Articles in view")) == 1

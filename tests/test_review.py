@@ -7,13 +7,13 @@ from geo.page.review import (
     candidate_label,
     correction_effect,
     correction_rows,
-    counted,
     method_words,
     needs_review,
     review_rows,
 )
 from geo.resolution.corrections import NOT_A_PLACE
 from geo.types import Candidate, Correction
+from geo.words import counted
 
 
 def queue_row(**values) -> dict:

@@ -37,6 +37,7 @@ from geo.resolution.corrections import (
 from geo.store import read
 from geo.store.read import Store
 from geo.types import Correction
+from geo.words import counted
 
 from .editors import corrections_settings, identity, sign_in_controls
 from .resources import Layer, ViewKey, corpus_facts, opened_store, shared_parser, this_view
@@ -47,7 +48,7 @@ def review_queue(store: Store, key: ViewKey) -> None:
     """Every name in view worth a second look, the least sure first; a row opens its place."""
     queue = held(st.session_state, "review", key, lambda: needs_review(read.review_queue(store, key.view),
                                                                        len(key.view.outlets)))
-    st.caption(f"{len(queue)} name(s) to check: confidence under {LOW_CONFIDENCE:.0%}, a close call with another "
+    st.caption(f"{counted(len(queue), 'name')} to check: confidence under {LOW_CONFIDENCE:.0%}, a close call with another "
                "place, located online only, a venue inferred, or one source alone. Sort by a column; pick a row to "
                "open the place and correct it there.")
     if queue.empty:
@@ -189,6 +190,6 @@ def corrections_tab(store: Store, key: ViewKey, paths: PagePaths) -> None:
     place, _ = gazetteer_choice("add_search")
     if name.strip() and article:
         found = read.occurrences(store, article, name.strip())
-        st.caption(f"{found} occurrence(s) of that name in the article's text; each in its body is linked.")
+        st.caption(f"{counted(found, 'occurrence')} of that name in the article's text; each in its body is linked.")
     if st.button("Link it", type="primary", disabled=not (name.strip() and article and place), key="add_save"):
         save_correction(paths, new_correction(name.strip(), place, article))

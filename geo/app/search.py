@@ -13,6 +13,7 @@ from geo.page.views import (
 )
 from geo.store import read
 from geo.store.read import Store
+from geo.words import counted
 
 from .common import shown
 from .resources import ViewKey
@@ -40,8 +41,8 @@ def search_results(store: Store, key: ViewKey, phrase: str, colours: dict[str, s
     """The sentences holding the phrase, by outlet, the phrase in bold; their places are highlighted on the map."""
     hits = sentence_hits(store, key, phrase)
     outlets = hits["outlet"].nunique()
-    title = (f"{len(hits)} sentence(s) with “{phrase}” in {outlets} source(s); their places are highlighted on the map"
-             if len(hits) else f"No sentence in view has “{phrase}”")
+    title = (f"{counted(len(hits), 'sentence')} with “{phrase}” in {counted(outlets, 'source')}; their places are "
+             "highlighted on the map" if len(hits) else f"No sentence in view has “{phrase}”")
     with st.expander(escape_markdown(title), expanded=expanded and bool(len(hits))):
         for outlet, group in hits.groupby("outlet", sort=True):
             st.html(outlet_heading_html(outlet, colours.get(outlet)))

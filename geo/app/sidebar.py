@@ -41,7 +41,8 @@ def sidebar_view(store: Store, layer: Layer, colours: dict[str, str]) -> View:
     since, until = sidebar_dates(facts.dates)
     undated = True
     if facts.undated:
-        undated = linked_toggle("undated", f"Include the {facts.undated} undated article(s)", st.sidebar.toggle)
+        label = "Include the undated article" if facts.undated == 1 else f"Include the {facts.undated:,} undated articles"
+        undated = linked_toggle("undated", label, st.sidebar.toggle)
     focus = sidebar_focus(facts)
     languages = sidebar_languages(facts)
     st.sidebar.header("Show")

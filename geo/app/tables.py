@@ -12,6 +12,7 @@ from geo.page.session import held, select_place
 from geo.page.timeline import DAY_SELECTION, timeline_chart
 from geo.store import read
 from geo.store.read import Store
+from geo.words import counted
 
 from .resources import ViewKey, this_view
 
@@ -26,8 +27,8 @@ def picked_row(places: list[str], table: str) -> None:
 def furniture_report(store: Store, key: ViewKey) -> None:
     """What body detection left out of each article in view, one article at a time."""
     articles, (listed, with_furniture, pieces) = this_view(store, key).articles
-    st.caption(f"{pieces} piece(s) of page furniture (related headlines, ads, comment prompts…) left out of "
-               f"{with_furniture} of the {articles} article(s) in view"
+    st.caption(f"{counted(pieces, 'piece')} of page furniture (related headlines, ads, comment prompts…) left out of "
+               f"{with_furniture:,} of the {counted(articles, 'article')} in view"
                + (f"; the first {len(listed)} are listed." if len(listed) < with_furniture else "."))
     if listed.empty:
         return

@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 from ..gazetteer.index import DATA_DIR, default_cache_dir, gazetteer_fingerprint, load_gazetteer
 from ..pipeline import Geoparser
+from ..words import counted
 
 _ROOT = DATA_DIR.parent
 _PARSED = re.compile(r"parsed ([\d,]+)/([\d,]+) articles")
@@ -105,7 +106,7 @@ def open_current_store(paths: PagePaths):
         plan = plan_build(paths.articles, paths.sources, paths.store, gazetteer_fingerprint(),
                           corrections_path=paths.corrections)
         if not plan.up_to_date:
-            raise StoreError(plan.reason or f"{len(plan.parse)} article(s) to parse, {len(plan.removed)} to drop")
+            raise StoreError(plan.reason or f"{counted(len(plan.parse), 'article')} to parse, {len(plan.removed):,} to drop")
         return plan.current  # up to date: the plan has opened it already
     return open_store(paths.store)
 

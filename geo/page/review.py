@@ -10,6 +10,7 @@ import pandas as pd
 
 from ..resolution.corrections import NOT_A_PLACE
 from ..types import Candidate, Correction
+from ..words import counted
 
 __all__ = ["LOW_CONFIDENCE", "SMALL_MARGIN", "alternative_labels", "candidate_label", "correction_effect",
            "correction_rows", "correction_scope", "counted", "method_words", "needs_review", "review_rows"]
@@ -68,11 +69,6 @@ def alternative_labels(alternatives: list[dict], current: str, scores: bool = Tr
     labels = {a["place_id"]: _alternative_text(a, scores) for a in alternatives if a["place_id"] != current}
     labels[NOT_A_PLACE] = "Not a place"
     return labels
-
-
-def counted(number: int, singular: str, plural: str | None = None) -> str:
-    """``1 mention``, ``14 mentions``: a count with the word's form for it (English)."""
-    return f"{number:,} {singular if number == 1 else plural or singular + 's'}"
 
 
 def correction_effect(surface: str, place: str, chosen: str, mentions: int, articles: int, everyone: bool) -> str:

@@ -13,6 +13,7 @@ import pandas as pd
 
 from ..frames import COUNTRY_KINDS, VENUE_PRECISION
 from ..text.corpus import ArticleError, read_article
+from ..words import counted
 from .colours import valid_colour
 from .excerpts import escape_html, highlighted_html, isolated
 from .story import type_words
@@ -305,7 +306,7 @@ def source_line(row, names: dict[str, str] | None = None) -> str:
     if row.articles == 1:
         return f"{isolated(row.title)} · {isolated(row.published or 'undated')}{about} · {escape_html(attribution)}"
     span = f"{row.first_published} to {row.last_published}" if row.first_published else "undated"
-    return escape_html(f"{row.articles} articles · {span}") + about + escape_html(f" · {attribution}")
+    return escape_html(f"{counted(row.articles, 'article')} · {span}") + about + escape_html(f" · {attribution}")
 
 
 def paragraph_html(fragment: str, caption: bool = False) -> str:

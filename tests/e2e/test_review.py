@@ -6,6 +6,7 @@ A file-mode dashboard writes its corrections file in a temporary folder; the sha
 
 from __future__ import annotations
 
+import re
 import shutil
 import urllib.parse
 from pathlib import Path
@@ -133,7 +134,7 @@ def test_e2e_a_missed_name_is_linked_in_its_article(page, app):
     main_area(page).get_by_role("textbox", name="Name as written in the article").press("Enter")
     wait_for_idle(page)
     choose(page, "Article", "Al Mayadeen English · Turkey, 'Israel' meet in Azerbaijan to discuss Syria (2025-04-10)")
-    expect(main_area(page).get_by_text("1 occurrence(s)", exact=False)).to_be_visible()
+    expect(main_area(page).get_by_text("1 occurrence of that name", exact=False)).to_be_visible()
     main_area(page).get_by_role("textbox", name="Find the place").fill("Ankara")
     main_area(page).get_by_role("textbox", name="Find the place").press("Enter")
     wait_for_idle(page)
@@ -170,7 +171,7 @@ def test_e2e_a_link_with_dates_and_a_search_opens_that_view(page, app):
     page.goto(app.url + "?since=2025-04-12&until=2025-04-12&q=" + urllib.parse.quote("red line"))
     frame = wait_for_map(page)
     expect(metric_value(page, "Articles in view")).to_have_text("1")
-    expect(main_area(page).get_by_text("sentence(s) with “red line” in 1 source(s)", exact=False)).to_be_visible()
+    expect(main_area(page).get_by_text(re.compile(r"\d+ sentences? with “red line” in 1 source;"))).to_be_visible()
     expect(main_area(page).locator("strong", has_text="red line").first).to_be_visible()
     wait_until(page, lambda: frame.locator("path[stroke-width=\"9\"]").count() >= 1,
                "the search's places are not highlighted on the map")
