@@ -258,6 +258,19 @@ def test_dashboard_undated_articles_stay_unless_excluded(monkeypatch, tmp_path):
     assert at.query_params["undated"] in ("no", ["no"])
 
 
+def test_dashboard_country_level_places_are_in_the_link(monkeypatch, tmp_path):
+    at, fake = start(monkeypatch, tmp_path, query={"countries": "yes"})
+    assert widget(at, "toggle", "Country-level places on the map").value is True
+    widget(at, "toggle", "Country-level places on the map").set_value(False)
+    rerun(at, fake)
+    assert "countries" not in at.query_params
+    widget(at, "toggle", "Country-level places on the map").set_value(True)
+    rerun(at, fake)
+    assert at.query_params["countries"] in ("yes", ["yes"])
+    plain, _ = start(monkeypatch, tmp_path)
+    assert widget(plain, "toggle", "Country-level places on the map").value is False
+
+
 def test_dashboard_articles_about_a_place_narrow_the_view_and_the_link(monkeypatch, tmp_path):
     at, fake = start(monkeypatch, tmp_path, query={"about": PALMYRA})
     assert widget(at, "selectbox", "Articles about").value == PALMYRA
@@ -289,6 +302,13 @@ def test_dashboard_the_review_is_built_only_once_opened(monkeypatch, tmp_path):
 def test_dashboard_timeline_is_drawn_over_the_coverage_table(monkeypatch, tmp_path):
     at, _ = start(monkeypatch, tmp_path)
     assert len(at.get("vega_lite_chart")) == 1
+
+
+def test_dashboard_a_view_of_one_day_says_why_there_is_no_timeline(monkeypatch, tmp_path):
+    at, _ = start(monkeypatch, tmp_path, query={"sources": "The Cradle"})  # its one article: 12 April
+    assert len(at.get("vega_lite_chart")) == 0
+    assert any(c.value == "Every dated article in view was published on 2025-04-12: no timeline to follow."
+               for c in at.caption)
 
 
 def test_dashboard_an_arabic_upload_is_said_and_filtered_by_its_language(monkeypatch, tmp_path):

@@ -91,6 +91,17 @@ def test_mapping_assets_are_local_and_vendored(frames, basemap, outlets):
     assert not [host for host in CDN_HOSTS if host in page]
 
 
+def test_mapping_a_group_of_places_does_not_look_like_a_grey_of_the_key(frames, basemap, outlets):
+    clustered, _ = build_map(frames[0], outlet_counts(frames[1]), outlets=outlets, cluster=True)
+    page = clustered.get_root().render()
+    # Our rule outranks the plugin's green, yellow and orange (".marker-cluster-small div", loaded after ours) by
+    # specificity: white groups, said in the key.
+    assert "MarkerCluster.Default.css" in page and ".leaflet-container .marker-cluster div { background-color: #fff" in page
+    assert "places grouped: zoom in" in page
+    plain, _ = build_map(frames[0], outlet_counts(frames[1]), outlets=outlets, cluster=False)
+    assert "places grouped" not in plain.get_root().render()
+
+
 def test_mapping_clusters_only_many_points(frames, basemap, outlets, monkeypatch):
     def clustered():
         m, _ = build_map(frames[0], outlet_counts(frames[1]), outlets=outlets)

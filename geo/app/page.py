@@ -25,7 +25,7 @@ from geo.store.read import Store, View
 from .mapview import map_and_panel
 from .resources import Layer, ViewKey, corpus_facts, corpus_store, parse_slot, shared_parser, store_faults, story_file, this_view
 from .review import corrections_tab, review_queue
-from .sidebar import sidebar_view
+from .sidebar import countries_toggle, sidebar_view
 from .tables import furniture_report, picked_row, timeline
 from .uploads import session_layer, sidebar_upload
 
@@ -87,7 +87,7 @@ def page(store: Store, paths: PagePaths, uploads: list[Upload], heading) -> None
     with heading:
         story_problems = story_heading(store, paths, layer)
     view = sidebar_view(store, layer, colours)
-    countries = st.sidebar.toggle("Country-level places on the map", value=False)
+    countries = countries_toggle()
     st.session_state.setdefault("place", st.query_params.get("place"))
     key = ViewKey(store.generation, layer, view)
     notices = st.container()

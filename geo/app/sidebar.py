@@ -64,6 +64,14 @@ def sidebar_languages(facts: CorpusFacts) -> tuple[str, ...]:
     return tuple(chosen)
 
 
+def countries_toggle() -> bool:
+    """Country-level places on the map: off by default, kept in the link as ``countries=yes`` when on."""
+    st.session_state.setdefault("countries", st.query_params.get("countries") == "yes")
+    on = st.sidebar.toggle("Country-level places on the map", key="countries")
+    link(st.query_params, "countries", "yes" if on else None)
+    return on
+
+
 def linked_toggle(name: str, label: str, widget) -> bool:
     """A yes/no kept in the link as ``name=no`` when off (on by default)."""
     st.session_state.setdefault(name, st.query_params.get(name) != "no")

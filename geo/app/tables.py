@@ -42,8 +42,11 @@ def furniture_report(store: Store, key: ViewKey) -> None:
 def timeline(store: Store, key: ViewKey, colours: dict[str, str]) -> None:
     """Mentions per day and outlet; a click on a day narrows the dates to it (double click: all again)."""
     daily = held(st.session_state, "daily", key, lambda: read.daily_mentions(store, key.view))
-    if daily["day"].nunique() < 2 and not key.view.since:
-        return  # one day, or none: nothing to follow over time
+    days = sorted(daily["day"].unique())
+    if len(days) < 2 and not key.view.since:  # one day, or none: nothing to follow over time, and said so
+        st.caption(f"Every dated article in view was published on {days[0]}: no timeline to follow." if days
+                   else "No article in view has a publication date: no timeline to follow.")
+        return
     dates_key = st.session_state.get("dates_key")
     data, spec = timeline_chart(daily, colours)
     st.vega_lite_chart(data, spec, key="timeline", on_select=functools.partial(picked_day, dates_key),

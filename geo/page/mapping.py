@@ -62,6 +62,11 @@ PLAIN_PRECISIONS = {"exact", "point", "country"}
 LARGE_AREA = 25  # square degrees: a region this big (the Middle East) covers the view; it is listed, not drawn
 # Our own CSS: sea around the outlines; no focus box round a shape clicked with the mouse (keyboard focus stays).
 SEA_STYLE = ("<style>.leaflet-container { background: #dce8f0; } "
+             # A group of places is white with the places' outline, not the plugin's green, yellow and orange,
+             # which the key's greys would contradict (more specific than the plugin's rules, loaded after ours).
+             ".leaflet-container .marker-cluster { background-color: rgba(255, 255, 255, 0.6); } "
+             ".leaflet-container .marker-cluster div { background-color: #fff; box-shadow: inset 0 0 0 2px #424242; "
+             "color: #212121; font-weight: 600; } "
              ".leaflet-interactive:focus:not(:focus-visible) { outline: none; } "
              ".newsgeo-label span { position: absolute; transform: translate(-50%, -50%); white-space: nowrap; "
              "font: 11px/1.2 sans-serif; color: #5f5f5f; text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff; } "
@@ -213,7 +218,7 @@ def build_map(places, outlet_counts, *, outlets: list[str], colours: dict[str, s
         # the points' own layer (the "Places" group holds that layer, not its markers).
         targets.points.append((layer, target if target is not group else layer, False))
     targets.rings = _add_rings(m, [row for row in drawn if not _is_polygon(row)], counts, outlets, colours)
-    _Legend().add_to(m)
+    _Legend(clustered=bool(use_cluster and points)).add_to(m)
     _Chooser().add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)  # expanded, it hides markers on a narrow map
     targets.add_to(m)  # after the layer control: static/view.js takes the rings' lines out of it
@@ -516,7 +521,7 @@ class _Legend(folium.MacroElement):
         {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
         {% endmacro %}""")
 
-    def __init__(self):
+    def __init__(self, clustered: bool = False):
         super().__init__()
         self._name = "Legend"
         dot = ('<span style="display:inline-block;width:10px;height:10px;border-radius:50%;'
@@ -526,6 +531,10 @@ class _Legend(folium.MacroElement):
                             for n, c in enumerate(fills, start=1))
         self.html = (f"<b>Sources naming the place</b><br>{swatches}<br>Size: mentions · dashed: venue inferred"
                      "<br>Coloured rings: which sources (layers)")
+        if clustered:  # a group's disc is white, so it never reads as one of the greys above
+            self.html += ('<br><span style="display:inline-block;min-width:14px;height:14px;border-radius:50%;'
+                          f'border:2px solid {OUTLINE};background:#fff;font-size:9px;line-height:14px;'
+                          'text-align:center">12</span>&nbsp;places grouped: zoom in')
 
 
 class _ViewTargets(folium.MacroElement):
