@@ -304,6 +304,25 @@ def test_dashboard_timeline_is_drawn_over_the_coverage_table(monkeypatch, tmp_pa
     assert len(at.get("vega_lite_chart")) == 1
 
 
+def test_dashboard_each_show_all_switch_is_under_its_source_s_heading(monkeypatch, tmp_path):
+    at, _ = start(monkeypatch, tmp_path, query={"place": "country:SY"})
+    sequence = []
+
+    def walk(node) -> None:  # the page's elements in the order a reader meets them
+        if getattr(node, "type", "") == "html" and node.value.startswith("<h5"):
+            sequence.append(("heading", html_text(node.value).strip()))
+        elif getattr(node, "type", "") == "toggle" and node.key.startswith("all:"):  # the panel's, not the comparison's
+            sequence.append(("switch", node.key))
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at.main)
+    switches = [i for i, (kind, _) in enumerate(sequence) if kind == "switch"]
+    assert switches, sequence  # Syria: more sentences than shown for some source
+    for i in switches:  # right under its own source's heading
+        assert sequence[i - 1][0] == "heading" and sequence[i][1] == f"all:{sequence[i - 1][1]}", sequence
+
+
 def test_dashboard_a_view_of_one_day_says_why_there_is_no_timeline(monkeypatch, tmp_path):
     at, _ = start(monkeypatch, tmp_path, query={"sources": "The Cradle"})  # its one article: 12 April
     assert len(at.get("vega_lite_chart")) == 0

@@ -71,14 +71,26 @@ def excerpts_by_source(store: Store, by_outlet: dict[str, list], totals: dict[st
                        colours: dict[str, str]) -> None:
     """Each source's sentences naming the place, with its article's title and date (and, asked, the sentences around)."""
     context = st.toggle("Show the sentences around each excerpt", key="context")
-    shown_items = {outlet: shown(items, totals[outlet], f"all:{outlet}") for outlet, items in by_outlet.items()}
+    # Each source's group in order: its heading, its "show all" switch under it (a stack of unnamed switches above
+    # every excerpt was unreadable with many sources), then its excerpts, drawn once the sentences around are known.
+    groups, shown_items = {}, {}
+    for outlet, items in by_outlet.items():
+        groups[outlet] = st.container()
+        with groups[outlet]:
+            st.html(outlet_heading_html(outlet, colours.get(outlet)))
+            shown_items[outlet] = shown(items, totals[outlet], f"all:{outlet}")
     everything = [item for items in shown_items.values() for item in items]
     if context:  # the texts too, for the sentences around: not kept in the shared cache
         articles = read.article_details(store, sorted({i.article_id for i in everything}), with_text=True)
     around = read.neighbour_spans(store, [(i.article_id, i.sentence_index) for i in everything]) if context else {}
     for outlet, items in shown_items.items():
-        st.html(outlet_heading_html(outlet, colours.get(outlet)))
-        for item in items:
-            around_item = around.get((item.article_id, item.sentence_index), ([], []))
-            for fragment, caption in excerpt_paragraphs(item, articles[item.article_id], around_item):
-                st.html(paragraph_html(fragment, caption))
+        with groups[outlet]:
+            draw_excerpts(items, articles, around)
+
+
+def draw_excerpts(items: list, articles: dict, around: dict) -> None:
+    """One source's excerpts, each with its caption (and the sentences around it when asked)."""
+    for item in items:
+        around_item = around.get((item.article_id, item.sentence_index), ([], []))
+        for fragment, caption in excerpt_paragraphs(item, articles[item.article_id], around_item):
+            st.html(paragraph_html(fragment, caption))
