@@ -323,6 +323,22 @@ def test_dashboard_each_show_all_switch_is_under_its_source_s_heading(monkeypatc
         assert sequence[i - 1][0] == "heading" and sequence[i][1] == f"all:{sequence[i - 1][1]}", sequence
 
 
+def test_dashboard_a_day_picked_keeps_the_others_on_the_timeline_and_all_dates_lets_go(monkeypatch, tmp_path):
+    import datetime as dt
+
+    at, fake = start(monkeypatch, tmp_path)
+    day = dt.date(2025, 4, 12)
+    at.session_state[at.session_state["dates_key"]] = (day, day)  # what a click on the chart's day sets
+    rerun(at, fake)
+    assert int(next(m.value for m in at.metric if m.label == "Articles in view")) == 1
+    [chart] = at.get("vega_lite_chart")
+    assert "2025-04-10" in str(chart.proto) and "2025-04-12" in str(chart.proto)  # the other day stays, muted
+    widget(at, "button", "All dates").click()
+    rerun(at, fake)
+    assert int(next(m.value for m in at.metric if m.label == "Articles in view")) == 5
+    assert "since" not in at.query_params and not [b for b in at.button if b.label == "All dates"]
+
+
 def test_dashboard_a_view_of_one_day_says_why_there_is_no_timeline(monkeypatch, tmp_path):
     at, _ = start(monkeypatch, tmp_path, query={"sources": "The Cradle"})  # its one article: 12 April
     assert len(at.get("vega_lite_chart")) == 0

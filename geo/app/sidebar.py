@@ -105,9 +105,11 @@ def sidebar_dates(bounds: tuple[dt.date, dt.date] | None) -> tuple[str, str]:
         st.session_state["dates_notice"] = (linked_dates_notice(st.query_params.get("since"), st.query_params.get("until"),
                                                                 bounds),
                                             linked_dates(st.query_params.get("since"), st.query_params.get("until"), bounds))
-    picked = st.sidebar.date_input("Published between", min_value=first, max_value=last, format="YYYY-MM-DD",
-                                   value=linked_dates(st.query_params.get("since"), st.query_params.get("until"), bounds),
-                                   key=f"dates:{first}:{last}")  # keyed: the link seeds it once, the reader moves it
+    st.session_state["dates_bounds"] = (first, last)  # for the timeline's "All dates"
+    # Keyed, and seeded from the link once through its state rather than a default: the timeline sets it too, and a
+    # widget given both a default and a state set elsewhere makes Streamlit warn on the page.
+    st.session_state.setdefault(key, linked_dates(st.query_params.get("since"), st.query_params.get("until"), bounds))
+    picked = st.sidebar.date_input("Published between", min_value=first, max_value=last, format="YYYY-MM-DD", key=key)
     notice, seeded = st.session_state.get("dates_notice", ("", ()))
     if notice and tuple(picked or ()) == seeded:  # until the reader moves the picker
         st.sidebar.info(escape_markdown(notice))

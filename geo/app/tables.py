@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 
@@ -40,23 +41,42 @@ def furniture_report(store: Store, key: ViewKey) -> None:
 
 
 def timeline(store: Store, key: ViewKey, colours: dict[str, str]) -> None:
-    """Mentions per day and outlet; a click on a day narrows the dates to it (double click: all again)."""
-    daily = held(st.session_state, "daily", key, lambda: read.daily_mentions(store, key.view))
+    """Mentions per day and outlet, every day of the sources in view, the days outside the dates chosen muted; a click
+    on a day narrows the dates to it, a double click or "All dates" lets go of it."""
+    undated_view = dataclasses.replace(key.view, since="", until="")
+    daily = held(st.session_state, "daily", (key.generation, key.layer, undated_view),
+                 lambda: read.daily_mentions(store, undated_view))
     days = sorted(daily["day"].unique())
-    if len(days) < 2 and not key.view.since:  # one day, or none: nothing to follow over time, and said so
+    if len(days) < 2:  # one day, or none: nothing to follow over time, and said so
         st.caption(f"Every dated article in view was published on {days[0]}: no timeline to follow." if days
                    else "No article in view has a publication date: no timeline to follow.")
         return
     dates_key = st.session_state.get("dates_key")
-    data, spec = timeline_chart(daily, colours)
+    data, spec = timeline_chart(daily, colours, key.view.since, key.view.until)
     st.vega_lite_chart(data, spec, key="timeline", on_select=functools.partial(picked_day, dates_key),
                        selection_mode=DAY_SELECTION, width="stretch")
+    if key.view.since or key.view.until:
+        st.button("All dates", key="all_dates", on_click=all_dates, args=(dates_key,),
+                  help="Let go of the dates chosen: every day of the sources in view.")
+
+
+def all_dates(dates_key: str | None) -> None:
+    """Every date again, in the sidebar and the link (a callback: before the picker is drawn)."""
+    bounds = st.session_state.get("dates_bounds")
+    if dates_key and bounds:
+        st.session_state[dates_key] = bounds
+    for name in ("since", "until"):
+        st.query_params.pop(name, None)
 
 
 def picked_day(dates_key: str | None) -> None:
-    """A day clicked on the chart becomes the date range, in the sidebar and the link."""
+    """A day clicked on the chart becomes the date range, in the sidebar and the link; a double click (the selection
+    let go) gives every date back."""
     picked = (st.session_state["timeline"].selection.get(DAY_SELECTION) or [{}])[0].get("day")
-    if not picked or not dates_key:
+    if not dates_key:
+        return
+    if not picked:
+        all_dates(dates_key)
         return
     day = dt.date.fromisoformat(picked)
     st.session_state[dates_key] = (day, day)
