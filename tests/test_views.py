@@ -200,3 +200,13 @@ def test_views_a_venue_excerpt_says_which_name_it_was_inferred_from():
     assert "venue inferred from “Azerbaijan”" in excerpt_paragraphs(venue, article, ([], []))[-1][0]
     named = venue._replace(kinds="toponym")
     assert excerpt_kinds(named) == "place name"
+
+
+def test_views_an_excerpt_in_another_language_says_which():
+    from geo.page.views import SentenceExcerpt, excerpt_paragraphs
+
+    sentence = "وصل الوفد إلى دمشق."
+    item = SentenceExcerpt("Desk", "a1", 0, 0, len(sentence), sentence, "toponym", [(14, 18)])
+    article = {"sentence_count": 1, "title": "t", "published": "", "url": "", "language": "ar"}
+    assert excerpt_paragraphs(item, article, ([], []))[-1][0].endswith(" · Arabic")
+    assert "English" not in excerpt_paragraphs(item, {**article, "language": "en"}, ([], []))[-1][0]

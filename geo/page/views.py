@@ -360,6 +360,9 @@ def excerpt_paragraphs(item: SentenceExcerpt, article: dict, around: tuple[list,
     meta = (f"sentence {item.sentence_index + 1} of {article['sentence_count']} · "
             f"{isolated(article['title'] or item.article_id)} · {isolated(article['published'] or 'undated')} · "
             f"{escape_html(excerpt_kinds(item))}")
+    language = article.get("language") or ""
+    if language and language != "en":  # the page is English: say which language any other excerpt is in
+        meta += f" · {escape_html(language_name(language))}"
     url = safe_url(article["url"])
     link = (f' · <a href="{escape_html(link_target(url))}" target="_blank" rel="noopener noreferrer">original article</a>'
             if url else "")
