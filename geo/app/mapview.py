@@ -8,7 +8,7 @@ import streamlit as st
 import streamlit_folium
 
 from geo.page.corpus import PagePaths
-from geo.page.mapping import STICKY_MAP, build_map, component_arguments, selection_arguments
+from geo.page.mapping import PAGE_STYLE, build_map, component_arguments, selection_arguments
 from geo.page.reader_view import MapNumbers, view_data, view_element
 from geo.page.session import held, map_selection, select_place, shown_in_full, take_click
 from geo.store import read
@@ -80,7 +80,7 @@ def map_place_list_and_panel(store: Store, key: ViewKey, countries: bool, colour
     take_click(st.session_state, st.query_params, st.session_state.get(arguments["key"]), labels)
     current = st.session_state.get("place")
     left, right = st.columns([3, 2], gap="medium")
-    st.html(STICKY_MAP)
+    st.html(PAGE_STYLE)
     # The view, beside the map and not in its arguments: they stay the same from view to view, and Streamlit
     # then sends the browser a reference to the map it has instead of the map (its message cache).
     st.html(view)

@@ -46,7 +46,7 @@ from ..frames import COUNTRY_KINDS, VENUE_PRECISION, related_places
 from .colours import FILL_GREYS, SINGLE_SOURCE_FILL, fill_colour, outlet_colours
 from .reader_view import MapNumbers
 
-__all__ = ["ASSET_ROOT", "BASEMAP", "STICKY_MAP", "build_map", "component_arguments", "escape_for_tooltip",
+__all__ = ["ASSET_ROOT", "BASEMAP", "PAGE_STYLE", "build_map", "component_arguments", "escape_for_tooltip",
     "drawn_places", "label_from_tooltip", "load_basemap", "place_label", "selection_arguments", "too_large_to_draw",
     "tooltip_texts", "unique_labels"]
 
@@ -87,12 +87,19 @@ PANES = {"basemap": 210, "countries": 380, "zones": 390, "rings": 410}
 
 # On a wide screen the map's column stays in view while the reader scrolls a long excerpt list
 # (our own fixed CSS; a phone stacks the columns, where it does not apply).
-STICKY_MAP = """<style>@media (min-width: 900px) {
+PAGE_STYLE = """<style>@media (min-width: 900px) {
   div[data-testid="stColumn"]:has(iframe[title="streamlit_folium.st_folium"]) {
     position: sticky; top: 3.75rem; align-self: flex-start; }
 }
 div[data-testid="stElementContainer"]:has(#newsgeo-view) { display: none; }
-</style>"""  # the second rule: the view's data element (geo.page.reader_view) takes no room
+@media (max-width: 640px) {
+  [data-testid="stMain"] h1 { font-size: 1.6rem !important; line-height: 1.25 !important; padding-top: 0 !important; }
+  div[data-testid="stHorizontalBlock"]:has(div[data-testid="stMetric"]) { flex-wrap: nowrap; gap: 0.4rem; }
+  div[data-testid="stHorizontalBlock"]:has(div[data-testid="stMetric"]) > div { min-width: 0; flex: 1 1 0; }
+  div[data-testid="stMetricValue"] > div { font-size: 1.2rem; }
+}
+</style>"""  # the view's data element (geo.page.reader_view) takes no room; on a phone the title and the four
+# counters are small enough for the map to come within the first screen, the counters in one row
 
 
 def escape_for_tooltip(text) -> str:

@@ -139,6 +139,19 @@ def test_e2e_find_a_place_follows_every_pick(page, app):
         wait_for_idle(page)
 
 
+def test_e2e_phone_the_map_is_on_the_first_screen_and_the_counters_in_one_row(page, app):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(app.url)
+    wait_for_map(page)
+    wait_for_idle(page)
+    top = page.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box()["y"]
+    assert top < 844 * 0.5, f"the map starts at {top:.0f} px of an 844 px screen"  # the title took the screen
+    metrics = page.get_by_test_id("stMetric")
+    expect(metrics).to_have_count(4)
+    rows = {round(metrics.nth(i).bounding_box()["y"]) for i in range(4)}
+    assert len(rows) == 1, f"the counters stack in {len(rows)} rows"
+
+
 def test_e2e_find_a_place_by_keyboard_without_the_map(page, app, traffic):
     page.route(re.compile(r"/app/static/vendor/leaflet/"), lambda route: route.abort())  # no Leaflet: no map
     page.goto(app.url)
