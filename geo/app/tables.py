@@ -43,9 +43,9 @@ def furniture_report(store: Store, key: ViewKey) -> None:
 def timeline(store: Store, key: ViewKey, colours: dict[str, str]) -> None:
     """Mentions per day and outlet, every day of the sources in view, the days outside the dates chosen muted; a click
     on a day narrows the dates to it, a double click or "All dates" lets go of it."""
-    undated_view = dataclasses.replace(key.view, since="", until="")
-    daily = held(st.session_state, "daily", (key.generation, key.layer, undated_view),
-                 lambda: read.daily_mentions(store, undated_view))
+    every_day = dataclasses.replace(key.view, since="", until="")
+    daily = held(st.session_state, "daily", (key.generation, key.layer, every_day),
+                 lambda: read.daily_mentions(store, every_day))
     days = sorted(daily["day"].unique())
     if len(days) < 2:  # one day, or none: nothing to follow over time, and said so
         st.caption(f"Every dated article in view was published on {days[0]}: no timeline to follow." if days
