@@ -20,8 +20,8 @@ from .panel import panel_sentences, place_panel
 from .resources import Layer, ViewKey, corpus_facts, store_faults, this_view, view_facts
 from .search import search_box, search_results
 
-RETURNED = ["last_object_clicked_tooltip", "last_object_clicked_count"]
-FIND_KEY = "find_place"  # clicks only: pan and zoom do not rerun
+RETURNED = ["last_object_clicked_tooltip", "last_object_clicked_count"]  # clicks only: pan and zoom do not rerun
+FIND_KEY = "find_place"  # the "Find a place" box's state
 
 
 class CorpusMap(NamedTuple):

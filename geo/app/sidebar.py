@@ -66,17 +66,15 @@ def sidebar_languages(facts: CorpusFacts) -> tuple[str, ...]:
 
 def countries_toggle() -> bool:
     """Country-level places on the map: off by default, kept in the link as ``countries=yes`` when on."""
-    st.session_state.setdefault("countries", st.query_params.get("countries") == "yes")
-    on = st.sidebar.toggle("Country-level places on the map", key="countries")
-    link(st.query_params, "countries", "yes" if on else None)
-    return on
+    return linked_toggle("countries", "Country-level places on the map", st.sidebar.toggle, default=False)
 
 
-def linked_toggle(name: str, label: str, widget) -> bool:
-    """A yes/no kept in the link as ``name=no`` when off (on by default)."""
-    st.session_state.setdefault(name, st.query_params.get(name) != "no")
+def linked_toggle(name: str, label: str, widget, default: bool = True) -> bool:
+    """A yes/no kept in the link only when it is not ``default``: ``name=no`` when off, or ``name=yes`` when on."""
+    st.session_state.setdefault(name, st.query_params.get(name) == "yes" if not default
+                                else st.query_params.get(name) != "no")
     on = widget(label, key=name)
-    link(st.query_params, name, None if on else "no")
+    link(st.query_params, name, None if on == default else ("yes" if on else "no"))
     return on
 
 
@@ -101,14 +99,15 @@ def sidebar_dates(bounds: tuple[dt.date, dt.date] | None) -> tuple[str, str]:
     first, last = bounds
     key = f"dates:{first}:{last}"
     st.session_state["dates_key"] = key  # for the timeline: a day clicked there is set here
-    if key not in st.session_state:  # the link seeds the picker: say when it asked for dates the articles do not reach
-        st.session_state["dates_notice"] = (linked_dates_notice(st.query_params.get("since"), st.query_params.get("until"),
-                                                                bounds),
-                                            linked_dates(st.query_params.get("since"), st.query_params.get("until"), bounds))
     st.session_state["dates_bounds"] = (first, last)  # for the timeline's "All dates"
-    # Keyed, and seeded from the link once through its state rather than a default: the timeline sets it too, and a
-    # widget given both a default and a state set elsewhere makes Streamlit warn on the page.
-    st.session_state.setdefault(key, linked_dates(st.query_params.get("since"), st.query_params.get("until"), bounds))
+    # The link seeds the picker once, through its state rather than a default: the timeline sets it too, and a
+    # widget given both a default and a state set elsewhere makes Streamlit warn. Say when the link asked for
+    # dates the articles do not reach.
+    if key not in st.session_state:
+        since, until = st.query_params.get("since"), st.query_params.get("until")
+        seeded = linked_dates(since, until, bounds)
+        st.session_state["dates_notice"] = (linked_dates_notice(since, until, bounds), seeded)
+        st.session_state[key] = seeded
     picked = st.sidebar.date_input("Published between", min_value=first, max_value=last, format="YYYY-MM-DD", key=key)
     notice, seeded = st.session_state.get("dates_notice", ("", ()))
     if notice and tuple(picked or ()) == seeded:  # until the reader moves the picker

@@ -13,7 +13,7 @@ from ..types import Candidate, Correction
 from ..words import counted
 
 __all__ = ["LOW_CONFIDENCE", "SMALL_MARGIN", "alternative_labels", "candidate_label", "correction_effect",
-           "correction_rows", "correction_scope", "counted", "method_words", "needs_review", "review_rows"]
+           "correction_rows", "correction_scope", "method_words", "needs_review", "review_rows"]
 
 LOW_CONFIDENCE = 0.6  # below this a choice is flagged for review
 SMALL_MARGIN = 0.3  # the chosen place's share minus the runner-up's: below this, a close call

@@ -429,7 +429,7 @@ def _excerpt_texts(store: Store, article_ids: list[str], windows: list[tuple[int
                        "window_start": pa.array([w[0] for w in windows], pa.int64()),
                        "window_end": pa.array([w[1] for w in windows], pa.int64())})
     sql = f"""SELECT w.k, substring(a.text, w.window_start + 1, w.window_end - w.window_start) AS sentence,
-                     a.article_id, a.outlet, a.title, a.published, a.url, a.sentence_count, a.language
+                     {", ".join(f"a.{name}" for name in _DETAILS)}
               FROM wanted w JOIN {store.relation("articles")} a USING (article_id)"""
     with store.reading(sql), store.cursor() as cursor:
         cursor.register("wanted", wanted)
@@ -438,8 +438,7 @@ def _excerpt_texts(store: Store, article_ids: list[str], windows: list[tuple[int
     for k, text, *details in rows:
         texts[k] = text
         if details[0] not in articles:
-            articles[details[0]] = dict(zip(("article_id", "outlet", "title", "published", "url", "sentence_count",
-                                             "language"), details, strict=True))
+            articles[details[0]] = dict(zip(_DETAILS, details, strict=True))
     return texts, articles
 
 
@@ -502,11 +501,14 @@ def date_range(store: Store) -> tuple[str, str] | None:
     return None if pd.isna(row["first"]) else (row["first"], row["last"])
 
 
+# What the page shows of an article beside an excerpt (``article_details``, ``place_sentences``).
+_DETAILS = ("article_id", "outlet", "title", "published", "url", "sentence_count", "language")
+
+
 def article_details(store: Store, article_ids: list[str], with_text: bool = False) -> dict[str, dict]:
     """``article id -> {outlet, title, published, url, sentence_count, language[, text]}`` for the given articles."""
     text = ", text" if with_text else ""
-    frame = store.query(f"""SELECT article_id, outlet, title, published, url, sentence_count, language{text}
-                            FROM {{articles}}
+    frame = store.query(f"""SELECT {", ".join(_DETAILS)}{text} FROM {{articles}}
                             WHERE list_contains(?, article_id)""", [list(article_ids)])
     return {row["article_id"]: row for row in frame.to_dict("records")}
 
