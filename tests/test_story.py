@@ -1,8 +1,7 @@
 """The page's heading and words: from the sources file's [story], else from the corpus itself."""
 
-import pandas as pd
 
-from geo.page.story import derived_story, nationality_label, silent_outlets, story_caption, type_words
+from geo.page.story import derived_story, nationality_label, story_caption, type_words
 from geo.text.corpus import load_story
 from geo.types import Story
 
@@ -32,11 +31,3 @@ def test_story_a_broken_story_table_is_reported_not_raised(tmp_path):
 def test_story_mention_types_in_a_reader_s_words():
     assert type_words("demonym, toponym") == "nationality word, place name"
     assert nationality_label(["Turkish", "Israeli"]) == "Nationality words (Turkish, Israeli…)"
-
-
-def test_story_the_silent_outlets_say_what_they_named_instead():
-    counts = pd.DataFrame({"place_id": ["curated:t4-air-base", "curated:palmyra"], "outlet": ["Kurdistan24", "The Cradle"],
-                           "mentions": [2, 3]})
-    silent = silent_outlets(["The Cradle", "Kurdistan24", "Al Mayadeen English"], {"The Cradle"},
-                            ["curated:t4-air-base"], counts, {"curated:t4-air-base": "T4 (Tiyas) air base"})
-    assert silent == [("Kurdistan24", "names T4 (Tiyas) air base 2 times"), ("Al Mayadeen English", "")]

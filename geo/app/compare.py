@@ -6,12 +6,11 @@ import streamlit as st
 
 from geo.frames import related_places
 from geo.page.excerpts import escape_markdown
-from geo.page.story import silent_outlets
+from geo.page.silence import silent_html, silent_outlets
 from geo.page.views import (
     outlet_heading_html,
     paragraph_html,
     sentence_html,
-    silent_html,
 )
 
 from .common import shown

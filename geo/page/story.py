@@ -11,7 +11,7 @@ import datetime as dt
 
 from ..types import Story
 
-__all__ = ["TYPE_WORDS", "derived_story", "nationality_label", "silent_outlets", "story_caption", "type_words"]
+__all__ = ["TYPE_WORDS", "derived_story", "nationality_label", "story_caption", "type_words"]
 
 TYPE_WORDS = {"toponym": "place name", "demonym": "nationality word", "people": "people's name",
               "venue": "venue inferred"}
@@ -51,25 +51,3 @@ def nationality_label(examples: list[str]) -> str:
     """The toggle that hides nationality words, with this corpus's own examples."""
     shown = ", ".join(examples[:3])
     return f"Nationality words ({shown}…)" if shown else "Nationality words"
-
-
-def silent_outlets(outlets: list[str], speaking: set[str], related: list[str], counts, names: dict[str, str]) -> list:
-    """``(outlet, what it says instead)`` for the outlets in view that do not name the place.
-
-    ``related``: the place's related places (Palmyra's T4 base); ``counts``: mentions per
-    place and outlet in view. An outlet that names a related place says which, with how
-    often; else "".
-    """
-    by_outlet: dict[str, list[tuple[str, int]]] = {}
-    if related:
-        rows = counts[counts["place_id"].isin(related)]
-        for place_id, outlet, number in zip(rows["place_id"], rows["outlet"], rows["mentions"], strict=True):
-            by_outlet.setdefault(outlet, []).append((names.get(place_id, place_id), int(number)))
-    silent = []
-    for outlet in outlets:
-        if outlet in speaking:
-            continue
-        instead = sorted(by_outlet.get(outlet, []), key=lambda item: (-item[1], item[0]))
-        note = "; ".join(f"names {name} {n} time{'s' if n != 1 else ''}" for name, n in instead)
-        silent.append((outlet, note))
-    return silent

@@ -23,7 +23,7 @@ __all__ = ["MAX_UPLOAD_BYTES", "SentenceExcerpt", "Upload", "article_label", "co
     "make_upload", "mention_label", "mentions_csv", "neighbour_sentences", "outlet_counts", "outlet_heading_html",
     "paragraph_html", "phrase_html", "place_caption", "place_for_tooltip", "places_geojson",
     "places_in_view", "places_shown", "precision_text", "safe_url", "sentence_html", "shade_single_sources",
-    "silent_html", "source_line", "summary_counts"]
+    "source_line", "summary_counts"]
 
 
 class Upload(NamedTuple):
@@ -319,13 +319,6 @@ def outlet_heading_html(outlet: str, colour: str | None, level: str = "h5") -> s
     """An outlet's name with the disc of its colour on the map, as escaped HTML."""
     return (f'<{level} dir="auto" style="margin:0.6rem 0 0.2rem 0;font-size:1rem">{colour_dot(colour)}'
             f"{escape_html(outlet)}</{level}>")
-
-
-def silent_html(place_name: str, silent: list[tuple[str, str | None]], colours: dict[str, str]) -> str:
-    """One caption naming the outlets that do not mention a place, each with what they named instead."""
-    entries = "; ".join(f"{colour_dot(colours.get(outlet))}<b>{escape_html(outlet)}</b>"
-                        + (f" ({escape_html(instead)})" if instead else "") for outlet, instead in silent)
-    return paragraph_html(f"{escape_html('Do not mention ' + place_name)}: {entries}", caption=True)
 
 
 def sentence_html(item: SentenceExcerpt) -> str:
