@@ -139,6 +139,7 @@ def test_dashboard_a_map_click_opens_the_place_panel():
     text = page_text(at)
     assert {"The Cradle", "Reuters (republished)"} <= set(outlet_headings(at)) and "Palmyra" in marked(at)
     assert "Do not mention Palmyra: " in text  # the silent outlets are in the comparison too
+    assert "Kurdistan24 (1 article in view)" in text and "Looked for by every name" in text and "Tadmur" in text
     assert at.query_params["place"] == "curated:palmyra"
 
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from ..store import read
+from ..store import evidence, read
 from ..store.read import Store, View
 from .mapping import POLYGON_KINDS, too_large_to_draw, unique_labels
 from .views import coverage_matrix, date_bounds, places_in_view
@@ -117,6 +117,11 @@ class ViewFacts:
     def articles(self) -> tuple[int, tuple[pd.DataFrame, int, int]]:
         """``(articles in view, (furniture listing, articles with furniture, pieces))``."""
         return read.articles_in_view(self.store, self.view), read.furniture_articles(self.store, self.view)
+
+    @_Once
+    def outlet_articles(self) -> dict[str, evidence.OutletArticles]:
+        """``outlet -> (articles, languages)`` in view: what a "does not mention" answer was read over."""
+        return evidence.outlet_articles(self.store, self.view)
 
     @_Once
     def labels(self) -> dict[str, str]:

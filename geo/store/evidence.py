@@ -1,0 +1,54 @@
+"""What a "does not mention" answer rests on: each outlet's articles in view, and the names a place goes by.
+
+An outlet "does not mention" a place when none of its articles in view is placed there; a reader
+judging that answer wants to know over how many articles, in which languages, and by which names
+the articles were searched (the page adds the gazetteer's own names, ``geo.gazetteer.names``).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from .read import Store, View
+
+__all__ = ["OutletArticles", "corpus_names", "outlet_articles"]
+
+
+class OutletArticles(NamedTuple):
+    """One outlet's articles in a view: how many, and their languages ("" for one not told), most first."""
+
+    articles: int
+    languages: tuple[str, ...]
+
+
+def outlet_articles(store: Store, view: View) -> dict[str, OutletArticles]:
+    """``outlet -> OutletArticles`` for each outlet with an article in ``view``."""
+    where, params = view.where("a", "a", mentions=False)
+    rows = store.query(f"""SELECT outlet, coalesce(language, '') AS language, count(*) AS n FROM {{articles}} a
+                           WHERE {where} GROUP BY ALL ORDER BY outlet, n DESC, language""", params)
+    found: dict[str, tuple[int, list[str]]] = {}
+    for outlet, language, number in zip(rows["outlet"], rows["language"], rows["n"], strict=True):
+        total, languages = found.setdefault(outlet, (0, []))
+        languages.append(language)
+        found[outlet] = (total + int(number), languages)
+    return {outlet: OutletArticles(total, tuple(languages)) for outlet, (total, languages) in found.items()}
+
+
+def corpus_names(store: Store, place_id: str) -> dict[str, list[tuple[str, int]]]:
+    """``language -> [(name as written, mentions)]`` placing ``place_id`` anywhere in the corpus, most used first.
+
+    The names the articles themselves use (in every outlet and date, the reader's filters aside): the
+    spellings the geoparser found, which the gazetteer's own list may not show (GeoNames' alternates).
+    """
+    rows = store.query("""SELECT coalesce(a.language, '') AS language, m.surface, count(*) AS n
+                          FROM {mentions} m JOIN (SELECT article_id, language FROM {articles}) a USING (article_id)
+                          WHERE m.place_id = ? AND m.type <> 'venue' GROUP BY ALL
+                          ORDER BY language, n DESC, m.surface""", [place_id])
+    found: dict[str, dict[str, int]] = {}
+    for language, surface, number in zip(rows["language"], rows["surface"], rows["n"], strict=True):
+        name = " ".join(str(surface).split())
+        by_name = found.setdefault(language, {})
+        key = next((known for known in by_name if known.casefold() == name.casefold()), name)  # case aside
+        by_name[key] = by_name.get(key, 0) + int(number)
+    return {language: sorted(by_name.items(), key=lambda item: (-item[1], item[0]))
+            for language, by_name in found.items()}
