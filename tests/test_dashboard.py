@@ -232,8 +232,21 @@ def test_dashboard_offers_downloads_of_the_view():
 def test_dashboard_a_sentence_naming_a_place_twice_is_one_excerpt():
     at = run_app(FakeMap(), query={"place": "curated:palmyra", "sources": "The Cradle"})
     tadmor = [h.value for h in at.html if "Tadmor" in h.value]
-    assert len(tadmor) == 2  # once in the panel, once in the comparison below the map
+    assert len(tadmor) == 1  # in the comparison below the map; the panel beside it says who wrote how many
     assert all("<strong>Palmyra</strong> (<strong>Tadmor</strong>)" in t for t in tadmor)
+
+
+def test_dashboard_no_excerpt_is_on_the_screen_twice_side_by_side_or_not():
+    fake = FakeMap()
+    at = run_app(fake, query={"place": "curated:palmyra"})
+    sentences = [h.value for h in at.html if "<strong>Palmyra</strong>" in h.value]
+    assert sentences and len(sentences) == len(set(sentences))  # side by side: under the map only
+    assert any("naming it" in h.value for h in at.html)  # the panel: each source and how often
+    at.session_state["compare_on"] = False
+    rerun(at, fake)
+    alone = [h.value for h in at.html if "<strong>Palmyra</strong>" in h.value]
+    assert alone and len(alone) == len(set(alone)) and not any("naming it" in h.value for h in at.html)
+    assert "Do not mention Palmyra: " in page_text(at)  # who is silent, whether side by side or not
 
 
 def test_dashboard_a_source_with_several_articles_is_summarised():

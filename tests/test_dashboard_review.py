@@ -13,6 +13,7 @@ from geo.page.views import Upload
 from geo.resolution.corrections import load_corrections
 from geo.store import read
 from geo.store.read import View
+from geo.text.corpus import load_sources
 from geo.types import Correction
 
 PALMYRA = "curated:palmyra"
@@ -68,10 +69,10 @@ def save(at: AppTest, fake: FakeMap) -> AppTest:
 def test_dashboard_review_shows_confidence_why_and_alternatives(monkeypatch, tmp_path):
     at, _ = start(monkeypatch, tmp_path, query={"place": PALMYRA})
     review = next(e for e in at.expander if e.label.startswith("How sure: "))
-    table = review.dataframe[0].value
-    assert list(table["name as written"]) == ["Palmyra", "Tadmor"]
-    assert "Syria is named" in table["why"].iloc[0]
-    assert "(city, NJ, US)" in table["it could also be"].iloc[0]
+    blocks = [html_text(h.value) for h in review.get("html")]  # one block per name, wrapped to the panel
+    [table] = [b for b in blocks if "it could also be" in b]
+    assert table.index("Palmyra") < table.index("Tadmor") and "Syria is named" in table
+    assert "(city, NJ, US)" in table and not review.dataframe  # a table there scrolled sideways
     choices = widget(at, "selectbox", "It is").options
     assert choices[-2:] == ["Not a place", "Another place…"] and "Palmyra (city, NJ, US) 2%" in choices
 
@@ -95,6 +96,10 @@ def test_dashboard_the_correction_form_chooses_nothing_and_says_what_save_will_d
     assert said == [f"Saving moves {len(palmyra)} mentions of “Palmyra” in {palmyra['article_id'].nunique()} articles "
                     "from Palmyra (city, SY) to Palmyra (city, NJ, US), for every reader of this map."]
     widget(at, "radio", "Where").set_value("One mention")
+    rerun(at, fake)
+    assert not [c for c in at.caption if c.value.startswith("Saving")]  # which mention: not chosen yet
+    article = widget(at, "selectbox", "Article").value
+    widget(at, "radio", "Mention").set_value(int(palmyra[palmyra["article_id"] == article]["start"].min()))
     rerun(at, fake)
     assert [c.value.replace("\\", "") for c in at.caption if c.value.startswith("Saving")] == [
         "Saving moves 1 mention of “Palmyra” in 1 article from Palmyra (city, SY) to Palmyra (city, NJ, US), for every "
@@ -164,8 +169,19 @@ def test_dashboard_one_mention_to_another_place_found_in_the_gazetteer(monkeypat
     at, fake = start(monkeypatch, tmp_path, query={"place": PALMYRA}, mode="session")
     widget(at, "radio", "Where").set_value("One mention")
     rerun(at, fake)
-    mention = widget(at, "selectbox", "Mention")
-    assert mention.options[0].startswith("Reuters (republished) · …")
+    articles = widget(at, "selectbox", "Article")
+    sources, _ = load_sources(DATA_DIR / "sources.toml")
+    [reuters] = [article for article, source in sources.items() if source.outlet == "Reuters (republished)"]
+    assert articles.format_func(reuters) in articles.options
+    articles.set_value(reuters)
+    rerun(at, fake)
+    mention = widget(at, "radio", "Mention")
+    assert mention.value is None and len(mention.options) == 1 and "**Palmyra**" in mention.options[0]
+    mentions = pd.read_parquet(read.open_store(tmp_path / "store").table_path("mentions"))
+    [offset] = mentions[(mentions["article_id"] == reuters) & (mentions["surface"] == "Palmyra")]["start"]
+    assert mention.format_func(int(offset)) == mention.options[0]
+    mention.set_value(int(offset))
+    rerun(at, fake)
     widget(at, "selectbox", "It is").set_value("\0another")
     rerun(at, fake)
     widget(at, "text_input", "Find the place").set_value("Homs")
@@ -305,7 +321,9 @@ def test_dashboard_timeline_is_drawn_over_the_coverage_table(monkeypatch, tmp_pa
 
 
 def test_dashboard_each_show_all_switch_is_under_its_source_s_heading(monkeypatch, tmp_path):
-    at, _ = start(monkeypatch, tmp_path, query={"place": "country:SY"})
+    at, fake = start(monkeypatch, tmp_path, query={"place": "country:SY"})
+    at.session_state["compare_on"] = False  # the sentences one source after another beside the map
+    rerun(at, fake)
     sequence = []
 
     def walk(node) -> None:  # the page's elements in the order a reader meets them

@@ -9,6 +9,7 @@ from geo.page.review import (
     correction_rows,
     method_words,
     needs_review,
+    review_html,
     review_rows,
 )
 from geo.resolution.corrections import NOT_A_PLACE
@@ -70,3 +71,11 @@ def test_review_correction_effect_says_how_many_from_where_to_where_and_for_whom
         "for every reader of this map.")
     assert correction_effect("Tadmor", "Palmyra (city, SY)", NOT_A_PLACE, 1, 1, everyone=False) == (
         "Saving takes 1 mention of “Tadmor” in 1 article off Palmyra (city, SY): not a place, in your session only.")
+
+
+def test_review_html_wraps_one_block_per_name_and_escapes_it():
+    frame = pd.DataFrame([{"surface": "<img src=x onerror=alert(1)>", "mentions": 1, "articles": 1, "lowest": 0.5,
+                           "mean": 0.5, "methods": "geonames", "why": "", "alternatives": []}])
+    html = review_html(review_rows(frame))
+    assert "<img" not in html and "&lt;img src=x" in html and "overflow-wrap:anywhere" in html
+    assert "1 mention" in html and "why:" not in html and "it could also be: —" in html

@@ -210,3 +210,23 @@ def test_views_an_excerpt_in_another_language_says_which():
     article = {"sentence_count": 1, "title": "t", "published": "", "url": "", "language": "ar"}
     assert excerpt_paragraphs(item, article, ([], []))[-1][0].endswith(" · Arabic")
     assert "English" not in excerpt_paragraphs(item, {**article, "language": "en"}, ([], []))[-1][0]
+
+
+def test_views_a_mention_to_choose_has_whole_words_on_both_sides_and_its_name_in_bold():
+    from types import SimpleNamespace
+
+    from geo.page.views import mention_context, mention_label
+
+    sentence = ("Sources said the talks covered the establishment of Turkish bases in central Syria, including the "
+                "T4 base near Palmyra, and more words after it.")
+    at = sentence.index("Turkish")
+    row = SimpleNamespace(sentence=sentence[10:], start=at, end=at + 7, window_start=10, sentence_start=0,
+                          sentence_end=len(sentence))
+    before, name, after = mention_context(row)
+    assert name == "Turkish" and before.startswith("…") and after.endswith("…")
+    assert before.endswith("establishment of ") and after.startswith(" bases in central")
+    assert f"{before}{name}{after}".strip("…") in sentence  # whole words: no word cut at either end
+    assert mention_label(row).count("**") == 2 and "**Turkish**" in mention_label(row)
+    short = SimpleNamespace(sentence="In *Palmyra*.", start=4, end=11, window_start=0)
+    assert mention_context(short) == ("In *", "Palmyra", "*.")
+    assert mention_label(short) == "In \\***Palmyra**\\*\\."  # Markdown in an article stays text

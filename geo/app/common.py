@@ -1,4 +1,4 @@
-"""What more than one part of the page uses: a source's excerpts shown in part, the map's rerun."""
+"""What more than one part of the page uses: a source's excerpts shown in part, side by side or not, the map's rerun."""
 
 from __future__ import annotations
 
@@ -6,6 +6,17 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 EXCERPTS_SHOWN = 5  # per source, before "show all"
+COMPARE_AT_ONCE = 8  # sources in view up to which the sources are side by side unless the reader says otherwise
+COMPARE_KEY = "compare_on"
+
+
+def side_by_side(outlets: int) -> bool:
+    """Whether the sources' sentences are side by side under the map (then the panel does not repeat them).
+
+    The reader's switch once it is drawn; before, on while few sources are in view: side by side, 25
+    outlets' sentences cost a click more than the panel does.
+    """
+    return bool(st.session_state.get(COMPARE_KEY, outlets <= COMPARE_AT_ONCE))
 
 
 def rerun_map() -> None:

@@ -10,15 +10,13 @@ from geo.page.excerpts import escape_markdown
 from geo.page.silence import evidence_html, silent_html, silent_outlets
 from geo.page.views import (
     outlet_heading_html,
-    paragraph_html,
-    sentence_html,
 )
 from geo.store.evidence import corpus_names
 from geo.store.read import Store
 
-from .common import shown
+from .common import COMPARE_AT_ONCE, COMPARE_KEY, shown
+from .panel import draw_excerpts
 
-COMPARE_AT_ONCE = 8  # sources in view up to which the comparison is built with every click
 COMPARE_COLUMNS = 4  # sources side by side at most: a column each, readable on a laptop
 
 
@@ -28,26 +26,31 @@ def names_used(_store: Store, generation: str, place_id: str) -> dict[str, list[
     return corpus_names(_store, place_id)
 
 
-def compare_sources(store: Store, generation: str, place, by_outlet: dict[str, list], totals: dict[str, int],
-                    outlets: list[str], counts, colours: dict[str, str], names: dict[str, str], articles: dict) -> None:
+def compare_sources(store: Store, generation: str, place, found, outlets: list[str], counts, colours: dict[str, str],
+                    names: dict[str, str], articles: dict) -> None:
     """Every source in view side by side, full width: what each wrote, and who is silent on the place.
 
-    Built on every click while few sources are in view; with many (a newsroom's months), on
-    request: side by side, 25 outlets' sentences cost a click more than the panel does.
+    Side by side while few sources are in view, unless the reader says otherwise; the panel then lists
+    each source without its sentences, so no excerpt is on the screen twice (``common.side_by_side``).
     """
+    by_outlet, totals = found.by_outlet, found.totals
     st.subheader(escape_markdown(f"Compare sources on {place['name']}"))
-    if not st.toggle("Side by side", value=len(outlets) <= COMPARE_AT_ONCE, key="compare_on",
-                     help="Each source's sentences in a column, and the sources that do not mention the place."):
-        return
+    if st.toggle("Side by side", value=len(outlets) <= COMPARE_AT_ONCE, key=COMPARE_KEY,
+                 help="Each source's sentences in a column here, instead of one after another beside the map."):
+        speaking = sorted(by_outlet, key=lambda o: (-totals[o], o))
+        width = max(1, min(COMPARE_COLUMNS, len(speaking)))
+        for row in range(0, len(speaking), width):  # every source, in rows of as many columns as a laptop can read
+            for column, outlet in zip(st.columns(width), speaking[row:row + width], strict=False):
+                with column:
+                    st.html(outlet_heading_html(outlet, colours.get(outlet), "h6"))
+                    # Each with its article's title, date and link: here is where they are read.
+                    draw_excerpts(shown(by_outlet[outlet], totals[outlet], f"compare-all:{outlet}"), found.articles, {})
     silent = silent_outlets(outlets, set(by_outlet), related_places(place), counts, names, articles)
-    speaking = sorted(by_outlet, key=lambda o: (-totals[o], o))
-    compared = speaking if len(speaking) <= COMPARE_COLUMNS else st.multiselect(
-        "Sources side by side", speaking, default=speaking[:3], max_selections=COMPARE_COLUMNS, key="compare")
-    for column, outlet in zip(st.columns(max(1, len(compared))), compared, strict=False):
-        with column:
-            st.html(outlet_heading_html(outlet, colours.get(outlet), "h6"))
-            for item in shown(by_outlet[outlet], totals[outlet], f"compare-all:{outlet}"):
-                st.html(paragraph_html(sentence_html(item)))
+    draw_silent(store, generation, place, silent, colours)
+
+
+def draw_silent(store: Store, generation: str, place, silent: list, colours: dict[str, str]) -> None:
+    """The sources that do not mention the place, and what that answer rests on (side by side or not)."""
     if silent:  # one paragraph, however many outlets are in view, and what the answer rests on
         st.html(silent_html(place["name"], silent, colours))
         st.html(evidence_html(known_names(place["place_id"]), names_used(store, generation, place["place_id"])))

@@ -125,8 +125,8 @@ def map_place_list_and_panel(store: Store, key: ViewKey, countries: bool, colour
             st.caption("Click a place on the map, or find it in the list, to read what each source wrote.")
     if place is not None:
         found = panel_sentences(store, key, current, shown_in_full(st.session_state))
-        compare_sources(store, key.generation, place, found.by_outlet, found.totals, list(key.view.outlets), counts,
-                        colours, corpus_facts(store, key.generation, key.layer).names, facts.outlet_articles)
+        compare_sources(store, key.generation, place, found, list(key.view.outlets), counts, colours,
+                        corpus_facts(store, key.generation, key.layer).names, facts.outlet_articles)
 
 
 def large_regions(names: dict[str, str]) -> None:

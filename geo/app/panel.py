@@ -8,7 +8,7 @@ import streamlit as st
 
 from geo.frames import related_places
 from geo.page.corpus import PagePaths
-from geo.page.excerpts import escape_markdown
+from geo.page.excerpts import escape_html, escape_markdown
 from geo.page.session import select_place, shown_in_full
 from geo.page.views import (
     excerpt_paragraphs,
@@ -18,8 +18,9 @@ from geo.page.views import (
 )
 from geo.store import read
 from geo.store.read import Store
+from geo.words import counted
 
-from .common import EXCERPTS_SHOWN, rerun_map, shown
+from .common import EXCERPTS_SHOWN, rerun_map, shown, side_by_side
 from .resources import ViewKey, corpus_facts
 from .review import review_place
 
@@ -64,7 +65,18 @@ def place_panel(store: Store, place_id: str, place, key: ViewKey, colours: dict[
     # The first few sentences per source, all of them for the sources whose "show all" is on.
     found = panel_sentences(store, key, place_id, shown_in_full(st.session_state))
     review_place(store, place_id, key, paths, found.confidence, found.corrected)
-    excerpts_by_source(store, found.by_outlet, found.totals, found.articles, colours)
+    if side_by_side(len(key.view.outlets)):  # the sentences are under the map: here, who wrote how many
+        sources_named(found.by_outlet, found.totals, colours)
+    else:
+        excerpts_by_source(store, found.by_outlet, found.totals, found.articles, colours)
+
+
+def sources_named(by_outlet: dict[str, list], totals: dict[str, int], colours: dict[str, str]) -> None:
+    """Each source naming the place and how often, when their sentences are side by side under the map."""
+    st.caption("Each source's sentences are side by side below, under “Compare sources”.")
+    for outlet in by_outlet:
+        st.html(outlet_heading_html(outlet, colours.get(outlet)))
+        st.html(paragraph_html(escape_html(counted(totals[outlet], "sentence") + " naming it"), caption=True))
 
 
 def excerpts_by_source(store: Store, by_outlet: dict[str, list], totals: dict[str, int], articles: dict,

@@ -22,6 +22,7 @@ from geo.page.review import (
     correction_rows,
     correction_scope,
     needs_review,
+    review_html,
     review_rows,
 )
 from geo.page.session import held
@@ -71,7 +72,7 @@ def review_place(store: Store, place_id: str, key: ViewKey, paths: PagePaths, me
         if not box.open:
             return
         review = read.place_review(store, place_id, key.view)
-        st.dataframe(review_rows(review), hide_index=True, width="stretch")
+        st.html(review_html(review_rows(review)))  # wrapped to the panel's width: a table there scrolled sideways
         surface = st.selectbox("Name as written", list(review["surface"]), key=f"fix-name:{place_id}")
         row = review[review["surface"] == surface].iloc[0]
         # Nothing is chosen for the reader: a form that opened on the first alternative and "every article"
@@ -112,11 +113,16 @@ def correction_target(store: Store, place_id: str, surface: str, key: ViewKey) -
         titles = article_titles(store, key.generation, key.layer, tuple(sorted(set(mentions["article_id"]))))
         article = st.selectbox("Article", list(titles), format_func=titles.get, key=f"fix-article:{place_id}")
         return article, None
-    labels = {i: mention_label(row) for i, row in enumerate(mentions.itertuples())}
-    picked = st.selectbox("Mention", list(labels), format_func=labels.get, key=f"fix-mention:{place_id}")
+    # The article first, then its mentions in full words around the name: a narrow panel cut a list of every
+    # mention at both ends ("…establishment of Turkish bases in cent").
+    titles = article_titles(store, key.generation, key.layer, tuple(sorted(set(mentions["article_id"]))))
+    article = st.selectbox("Article", list(titles), format_func=titles.get, key=f"fix-mention-article:{place_id}")
+    in_article = mentions[mentions["article_id"] == article]
+    labels = {int(row.start): mention_label(row) for row in in_article.itertuples()}
+    picked = st.radio("Mention", list(labels), format_func=labels.get, index=None, key=f"fix-mention:{place_id}:{article}")
     if picked is None:
         return None, None
-    return str(mentions["article_id"].iloc[picked]), int(mentions["start"].iloc[picked])
+    return str(article), int(picked)
 
 
 def gazetteer_choice(key: str) -> tuple[str | None, str]:

@@ -11,9 +11,10 @@ import pandas as pd
 from ..resolution.corrections import NOT_A_PLACE
 from ..types import Candidate, Correction
 from ..words import counted
+from .excerpts import escape_html, isolated
 
 __all__ = ["LOW_CONFIDENCE", "SMALL_MARGIN", "alternative_labels", "candidate_label", "correction_effect",
-           "correction_rows", "correction_scope", "method_words", "needs_review", "review_rows"]
+           "correction_rows", "correction_scope", "method_words", "needs_review", "review_html", "review_rows"]
 
 LOW_CONFIDENCE = 0.6  # below this a choice is flagged for review
 SMALL_MARGIN = 0.3  # the chosen place's share minus the runner-up's: below this, a close call
@@ -51,6 +52,21 @@ def review_rows(frame: pd.DataFrame) -> pd.DataFrame:
         "mentions": frame["mentions"].astype(int),
         "placed by": [method_words(m) for m in frame["methods"]],
     })
+
+
+def review_html(rows: pd.DataFrame) -> str:
+    """``review_rows`` as escaped HTML, one block per name as written, wrapped to the panel's width (a table with a
+    column each scrolled sideways there): the name and how sure, then why, then what else it could be."""
+    blocks = []
+    for row in rows.to_dict("records"):
+        counted_as = counted(int(row["mentions"]), "mention")
+        blocks.append(
+            f'<p dir="auto" style="margin:0 0 0.5rem 0;overflow-wrap:anywhere;font-size:0.875rem">'
+            f"<b>{isolated(row['name as written'])}</b> · {escape_html(row['confidence'])} sure · "
+            f"{escape_html(counted_as)} · placed by {escape_html(row['placed by'])}"
+            + (f"<br>why: {escape_html(row['why'])}" if row["why"] else "")
+            + f"<br>it could also be: {escape_html(row['it could also be'])}</p>")
+    return "".join(blocks)
 
 
 def candidate_label(candidate: Candidate, country_name=None) -> str:

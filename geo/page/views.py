@@ -15,12 +15,13 @@ from ..frames import COUNTRY_KINDS, VENUE_PRECISION
 from ..text.corpus import ArticleError, read_article
 from ..words import counted
 from .colours import valid_colour
-from .excerpts import escape_html, highlighted_html, isolated
+from .excerpts import escape_html, escape_markdown, highlighted_html, isolated
 from .story import type_words
 
 __all__ = ["MAX_UPLOAD_BYTES", "SentenceExcerpt", "Upload", "article_label", "colour_dot", "coverage_matrix",
     "date_bounds", "date_filter", "excerpt_paragraphs", "language_name", "link_target", "linked_dates", "linked_dates_notice",
-    "make_upload", "mention_label", "mentions_csv", "neighbour_sentences", "outlet_counts", "outlet_heading_html",
+    "make_upload", "mention_context", "mention_label", "mentions_csv", "neighbour_sentences", "outlet_counts",
+    "outlet_heading_html",
     "paragraph_html", "phrase_html", "place_caption", "place_for_tooltip", "places_geojson",
     "places_in_view", "places_shown", "precision_text", "safe_url", "sentence_html", "shade_single_sources",
     "source_line", "summary_counts"]
@@ -275,12 +276,33 @@ def article_label(details: dict, article_id: str) -> str:
     return f"{details.get('outlet', '')} · {title} ({published})"
 
 
+MENTION_REACH = 45  # characters of context each side of a name in a list of mentions, cut at a word
+
+
+def mention_context(row, reach: int = MENTION_REACH) -> tuple[str, str, str]:
+    """``(before, name, after)``: a mention (a row of ``geo.store.read.name_mentions``) with the whole words
+    around it, so a list of mentions reads as the name in its place, never cut inside a word."""
+    sentence, start = str(row.sentence), int(row.start) - int(row.window_start)
+    end = min(len(sentence), start + int(row.end) - int(row.start))
+    if not 0 <= start < end:
+        return "", " ".join(sentence[: reach * 2].split()), ""
+    before, after = sentence[:start], sentence[end:]
+    # A long sentence comes as a window of it (``window_start``): cut already, and perhaps inside a word.
+    cut_before = len(before) > reach or int(row.window_start) > int(getattr(row, "sentence_start", row.window_start))
+    sentence_end = getattr(row, "sentence_end", None)
+    cut_after = len(after) > reach or (sentence_end is not None and int(row.window_start) + len(sentence) < int(sentence_end))
+    if cut_before:
+        before = before[-reach:].split(" ", 1)[-1] if " " in before[-reach:] else before[-reach:]
+    if cut_after:
+        after = after[:reach].rsplit(" ", 1)[0] if " " in after[:reach] else after[:reach]
+    return ("…" * cut_before + " ".join(before.split()) + (" " if before[-1:].isspace() else ""),
+            sentence[start:end], (" " if after[:1].isspace() else "") + " ".join(after.split()) + "…" * cut_after)
+
+
 def mention_label(row) -> str:
-    """One mention in a list to choose from: its outlet and the words around it (plain text)."""
-    at = int(row.start) - int(row.window_start)
-    sentence = " ".join(str(row.sentence).split()) if at < 0 else str(row.sentence)
-    around = " ".join(sentence[max(0, at - 50):at + 60].split()) if at >= 0 else sentence[:110]
-    return f"{row.outlet} · …{around}…"
+    """One mention in a list to choose from, as Markdown: the words around it, the name in bold."""
+    before, name, after = mention_context(row)
+    return f"{escape_markdown(before)}**{escape_markdown(name)}**{escape_markdown(after)}"
 
 
 def colour_dot(colour: str | None) -> str:

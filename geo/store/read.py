@@ -603,7 +603,7 @@ def name_mentions(store: Store, place_id: str, surface: str, view: View, limit: 
     window_start, window_end = _window_sql("m.start", 'm."end"', "m.sentence_start", "m.sentence_end")
     return store.query(f"""
         WITH named AS (
-            SELECT m.article_id, m.outlet, m.start, m."end", m.sentence_start, m.method, m.confidence,
+            SELECT m.article_id, m.outlet, m.start, m."end", m.sentence_start, m.sentence_end, m.method, m.confidence,
                    {window_start} AS window_start, {window_end} AS window_end
             FROM {_joined(store, view)} WHERE m.place_id = ? AND m.surface = ? AND {where}
             ORDER BY m.outlet, m.article_id, m.start LIMIT ?)
