@@ -30,7 +30,8 @@ def test_an_unknown_domain_is_the_outlet_as_it_stands():
 
 def test_a_site_name_that_is_a_host_name_counts_as_the_domain():
     # trafilatura falls back on the URL's host (or a title's "| example.org") for a site name.
-    assert stated_outlet(STORY, site_name="www.reuters.com") == StatedOutlet("Reuters", "the URL's domain (reuters.com)")
+    assert stated_outlet(STORY, site_name="www.reuters.com") == StatedOutlet("Reuters", "the domain the page names (reuters.com)")
+    assert stated_outlet(STORY, site_name="example.org", url="https://www.aa.com.tr/en/x").outlet == "Anadolu Agency"
 
 
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "http://[::1", "not a url", "https://localhost/x"])
@@ -45,6 +46,18 @@ def test_a_url_without_a_domain_names_nothing(url):
 ])
 def test_a_byline_naming_a_known_paper_is_the_outlet(text):
     assert stated_outlet(text) == StatedOutlet("The Washington Post", "the byline")
+
+
+@pytest.mark.parametrize("length", [400, 700, 950, 5000])
+def test_a_closing_byline_counts_whatever_the_articles_length(length):
+    text = "Strikes near Beirut\n" + (STORY + " ") * (length // len(STORY)) + "\n— The Guardian"
+    assert stated_outlet(text).outlet == "The Guardian"
+
+
+def test_a_line_cut_at_the_windows_edge_is_no_byline():
+    # The head's window ends right after "The Guardian" in "— The Guardian view on Syria".
+    text = "x" * 585 + "\n— The Guardian view on Syria\n" + STORY * 20
+    assert text[:600].endswith("— The Guardian") and stated_outlet(text) == StatedOutlet("")
 
 
 def test_the_pages_author_metadata_is_a_byline():

@@ -135,19 +135,26 @@ def _from_page(site_name: str, url: str, domain: str, outlets: _Outlets) -> Stat
     host = _host(url)
     if site and not _HOST.fullmatch(site):  # a name, not a host name trafilatura took from the title or the URL
         return StatedOutlet(outlets.by_name.get(site.casefold(), site), "the page's site name")
-    host = host or (site.lower() if site else "")
-    if not host:
+    if not (host or site):
         return None
-    known = _domain_outlet(host, outlets)
-    shown = _bare_domain(domain.lower() if _HOST.fullmatch(domain or "") else host)
-    return StatedOutlet(known or shown, f"the URL's domain ({shown})")
+    whose = "the URL's domain" if host else "the domain the page names"
+    host = host or site.lower()
+    shown = _bare_domain(domain.lower() if host == _host(url) and _HOST.fullmatch(domain or "") else host)
+    return StatedOutlet(_domain_outlet(host, outlets) or shown, f"{whose} ({shown})")
 
 
 def _lines(text: str) -> list[str]:
-    """The lines a byline may be on: those of the text's head and tail, short ones only."""
-    head = text[:BYLINE_HEAD].splitlines()
-    tail = text[-BYLINE_TAIL:].splitlines()[1:] if len(text) > BYLINE_HEAD + BYLINE_TAIL else []
-    return [line for line in (*head, *tail) if len(line) <= BYLINE_CHARS]  # tail's first line may be cut: left out
+    """The lines a byline may be on: the short ones of the text's head and tail, whole lines only
+    (a line cut at the window's edge could end on an outlet's name: "— The Guardian| view on …")."""
+    head_end = min(len(text), BYLINE_HEAD)
+    tail_start = max(head_end, len(text) - BYLINE_TAIL)
+    head = text[:head_end].splitlines()
+    if head and head_end < len(text) and text[head_end] not in "\r\n":
+        head.pop()
+    tail = text[tail_start:].splitlines()
+    if tail and tail_start > 0 and text[tail_start - 1] not in "\r\n":
+        tail.pop(0)
+    return [line for line in (*head, *tail) if len(line) <= BYLINE_CHARS]
 
 
 def _from_byline(text: str, author: str, outlets: _Outlets) -> str:
@@ -157,7 +164,7 @@ def _from_byline(text: str, author: str, outlets: _Outlets) -> str:
         if found:
             break
         found = (outlets.byline_by if _BY.match(line) else outlets.byline_dash).search(line)
-    return outlets.by_name[found.group(1).casefold()] if found else ""
+    return outlets.by_name.get(found.group(1).casefold(), "") if found else ""
 
 
 def _from_dateline(text: str, outlets: _Outlets) -> tuple[str, str, bool]:
@@ -166,8 +173,9 @@ def _from_dateline(text: str, outlets: _Outlets) -> tuple[str, str, bool]:
     if not found or found.start() >= DATELINE_WINDOW:
         return "", "", False
     code = found.group(1)
-    name, agency = outlets.by_code[code.casefold()]
-    return name, code, agency
+    # Matched regardless of case, as Unicode folds it ("ſ" is "s"): a fold the table lacks names nothing.
+    name, agency = outlets.by_code.get(code.casefold(), ("", False))
+    return name, code if name else "", agency
 
 
 def stated_outlet(text: str, site_name: str = "", url: str = "", domain: str = "", author: str = "") -> StatedOutlet:
