@@ -21,6 +21,7 @@ class Source:
     attribution_note: str = ""
     notes: str = ""
     language: str = ""  # ISO 639-1 ("ar", "he", "tr"); "" for "detect it"
+    wire: str = ""  # the agency whose copy it is ("Associated Press"), as its dateline says; "" for none
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 
 from geo.text.corpus import decode_text, load_articles, load_corpus, load_sources
+from geo.text.outlet import NOT_STATED
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -55,16 +56,40 @@ def test_corpus_skips_duplicate_article_ids(tmp_path):
     assert len(articles) == 1 and "duplicate article id" in problems[0].reason
 
 
-def test_corpus_article_without_sources_entry_is_a_source_of_its_own(tmp_path):
-    # Five articles with no entries stay five sources a reader can compare, each named from
-    # what it says of itself, and marked as unchecked.
+def test_corpus_article_without_sources_entry_takes_the_outlet_it_states(tmp_path):
+    # Issue 23, item 12: an article naming no outlet is no longer a source named by its first
+    # line (2,000 such files made 199 sidebar sources). It joins the one "Source not stated"
+    # source, keeping its own title; one naming its outlet (here the page's site name) takes it.
     write(tmp_path, "x.txt", b"Floods hit Karachi\n\nThe rains came.")
     body = b"<body><article><p>" + b"The rains came to Sindh again this week. " * 8 + b"</p></article></body></html>"
     write(tmp_path, "y.html", b'<html><head><meta property="og:site_name" content="Dawn"><title>Floods</title></head>' + body)
     write(tmp_path, "z.txt", b"\n\n   \nx")
     sources = {a.id: a.source for a in load_articles(tmp_path, {})[0]}
-    assert (sources["x"].outlet, sources["y"].outlet, sources["z"].outlet) == ("Floods hit Karachi", "Dawn", "x")
-    assert {s.attribution for s in sources.values()} == {"unknown"}
+    assert (sources["x"].outlet, sources["y"].outlet, sources["z"].outlet) == (NOT_STATED, "Dawn", NOT_STATED)
+    assert (sources["x"].title, sources["y"].title, sources["z"].title) == ("Floods hit Karachi", "Floods", "x")
+    assert (sources["x"].attribution, sources["y"].attribution) == ("unknown", "inferred")
+    assert sources["y"].attribution_note == "no sources entry; inferred from the page's site name"
+
+
+def test_corpus_articles_of_one_stated_outlet_share_its_source(tmp_path):
+    # Many files of one agency's copy are one source, each still titled by its own first line.
+    for number in range(5):
+        write(tmp_path, f"a{number}.txt", f"Story {number}\n\nBEIRUT (AP) — Strikes hit the city.".encode())
+    articles, _ = load_articles(tmp_path)
+    assert {a.source.outlet for a in articles} == {"Associated Press"}
+    assert {a.source.wire for a in articles} == {"Associated Press"}
+    assert [a.source.title for a in articles] == [f"Story {n}" for n in range(5)]
+    assert {a.source.attribution_note for a in articles} == {"no sources entry; inferred from the dateline (AP)"}
+
+
+def test_corpus_a_papers_copy_of_an_agency_story_stays_the_papers(tmp_path):
+    body = (b"<body><article><p>BEIRUT (AP) \xe2\x80\x94 " + b"Israeli jets struck targets near the capital. " * 6
+            + b"</p></article></body></html>")
+    write(tmp_path, "p.html", b'<html><head><meta property="og:site_name" content="The Daily Star"><title>Strikes</title>'
+          b"</head>" + body)
+    source = load_articles(tmp_path)[0][0].source
+    assert (source.outlet, source.wire) == ("The Daily Star", "Associated Press")
+    assert source.attribution_note.endswith("Associated Press copy, as its dateline says")
 
 
 def test_corpus_html_offsets_refer_to_the_extracted_text(tmp_path):
@@ -99,6 +124,12 @@ def test_sources_missing_columns_still_load(tmp_path):
     path = write(tmp_path, "s.csv", b"id\na\n")
     sources, problems = load_sources(path)
     assert sources["a"].outlet == "unknown" and not problems
+
+
+def test_sources_entry_may_say_whose_wire_copy_an_article_is(tmp_path):
+    path = write(tmp_path, "s.toml", b'[[article]]\nid = "a"\noutlet = "The Daily Star"\nwire = "Associated Press"\n')
+    sources, problems = load_sources(path)
+    assert (sources["a"].outlet, sources["a"].wire) == ("The Daily Star", "Associated Press") and not problems
 
 
 def test_sources_unparsable_file_is_one_problem(tmp_path):

@@ -67,6 +67,23 @@ def test_store_build_round_trip_matches_the_pipeline(corpus, parser, seed_docs):
         assert row.text[row.start:row.end] == row.surface  # offsets point into the original text
 
 
+def test_store_build_keeps_an_articles_stated_outlet_and_wire_origin(tmp_path, parser):
+    # Articles without a sources entry: the outlet they state and the agency whose copy they are
+    # survive the store, and come back in the Sources of texts parsed again (issue 23, item 12).
+    from geo.store.read import texts_for_reparse
+
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "ap.txt").write_text("Strikes near Damascus\n\nDAMASCUS (AP) — Jets struck the capital.", encoding="utf-8")
+    (articles / "bare.txt").write_text("Talks in Baku\n\nOfficials met in Azerbaijan.", encoding="utf-8")
+    build_store(articles, None, tmp_path / "store", parser)
+    frame = pd.read_parquet(tmp_path / "store" / "articles.parquet").set_index("article_id")
+    assert frame.loc["ap", ["outlet", "wire", "attribution"]].tolist() == ["Associated Press", "Associated Press", "inferred"]
+    assert frame.loc["bare", ["outlet", "wire", "title"]].tolist() == ["Source not stated", "", "Talks in Baku"]
+    again = {a.id: a.source for a in texts_for_reparse(open_store(tmp_path / "store"), ["ap", "bare"])}
+    assert (again["ap"].wire, again["bare"].outlet) == ("Associated Press", "Source not stated")
+
+
 def test_store_build_again_parses_nothing(corpus, parser):
     build(corpus, parser)
     generation = open_store(corpus[2]).generation

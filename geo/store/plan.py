@@ -127,7 +127,7 @@ def plan_build(articles_dir: str | Path, sources_path: str | Path | None, store:
     seen: list[Article] = []
     for path in paths:
         article_id = path.stem
-        source = sources.get(article_id)  # None: a source of its own, named when the file is read
+        source = sources.get(article_id)  # None: the outlet the file states, found when it is read
         try:
             fields = _file_fields(path, articles_dir, path.stat()) | {"source_hash": source_hash(source or Source())}
         except OSError as error:

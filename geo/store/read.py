@@ -696,10 +696,10 @@ def texts_for_reparse(store: Store, article_ids: list[str]) -> list:
     from ..types import Article, Source
 
     frame = store.query("""SELECT article_id, outlet, title, published, url, attribution, attribution_note, notes,
-                                  language, path, extracted_from_html, text FROM {articles}
+                                  language, wire, path, extracted_from_html, text FROM {articles}
                            WHERE list_contains(?, article_id) ORDER BY article_id""", [list(article_ids)])
     return [Article(r.article_id, r.text, Source(r.outlet, r.title, r.published, r.url, r.attribution,
-                                                  r.attribution_note, r.notes, r.language or ""),
+                                                  r.attribution_note, r.notes, r.language or "", r.wire or ""),
                     r.path, bool(r.extracted_from_html)) for r in frame.itertuples()]
 
 

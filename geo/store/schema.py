@@ -29,7 +29,9 @@ __all__ = ["ARTICLE_SCHEMA", "MENTION_SCHEMA", "PARSED_SCHEMAS", "SCHEMA_VERSION
            "pipeline_fingerprint", "source_hash", "tables_from_docs"]
 
 # Bump when a table's columns or their meaning change: a store of another version is rebuilt.
-SCHEMA_VERSION = 4  # 4: mentions no longer copy their sentence (it is in articles.text, at sentence_start)
+# 4: mentions no longer copy their sentence (it is in articles.text, at sentence_start);
+# 5: articles keep their source's wire origin (``wire``: the agency whose copy it is).
+SCHEMA_VERSION = 5
 TABLES = ("articles", "sentences", "mentions", "places")
 _GEO = Path(__file__).resolve().parents[1]
 
@@ -50,6 +52,7 @@ ARTICLE_SCHEMA = pa.schema([
     pa.field("attribution", pa.string()),
     pa.field("attribution_note", pa.string()),
     pa.field("notes", pa.string()),
+    pa.field("wire", pa.string()),  # the agency whose copy the article is (its dateline's), "" for none
     pa.field("path", pa.string()),
     pa.field("extracted_from_html", pa.bool_()),
     pa.field("text", pa.large_string()),
@@ -78,7 +81,7 @@ MENTION_SCHEMA = pa.schema([
     pa.field("alternatives", ALTERNATIVE_TYPE),  # the runners-up, for a reader checking the choice
 ])
 PARSED_SCHEMAS = {"articles": ARTICLE_SCHEMA, "sentences": SENTENCE_SCHEMA, "mentions": MENTION_SCHEMA}
-_SOURCE_FIELDS = ("outlet", "title", "published", "url", "attribution", "attribution_note", "notes")
+_SOURCE_FIELDS = ("outlet", "title", "published", "url", "attribution", "attribution_note", "notes", "wire")
 
 
 def source_hash(source: Source) -> str:
@@ -104,7 +107,7 @@ def pipeline_fingerprint() -> str:
                         _GEO / "records.py", _GEO / "types.py", _GEO / "store" / "schema.py",
                         _GEO / "gazetteer" / "index.py", _GEO / "gazetteer" / "geocoder.py"]):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    for name in ("name_words.toml", "events.toml", "languages.toml"):
+    for name in ("name_words.toml", "events.toml", "languages.toml", "outlets.toml"):
         path = _GEO.parent / "data" / name
         digest.update(path.read_bytes() if path.exists() else b"-")
     for package in ("blingfire", "trafilatura", "wordfreq", "lingua-language-detector"):

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..types import Article, LoadProblem, Source, Story
 from .body import parseable_html
+from .outlet import NOT_STATED, stated_outlet
 
 __all__ = ["ARTICLE_SUFFIXES", "article_files", "decode_text", "load_articles", "load_corpus", "load_sources", "load_story",
            "read_article", "read_article_file", "toml_kind", "unattributed_source", "valid_colour"]
@@ -79,12 +80,15 @@ UNATTRIBUTED_TITLE_CHARS = 80
 
 
 def unattributed_source(article_id: str, text: str, html: str | None = None) -> Source:
-    """The source of an article the sources file says nothing about: a source of its own.
+    """The source of an article the sources file says nothing about: the outlet it states, or "Source not stated".
 
-    Named from what the page itself says: an HTML page's site name or byline, else its
-    title, else (plain text) its first line, else the file name; attribution "unknown",
-    so the reader knows nobody checked it. Two pages of one site share their site name,
-    and so their source.
+    The outlet is the one the page or text names (``geo.text.outlet``: its site name, its URL's
+    domain, a byline's paper, a dateline's agency), attribution "inferred" and the note saying
+    how; a dateline's agency is also kept as the article's ``wire`` origin. Articles naming no
+    outlet share the one source ``NOT_STATED`` (attribution "unknown"), never a source each: a
+    folder of them is one entry in the sources list, not hundreds. Either way the title is the
+    article's own (the page's title, else its first line, else its file name), so the panel
+    still tells its articles apart.
     """
     meta = None
     if html is not None:
@@ -94,20 +98,24 @@ def unattributed_source(article_id: str, text: str, html: str | None = None) -> 
             meta = trafilatura.extract_metadata(html)
         except Exception:  # noqa: BLE001 - metadata is a nicety: a page trafilatura cannot read has none
             meta = None
-    site = " ".join(str(getattr(meta, "sitename", "") or "").split())
-    author = " ".join(str(getattr(meta, "author", "") or "").split())
-    title = " ".join(str(getattr(meta, "title", "") or "").split())
-    if not title and html is None:
-        title = " ".join(next((line for line in text.splitlines() if line.strip()), "").split())
+
+    def field(name: str) -> str:
+        return " ".join(str(getattr(meta, name, "") or "").split())
+
+    title = field("title") or " ".join(next((line for line in text.splitlines() if line.strip()), "").split())
     if len(title) > UNATTRIBUTED_TITLE_CHARS:
         title = title[: UNATTRIBUTED_TITLE_CHARS - 1].rstrip() + "…"
-    published = str(getattr(meta, "date", "") or "")
-    url = str(getattr(meta, "url", "") or "")
-    outlet = site or (f"byline: {author}" if author else "") or title or article_id
-    note = ("named from the page's site name" if site else "named from the page's byline" if author
-            else "named from its title" if title else "named from its file name")
-    return Source(outlet=outlet, title=title, published=published if not _check_date(published) else "",
-                  url=url, attribution="unknown", attribution_note=f"no sources entry; {note}")
+    published = field("date")
+    url = field("url")
+    stated = stated_outlet(text, site_name=field("sitename"), url=url, domain=field("hostname"), author=field("author"))
+    if stated.outlet:
+        outlet, attribution, note = stated.outlet, "inferred", f"no sources entry; inferred from {stated.how}"
+    else:
+        outlet, attribution, note = NOT_STATED, "unknown", "no sources entry, and the text names no outlet"
+    if stated.wire and stated.wire != outlet:  # a paper's copy of an agency's story stays the paper's
+        note += f"; {stated.wire} copy, as its dateline says"
+    return Source(outlet=outlet, title=title or article_id, published=published if not _check_date(published) else "",
+                  url=url, attribution=attribution, attribution_note=note, wire=stated.wire)
 
 
 def read_article(
@@ -132,7 +140,7 @@ def read_article(
             raise ArticleError("HTML without any main text")
     if not text.strip():
         raise ArticleError("no text")
-    if source is None:  # no sources entry: the article is a source of its own
+    if source is None:  # no sources entry: the outlet the article states, else "Source not stated"
         source = unattributed_source(article_id, text, page)
     article = Article(id=article_id, text=text, source=source, path=path, extracted_from_html=is_html)
     return article, caveat
@@ -219,7 +227,7 @@ def load_articles(
     """Load every article file in ``folder`` (sorted by name).
 
     Files that cannot be read are reported as LoadProblems and skipped; the others load.
-    An article without a sources entry is a source of its own (``unattributed_source``).
+    An article without a sources entry takes the outlet it states (``unattributed_source``).
     """
     sources = sources or {}
     paths, problems = article_files(folder)
@@ -307,7 +315,7 @@ def load_sources(path: str | Path) -> tuple[dict[str, Source], list[LoadProblem]
         else:
             rows = tomllib.loads(path.read_text(encoding="utf-8-sig")).get("article", [])
     except FileNotFoundError:
-        return {}, [LoadProblem(str(path), "no such sources file; every article is a source of its own")]
+        return {}, [LoadProblem(str(path), "no such sources file; each article's outlet is the one it states, if any")]
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, csv.Error) as error:
         return {}, [LoadProblem(str(path), f"cannot read sources file: {error}")]
     if not isinstance(rows, list):  # article = 5, or [article] for [[article]]
