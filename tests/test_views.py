@@ -230,3 +230,17 @@ def test_views_a_mention_to_choose_has_whole_words_on_both_sides_and_its_name_in
     short = SimpleNamespace(sentence="In *Palmyra*.", start=4, end=11, window_start=0)
     assert mention_context(short) == ("In *", "Palmyra", "*.")
     assert mention_label(short) == "In \\***Palmyra**\\*\\."  # Markdown in an article stays text
+
+
+def test_views_a_source_line_says_whose_copy_its_articles_are():
+    from types import SimpleNamespace
+
+    from geo.page.views import source_line
+
+    one = SimpleNamespace(articles=1, title="Talks", published="2025-04-10", attributions="inferred", focus=None,
+                          languages="en", wires="Associated Press", wire_articles=1)
+    assert source_line(one).endswith("· <bdi>Associated Press</bdi> copy · attribution inferred")
+    many = SimpleNamespace(**{**vars(one), "articles": 3, "wire_articles": 2, "first_published": "2025-04-10",
+                              "last_published": "2025-04-12", "wires": "Associated Press/Reuters"})
+    assert "<bdi>Associated Press</bdi> and <bdi>Reuters</bdi> copy (2 of them)" in source_line(many)
+    assert "copy" not in source_line(SimpleNamespace(**{**vars(one), "wires": None}))

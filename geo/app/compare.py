@@ -13,6 +13,7 @@ from geo.page.views import (
 )
 from geo.store.evidence import corpus_names
 from geo.store.read import Store
+from geo.text.outlet import NOT_STATED
 
 from .common import COMPARE_AT_ONCE, COMPARE_KEY, shown
 from .panel import draw_excerpts
@@ -45,7 +46,9 @@ def compare_sources(store: Store, generation: str, place, found, outlets: list[s
                     st.html(outlet_heading_html(outlet, colours.get(outlet), "h6"))
                     # Each with its article's title, date and link: here is where they are read.
                     draw_excerpts(shown(by_outlet[outlet], totals[outlet], f"compare-all:{outlet}"), found.articles, {})
-    silent = silent_outlets(outlets, set(by_outlet), related_places(place), counts, names, articles)
+    # The articles whose source is not stated are no outlet: their silence says nothing of anyone's coverage.
+    silent = silent_outlets(outlets, set(by_outlet), related_places(place), counts, names, articles,
+                            not_counted=frozenset({NOT_STATED}))
     draw_silent(store, generation, place, silent, colours)
 
 

@@ -325,6 +325,11 @@ def source_line(row, names: dict[str, str] | None = None) -> str:
     languages = getattr(row, "languages", None)
     if isinstance(languages, str) and languages and languages != "en":  # English goes without saying
         about += escape_html(" · in " + " and ".join(language_name(code) for code in languages.split("/")))
+    wires = getattr(row, "wires", None)
+    if isinstance(wires, str) and wires:  # a paper's copy of an agency's story stays the paper's, and says so
+        copies = int(getattr(row, "wire_articles", 0) or 0)
+        whose = " and ".join(isolated(w) for w in wires.split("/"))
+        about += f" · {whose} copy" + (escape_html(f" ({copies} of them)") if row.articles > 1 else "")
     if row.articles == 1:
         return f"{isolated(row.title)} · {isolated(row.published or 'undated')}{about} · {escape_html(attribution)}"
     span = f"{row.first_published} to {row.last_published}" if row.first_published else "undated"

@@ -475,8 +475,9 @@ def articles_in_view(store: Store, view: View) -> int:
 
 
 def source_summaries(store: Store) -> pd.DataFrame:
-    """Per outlet: how many articles, first and last date, attributions, the title when it has one article, and
-    the place its articles are most often about (``focus``)."""
+    """Per outlet: how many articles, first and last date, attributions, the title when it has one article, the
+    place its articles are most often about (``focus``), their languages, and the agencies whose copy they are
+    (``wires``, over ``wire_articles`` of them)."""
     return store.query("""
         SELECT outlet, count(*) AS articles, min(published) FILTER (WHERE published <> '') AS first_published,
                max(published) FILTER (WHERE published <> '') AS last_published,
@@ -484,7 +485,9 @@ def source_summaries(store: Store) -> pd.DataFrame:
                           coalesce(nullif(attribution, ''), 'unknown')) AS attributions,
                any_value(coalesce(nullif(title, ''), article_id)) AS title, any_value(published) AS published,
                mode(nullif(focus, '')) AS focus,
-               string_agg(DISTINCT nullif(language, ''), '/' ORDER BY nullif(language, '')) AS languages
+               string_agg(DISTINCT nullif(language, ''), '/' ORDER BY nullif(language, '')) AS languages,
+               string_agg(DISTINCT nullif(wire, ''), '/' ORDER BY nullif(wire, '')) AS wires,
+               count(*) FILTER (WHERE wire <> '') AS wire_articles
         FROM {articles} GROUP BY outlet ORDER BY outlet""")
 
 
