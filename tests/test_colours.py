@@ -28,3 +28,8 @@ def test_colours_fills_are_white_for_one_source_then_darker_greys():
 def test_colours_only_a_hex_colour_is_a_colour():
     assert valid_colour("#A1b2C3") == "#a1b2c3"
     assert valid_colour("red;background:url(x)") is None and valid_colour(" #a1b2c3") is None and valid_colour(7) is None
+
+
+def test_colours_eight_outlets_each_have_their_own():
+    colours = outlet_colours([f"outlet {i}" for i in range(8)])
+    assert len(colours) == 8 == len(set(colours.values())) and not set(colours.values()) & {*FILL_GREYS, SINGLE_SOURCE_FILL}

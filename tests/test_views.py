@@ -118,9 +118,16 @@ def test_views_make_upload_keeps_the_reader_fields():
     assert (upload.article_id, upload.filename, upload.outlet, caveat) == ("upload-3-My-note", "My note!.txt", "Desk", "")
 
 
-def test_views_make_upload_names_a_file_without_outlet():
-    upload, _ = make_upload("a.md", b"Talks in Baku.", "", "", "", 1)
-    assert upload.outlet == "Upload: a.md" and upload.title == "a.md"  # never the internal id in the sources list
+def test_views_make_upload_takes_what_the_article_says_of_itself_when_the_reader_left_it_empty():
+    upload, _ = make_upload("a.md", b"Talks in Baku\n\nOfficials met in Baku.", "", "", "", 1)
+    assert upload.outlet == "Upload: a.md" and upload.title == "Talks in Baku"  # its first line; no outlet stated
+    page = (b"<html><head><title>Talks held in Baku</title></head><body><article><p>BEIRUT (AP) \xe2\x80\x94 Turkish "
+            b"and Israeli officials met in Baku, Azerbaijan, on Wednesday to discuss Syria, officials said.</p>"
+            b"<p>The talks were the first of their kind.</p></article></body></html>")
+    upload, _ = make_upload("page.html", page, "", "", "", 2)
+    assert upload.title == "Talks held in Baku" and upload.outlet == "Associated Press"  # its dateline's agency
+    upload, _ = make_upload("page.html", page, "My desk", "Mine", "", 3)
+    assert (upload.outlet, upload.title) == ("My desk", "Mine")  # what the reader typed wins
 
 
 def test_views_make_upload_reports_the_decoding():

@@ -19,8 +19,9 @@ from ..text.corpus import valid_colour  # a sources-file field, checked where th
 
 __all__ = ["FILL_GREYS", "OUTLET_PALETTE", "SINGLE_SOURCE_FILL", "fill_colour", "outlet_colours", "valid_colour"]
 
-# Okabe–Ito without black (the selection's highlight) and with yellow last (faint on a light map).
-OUTLET_PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442")
+# Okabe–Ito without black (the selection's highlight), then Paul Tol's wine (dark, so it stays apart from Okabe–Ito's
+# light reddish purple for every common colour-vision deficiency), yellow last (faint on a light map): eight outlets.
+OUTLET_PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#882255", "#F0E442")
 SINGLE_SOURCE_FILL = "#ffffff"
 FILL_GREYS = ("#bdbdbd", "#969696", "#636363", "#252525")  # 2, 3, 4, 5 or more outlets
 

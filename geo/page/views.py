@@ -47,7 +47,8 @@ def make_upload(filename: str, data: bytes, outlet: str, title: str, published: 
                 max_bytes: int = MAX_UPLOAD_BYTES, language: str = "") -> tuple[Upload, str]:
     """A reader's file checked as an article would be: ``(upload, caveat)``, or ArticleError naming the file.
 
-    ``number`` makes the article id unique in the session; the outlet defaults to the file name.
+    ``number`` makes the article id unique in the session. Left empty, the title is the article's own (its HTML
+    title, else its first line) and the outlet the one it states (``geo.text.outlet``), else "Upload: <file name>".
     """
     name = PurePath(filename).name or "upload"
     suffix = PurePath(name).suffix.lower()
@@ -56,11 +57,15 @@ def make_upload(filename: str, data: bytes, outlet: str, title: str, published: 
             raise ArticleError(f"not a {', '.join(UPLOAD_SUFFIXES)} file")
         if len(data) > max_bytes:
             raise ArticleError(f"too large ({len(data) / 2**20:.1f} MB; the limit is {max_bytes / 2**20:g} MB)")
-        _, caveat = read_article("upload", data, suffix)
+        article, caveat = read_article("upload", data, suffix)
     except ArticleError as error:
         raise ArticleError(f"{name}: {error}") from None
     stem = re.sub(r"[^\w-]+", "-", PurePath(name).stem).strip("-")[:40] or "article"
-    upload = Upload(f"upload-{number}-{stem}", name, data, outlet.strip() or f"Upload: {name}", title.strip() or name,
+    # What the reader left empty, the article says itself: its page title or first line, the outlet it states.
+    stated = article.source
+    own_title = stated.title if stated.title and stated.title != "upload" else name
+    own_outlet = stated.outlet if stated.attribution == "inferred" else f"Upload: {name}"
+    upload = Upload(f"upload-{number}-{stem}", name, data, outlet.strip() or own_outlet, title.strip() or own_title,
                     published, language)
     return upload, caveat
 
