@@ -8,15 +8,12 @@ from geo.frames import related_places
 from geo.gazetteer.names import known_names
 from geo.page.excerpts import escape_markdown
 from geo.page.silence import evidence_html, silent_html, silent_outlets
-from geo.page.views import (
-    outlet_heading_html,
-)
 from geo.store.evidence import corpus_names
 from geo.store.read import Store
 from geo.text.outlet import NOT_STATED
 
-from .common import COMPARE_AT_ONCE, COMPARE_KEY, shown
-from .panel import draw_excerpts
+from .common import COMPARE_AT_ONCE, COMPARE_KEY
+from .panel import excerpts_by_source
 
 COMPARE_COLUMNS = 4  # sources side by side at most: a column each, readable on a laptop
 
@@ -39,17 +36,21 @@ def compare_sources(store: Store, generation: str, place, found, outlets: list[s
     if st.toggle("Side by side", value=len(outlets) <= COMPARE_AT_ONCE, key=COMPARE_KEY,
                  help="Each source's sentences in a column here, instead of one after another beside the map."):
         speaking = sorted(by_outlet, key=lambda o: (-totals[o], o))
-        width = max(1, min(COMPARE_COLUMNS, len(speaking)))
-        for row in range(0, len(speaking), width):  # every source, in rows of as many columns as a laptop can read
-            for column, outlet in zip(st.columns(width), speaking[row:row + width], strict=False):
-                with column:
-                    st.html(outlet_heading_html(outlet, colours.get(outlet), "h6"))
-                    # Each with its article's title, date and link: here is where they are read.
-                    draw_excerpts(shown(by_outlet[outlet], totals[outlet], f"compare-all:{outlet}"), found.articles, {})
+        excerpts_by_source(store, {o: by_outlet[o] for o in speaking}, totals, found.articles, colours,
+                           layout=in_columns, level="h6", switch="compare-all")
     # The articles whose source is not stated are no outlet: their silence says nothing of anyone's coverage.
     silent = silent_outlets(outlets, set(by_outlet), related_places(place), counts, names, articles,
                             not_counted=frozenset({NOT_STATED}))
     draw_silent(store, generation, place, silent, colours)
+
+
+def in_columns(outlets: list[str]) -> dict:
+    """Every source a column, in rows of as many columns as a laptop can read side by side."""
+    width = max(1, min(COMPARE_COLUMNS, len(outlets)))
+    columns = {}
+    for row in range(0, len(outlets), width):
+        columns |= dict(zip(outlets[row:row + width], st.columns(width), strict=False))
+    return columns
 
 
 def draw_silent(store: Store, generation: str, place, silent: list, colours: dict[str, str]) -> None:

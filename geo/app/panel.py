@@ -23,6 +23,7 @@ from geo.words import counted
 from .common import EXCERPTS_SHOWN, rerun_map, shown, side_by_side
 from .resources import ViewKey, corpus_facts
 from .review import review_place
+from .tables import scroll_to_panel_once
 
 
 class PanelSentences(NamedTuple):
@@ -51,6 +52,7 @@ def panel_sentences(_store: Store, key: ViewKey, place_id: str, every: tuple[str
 def place_panel(store: Store, place_id: str, place, key: ViewKey, colours: dict[str, str], paths: PagePaths) -> None:
     # The map's script scrolls a phone to this mark after a tap (static/leaflet-setup.js).
     st.html('<div id="newsgeo-panel" style="scroll-margin-top:4.5rem"></div>')
+    scroll_to_panel_once()
     st.subheader(escape_markdown(place["name"]))
     st.caption(escape_markdown(place_caption(place)))
     if place["description"]:
@@ -79,18 +81,26 @@ def sources_named(by_outlet: dict[str, list], totals: dict[str, int], colours: d
         st.html(paragraph_html(escape_html(counted(totals[outlet], "sentence") + " naming it"), caption=True))
 
 
+def one_after_another(outlets: list[str]) -> dict:
+    """A container per source, one under the other (the panel's layout)."""
+    return {outlet: st.container() for outlet in outlets}
+
+
 def excerpts_by_source(store: Store, by_outlet: dict[str, list], totals: dict[str, int], articles: dict,
-                       colours: dict[str, str]) -> None:
-    """Each source's sentences naming the place, with its article's title and date (and, asked, the sentences around)."""
+                       colours: dict[str, str], layout=one_after_another, level: str = "h5", switch: str = "all") -> None:
+    """Each source's sentences naming the place, with its article's title and date (and, asked, the sentences around).
+
+    ``layout`` gives each source its container (one after another in the panel, columns side by side in the
+    comparison); ``level`` is its heading's, ``switch`` the prefix of its "show all" switch's key.
+    """
     context = st.toggle("Show the sentences around each excerpt", key="context")
     # Each source's group in order: its heading, its "show all" switch under it (a stack of unnamed switches above
     # every excerpt was unreadable with many sources), then its excerpts, drawn once the sentences around are known.
-    groups, shown_items = {}, {}
+    groups, shown_items = layout(list(by_outlet)), {}
     for outlet, items in by_outlet.items():
-        groups[outlet] = st.container()
         with groups[outlet]:
-            st.html(outlet_heading_html(outlet, colours.get(outlet)))
-            shown_items[outlet] = shown(items, totals[outlet], f"all:{outlet}")
+            st.html(outlet_heading_html(outlet, colours.get(outlet), level))
+            shown_items[outlet] = shown(items, totals[outlet], f"{switch}:{outlet}")
     everything = [item for items in shown_items.values() for item in items]
     if context:  # the texts too, for the sentences around: not kept in the shared cache
         articles = read.article_details(store, sorted({i.article_id for i in everything}), with_text=True)
