@@ -26,7 +26,7 @@ from .mapview import map_and_panel
 from .resources import Layer, ViewKey, corpus_facts, corpus_store, parse_slot, shared_parser, store_faults, story_file, this_view
 from .review import corrections_tab, review_queue
 from .sidebar import countries_toggle, sidebar_view
-from .tables import furniture_report, picked_row, timeline
+from .tables import furniture_report, header_width, picked_row, timeline
 from .uploads import session_layer, sidebar_upload
 
 
@@ -127,7 +127,7 @@ def page(store: Store, paths: PagePaths, uploads: list[Upload], heading) -> None
                        "Pick a row to read about that place.")
             matrix = facts.matrix
             # The place stays pinned while many outlets scroll by, in narrow columns (a grid label is plain text).
-            outlets = {c: st.column_config.NumberColumn(c, width="small") for c in matrix.columns
+            outlets = {c: st.column_config.NumberColumn(c, width=header_width(c), help=c) for c in matrix.columns
                        if c not in ("place", "sources")}
             st.dataframe(shade_single_sources(matrix), hide_index=True, width="stretch", selection_mode="single-row",
                          on_select=functools.partial(picked_row, list(matrix.index), "matrix"), key="matrix",

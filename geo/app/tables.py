@@ -23,6 +23,37 @@ def picked_row(places: list[str], table: str) -> None:
     rows = st.session_state[table].selection.rows
     if rows:
         select_place(st.session_state, st.query_params, places[rows[0]])
+        st.session_state[SCROLL_TO_PANEL] = True  # the panel is above the table, out of view: bring it in, once
+
+
+SCROLL_TO_PANEL = "scroll_to_panel"
+# Our own script, no data in it: the panel's mark, scrolled to once the page has drawn it.
+SCROLL_SCRIPT = """<script>(function () {
+  var tries = 0;
+  var timer = setInterval(function () {
+    var anchor = document.getElementById("newsgeo-panel");
+    if (anchor || ++tries > 40) {
+      clearInterval(timer);
+      if (anchor) { anchor.scrollIntoView({ behavior: "smooth", block: "start" }); }
+    }
+  }, 100);
+})();</script>"""
+
+
+def scroll_to_panel_once() -> None:
+    """After a pick in a table below, scroll the page up to the place's panel (else nothing visible happens)."""
+    if st.session_state.pop(SCROLL_TO_PANEL, False):
+        st.html(SCROLL_SCRIPT, unsafe_allow_javascript=True)
+
+
+HEADER_PX_PER_CHARACTER = 7.5  # the grid's header font (Source Sans, 14 px), an average character
+HEADER_PADDING_PX = 36  # the cell's padding and the menu icon a header shows on hover
+
+
+def header_width(name: str, widest: int = 240) -> int:
+    """Pixels a coverage-table column needs to show its outlet's name whole ("Al Mayadeen English" was cut at
+    "small"); a name longer than ``widest`` allows shows whole in the column's help."""
+    return max(60, min(widest, round(HEADER_PX_PER_CHARACTER * len(name)) + HEADER_PADDING_PX))
 
 
 def furniture_report(store: Store, key: ViewKey) -> None:

@@ -376,3 +376,25 @@ def test_e2e_a_link_to_one_source_shows_only_its_places_from_the_first_drawing(p
     shown = shown_labels(leaflet)
     assert "T4 (Tiyas) air base (air base, SY)" in shown and "Erbil (city, IQ)" not in shown, shown
     assert not any(label.startswith("Northern Syria") for label in shown), shown
+
+
+def test_e2e_a_coverage_table_pick_brings_the_place_panel_into_view(page, app):
+    page.goto(app.url)
+    wait_for_map(page)
+    main = page.get_by_test_id("stMain")
+    main.get_by_role("tab", name="Coverage by source").click()
+    grid = main.get_by_test_id("stTabs").get_by_test_id("stDataFrame")
+    grid.scroll_into_view_if_needed()
+    expect(grid).to_be_visible()
+    wait_for_idle(page)
+    first_place = grid.locator("[role=row]").nth(1).locator("[role=gridcell]").nth(1).text_content()  # the first row
+    name = re.sub(r" \(.*\)$", "", (first_place or "").strip())
+    assert name, first_place
+    before = page.evaluate("window.scrollY")
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 16, box["y"] + 35 + 17)  # the first row's selection box (the grid is a canvas)
+    panel = heading(page, name, 3)
+    expect(panel).to_be_visible(timeout=FIRST_LOAD)
+    wait_until(page, lambda: page.evaluate("window.scrollY") < before, "the page stayed at the table")
+    wait_until(page, lambda: 0 <= panel.bounding_box()["y"] < page.viewport_size["height"],
+               "the panel's heading is not on screen")
