@@ -288,6 +288,30 @@ def test_mapping_outlines_are_fetched_not_embedded(built):
     assert len(script.encode()) < 100_000
 
 
+def _rings(geometry):
+    if geometry["type"] in ("LineString", "Polygon", "MultiLineString", "MultiPolygon"):
+        depth = {"LineString": 0, "Polygon": 1, "MultiLineString": 1, "MultiPolygon": 2}[geometry["type"]]
+        parts = [geometry["coordinates"]]
+        for _ in range(depth):
+            parts = [inner for part in parts for inner in part]
+        yield from parts
+
+
+@pytest.mark.parametrize("name", ["countries", "lakes", "rivers", "admin1"])
+def test_basemap_lines_never_cross_the_world(name):
+    """Leaflet draws flat: a step from 180° to -180° is a band across the map (Russia's at 65-75° N, Fiji's,
+    Antarctica's), so every layer is cut at the antimeridian (tools/make_basemap.py)."""
+    import json
+
+    collection = json.loads((STATIC / "basemap" / f"{name}.geojson").read_text(encoding="utf-8"))
+    steps = [(feature["properties"].get("name"), a, b) for feature in collection["features"]
+             for ring in _rings(feature["geometry"]) for a, b in zip(ring, ring[1:], strict=False)
+             if abs(a[0] - b[0]) > 180 and not abs(a[1]) == abs(b[1]) == 90]  # along a pole is the map's edge
+    assert not steps, steps[:5]
+    assert all(-180 <= x <= 180 for feature in collection["features"] for ring in _rings(feature["geometry"])
+               for x, _ in ring)
+
+
 def test_mapping_tooltips_name_the_busiest_sources_and_count_the_rest(frames):
     places, mentions = frames
     many = mentions.assign(outlet=[f"outlet {i % 8}" for i in range(len(mentions))])
