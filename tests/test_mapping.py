@@ -212,6 +212,27 @@ def test_mapping_the_selection_is_a_layer_beside_the_map_not_in_its_script(frame
     assert selection_arguments(None) == {"feature_group": None, "center": None}
 
 
+def test_mapping_a_selection_is_brought_to_the_middle_by_static_view_js(frames):
+    """The selected place is named in the script and handed to newsgeoFocus with its centre (it zooms to a small
+    shape and centres it); places a search found are outlined only."""
+    places = frames[0].set_index("place_id")
+    zone = places.loc["curated:southern-syria-buffer-zone"].to_dict()
+    found = [places.loc["curated:palmyra"].to_dict() | {"place_id": "curated:palmyra"}]
+    script = selection_arguments(zone | {"place_id": "curated:southern-syria-buffer-zone"}, found)["feature_group"]
+    centre = f"[{round(float(zone['lat']), 5)}, {round(float(zone['lon']), 5)}]"
+    assert script.count("var newsgeo_selected = L.geoJson(") == 1
+    assert f"window.newsgeoFocus(map_div, newsgeo_selected, {centre})" in script
+    assert "newsgeo_selected]);" in script  # the selection's group holds it after the found places
+    assert "newsgeoFocus" not in selection_arguments(None, found)["feature_group"]
+
+
+def test_mapping_loads_the_place_names_script_before_the_view(built):
+    scripts = [url for _, url in built[0].default_js]
+    assert scripts.index(f"{ASSET_ROOT}/labels.js") < scripts.index(f"{ASSET_ROOT}/view.js")
+    assert (STATIC / "labels.js").is_file()
+    assert "innerHTML" not in (STATIC / "labels.js").read_text(encoding="utf-8")  # names are set as text
+
+
 def test_mapping_a_region_too_large_to_point_at_is_not_drawn(built, frames):
     _, labels = built
     places = frames[0].set_index("place_id")
