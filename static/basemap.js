@@ -42,7 +42,7 @@
     initialize: function (url) { this._url = url; this._items = null; },
     onAdd: function (map) {
       this._group = L.layerGroup().addTo(map);
-      map.on("zoomend moveend", this._draw, this);
+      map.on("zoomend moveend newsgeo:names", this._draw, this);
       var self = this;
       if (this._items) { this._draw(); return; }
       fetchJson(this._url).then(function (data) {
@@ -52,18 +52,23 @@
       }).catch(function (error) { console.warn("offline labels not loaded", error); });
     },
     onRemove: function (map) {
-      map.off("zoomend moveend", this._draw, this);
+      map.off("zoomend moveend newsgeo:names", this._draw, this);
       map.removeLayer(this._group);
     },
     _draw: function () {
       if (!this._items || !this._map) { return; }
-      var map = this._map, zoom = map.getZoom(), bounds = map.getBounds().pad(0.1), shown = 0, taken = [];
+      var map = this._map, zoom = map.getZoom(), bounds = map.getBounds().pad(0.1), shown = 0;
+      // The marked places' markers and names come first (static/labels.js): a town's name keeps off them,
+      // and a town that carries a marker leaves its name to the marker's.
+      var marked = window.newsgeoPlaceNames ? window.newsgeoPlaceNames(map) : {boxes: [], places: []};
+      var taken = marked.boxes.slice();
       this._group.clearLayers();
       // Countries first, then towns by population (the files' order): a name that would
       // overlap one already placed is left out, so the larger place keeps its name.
       for (var i = 0; i < this._items.length && shown < MAX_LABELS; i++) {
         var item = this._items[i];
         if (item.zoom > zoom + 0.01 || !bounds.contains(item.at)) { continue; }
+        if (!item.country && marks(marked.places, item)) { continue; }
         var p = map.latLngToContainerPoint(item.at), half = item.name.length * 3.4 + 4;
         var box = [p.x - half, p.y - 8, p.x + half, p.y + 8];
         if (taken.some(function (b) { return box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3]; })) {
@@ -79,6 +84,14 @@
       }
     }
   });
+
+  /* A town carrying a marker: a marked place of the same name within half a degree. */
+  function marks(places, item) {
+    var name = item.name.toLowerCase();
+    return places.some(function (p) {
+      return p.name === name && Math.abs(p.at.lat - item.at[0]) < 0.5 && Math.abs(p.at.lng - item.at[1]) < 0.5;
+    });
+  }
 
   function lazyLayer(map, group, name, url) {
     var layer = geoLayer(name), loaded = false;

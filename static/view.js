@@ -71,6 +71,7 @@
       });
     });
     map.__newsgeoTracked = t;
+    if (window.newsgeoFollowNames) { window.newsgeoFollowNames(map); }
     followPage(map);
   };
 
@@ -130,6 +131,33 @@
     return lines.join("\n");
   }
 
+  function keyHeight(map) {
+    var key = map.getContainer().querySelector(".newsgeo-legend-body");
+    return key && key.offsetHeight ? key.offsetHeight + 10 : 0;
+  }
+
+  /* A place selected off the map (the list, a link) brought to the middle of the map, zoomed in until its shape
+     is FOCUS_PX across both ways (the buffer zone is 6 x 4 px at the first zoom), and out until it is in view; never past
+     FOCUS_MAX_ZOOM. A marker keeps the zoom. Centred, so on a phone it is not left at an edge. */
+  var FOCUS_PX = 24, FOCUS_MAX_ZOOM = 10;
+  function focus(map, target) {
+    var zoom = map.getZoom();
+    if (target.bounds && target.bounds.isValid()) {
+      var nw = map.project(target.bounds.getNorthWest(), zoom), se = map.project(target.bounds.getSouthEast(), zoom);
+      var across = Math.min(se.x - nw.x, se.y - nw.y), size = map.getSize();  // a narrow strip: its narrow side
+      if (across < FOCUS_PX) { zoom = Math.min(FOCUS_MAX_ZOOM, zoom + Math.ceil(Math.log2(FOCUS_PX / Math.max(across, 0.1)))); }
+      if (se.x - nw.x > size.x - 60 || se.y - nw.y > size.y - 60) { zoom = map.getBoundsZoom(target.bounds, false, [60, 60]); }
+    }
+    map.setView(target.center, Math.max(map.getMinZoom(), zoom), {animate: false});
+  }
+  /* The page's selection script calls this with the selected place's layer and centre ([lat, lon]). */
+  window.newsgeoFocus = function (map, layer, center) {
+    var target = {center: L.latLng(center), bounds: layer.getBounds ? layer.getBounds() : null};
+    map.__newsgeoFocus = target;  // kept for a view applied after it (the first, on a linked page)
+    // During a zoom's animation the zoom it ends at would undo ours (Leaflet's own flag): after it, then.
+    if (map._animatingZoom) { map.once("zoomend", function () { focus(map, target); }); } else { focus(map, target); }
+  };
+
   /* view: {key, outlets: the sources in view (indexes, in the sidebar's order),
      counts: [[place, outlet, mentions, outlet, mentions…], …]}. */
   window.newsgeoView = function (map, view) {
@@ -148,6 +176,7 @@
       var entry = t.places[i], c = counts[i];
       if (entry.point) { show(entry.point, !!c); }
       if (entry.shape) { show(entry.shape, !!c); }
+      entry.total = c ? c.total : 0;  // the place names' order (static/labels.js)
       if (!c) { return; }
       var html = tooltip(t, entry, c.per, view.outlets);
       var target = entry.point ? entry.point.layer : entry.shape.leaf;
@@ -186,9 +215,15 @@
     });
     t.links.forEach(function (link) { show(link, !!(counts[link.a] && counts[link.b])); });
     if (!bounds.isValid()) { bounds = countryBounds; }
-    if (bounds.isValid()) { map.fitBounds(bounds, {padding: [30, 30], maxZoom: 8}); }
+    var first = t.key === null;
+    if (bounds.isValid()) {  // above the key, where it is open (bottom left)
+      map.fitBounds(bounds, {paddingTopLeft: [30, 30], paddingBottomRight: [30, 30 + keyHeight(map)], maxZoom: 8,
+                             animate: !first});  // the first, as the map mounts: at once (a selection may follow)
+    }
+    if (first && map.__newsgeoFocus) { focus(map, map.__newsgeoFocus); }  // a linked place came before the view
     fitRings(t);
     t.key = view.key;
+    if (window.newsgeoRelabel) { window.newsgeoRelabel(map); }
     window.newsgeoViewApplied = {key: view.key, places: Object.keys(counts).length,
                                  ms: window.performance ? performance.now() - started : null};
   };

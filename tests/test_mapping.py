@@ -212,6 +212,27 @@ def test_mapping_the_selection_is_a_layer_beside_the_map_not_in_its_script(frame
     assert selection_arguments(None) == {"feature_group": None, "center": None}
 
 
+def test_mapping_a_selection_is_brought_to_the_middle_by_static_view_js(frames):
+    """The selected place is named in the script and handed to newsgeoFocus with its centre (it zooms to a small
+    shape and centres it); places a search found are outlined only."""
+    places = frames[0].set_index("place_id")
+    zone = places.loc["curated:southern-syria-buffer-zone"].to_dict()
+    found = [places.loc["curated:palmyra"].to_dict() | {"place_id": "curated:palmyra"}]
+    script = selection_arguments(zone | {"place_id": "curated:southern-syria-buffer-zone"}, found)["feature_group"]
+    centre = f"[{round(float(zone['lat']), 5)}, {round(float(zone['lon']), 5)}]"
+    assert script.count("var newsgeo_selected = L.geoJson(") == 1
+    assert f"window.newsgeoFocus(map_div, newsgeo_selected, {centre})" in script
+    assert "newsgeo_selected]);" in script  # the selection's group holds it after the found places
+    assert "newsgeoFocus" not in selection_arguments(None, found)["feature_group"]
+
+
+def test_mapping_loads_the_place_names_script_before_the_view(built):
+    scripts = [url for _, url in built[0].default_js]
+    assert scripts.index(f"{ASSET_ROOT}/labels.js") < scripts.index(f"{ASSET_ROOT}/view.js")
+    assert (STATIC / "labels.js").is_file()
+    assert "innerHTML" not in (STATIC / "labels.js").read_text(encoding="utf-8")  # names are set as text
+
+
 def test_mapping_a_region_too_large_to_point_at_is_not_drawn(built, frames):
     _, labels = built
     places = frames[0].set_index("place_id")
@@ -286,6 +307,30 @@ def test_mapping_outlines_are_fetched_not_embedded(built):
     for name in ("countries.geojson", "lakes.geojson", "rivers.geojson", "admin1.geojson", "labels.json"):
         assert (STATIC / "basemap" / name).stat().st_size > 1000  # shipped with the page, fetched by basemap.js
     assert len(script.encode()) < 100_000
+
+
+def _rings(geometry):
+    if geometry["type"] in ("LineString", "Polygon", "MultiLineString", "MultiPolygon"):
+        depth = {"LineString": 0, "Polygon": 1, "MultiLineString": 1, "MultiPolygon": 2}[geometry["type"]]
+        parts = [geometry["coordinates"]]
+        for _ in range(depth):
+            parts = [inner for part in parts for inner in part]
+        yield from parts
+
+
+@pytest.mark.parametrize("name", ["countries", "lakes", "rivers", "admin1"])
+def test_basemap_lines_never_cross_the_world(name):
+    """Leaflet draws flat: a step from 180° to -180° is a band across the map (Russia's at 65-75° N, Fiji's,
+    Antarctica's), so every layer is cut at the antimeridian (tools/make_basemap.py)."""
+    import json
+
+    collection = json.loads((STATIC / "basemap" / f"{name}.geojson").read_text(encoding="utf-8"))
+    steps = [(feature["properties"].get("name"), a, b) for feature in collection["features"]
+             for ring in _rings(feature["geometry"]) for a, b in zip(ring, ring[1:], strict=False)
+             if abs(a[0] - b[0]) > 180 and not abs(a[1]) == abs(b[1]) == 90]  # along a pole is the map's edge
+    assert not steps, steps[:5]
+    assert all(-180 <= x <= 180 for feature in collection["features"] for ring in _rings(feature["geometry"])
+               for x, _ in ring)
 
 
 def test_mapping_tooltips_name_the_busiest_sources_and_count_the_rest(frames):

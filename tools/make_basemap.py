@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 import shapely
+import shapely.affinity
 from shapely.geometry import MultiPolygon, Polygon, mapping
 
 OUT = Path(__file__).resolve().parent.parent / "static" / "basemap" / "countries.geojson"
@@ -43,11 +44,35 @@ def ring(indices: list[int], arcs: list[np.ndarray]) -> np.ndarray:
     return np.concatenate(parts)
 
 
+def unwrapped(points: np.ndarray) -> np.ndarray:
+    """The ring with no step across the antimeridian: each jump of more than 180° in longitude taken the short way.
+
+    world-atlas is made for a spherical projection (d3-geo), so Russia's, Fiji's and
+    Antarctica's rings step from 180° to -180°; drawn flat, as Leaflet draws them, each such
+    step is a line across the whole world (the bands at 65-75° N, 17° S and 85° S).
+    A ring round a pole (Antarctica) ends 360° from where it starts: it is closed along the pole.
+    """
+    lons = points[:, 0] + 360 * np.concatenate([[0], np.cumsum(np.round(-np.diff(points[:, 0]) / 360))])
+    ring_ = np.column_stack([lons, points[:, 1]])
+    if abs(ring_[-1, 0] - ring_[0, 0]) > 180:  # round a pole: along it from the last longitude back to the first
+        pole = -90.0 if ring_[:, 1].mean() < 0 else 90.0
+        ring_ = np.vstack([ring_, [ring_[-1, 0], pole], [ring_[0, 0], pole], ring_[0]])
+    return ring_
+
+
+def on_one_world(geom):
+    """The parts of ``geom`` beyond ±180° moved back by 360°: every ring then lies within -180..180."""
+    parts = [shapely.affinity.translate(shapely.clip_by_rect(geom, west, -90, west + 360, 90), -offset)
+             for offset, west in ((-360, -540), (0, -180), (360, 180))]
+    return shapely.union_all([part for part in parts if not part.is_empty])
+
+
 def geometry(obj: dict, arcs: list[np.ndarray]):
-    """A shapely (Multi)Polygon from a TopoJSON geometry object."""
+    """A shapely (Multi)Polygon from a TopoJSON geometry object, cut at the antimeridian."""
     polygons = obj["arcs"] if obj["type"] == "MultiPolygon" else [obj["arcs"]]
-    shapes = [Polygon(ring(rings[0], arcs), [ring(r, arcs) for r in rings[1:]]) for rings in polygons]
-    return shapes[0] if len(shapes) == 1 else MultiPolygon(shapes)
+    shapes = [Polygon(unwrapped(ring(rings[0], arcs)), [unwrapped(ring(r, arcs)) for r in rings[1:]])
+              for rings in polygons]
+    return on_one_world(shapely.make_valid(shapes[0] if len(shapes) == 1 else MultiPolygon(shapes)))
 
 
 def small(geom):

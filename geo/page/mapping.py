@@ -19,7 +19,10 @@ unique on the map: ``build_map`` returns ``label -> place_id``; ``label_from_too
 reads the label back. Equal inputs give an equal script (element ids follow the tree,
 see ``_stable_ids``): streamlit-folium remounts the map, losing pan and zoom, whenever the
 script changes. The selected place is therefore not in the script: ``selection_arguments``
-gives the component a highlight layer and a centre, which it applies to the mounted map.
+gives the component a highlight layer and a centre, which it applies to the mounted map
+(static/view.js's ``newsgeoFocus`` zooms to a selected shape too small to see, and centres it).
+static/labels.js names the marked places in view where the names fit; the key folds (a "Key" button,
+folded on a phone).
 
 Scripts and stylesheets are all local (static/vendor, see static/README.md). Text from data
 goes through ``escape_for_tooltip``: folium writes tooltips into a JavaScript template
@@ -70,6 +73,13 @@ SEA_STYLE = ("<style>.leaflet-container { background: #dce8f0; } "
              ".leaflet-interactive:focus:not(:focus-visible) { outline: none; } "
              ".newsgeo-label span { position: absolute; transform: translate(-50%, -50%); white-space: nowrap; "
              "font: 11px/1.2 sans-serif; color: #5f5f5f; text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff; } "
+             ".newsgeo-place-name span { display: block; white-space: nowrap; font: 600 12px/16px sans-serif; "
+             "padding: 0 3px; color: #212121; text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff, 0 0 4px #fff; } "
+             ".newsgeo-legend { background: #fff; font: 12px sans-serif; border-radius: 4px; line-height: 16px; "
+             "box-shadow: 0 0 4px rgba(0,0,0,.3); } "
+             ".newsgeo-legend button { font: 600 12px sans-serif; background: #fff; border: 0; border-radius: 4px; "
+             "padding: 5px 8px; cursor: pointer; min-height: 28px; } "
+             ".newsgeo-legend-body { padding: 0 8px 6px; } "
              ".newsgeo-country span { font-weight: 600; letter-spacing: 0.06em; text-transform: uppercase; "
              "color: #8a8a8a; font-size: 10px; } "
              ".newsgeo-tile-note { background: #fff3cd; color: #5c4400; padding: 4px 8px; max-width: 220px; "
@@ -252,6 +262,7 @@ def _new_map(asset_root: str) -> folium.Map:
                     ("leaflet_setup", f"{asset_root}/leaflet-setup.js"),
                     ("newsgeo_basemap", f"{asset_root}/basemap.js"),
                     ("newsgeo_places", f"{asset_root}/places.js"),
+                    ("newsgeo_labels", f"{asset_root}/labels.js"),
                     ("newsgeo_view", f"{asset_root}/view.js")]
     m.default_css = [("leaflet_css", f"{asset_root}/vendor/leaflet/leaflet.css")]
     m.get_root().header.add_child(folium.Element(SEA_STYLE), name="newsgeo_sea")
@@ -465,17 +476,21 @@ def selection_arguments(row, found=(), numbers: dict[str, int] | None = None) ->
     numbers = numbers or {}
     layers = [_outline(r, FOUND_STYLE, numbers.get(r.get("place_id"))) for r in found
               if row is None or r["place_id"] != row.get("place_id")]
-    if row is not None:
-        layers.append(_outline(row, SELECTED_STYLE, numbers.get(row.get("place_id"))))
+    selected = ""
+    if row is not None:  # named, for static/view.js's newsgeoFocus below
+        selected = f"var newsgeo_selected = {_outline(row, SELECTED_STYLE, numbers.get(row.get('place_id')))};\n"
+        layers.append("newsgeo_selected")
     if not layers:
         return {"feature_group": None, "center": None}
-    script = ("if (window.newsgeoClearSelection) { window.newsgeoClearSelection(); }\n"
+    center = None if row is None else [round(float(row["lat"]), 5), round(float(row["lon"]), 5)]
+    script = ("if (window.newsgeoClearSelection) { window.newsgeoClearSelection(); }\n" + selected +
               f"var newsgeo_selection = L.featureGroup([{', '.join(layers)}]);\n"
               "map_div.addLayer(newsgeo_selection);\n"
               "window.feature_group = window.feature_group || [];\n"
               "window.feature_group.push(newsgeo_selection);\n"
               "if (window.newsgeoFitRings) { window.newsgeoFitRings(map_div); }\n")
-    center = None if row is None else [round(float(row["lat"]), 5), round(float(row["lon"]), 5)]
+    if row is not None:  # zoomed to when small or out of view, centred (static/view.js); then the centre below
+        script += f"if (window.newsgeoFocus) {{ window.newsgeoFocus(map_div, newsgeo_selected, {json.dumps(center)}); }}\n"
     return {"feature_group": script, "center": center}
 
 
@@ -510,18 +525,22 @@ class _Legend(folium.MacroElement):
         var {{ this.get_name() }} = L.control({position: "bottomleft"});
         {{ this.get_name() }}.onAdd = function (map) {
             var div = L.DomUtil.create("div", "newsgeo-legend");
-            div.style.cssText = "background:#fff;padding:6px 8px;font:12px sans-serif;border-radius:4px;"
-                + "box-shadow:0 0 4px rgba(0,0,0,.3);line-height:16px;cursor:pointer";
-            var body = L.DomUtil.create("div", "", div);
+            var button = L.DomUtil.create("button", "newsgeo-legend-toggle", div);
+            button.type = "button";
+            button.title = "Show or hide the key";
+            var body = L.DomUtil.create("div", "newsgeo-legend-body", div);
             body.innerHTML = {{ this.html|tojson }};
-            var folded = L.DomUtil.create("div", "", div);
-            folded.textContent = "Key \u25b8";
-            // On a narrow map (a phone) the key starts folded: unfolded it would hide a quarter of it.
+            // On a narrow map (a phone) the key starts folded: unfolded it would hide a quarter of it. Open, the
+            // map's places are fitted above it (static/view.js).
             var open = map.getSize().x >= 500;
-            function show() { body.style.display = open ? "" : "none"; folded.style.display = open ? "none" : ""; }
+            function show() {
+                body.style.display = open ? "" : "none";
+                button.textContent = open ? "Key \u25be" : "Key \u25b8";
+                button.setAttribute("aria-expanded", open ? "true" : "false");
+            }
             L.DomEvent.disableClickPropagation(div);
-            L.DomEvent.on(div, "click", function () { open = !open; show(); });
-            div.title = "Show or hide the key";
+            L.DomEvent.disableScrollPropagation(div);
+            L.DomEvent.on(button, "click", function () { open = !open; show(); });
             show();
             return div;
         };

@@ -208,12 +208,15 @@ def leaflet_frame(page):
 
 
 def visible_labels(frame) -> set[str]:
-    return set(frame.locator(".newsgeo-label span").all_text_contents())
+    """The basemap's names and the marked places' own (a town with a marker leaves its name to the marker's)."""
+    return set(frame.locator(".newsgeo-label span, .newsgeo-place-name span").all_text_contents())
 
 
 @pytest.mark.parametrize(("zoom", "centre", "names"), [
-    (3, [33, 40], {"Iran", "Egypt", "Syria"}),
-    (6, [34.5, 37.5], {"Aleppo", "Homs", "Syria"}),
+    # The marked places' markers and names come first (static/labels.js): at zoom 3 "Syria" and at zoom 6 "Homs"
+    # lie under the Syrian places' names and are left out, as a smaller town is for a larger one.
+    (3, [33, 40], {"Iran", "Egypt", "Saudi Arabia"}),
+    (6, [34.5, 37.5], {"Aleppo", "Syria", "Palmyra"}),
     (8, [33.5, 36.3], {"Damascus", "Tripoli"}),
 ])
 def test_e2e_the_offline_map_names_places_at_every_zoom(page, app, traffic, zoom, centre, names):

@@ -1,0 +1,84 @@
+"""The map's own names, key and selection in a real browser (issue 23, items 13 and 14).
+
+Run alone with ``python -m pytest tests/e2e/test_map.py``; needs Chromium at /usr/bin/chromium (or $CHROMIUM).
+"""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from .helpers import find_shape, wait_for_idle, wait_for_map, wait_until
+
+BUFFER_ZONE = "Israeli-held buffer zone in southern Syria (zone, SY)"
+PHONE = {"width": 390, "height": 844}
+
+
+def leaflet_frame(page):
+    """The map iframe as a Frame (to read Leaflet's own map object)."""
+    return next(f for f in page.frames if f.url and "streamlit_folium" in f.url)
+
+
+def boxes(locator) -> list[dict]:
+    return locator.evaluate_all("els => els.map(e => { const b = e.getBoundingClientRect(); "
+                                "return {text: e.textContent, x: b.left, y: b.top, r: b.right, b: b.bottom}; })")
+
+
+def test_e2e_marked_places_are_named_where_their_names_fit(page, app):
+    page.goto(app.url)
+    frame = wait_for_map(page)
+    names = frame.locator(".newsgeo-place-name span")
+    wait_until(page, lambda: names.count() >= 4, "the marked places carry no names")
+    placed = boxes(names)
+    assert {"Palmyra", "Damascus"} <= {b["text"] for b in placed}, placed
+    for number, a in enumerate(placed):
+        for b in placed[number + 1:]:
+            assert a["r"] <= b["x"] or b["r"] <= a["x"] or a["b"] <= b["y"] or b["b"] <= a["y"], (a, b)
+    # The basemap's own "Damascus" yields to the marker's name: the two never overprint.
+    towns = set(frame.locator(".newsgeo-label span").all_text_contents())
+    assert "Damascus" not in towns, sorted(towns)
+    # Names follow a zoom: more of the map's places, still none overlapping.
+    leaflet_frame(page).evaluate("window.map.setView([33.5, 36.3], 8)")
+    wait_until(page, lambda: "Damascus" in names.all_text_contents(), "no name after a zoom")
+
+
+def test_e2e_the_key_folds_and_starts_folded_on_a_phone(page, app):
+    page.goto(app.url)
+    frame = wait_for_map(page)
+    toggle, body = frame.locator(".newsgeo-legend-toggle"), frame.locator(".newsgeo-legend-body")
+    expect(body).to_be_visible()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    toggle.click()
+    expect(body).to_be_hidden()
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    toggle.click()
+    expect(body).to_be_visible()
+    page.set_viewport_size(PHONE)
+    page.reload()
+    frame = wait_for_map(page)
+    expect(frame.locator(".newsgeo-legend-body")).to_be_hidden()
+    expect(frame.locator(".newsgeo-legend-toggle")).to_have_text("Key \u25b8")
+
+
+def test_e2e_a_linked_small_zone_is_zoomed_to(page, app):
+    page.goto(app.url + "?place=curated:southern-syria-buffer-zone")
+    frame = wait_for_map(page)
+    wait_for_idle(page)
+    zone = find_shape(frame, BUFFER_ZONE)
+    wait_until(page, lambda: zone.locator.bounding_box()["width"] >= 24,
+               f"the buffer zone stays small: {zone.locator.bounding_box()}")
+    box, size = zone.locator.bounding_box(), frame.locator(".leaflet-container").bounding_box()
+    assert size["x"] <= box["x"] and box["x"] + box["width"] <= size["x"] + size["width"], (box, size)
+
+
+def test_e2e_phone_a_linked_place_is_in_the_middle_of_the_map(page, app):
+    page.set_viewport_size(PHONE)
+    page.goto(app.url + "?place=curated:palmyra")
+    wait_for_map(page)
+    wait_for_idle(page)
+    leaflet = leaflet_frame(page)
+
+    def offset() -> list[float]:  # Palmyra's distance from the map's middle, as a share of its width and height
+        return leaflet.evaluate("""() => { const s = window.map.getSize(), p = window.map.latLngToContainerPoint(
+            [34.5624, 38.28402]); return [Math.abs(p.x / s.x - 0.5), Math.abs(p.y / s.y - 0.5)]; }""")
+
+    wait_until(page, lambda: max(offset()) < 0.1, f"Palmyra is not in the middle of the map: {offset()}")
