@@ -148,3 +148,30 @@ def test_body_parseable_html_gives_a_bare_fragment_a_document():
     from geo.text.body import parseable_html
 
     assert parseable_html("<div><p>Homs</p></div>") == "<html><body><div><p>Homs</p></div></body></html>"
+
+
+PARAGRAPH = ("Officials met in {} on Wednesday to discuss the crossings, the convoys and the roads between "
+             "the two countries, and said talks would go on for {} more weeks.\n\n")
+
+
+def paragraphs(town: str, count: int) -> str:
+    """Story paragraphs of prose, each its own (a repeated line would be furniture)."""
+    return "".join(PARAGRAPH.format(town, n) for n in range(2, 2 + count))
+
+
+@pytest.mark.parametrize("marker", ["Read also", "اقرأ أيضاً"])
+def test_body_a_read_also_link_inside_the_story_keeps_the_story_after_it(marker):
+    doc = body_of(paragraphs("Baku", 3) + f"{marker}\nFloods in Warsaw\n\n" + paragraphs("Aleppo", 3))
+    assert "Warsaw" not in kept(doc) and kept(doc).count("Aleppo") == 3
+
+
+def test_body_a_teaser_list_after_a_marker_is_still_the_tail():
+    teasers = "".join(f"Storm over Greece {n}\n" + PARAGRAPH.format("Oslo", n) for n in range(3))
+    doc = body_of(paragraphs("Baku", 3) + "Read also\n" + teasers)
+    assert "Oslo" not in kept(doc) and "Greece" not in kept(doc)
+
+
+@pytest.mark.parametrize("line", ["Read also: Floods in Warsaw", "اقرأ أيضاً: فيضانات في وارسو"])
+def test_body_a_read_also_line_with_its_headline_is_furniture(line):
+    doc = body_of(paragraphs("Baku", 1) + line + "\n\n" + paragraphs("Aleppo", 1))
+    assert line.split(": ")[1] not in kept(doc) and "Baku" in kept(doc) and "Aleppo" in kept(doc)

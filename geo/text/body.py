@@ -47,7 +47,7 @@ _STAMP = re.compile(
     r"^\W*\d*\s*(\d{1,2}:\d{2}|\d{1,2}[./]\d{1,2}[./]\d{2,4}|yesterday|today|\d+\s+(minutes?|hours?|days?) ago)",
     re.IGNORECASE,
 )
-_SENTENCE_END = re.compile(r"[.!?…\"”’»)]\s*$")
+_SENTENCE_END = re.compile(r"[.!?؟…\"”’»)]\s*$")
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
 
 _COMPANY = re.compile(r"\b(GmbH|AG|Ltd\.?|Limited|Inc\.?|LLC|plc|S\.A\.|S\.p\.A\.|B\.V\.|Verlag|Media Group|Holdings)\b")
@@ -83,30 +83,103 @@ def _is_blank(text: str, line: tuple[int, int]) -> bool:
     return not text[line[0]:line[1]].strip()
 
 
+def _is_marker(line: str) -> bool:
+    return len(line) <= _MAX_MARKER_LINE and bool(_TAIL_MARKER.match(line) or _other_languages_marker().match(line))
+
+
 def _tail_marker_cut(text: str, lines: list[tuple[int, int]]) -> int | None:
-    for start, end in lines:
+    for index, (start, end) in enumerate(lines):
         if start < len(text) * _TAIL_FROM:
             continue
-        line = text[start:end].strip()
-        if len(line) <= _MAX_MARKER_LINE and (_TAIL_MARKER.match(line) or _other_languages_marker().match(line)):
+        if _is_marker(text[start:end].strip()) and _story_resumes(text, lines, index) is None:
             return start
     return None
+
+
+# A paragraph of story text: this long and ending a sentence (a related headline is neither).
+_PROSE_LINE = 150
+_MAX_LINKED_HEADLINES = 3
+_MAX_HEADLINE = 160
+_INLINE_LINK = re.compile(r"^\W*(read (next|more|also)|also read|see also)\s*[:\-–—|]\s*\S", re.IGNORECASE)
+
+
+def _is_prose(line: str) -> bool:
+    return len(line) >= _PROSE_LINE and bool(_SENTENCE_END.search(line))
+
+
+def _story_resumes(text: str, lines: list[tuple[int, int]], marker: int) -> int | None:
+    """Where the link block opened by the marker line ``lines[marker]`` ends when the story goes on
+    after it (a "Read also" inside an agency story), else None (the marker opens the page's tail).
+
+    The block is the marker and up to three headline-shaped lines under it (short, no full stop).
+    The story goes on when at least two paragraphs of prose follow before the next marker, and
+    they outnumber the headline-shaped lines three to one: a list of teasers alternates headlines and prose.
+    """
+    content = [ln for ln in lines[marker + 1:] if not _is_blank(text, ln)]
+    block_end = lines[marker][1]
+    taken = 0
+    for start, end in content[:_MAX_LINKED_HEADLINES]:
+        line = text[start:end].strip()
+        if _is_marker(line) or len(line) > _MAX_HEADLINE or _SENTENCE_END.search(line):
+            break
+        block_end, taken = end, taken + 1
+    prose = other = 0
+    for start, end in content[taken:]:
+        line = text[start:end].strip()
+        if _is_marker(line):
+            break
+        if _is_prose(line):
+            prose += 1
+        elif not _SENTENCE_END.search(line):
+            other += 1  # headline-shaped (a short quote or a one-line paragraph counts for neither)
+    return block_end if prose >= 2 and other * 3 <= prose else None
+
+
+def _related_links(text: str, lines: list[tuple[int, int]], body_end: int) -> list[Furniture]:
+    """Links to other stories inside the story: a marker line with the headlines under it when the
+    story goes on after them, and a marker with its headline on one line ("Read also: …", "اقرأ أيضاً: …")."""
+    found = []
+    for index, (start, end) in enumerate(lines):
+        if end > body_end:
+            break
+        line = text[start:end].strip()
+        if _is_marker(line):
+            if (block_end := _story_resumes(text, lines, index)) is not None:
+                found.append(Furniture(start, block_end, "a link to another story inside the story"))
+        elif len(line) <= _MAX_HEADLINE and _inline_link().match(line):
+            found.append(Furniture(start, end, "a link to another story inside the story"))
+    return found
 
 
 LANGUAGES = Path(__file__).resolve().parents[2] / "data" / "languages.toml"
 
 
 @lru_cache(maxsize=1)
-def _other_languages_marker() -> re.Pattern:
-    """The tail markers of Arabic, Hebrew and Turkish pages ("اقرأ أيضا", "İlgili Haberler"), from data/languages.toml."""
+def _furniture_phrases() -> str:
+    """The markers of Arabic, Hebrew and Turkish pages ("اقرأ أيضا", "İlgili Haberler") from data/languages.toml,
+    as one regex alternation, longest first ("" when there are none)."""
     try:
         languages = tomllib.loads(LANGUAGES.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError):
         languages = {}
     phrases = sorted({p for table in languages.values() for p in table.get("furniture", [])}, key=len, reverse=True)
+    return "|".join(re.escape(p) for p in phrases)
+
+
+@lru_cache(maxsize=1)
+def _other_languages_marker() -> re.Pattern:
+    """A line that is one of the other languages' tail markers and nothing else."""
+    phrases = _furniture_phrases()
     if not phrases:
         return re.compile(r"(?!)")  # matches nothing
-    return re.compile(r"^\W*(?:" + "|".join(re.escape(p) for p in phrases) + r")\W*$", re.IGNORECASE)
+    return re.compile(r"^\W*(?:" + phrases + r")\W*$", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _inline_link() -> re.Pattern:
+    """A marker and its headline on one line: English "Read also: …" and the other languages' markers."""
+    other = _furniture_phrases()
+    return re.compile(_INLINE_LINK.pattern + (rf"|^\W*(?:{other})\s*[:\-–—|]\s*\S" if other else ""), re.IGNORECASE)
 
 
 def _headline_list_cut(text: str, lines: list[tuple[int, int]]) -> int | None:
@@ -164,6 +237,8 @@ def find_body(doc: Document) -> Document:
     cuts = [c for c in (_tail_marker_cut(text, lines), _headline_list_cut(text, lines)) if c is not None]
     tail = min(cuts) if cuts else len(text)
     furniture = _line_furniture(text, lines, tail)
+    taken = {(f.start, f.end) for f in furniture}
+    furniture += [f for f in _related_links(text, lines, tail) if (f.start, f.end) not in taken]
     if tail < len(text) and text[tail:].strip():
         furniture.append(Furniture(tail, len(text), "related headlines or comment prompts after the story"))
     # The body runs from the first to the last character of story text.
