@@ -68,3 +68,35 @@ def test_languages_a_nationality_word_is_its_country_not_a_town_of_that_name(par
     doc = parse_text(parser, "قال مسؤول سوري إن الوضع هادئ. ואמר גורם ישראלי כי השיחות יימשכו.")
     assert [(m.surface, m.place_id, m.type) for m in doc.mentions] == [
         ("سوري", "country:SY", "demonym"), ("ישראלי", "country:IL", "demonym")]
+
+
+LONG = FIXTURES / "long"
+
+
+def long_places() -> dict[str, list[tuple]]:
+    places: dict[str, list[tuple]] = {}
+    with open(LONG / "places.tsv", encoding="utf-8") as handle:
+        for row in csv.DictReader((line for line in handle if not line.startswith("#")), delimiter="\t"):
+            places.setdefault(row["article"], []).append((int(row["start"]), int(row["end"]), row["note"]))
+    return places
+
+
+@pytest.mark.parametrize("article_id", sorted(path.stem for path in LONG.glob("*.txt")))
+def test_languages_a_long_agency_article_keeps_its_places_to_the_end(parser, article_id):
+    """Long Arabic agency stories (issue 24, item 3): a "read also" link halfway through, lists of places
+    joined by "و", one sentence of 2,000 characters; every place the index holds is found, none in furniture."""
+    path = LONG / f"{article_id}.txt"
+    article, _ = read_article(article_id, path.read_bytes(), path.suffix, None, str(path))
+    doc = parser(article)
+    found = {(m.start, m.end) for m in doc.mentions if m.type == "toponym"}
+    places = long_places()[article_id]
+    missing = [article.text[s:e] for s, e, note in places if note != "gap" and (s, e) not in found]
+    assert missing == []
+    assert not [m.surface for m in doc.mentions if not doc.in_body(m.start, m.end)]
+
+
+def test_languages_a_frequent_word_listed_after_a_place_is_a_place_too(parser):
+    from conftest import parse_text
+
+    doc = parse_text(parser, "وصلت القوافل إلى حلب وإدلب ودرعا، ثم إلى حمص أو الباب.")
+    assert [m.surface for m in doc.mentions] == ["حلب", "إدلب", "درعا", "حمص", "الباب"]

@@ -101,12 +101,13 @@ class PlaceMatcher:
         )
 
     @cached_property
-    def _scripts(self) -> dict[str, tuple[tuple[str, ...], frozenset[str]]]:
+    def _scripts(self) -> dict[str, tuple[tuple[str, ...], frozenset[str], tuple[str, ...]]]:
         """Per caseless script ("ar", "he"): its prefixes, shortest first (of two readings ending alike, the longer
-        name wins: و + القدس, not وال + قدس), and its cue words."""
+        name wins: و + القدس, not وال + قدس), its cue words and its conjunctions ("و", "أو")."""
         languages = load_languages(self.gazetteer.data_dir / "languages.toml")
         return {language: (tuple(sorted((fold(p) for p in table.get("prefixes", [])), key=len)),
-                           frozenset(fold(c) for c in table.get("cues", [])))
+                           frozenset(fold(c) for c in table.get("cues", [])),
+                           tuple(fold(c) for c in table.get("conjunctions", [])))
                 for language, table in languages.items() if table.get("script") in ("arabic", "hebrew")}
 
     def __call__(self, doc: Document) -> Document:
@@ -172,6 +173,7 @@ class PlaceMatcher:
         first, last = own(sentences[0].start), own(sentences[-1].end)
         consumed = first
         previous_word = ""
+        place_end = -1  # where the last place accepted ends (in the skeleton): a list may go on from it
         for word in _CASELESS_WORD.finditer(skeleton, first, last):
             at = word.start()
             if at < consumed:
@@ -181,7 +183,7 @@ class PlaceMatcher:
             if at >= limit:
                 continue
             language = caseless_language(word.group()[0])
-            prefixes, cues = self._scripts.get(language, ((), frozenset()))
+            prefixes, cues, conjunctions = self._scripts.get(language, ((), frozenset(), ()))
             best = None
             for prefix in ("", *prefixes):
                 if prefix and not (word.group().startswith(prefix) and len(word.group()) > len(prefix) + 1):
@@ -198,11 +200,16 @@ class PlaceMatcher:
                 continue
             start, end, records, prefix = best
             sentence_initial = original(at) == _OPENING_RUN.match(text, sentence.start, original(at)).end()
+            # "في حلب وإدلب والباب": a name joined to the place before it by "و" or "أو" is in the same
+            # slot, a place too; the cue before the list's first name counts for every name of it.
+            listed = place_end >= first and _in_list(skeleton[place_end:at], prefix, conjunctions)
             match = self._accept_caseless(text, original(start), original(end - 1) + 1, records, sentence,
-                                          cue or (bool(prefix) and prefix in cues), sentence_initial)
+                                          cue or listed or (bool(prefix) and prefix in cues), sentence_initial)
             if match is not None:
                 found.append(match)
                 consumed = end
+                if not match.demonym:
+                    place_end = end
         return found
 
     def _accept_caseless(self, text: str, start: int, end: int, records, sentence: Sentence, cue: bool,
@@ -393,6 +400,19 @@ class PlaceMatcher:
             return False
         return not any(self.gazetteer.candidate(entry).kind in ("country", "region") or entry < self.gazetteer.special_count
                        for entry, _, _ in records)
+
+
+_LIST_GAP = re.compile(r"[\s,\u060c]*")  # spaces and commas (Arabic "،" too) between the names of a list
+
+
+def _in_list(gap: str, prefix: str, conjunctions: tuple[str, ...]) -> bool:
+    """Whether a name follows the previous place as the next item of a list: only spaces and commas
+    between them, and a conjunction as a word there ("أو") or written onto the name ("و", "وال")."""
+    if _LIST_GAP.fullmatch(gap):
+        return any(prefix.startswith(c) for c in conjunctions)
+    if gap.strip(" \t,\u060c") in conjunctions:
+        return _LIST_GAP.fullmatch(gap.replace(gap.strip(" \t,\u060c"), "", 1)) is not None
+    return False
 
 
 def _outermost(matches: list[Match]) -> list[Match]:
