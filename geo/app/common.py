@@ -8,6 +8,7 @@ from streamlit.errors import StreamlitAPIException
 EXCERPTS_SHOWN = 5  # per source, before "show all"
 COMPARE_AT_ONCE = 8  # sources in view up to which the sources are side by side unless the reader says otherwise
 COMPARE_KEY = "compare_on"
+COMPARE_ANCHOR = "compare"  # the comparison's heading, linked from the panel (a fixed name: the place's is data)
 
 
 def side_by_side(outlets: int) -> bool:

@@ -20,7 +20,7 @@ from geo.store import read
 from geo.store.read import Store
 from geo.words import counted
 
-from .common import EXCERPTS_SHOWN, rerun_map, shown, side_by_side
+from .common import COMPARE_ANCHOR, EXCERPTS_SHOWN, rerun_map, shown, side_by_side
 from .resources import ViewKey, corpus_facts
 from .review import review_place
 from .tables import scroll_to_panel_once
@@ -75,7 +75,7 @@ def place_panel(store: Store, place_id: str, place, key: ViewKey, colours: dict[
 
 def sources_named(by_outlet: dict[str, list], totals: dict[str, int], colours: dict[str, str]) -> None:
     """Each source naming the place and how often, when their sentences are side by side under the map."""
-    st.caption("Each source's sentences are side by side below, under “Compare sources”.")
+    st.caption(f"Each source's sentences are [side by side below](#{COMPARE_ANCHOR}), under “Compare sources”.")
     for outlet in by_outlet:
         st.html(outlet_heading_html(outlet, colours.get(outlet)))
         st.html(paragraph_html(escape_html(counted(totals[outlet], "sentence") + " naming it"), caption=True))

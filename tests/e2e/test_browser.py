@@ -401,3 +401,14 @@ def test_e2e_a_coverage_table_pick_brings_the_place_panel_into_view(page, app):
     expect(panel).to_be_visible(timeout=FIRST_LOAD)
     wait_until(page, lambda: 0 <= panel.bounding_box()["y"] < page.viewport_size["height"],
                "the panel's heading is not on screen")
+
+
+def test_e2e_the_panel_links_to_the_sources_side_by_side(page, app):
+    page.goto(app.url + "?place=curated:palmyra")
+    expect(heading(page, "Palmyra", 3)).to_be_visible(timeout=FIRST_LOAD)
+    wait_for_map(page)
+    compare = heading(page, "Compare sources on Palmyra", 3)
+    assert compare.bounding_box()["y"] > page.viewport_size["height"] * 0.8  # under the map, below the fold
+    page.get_by_test_id("stMain").get_by_role("link", name="side by side below").click()
+    wait_until(page, lambda: 0 <= compare.bounding_box()["y"] < page.viewport_size["height"] / 2,
+               "the comparison did not come into view")
