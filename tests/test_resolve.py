@@ -201,3 +201,8 @@ def test_resolve_a_state_named_as_a_country_is_the_state_where_the_article_s_pla
 ])
 def test_resolve_a_country_named_without_the_article_after_of(gazetteer, parser, text, name, place_id):
     assert _places(gazetteer, parser, text)[name].place_id == place_id
+
+
+def test_resolve_a_capital_of_a_named_country_beats_the_namesakes_of_the_article_s_country(gazetteer, parser):
+    text = "Leaders met in Washington and Chicago, then flew to Athens for talks with the Greek government."
+    assert _places(gazetteer, parser, text)["Athens"].country_code == "GR"

@@ -15,6 +15,8 @@ town and district by population) plus the article's evidence for it, each with a
 - a state that shares its name with a country of elsewhere (Georgia) is the state when the
   article's other places lie in the state, or two of them in its country, and none in that
   country;
+- a country's capital when the article names that country ("Athens" beside "Greece", though
+  Washington lends the US towns its country);
 - minus a penalty when only an alternate GeoNames name matched.
 A list ("Washington, New York and Boston") is no "Town, State". No place is chosen where an
 abbreviated state after the name ("CAMP MURRAY, Wash.") holds none of its candidates, nor
@@ -31,7 +33,7 @@ import re
 from bisect import insort
 from collections import Counter
 
-from ..gazetteer.build import ALTERNATE, COMMON
+from ..gazetteer.build import ALTERNATE, CAPITAL_PRIOR, COMMON
 from ..gazetteer.index import Gazetteer
 from ..text.textnorm import fold
 from ..types import Candidate, Document, Match, Mention
@@ -75,6 +77,7 @@ class Weights:
     kind_word: float = 2.5
     province_capital: float = 1.0  # taken off a province that shares its name with a town of its own
     state_of_article: float = 3.0
+    named_capital: float = 1.0
 
 
 WEIGHTS = Weights()
@@ -174,6 +177,8 @@ def score_candidate(
     country = candidate.country_code
     if country and evidence.countries.get(country):
         score += weights.named_country
+        if candidate.kind == "city" and candidate.priority >= CAPITAL_PRIOR:
+            score += weights.named_capital  # the build marks a country's capital by its prior
     kind = candidate.kind
     local = kind in ("city", "district") and not flags & COMMON
     if kind in ("city", "district", "region") and evidence.town_countries.get(country):
@@ -353,7 +358,7 @@ class Resolver:
     def _most_evidence_here(self, evidence, qualifier, state_position, kind_cue) -> float:
         """The most this match's evidence can lift a candidate (a bound: pruning stays exact)."""
         w = self.weights
-        terms = ((w.named_country, _any(evidence.countries)), (w.named_state, _any(evidence.states)),
+        terms = ((w.named_country + w.named_capital, _any(evidence.countries)), (w.named_state, _any(evidence.states)),
                  (w.nearby_country, _any(evidence.town_countries)), (w.nearby_state, _any(evidence.town_states)),
                  (w.qualifier, qualifier is not None), (w.state_position, state_position), (w.kind_word, bool(kind_cue)))
         return sum(max(0.0, weight) for weight, present in terms if present)
