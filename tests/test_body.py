@@ -76,12 +76,38 @@ def test_body_of_only_furniture_is_empty():
     "Frankfurter Allgemeine Zeitung GmbH, Hellerhofstraße 2–4, 60327 Frankfurt am Main",
     "Daily Star Ltd, 12 Main Street, Springfield, IL 62701",
     "Editorial office: 1 London Bridge Street, London SE1 9GF",
+    "Published by Valley Media, 12 Main St, Springfield, IL 62701",
+    "© 2025 The Daily, London EC1A",
+    "Copyright (c) 2024 Metro Press, Boston. All rights reserved.",
+    "The Daily Courier, Springfield. All rights reserved.",
+    "Contact us: newsdesk@courier.example, Springfield, Illinois",
+    "Tel: +1 217 555 0100, Springfield, Illinois",
 ])
-def test_body_an_imprint_at_the_end_is_furniture(parser, imprint):
+def test_body_an_imprint_copyright_or_contact_line_at_the_end_is_furniture(parser, imprint):
     body = "Floods hit Sindh on Monday. " * 12
     doc = parser(Article("x", body + "\n\n" + imprint))
     assert [f.reason for f in doc.furniture] == ["the outlet's imprint or address"]
     assert {m.surface for m in doc.mentions} == {"Sindh"}
+
+
+def test_body_a_copyright_line_at_the_top_is_furniture_too(parser):
+    doc = parser(Article("x", "© 2025 The Springfield Gazette\n\n" + "Floods hit Sindh on Monday. " * 12))
+    assert [f.reason for f in doc.furniture] == ["the outlet's imprint or address"]
+    assert {m.surface for m in doc.mentions} == {"Sindh"}
+
+
+@pytest.mark.parametrize("imprint", ["جميع الحقوق محفوظة لصحيفة دمشق", "כל הזכויות שמורות לעיתון ירושלים",
+                                     "Tüm hakları saklıdır. Ankara Haber"])
+def test_body_a_rights_line_of_another_language_is_furniture(imprint):
+    doc = body_of("Floods hit Sindh on Monday. " * 12 + "\n\n" + imprint)
+    assert [f.reason for f in doc.furniture] == ["the outlet's imprint or address"]
+
+
+@pytest.mark.parametrize("line", ["Copyright law changed in France, where Paris courts ruled on it.",
+                                  "Published reports from Aleppo said the road was cut.",
+                                  "He called the office in Homs and left."])
+def test_body_a_story_line_about_copyright_or_publishing_is_story(line):
+    assert not body_of("Floods hit Sindh on Monday. " * 12 + "\n\n" + line).furniture
 
 
 def test_body_an_address_inside_the_story_is_story(parser):

@@ -169,3 +169,40 @@ def test_resolve_a_people_s_name_is_the_people_its_adjective_the_country(parser)
     mentions = parse_text(parser, "Many Syrians fled while Syrian forces advanced.").mentions
     assert [(m.surface, m.type, m.place_id) for m in mentions] == [("Syrians", "people", "country:SY"),
                                                                    ("Syrian", "demonym", "country:SY")]
+
+
+@pytest.mark.parametrize(("text", "name", "kind"), [
+    ("Troops entered Hama on Monday.", "Hama", "city"),
+    ("Fighting in Homs killed ten.", "Homs", "city"),
+    ("Troops entered the governorate of Hama.", "Hama", "region"),
+    ("Fighting spread across Hama governorate.", "Hama", "region"),
+    ("Shelling hit Homs province on Monday.", "Homs province", "region"),
+])
+def test_resolve_a_province_named_for_its_capital_is_the_town_unless_the_text_says_province(
+        gazetteer, parser, text, name, kind):
+    place = _places(gazetteer, parser, text)[name]
+    assert (place.kind, place.country_code) == (kind, "SY")
+
+
+@pytest.mark.parametrize(("text", "place_id"), [
+    ("Protests in Atlanta and Savannah spread across Georgia.", "region:US-GA"),
+    ("Russia and Georgia fought over South Ossetia; Tbilisi was calm.", "country:GE"),
+    ("Troops left Georgia.", "country:GE"),
+])
+def test_resolve_a_state_named_as_a_country_is_the_state_where_the_article_s_places_are(
+        gazetteer, parser, text, place_id):
+    assert _places(gazetteer, parser, text)["Georgia"].place_id == place_id
+
+
+@pytest.mark.parametrize(("text", "name", "place_id"), [
+    ("Fighting in the Democratic Republic of Congo displaced thousands.", "Democratic Republic of Congo", "country:CD"),
+    ("Fighting in eastern DRC displaced thousands.", "DRC", "country:CD"),
+    ("Talks in the Republic of Congo ended.", "Republic of Congo", "country:CG"),
+])
+def test_resolve_a_country_named_without_the_article_after_of(gazetteer, parser, text, name, place_id):
+    assert _places(gazetteer, parser, text)[name].place_id == place_id
+
+
+def test_resolve_a_capital_of_a_named_country_beats_the_namesakes_of_the_article_s_country(gazetteer, parser):
+    text = "Leaders met in Washington and Chicago, then flew to Athens for talks with the Greek government."
+    assert _places(gazetteer, parser, text)["Athens"].country_code == "GR"

@@ -36,7 +36,7 @@ DEMONYM, COMMON, EXACT_CASE, CONTEXT, ALTERNATE, AFTER_TOWN, PEOPLE = 1, 2, 4, 8
 RECORD_FORMAT = "<IBB"  # entry, flags, mask of the words written in lower case
 CITY_FORMAT = "<ffIII2s8sfB"  # lat, lon, population, geonameid, name id, country, admin1, prior, kind
 ROW_KINDS = ("city", "district")  # the kind byte of a packed row
-INDEX_VERSION = "18"
+INDEX_VERSION = "19"
 CAPITAL_PRIOR = 0.5  # news names capitals far more often than their namesakes (Washington, Rome)
 COMMON_ZIPF = 4.0  # a name this frequent as an English word needs evidence to count
 COMMON_MAX_POPULATION = 400_000
@@ -231,6 +231,12 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * 6371.0088 * math.asin(math.sqrt(min(1.0, a)))
 
 
+def _without_the(name: str) -> list[str]:
+    """A country's name, and without the article after "of" as news writes it: "Democratic
+    Republic of the Congo" is also "Democratic Republic of Congo"."""
+    return [name, name.replace(" of the ", " of ")] if " of the " in name else [name]
+
+
 def _load_countries(builder: _Builder, cache: object) -> tuple[dict[str, dict], dict[str, str]]:
     import countryinfo
 
@@ -257,10 +263,12 @@ def _load_countries(builder: _Builder, cache: object) -> tuple[dict[str, dict], 
             "related": [], "near": "",
         }
         index = builder.add_entry(entry)
-        builder.add_name(country["name"], index)
+        for name in _without_the(country["name"]):
+            builder.add_name(name, index)
         for name in [info.get("name", "")] + list(info.get("altSpellings") or []):
             if name and not (name.isupper() and len(name) <= 3) and _good_alternate(name, country["name"]):
-                builder.add_name(name, index, ALTERNATE)
+                for form in _without_the(name):
+                    builder.add_name(form, index, ALTERNATE)
         if info.get("demonym"):
             builder.add_name(info["demonym"], index, DEMONYM)
         geo_json = info.get("geoJSON") or {}

@@ -10,6 +10,13 @@ town and district by population) plus the article's evidence for it, each with a
   pass over the first pass's towns; "Karachi, Hyderabad and Thatta");
 - a name right after "Town, " is that town's state or country ("Tacoma, Washington");
 - the words around it say its kind ("the cities of Homs and Hama", "Aleppo province");
+- a town that shares its name with its own province or governorate is the town (Hama, Homs),
+  unless the words around say region ("Homs province", "the governorate of Hama");
+- a state that shares its name with a country of elsewhere (Georgia) is the state when the
+  article's other places lie in the state, or two of them in its country, and none in that
+  country;
+- a country's capital when the article names that country ("Athens" beside "Greece", though
+  Washington lends the US towns its country);
 - minus a penalty when only an alternate GeoNames name matched.
 A list ("Washington, New York and Boston") is no "Town, State". No place is chosen where an
 abbreviated state after the name ("CAMP MURRAY, Wash.") holds none of its candidates, nor
@@ -26,7 +33,7 @@ import re
 from bisect import insort
 from collections import Counter
 
-from ..gazetteer.build import ALTERNATE, COMMON
+from ..gazetteer.build import ALTERNATE, CAPITAL_PRIOR, COMMON
 from ..gazetteer.index import Gazetteer
 from ..text.textnorm import fold
 from ..types import Candidate, Document, Match, Mention
@@ -39,10 +46,11 @@ _QUALIFIER = re.compile(r",[ \u00a0]?(?=[A-Z])| \((?=[A-Z][\w.]*\))")
 _STATE_POSITION = re.compile(r"[A-Z][\w'’.\-]*,[ \u00a0]$")
 _TOWN_CUE = re.compile(r"\b(?:city|cities|town|towns|village|villages) of (?:[\w'’.\-]+,? ){0,4}(?:and )?$")
 _REGION_AFTER = re.compile(r" (?:province|governorate|state|region|county|district)\b")
-# "central Washington", "western Illinois", "states such as California or Washington": part
-# of a region, or one of a list of them.
+# "central Washington", "western Illinois", "the governorate of Hama", "states such as
+# California or Washington": part of a region, the region itself, or one of a list of them.
 _REGION_BEFORE = re.compile(r"\b(?:(?:north|south|east|west)(?:ern|east|west|eastern|western)?|central|upstate|downstate)"
-                            r" $|\b(?:states|provinces|regions|counties) (?:such as|like|including) (?:[\w'’.\-]+,? ){0,4}"
+                            r" $|\b(?:province|governorate|state|region|county|district) of $"
+                            r"|\b(?:states|provinces|regions|counties) (?:such as|like|including) (?:[\w'’.\-]+,? ){0,4}"
                             r"(?:and |or )?$")
 _TOWN_AFTER = re.compile(r" (?:city|town|village)\b")
 # "stops in Washington, New York and Boston": a list of places, not a town and its state.
@@ -67,6 +75,9 @@ class Weights:
     nearby_state: float = 0.5
     state_position: float = 3.0
     kind_word: float = 2.5
+    province_capital: float = 1.0  # taken off a province that shares its name with a town of its own
+    state_of_article: float = 3.0
+    named_capital: float = 1.0
 
 
 WEIGHTS = Weights()
@@ -144,6 +155,7 @@ def score_candidate(
     candidate: Candidate, flags: int, evidence: Evidence | _Rest, qualifier: tuple[str, str, bool] | None = None,
     named_regions: frozenset = frozenset(), state_position: bool = False, kind_cue: str = "",
     weights: Weights = WEIGHTS, prior: float | None = None, admin_namesake: frozenset = frozenset(),
+    state_of_article: bool = False, capitals: frozenset = frozenset(),
 ) -> float:
     """Higher is more likely; see the module docstring for the terms.
 
@@ -155,12 +167,18 @@ def score_candidate(
     ``admin_namesake``: the countries where a state's evidence does not turn the name into a
     town, because the name is also a state's there ("Florida" and "Wales" in their own
     countries; Damascus, Maryland stays a town though Syria has a Damascus governorate), or
-    every candidate's country when it is also a country's or a continent's ("Kazakhstan").
+    every candidate's country when it is also a country's or a continent's ("Kazakhstan");
+    ``state_of_article``: this candidate is a state whose name is also a country's, and the
+    article's other places lie in the state and not in that country (``_state_of_article``);
+    ``capitals``: (country, admin1) of the towns the same name can mean, so a province that
+    shares its name with a town of its own ("Hama") yields to the town unless ``kind_cue`` says region.
     """
     score = prior_score(candidate, flags, weights) if prior is None else prior
     country = candidate.country_code
     if country and evidence.countries.get(country):
         score += weights.named_country
+        if candidate.kind == "city" and candidate.priority >= CAPITAL_PRIOR:
+            score += weights.named_capital  # the build marks a country's capital by its prior
     kind = candidate.kind
     local = kind in ("city", "district") and not flags & COMMON
     if kind in ("city", "district", "region") and evidence.town_countries.get(country):
@@ -178,7 +196,23 @@ def score_candidate(
         score += weights.state_position
     if (kind_cue == "town" and kind == "city") or (kind_cue == "region" and kind in ("region", "district")):
         score += weights.kind_word
+    if kind == "region" and kind_cue != "region" and (country, candidate.admin1) in capitals:
+        score -= weights.province_capital  # the province is named for its capital: bare, the name is the town's
+    if state_of_article:
+        score += weights.state_of_article
     return score
+
+
+def _state_of_article(candidates, evidence) -> set[str]:
+    """Place ids of the states whose name is also a country's ("Georgia") that the article's
+    other places point to: one of them lies in the state, or two in its country, and none lies
+    in the country of that name nor is it named (the places of the first pass, ``town_*``)."""
+    rivals = [c.country_code for c, _, _ in candidates if c.kind == "country"]
+    if not rivals or any(evidence.town_countries.get(r) or evidence.countries.get(r) for r in rivals):
+        return set()
+    return {c.place_id for c, _, _ in candidates
+            if c.kind == "region" and c.admin1 and c.country_code not in rivals
+            and (evidence.town_states.get((c.country_code, c.admin1)) or evidence.town_countries.get(c.country_code) >= 2)}
 
 
 def _any(counts) -> bool:
@@ -324,7 +358,7 @@ class Resolver:
     def _most_evidence_here(self, evidence, qualifier, state_position, kind_cue) -> float:
         """The most this match's evidence can lift a candidate (a bound: pruning stays exact)."""
         w = self.weights
-        terms = ((w.named_country, _any(evidence.countries)), (w.named_state, _any(evidence.states)),
+        terms = ((w.named_country + w.named_capital, _any(evidence.countries)), (w.named_state, _any(evidence.states)),
                  (w.nearby_country, _any(evidence.town_countries)), (w.nearby_state, _any(evidence.town_states)),
                  (w.qualifier, qualifier is not None), (w.state_position, state_position), (w.kind_word, bool(kind_cue)))
         return sum(max(0.0, weight) for weight, present in terms if present)
@@ -338,7 +372,10 @@ class Resolver:
         else:
             admin = frozenset(country for country, _ in regions)
         kept = 1 + ALTERNATIVES
+        states = _state_of_article(candidates, evidence)
         most = self._most_evidence_here(evidence, qualifier, state_position, kind_cue)
+        most += self.weights.state_of_article * bool(states)
+        capitals = frozenset((c.country_code, c.admin1) for c, _, _ in candidates if c.kind == "city")
         scored = []
         top: list[float] = []  # the best `kept` scores so far, lowest first
         for i, (c, f, prior) in enumerate(candidates):  # the highest prior first
@@ -347,7 +384,7 @@ class Resolver:
                 # priors still count in the softmax (their evidence would add little).
                 return scored, [p for _, _, p in candidates[i:]]
             score = score_candidate(c, f, evidence, qualifier, regions, state_position, kind_cue, self.weights, prior,
-                                    admin)
+                                    admin, c.place_id in states, capitals)
             scored.append((score, c.place_id, c, f))
             if len(top) < kept:
                 insort(top, score)
@@ -366,9 +403,12 @@ class Resolver:
             scored, unscored = self._scores(candidates, evidence, qualifier, state_position, kind_cue)
         scored.sort(key=lambda item: (-item[0], item[1]))
         chosen = scored[0]
-        if chosen[3] & ALTERNATE and chosen[2].kind == "city" and not countries.get(chosen[2].country_code):
+        if (chosen[3] & ALTERNATE and chosen[2].kind == "city" and not countries.get(chosen[2].country_code)
+                and not any(c.kind == "region" and (c.country_code, c.admin1) == (chosen[2].country_code, chosen[2].admin1)
+                            for c, _, _ in candidates)):
             # An alternate name of a town in a country the article never names ("Hamas" for
-            # Hamm, "Salisbury" for Harare) yields to the places that bear the name as their own.
+            # Hamm, "Salisbury" for Harare) yields to the places that bear the name as their own;
+            # not when its own province bears it (Ḩamāh of Hama governorate: "Hama" is its name).
             chosen = next((item for item in scored if not item[3] & ALTERNATE), None)
             if chosen is None:
                 return None

@@ -9,7 +9,9 @@ General rules only, never per-file offsets:
 - a line repeating an earlier line word for word (a repeated standfirst or caption) is
   furniture the second time;
 - an outlet's imprint or postal address in the latter part (a company form or street number
-  and a postal code before a town) is furniture.
+  and a postal code before a town) is furniture;
+- a copyright notice, "All rights reserved", a "Published by …," imprint or a contact line
+  ("Tel:", "Email:", "Contact us") is furniture wherever it stands.
 
 Before that, ``parseable_html`` makes an HTML page one trafilatura can read whole (one nested
 10,000 deep, or a bare fragment); the body is then found in the text it extracts.
@@ -54,11 +56,23 @@ _COMPANY = re.compile(r"\b(GmbH|AG|Ltd\.?|Limited|Inc\.?|LLC|plc|S\.A\.|S\.p\.A\
 _STREET_NUMBER = re.compile(  # "Hellerhofstraße 2–4", "Via Solferino 28", "12 Main Street"
     r"\b(\w+(straße|strasse|str\.|gasse|weg|platz|allee)|(Rue|Via|Calle|Avenida)\s+[\w' ]+?)"
     r"\s+\d{1,4}(\s*[-–]\s*\d{1,4})?[a-z]?\b"
-    r"|\b\d{1,5}\s+([A-Z]\w+\s+){1,3}(Street|St\.|Road|Rd\.|Avenue|Ave\.|Boulevard|Blvd\.|Lane|Square|Place)\b")
+    r"|\b\d{1,5}\s+([A-Z]\w+\s+){1,3}(Street|St|Road|Rd|Avenue|Ave|Boulevard|Blvd|Lane|Ln|Drive|Dr|Square|Sq|Place|Pl"
+    r"|Way|Court|Ct|Parkway|Pkwy|Highway|Hwy|Suite)\b\.?")
 _POSTCODE_TOWN = re.compile(r"(^|,\s*)(\w{1,3}-)?\d{4,6}\s+[A-ZÄÖÜ]\w+"  # 60327 Frankfurt, D-10117 Berlin
                             r"|\b[A-Z]{1,2}\d[A-Z\d]?\s+\d[A-Z]{2}\b"  # SE1 9GF
                             r"|\b[A-Z]{2}\s+\d{5}(-\d{4})?\b")  # IL 62701
 _MAX_IMPRINT_LINE = 200
+# A copyright notice, a rights reservation, an imprint's "Published by" or a contact line
+# ("© 2025 The Daily, London EC1A", "All rights reserved.", "Tel: +44 20 …", "Contact us at …")
+# is the outlet's, never the story's, wherever it stands; the phrases of other languages come
+# from data/languages.toml (``imprint``).
+_IMPRINT_LINE = re.compile(
+    r"^\W*(?:©|\(c\)\s*\d{4}|copyright\s*(?:©|\(c\)|\d{4})|(?:published|printed|produced) by\b.*,"
+    r"|(?:tel|tel\.|telephone|phone|fax|e-?mail|contact(?: us)?)\s*:"
+    r"|contact us\b)"
+    r"|©|\ball rights reserved\b",
+    re.IGNORECASE,
+)
 
 # Markers count as tail markers only past this share of the text, so a story that quotes
 # "comments" early on keeps its body.
@@ -154,16 +168,20 @@ def _related_links(text: str, lines: list[tuple[int, int]], body_end: int) -> li
 LANGUAGES = Path(__file__).resolve().parents[2] / "data" / "languages.toml"
 
 
-@lru_cache(maxsize=1)
-def _furniture_phrases() -> str:
-    """The markers of Arabic, Hebrew and Turkish pages ("اقرأ أيضا", "İlgili Haberler") from data/languages.toml,
-    as one regex alternation, longest first ("" when there are none)."""
+@lru_cache(maxsize=2)
+def _language_phrases(key: str) -> tuple[str, ...]:
+    """The phrases listed under ``key`` for every language of data/languages.toml, longest first."""
     try:
         languages = tomllib.loads(LANGUAGES.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError):
         languages = {}
-    phrases = sorted({p for table in languages.values() for p in table.get("furniture", [])}, key=len, reverse=True)
-    return "|".join(re.escape(p) for p in phrases)
+    return tuple(sorted({p for table in languages.values() for p in table.get(key, [])}, key=len, reverse=True))
+
+
+def _furniture_phrases() -> str:
+    """The markers of Arabic, Hebrew and Turkish pages ("اقرأ أيضا", "İlgili Haberler") as one regex alternation,
+    longest first ("" when there are none)."""
+    return "|".join(re.escape(p) for p in _language_phrases("furniture"))
 
 
 @lru_cache(maxsize=1)
@@ -202,6 +220,19 @@ def _headline_list_cut(text: str, lines: list[tuple[int, int]]) -> int | None:
     return cut if stamped >= 2 else None
 
 
+@lru_cache(maxsize=1)
+def _other_languages_imprint() -> re.Pattern:
+    """Rights reservations of Arabic, Hebrew and Turkish pages ("جميع الحقوق محفوظة", "כל הזכויות
+    שמורות", "Tüm hakları saklıdır"), from data/languages.toml (``imprint``), anywhere in a line."""
+    phrases = _language_phrases("imprint")
+    return re.compile("|".join(re.escape(p) for p in phrases) or r"(?!)", re.IGNORECASE)
+
+
+def _is_notice(line: str) -> bool:
+    """A copyright, rights, imprint or contact line (see ``_IMPRINT_LINE``), in any language."""
+    return bool(_IMPRINT_LINE.search(line) or _other_languages_imprint().search(line))
+
+
 def _is_imprint(line: str) -> bool:
     """A publisher's imprint or postal address ("… GmbH, Hellerhofstraße 2–4, 60327 Frankfurt
     am Main"): a company form or a street number, and a postal code before a town, in a line
@@ -222,7 +253,8 @@ def _line_furniture(text: str, lines: list[tuple[int, int]], body_end: int) -> l
             continue
         if len(line) <= _MAX_MARKER_LINE and _LINE_MARKER.search(line):
             found.append(Furniture(start, end, "advertisement or share/sign-up line"))
-        elif start >= len(text) * _TAIL_FROM and len(line) <= _MAX_IMPRINT_LINE and _is_imprint(line):
+        elif len(line) <= _MAX_IMPRINT_LINE and (
+                _is_notice(line) or (start >= len(text) * _TAIL_FROM and _is_imprint(line))):
             found.append(Furniture(start, end, "the outlet's imprint or address"))
         elif len(line) >= _MIN_REPEAT and line in seen:
             found.append(Furniture(start, end, "repeats an earlier line"))
