@@ -1,14 +1,6 @@
 """Outlet colours: fixed by the corpus, kept by filters and uploads, never a marker's grey."""
 
-from geo.page.colours import (
-    FILL_GREYS,
-    OUTLET_PALETTE,
-    SINGLE_SOURCE_FILL,
-    fill_colour,
-    outlet_colours,
-    valid_colour,
-    view_colours,
-)
+from geo.page.colours import FILL_GREYS, OUTLET_PALETTE, SINGLE_SOURCE_FILL, fill_colour, outlet_colours, valid_colour
 
 
 def test_colours_an_upload_takes_a_free_colour_and_moves_nobody():
@@ -41,11 +33,3 @@ def test_colours_only_a_hex_colour_is_a_colour():
 def test_colours_eight_outlets_each_have_their_own():
     colours = outlet_colours([f"outlet {i}" for i in range(8)])
     assert len(colours) == 8 == len(set(colours.values())) and not set(colours.values()) & {*FILL_GREYS, SINGLE_SOURCE_FILL}
-
-
-def test_colours_outlets_in_view_without_a_colour_borrow_a_free_one_while_they_fit():
-    corpus = outlet_colours([f"outlet {i:03d}" for i in range(200)])
-    ticked = [f"outlet {i:03d}" for i in (0, 50, 120, 199)]  # one with a colour of its own, three without
-    colours = view_colours(corpus, ticked)
-    assert colours["outlet 000"] == corpus["outlet 000"] and len({colours[o] for o in ticked}) == 4
-    assert view_colours(corpus, [f"outlet {i:03d}" for i in range(100, 110)]) == corpus  # ten: no room, no rings

@@ -7,7 +7,7 @@ import sys
 
 import streamlit as st
 
-from geo.page.colours import outlet_colours, view_colours
+from geo.page.colours import outlet_colours
 from geo.page.corpus import PagePaths, page_paths
 from geo.page.excerpts import escape_markdown
 from geo.page.story import derived_story, story_caption
@@ -87,7 +87,6 @@ def page(store: Store, paths: PagePaths, uploads: list[Upload], heading) -> None
     with heading:
         story_problems = story_heading(store, paths, layer)
     view = sidebar_view(store, layer, colours)
-    colours = view_colours(colours, view.outlets)  # the outlets ticked, told apart while they fit the palette
     countries = countries_toggle()
     st.session_state.setdefault("place", st.query_params.get("place"))
     key = ViewKey(store.generation, layer, view)

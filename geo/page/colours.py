@@ -7,8 +7,7 @@ colour is fixed by the corpus, not by what is in view: the sources file may set 
 (``[[outlet]]`` rows with ``name`` and ``colour``), and the others take the free colours in
 the order of their names. A filter therefore recolours nothing, and an uploaded article's
 outlet takes a colour left free without moving anyone else's. Past the palette, outlets have
-no colour, unless a view has room for them (``view_colours``); the map draws no rings while
-an outlet in view has none (repeated colours would tell nothing).
+no colour (the map then draws no rings: repeated colours would tell nothing).
 
 Marker fills are greys, darker as more outlets name the place; a place only one outlet
 names is white, so it stands out without a hue.
@@ -18,8 +17,7 @@ from __future__ import annotations
 
 from ..text.corpus import valid_colour  # a sources-file field, checked where the file is read
 
-__all__ = ["FILL_GREYS", "OUTLET_PALETTE", "SINGLE_SOURCE_FILL", "fill_colour", "outlet_colours", "valid_colour",
-           "view_colours"]
+__all__ = ["FILL_GREYS", "OUTLET_PALETTE", "SINGLE_SOURCE_FILL", "fill_colour", "outlet_colours", "valid_colour"]
 
 # Okabe–Ito without black (the selection's highlight), then Paul Tol's wine (dark, so it stays apart from Okabe–Ito's
 # light reddish purple for every common colour-vision deficiency), yellow last (faint on a light map): eight outlets.
@@ -49,22 +47,6 @@ def outlet_colours(outlets, chosen: dict[str, str] | None = None, later=()) -> d
         if outlet not in colours and free:
             colours[outlet] = free.pop(0)
     return colours
-
-
-def view_colours(colours: dict[str, str], in_view) -> dict[str, str]:
-    """The corpus's ``colours``, and a colour for each outlet ``in_view`` that has none, while they fit.
-
-    A corpus of 200 outlets colours only its first few; a reader who ticks eight others still
-    tells them apart: each borrows a palette colour no outlet in view has. Outlets keep their
-    own colours; a borrowed one lasts as long as the view (the price of telling them apart).
-    """
-    in_view = list(dict.fromkeys(in_view))
-    shown = {colours[o] for o in in_view if o in colours}
-    free = [c.lower() for c in OUTLET_PALETTE if c.lower() not in shown]
-    lacking = sorted(o for o in in_view if o not in colours)
-    if len(lacking) > len(free):  # not all of them: colours would repeat, and the rings tell nothing
-        return colours
-    return {**colours, **dict(zip(lacking, free, strict=False))}
 
 
 def fill_colour(sources: int) -> str:
