@@ -234,7 +234,7 @@ def test_views_a_mention_to_choose_has_whole_words_on_both_sides_and_its_name_in
     assert before.endswith("establishment of ") and after.startswith(" bases in central")
     assert f"{before}{name}{after}".strip("…") in sentence  # whole words: no word cut at either end
     assert mention_label(row).count("**") == 2 and "**Turkish**" in mention_label(row)
-    short = SimpleNamespace(sentence="In *Palmyra*.", start=4, end=11, window_start=0)
+    short = SimpleNamespace(sentence="In *Palmyra*.", start=4, end=11, window_start=0, sentence_start=0, sentence_end=13)
     assert mention_context(short) == ("In *", "Palmyra", "*.")
     assert mention_label(short) == "In \\***Palmyra**\\*\\."  # Markdown in an article stays text
 

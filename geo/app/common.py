@@ -17,7 +17,12 @@ def side_by_side(outlets: int) -> bool:
     The reader's switch once it is drawn; before, on while few sources are in view: side by side, 25
     outlets' sentences cost a click more than the panel does.
     """
-    return bool(st.session_state.get(COMPARE_KEY, outlets <= COMPARE_AT_ONCE))
+    return bool(st.session_state.get(COMPARE_KEY, side_by_side_at_first(outlets)))
+
+
+def side_by_side_at_first(outlets: int) -> bool:
+    """The side-by-side switch before the reader touches it: on while ``outlets`` in view are few."""
+    return outlets <= COMPARE_AT_ONCE
 
 
 def rerun_map() -> None:

@@ -12,7 +12,7 @@ from geo.store.evidence import corpus_names
 from geo.store.read import Store
 from geo.text.outlet import NOT_STATED
 
-from .common import COMPARE_ANCHOR, COMPARE_AT_ONCE, COMPARE_KEY
+from .common import COMPARE_ANCHOR, COMPARE_KEY, side_by_side_at_first
 from .panel import excerpts_by_source
 
 COMPARE_COLUMNS = 4  # sources side by side at most: a column each, readable on a laptop
@@ -33,7 +33,7 @@ def compare_sources(store: Store, generation: str, place, found, outlets: list[s
     """
     by_outlet, totals = found.by_outlet, found.totals
     st.subheader(escape_markdown(f"Compare sources on {place['name']}"), anchor=COMPARE_ANCHOR)
-    if st.toggle("Side by side", value=len(outlets) <= COMPARE_AT_ONCE, key=COMPARE_KEY,
+    if st.toggle("Side by side", value=side_by_side_at_first(len(outlets)), key=COMPARE_KEY,
                  help="Each source's sentences in a column here, instead of one after another beside the map."):
         speaking = sorted(by_outlet, key=lambda o: (-totals[o], o))
         excerpts_by_source(store, {o: by_outlet[o] for o in speaking}, totals, found.articles, colours,

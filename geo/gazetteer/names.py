@@ -64,8 +64,11 @@ def _country_names(code: str, languages: list[str]) -> dict[str, list[str]]:
     return names
 
 
+@functools.lru_cache(maxsize=1024)  # asked on every render of a comparison: read the files and CLDR once per place
 def known_names(place_id: str, data_dir: str | Path | None = None) -> dict[str, list[str]]:
-    """``{language: names}`` the data files give ``place_id``: each name once per language (case aside), English first."""
+    """``{language: names}`` the data files give ``place_id``: each name once per language (case aside), English first.
+
+    Shared between callers (cached): read it, never change it."""
     data_dir = Path(data_dir) if data_dir else DATA_DIR
     names: dict[str, list[str]] = {}
     if place_id.startswith("country:"):

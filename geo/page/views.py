@@ -293,9 +293,8 @@ def mention_context(row, reach: int = MENTION_REACH) -> tuple[str, str, str]:
         return "", " ".join(sentence[: reach * 2].split()), ""
     before, after = sentence[:start], sentence[end:]
     # A long sentence comes as a window of it (``window_start``): cut already, and perhaps inside a word.
-    cut_before = len(before) > reach or int(row.window_start) > int(getattr(row, "sentence_start", row.window_start))
-    sentence_end = getattr(row, "sentence_end", None)
-    cut_after = len(after) > reach or (sentence_end is not None and int(row.window_start) + len(sentence) < int(sentence_end))
+    cut_before = len(before) > reach or int(row.window_start) > int(row.sentence_start)
+    cut_after = len(after) > reach or int(row.window_start) + len(sentence) < int(row.sentence_end)
     if cut_before:
         before = before[-reach:].split(" ", 1)[-1] if " " in before[-reach:] else before[-reach:]
     if cut_after:

@@ -44,11 +44,10 @@ def corpus_names(store: Store, place_id: str) -> dict[str, list[tuple[str, int]]
                           FROM {mentions} m JOIN (SELECT article_id, language FROM {articles}) a USING (article_id)
                           WHERE m.place_id = ? AND m.type <> 'venue' GROUP BY ALL
                           ORDER BY language, n DESC, m.surface""", [place_id])
-    found: dict[str, dict[str, int]] = {}
+    # Per language, one entry per name case aside, written as first met: {folded: [name, mentions]}.
+    found: dict[str, dict[str, list]] = {}
     for language, surface, number in zip(rows["language"], rows["surface"], rows["n"], strict=True):
         name = " ".join(str(surface).split())
-        by_name = found.setdefault(language, {})
-        key = next((known for known in by_name if known.casefold() == name.casefold()), name)  # case aside
-        by_name[key] = by_name.get(key, 0) + int(number)
-    return {language: sorted(by_name.items(), key=lambda item: (-item[1], item[0]))
+        found.setdefault(language, {}).setdefault(name.casefold(), [name, 0])[1] += int(number)
+    return {language: sorted(((name, n) for name, n in by_name.values()), key=lambda item: (-item[1], item[0]))
             for language, by_name in found.items()}

@@ -178,16 +178,16 @@ def _language_phrases(key: str) -> tuple[str, ...]:
     return tuple(sorted({p for table in languages.values() for p in table.get(key, [])}, key=len, reverse=True))
 
 
-def _furniture_phrases() -> str:
-    """The markers of Arabic, Hebrew and Turkish pages ("اقرأ أيضا", "İlgili Haberler") as one regex alternation,
-    longest first ("" when there are none)."""
-    return "|".join(re.escape(p) for p in _language_phrases("furniture"))
+def _phrase_alternation(key: str) -> str:
+    """``_language_phrases(key)`` as one regex alternation, longest first ("" when there are none): the markers
+    under ``furniture`` ("اقرأ أيضا", "İlgili Haberler"), the rights reservations under ``imprint``."""
+    return "|".join(re.escape(p) for p in _language_phrases(key))
 
 
 @lru_cache(maxsize=1)
 def _other_languages_marker() -> re.Pattern:
     """A line that is one of the other languages' tail markers and nothing else."""
-    phrases = _furniture_phrases()
+    phrases = _phrase_alternation("furniture")
     if not phrases:
         return re.compile(r"(?!)")  # matches nothing
     return re.compile(r"^\W*(?:" + phrases + r")\W*$", re.IGNORECASE)
@@ -196,7 +196,7 @@ def _other_languages_marker() -> re.Pattern:
 @lru_cache(maxsize=1)
 def _inline_link() -> re.Pattern:
     """A marker and its headline on one line: English "Read also: …" and the other languages' markers."""
-    other = _furniture_phrases()
+    other = _phrase_alternation("furniture")
     return re.compile(_INLINE_LINK.pattern + (rf"|^\W*(?:{other})\s*[:\-–—|]\s*\S" if other else ""), re.IGNORECASE)
 
 
@@ -224,8 +224,7 @@ def _headline_list_cut(text: str, lines: list[tuple[int, int]]) -> int | None:
 def _other_languages_imprint() -> re.Pattern:
     """Rights reservations of Arabic, Hebrew and Turkish pages ("جميع الحقوق محفوظة", "כל הזכויות
     שמורות", "Tüm hakları saklıdır"), from data/languages.toml (``imprint``), anywhere in a line."""
-    phrases = _language_phrases("imprint")
-    return re.compile("|".join(re.escape(p) for p in phrases) or r"(?!)", re.IGNORECASE)
+    return re.compile(_phrase_alternation("imprint") or r"(?!)", re.IGNORECASE)
 
 
 def _is_notice(line: str) -> bool:
