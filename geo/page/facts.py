@@ -124,6 +124,13 @@ class ViewFacts:
         return evidence.outlet_articles(self.store, self.view)
 
     @_Once
+    def rows(self) -> dict[str, dict]:
+        """``place_id -> its row`` for every place in view, in the view's order: a click looks its place up here
+        instead of comparing every row's id (a fifth of a click's time)."""
+        in_view = self.figures[0]
+        return dict(zip(in_view["place_id"], in_view.to_dict("records"), strict=True))
+
+    @_Once
     def labels(self) -> dict[str, str]:
         """``place_id -> "Hyderabad (city, PK)"`` for every place in view, as the map labels them."""
         return unique_labels(self.figures[0])
