@@ -103,11 +103,11 @@ def test_dashboard_store_a_table_truncated_while_serving_is_named(tmp_path, pars
     store = tmp_path / "store"
     build_store(DATA_DIR / "articles", DATA_DIR / "sources.toml", store, parser)
     at = start(monkeypatch, "--store", str(store))
-    mentions = open_store(store).table_path("mentions")
-    mentions.write_bytes(mentions.read_bytes()[:100])
+    summed = open_store(store).table_path("place_articles")  # what a new view's counts read
+    summed.write_bytes(summed.read_bytes()[:100])
     at.sidebar.toggle[0].set_value(False).run()  # a view not cached yet: the page must read the table
     assert not at.exception, at.exception
-    assert any("mentions.parquet" in e for e in shown(at.error)), shown(at.error)
+    assert any("place_articles.parquet" in e for e in shown(at.error)), shown(at.error)
 
 
 def test_dashboard_store_a_table_truncated_while_serving_is_rebuilt_from_the_articles(tmp_path, parser, monkeypatch):

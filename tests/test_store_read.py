@@ -224,3 +224,57 @@ def test_store_read_name_counts_are_the_whole_corpus_s_or_one_article_s(seed_sto
     first = palmyra["article_id"].iloc[0]
     assert read.name_counts(seed_store, PALMYRA, "Palmyra", first) == ((palmyra["article_id"] == first).sum(), 1)
     assert read.name_counts(seed_store, PALMYRA, "Nowhere") == (0, 0)
+
+
+def counts_from_mentions(store, view: View) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The view's place counts, coverage and days computed from its mentions one by one (the definition)."""
+    found = read.view_mentions(store, view)
+    days = dict(zip(*(pd.read_parquet(store.table_path("articles"))[c] for c in ("article_id", "published")),
+                    strict=True))
+    if store.overlay:
+        days |= dict(zip(store.overlay["articles"]["article_id"].to_pylist(),
+                         store.overlay["articles"]["published"].to_pylist(), strict=True))
+
+    def other_names(rows) -> str:
+        written = {s for s, n in zip(rows["surface"], rows["name"], strict=True) if s != n and not s.isascii()}
+        return ", ".join(sorted(written)[:3])
+
+    places = pd.DataFrame([{"place_id": place, "mention_count": len(rows), "article_count": rows["article_id"].nunique(),
+                            "source_count": rows["outlet"].nunique(), "outlets": "; ".join(sorted(set(rows["outlet"]))),
+                            "other_names": other_names(rows)} for place, rows in found.groupby("place_id")])
+    coverage = found.groupby(["place_id", "outlet"]).size().rename("mentions").reset_index()
+    found["day"] = found["article_id"].map(days)
+    daily = found[found["day"] != ""].groupby(["day", "outlet"]).size().rename("mentions").reset_index()
+    return places, coverage, daily
+
+
+def same_rows(frame: pd.DataFrame, expected: pd.DataFrame, keys: list[str]) -> bool:
+    if frame.empty or expected.empty:
+        return frame.empty and expected.empty
+    frame = frame.sort_values(keys, ignore_index=True).astype(str)
+    return frame.equals(expected[frame.columns].sort_values(keys, ignore_index=True).astype(str))
+
+
+def test_store_read_a_view_s_counts_summed_per_article_are_its_mentions_counted_one_by_one(seed_store, parser):
+    # Uploads with names in other letters and demonyms, one replacing a store article (a session's re-parse).
+    replaced = pd.read_parquet(seed_store.table_path("articles"))["article_id"].iloc[0]
+    arabic = "اجتمع المسؤولون في دمشق وحلب، وقال السوريون إن تدمر هادئة."
+    docs = [parser(Article("upload-ar", arabic, Source("Desk", language="ar"))),
+            parser(Article("upload-en", "Syrian officials met in Damascus and Aleppo; Syrians said Palmyra was calm.",
+                           Source("Desk", published="2025-04-12"))),
+            parser(Article(replaced, "Only Beirut is named now.", Source("The Cradle", published="2025-04-12")))]
+    session = seed_store.with_overlay(*read.overlay_from_docs(docs, parser.gazetteer))
+    outlets = (*ALL, "Desk")
+    views = [View(outlets), View(outlets, demonyms=False), View(outlets, since="2025-04-12"),
+             View(outlets, since="2025-04-11", undated=False), View(("The Cradle", "Desk"), demonyms=False),
+             View(outlets, focus="curated:damascus"), View(outlets, languages=("ar",)), View(outlets, until="2000-01-01")]
+    compared = 0
+    for store in (seed_store, session):
+        for view in views:
+            places, coverage, daily = counts_from_mentions(store, view)
+            assert same_rows(read.place_counts(store, view), places, ["place_id"]), view
+            assert same_rows(read.coverage_counts(store, view), coverage, ["place_id", "outlet"]), view
+            assert same_rows(read.daily_mentions(store, view), daily, ["day", "outlet"]), view
+            compared += len(places)
+    assert compared > 100
+    assert "دمشق" in set(read.place_counts(session, View(outlets))["other_names"])

@@ -41,7 +41,7 @@ def damage(path, seed: int = 0) -> bytes:
 def test_store_verify_a_whole_store_is_whole_and_checked_once(corpus, parser, monkeypatch):
     build(corpus, parser)
     store = open_store(corpus[1])
-    assert set(store.manifest["hashes"]) == {"articles", "sentences", "mentions", "places"}
+    assert set(store.manifest["hashes"]) == {"articles", "sentences", "mentions", "places", "place_articles"}
     assert read.verify_store(store) == []
 
     def unreadable(*args, **kwargs):
@@ -57,7 +57,7 @@ def test_store_verify_damage_behind_the_footer_is_a_store_error_and_rebuilt(corp
     damage(store.table_path("mentions"))
     reader = open_store(corpus[1])  # the footer is intact: opening cannot tell
     with pytest.raises(StoreError, match=r"mentions\.parquet: damaged"):
-        read.place_counts(reader, View(ALL))
+        read.view_mentions(reader, View(ALL))
     assert "mentions" in verify.marked(reader.folder)  # the next build repairs it
     assert read.verify_store(open_store(corpus[1])) == ["mentions"]
     report = build(corpus, parser)
@@ -82,7 +82,7 @@ def test_store_verify_a_failed_query_marks_the_generation_without_the_hashes(cor
     # As if the hashes could not tell (a file the manifest has no hash for): the failed query alone marks it.
     store.manifest["hashes"]["mentions"] = verify.file_sha256(store.table_path("mentions"))
     with pytest.raises(StoreError, match="mentions.parquet"):
-        read.place_counts(store, View(ALL))
+        read.view_mentions(store, View(ALL))
     assert verify.marked(store.folder)["mentions"].startswith("a query failed")
     store.table_path("mentions").write_bytes(original)  # whole again, but marked: still rebuilt
     report = build(corpus, parser)

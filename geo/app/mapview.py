@@ -94,12 +94,12 @@ def map_place_list_and_panel(store: Store, key: ViewKey, countries: bool, colour
         find.selectbox("Find a place", list(found), format_func=found.get, placeholder="Type a place name",
                        index=None, key=FIND_KEY, on_change=picked_in_list, filter_mode="contains")
         phrase, hits = search_box(search, store, key)
-        place = facts.rows.get(current)  # the selection in view, if it is
+        place = facts.row(current)  # the selection in view, if it is
         drawn_ids = drawn.numbers.places  # every place the map draws, by id (a dict kept with the map)
         selected = place if place is not None and current in drawn_ids else None
         # The few rows a search found, in the view's order, not every place's (10k: 445 rows).
-        hit_ids = {p for p in hits if p in drawn_ids}
-        found_rows = [row for place_id, row in facts.rows.items() if place_id in hit_ids] if hits else []
+        hit_ids = {p for p in hits if p in drawn_ids and p in facts.positions}
+        found_rows = [facts.row(p) for p in sorted(hit_ids, key=facts.positions.get)]
         # The selection is drawn anew when it leaves the view or comes back, or the search's places change.
         found_ids = ",".join(sorted(r["place_id"] for r in found_rows))
         away = bool(current) and selected is None

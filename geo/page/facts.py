@@ -124,11 +124,15 @@ class ViewFacts:
         return evidence.outlet_articles(self.store, self.view)
 
     @_Once
-    def rows(self) -> dict[str, dict]:
-        """``place_id -> its row`` for every place in view, in the view's order: a click looks its place up here
-        instead of comparing every row's id (a fifth of a click's time)."""
-        in_view = self.figures[0]
-        return dict(zip(in_view["place_id"], in_view.to_dict("records"), strict=True))
+    def positions(self) -> dict[str, int]:
+        """``place_id -> its row's position`` in the places in view: a click looks its place up here instead of
+        comparing every row's id (a fifth of a click's time)."""
+        return {place_id: n for n, place_id in enumerate(self.figures[0]["place_id"])}
+
+    def row(self, place_id: str | None) -> dict | None:
+        """The place's row in view as a dict, None when it is not in view."""
+        position = self.positions.get(place_id)
+        return None if position is None else self.figures[0].iloc[position].to_dict()
 
     @_Once
     def labels(self) -> dict[str, str]:
@@ -140,7 +144,8 @@ class ViewFacts:
         """``place_id -> name`` of the regions in view too large to draw (the Middle East), listed under the map."""
         in_view = self.figures[0]
         polygons = in_view[in_view["kind"].isin(list(POLYGON_KINDS))]  # only zones and regions can be too large
-        return {row["place_id"]: row["name"] for row in polygons.to_dict("records") if too_large_to_draw(row)}
+        rows = polygons[["place_id", "name", "kind", "geometry"]].to_dict("records")  # what the rule reads
+        return {row["place_id"]: row["name"] for row in rows if too_large_to_draw(row)}
 
     @_Once
     def matrix(self) -> pd.DataFrame:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from pathlib import PurePath
 from typing import NamedTuple
@@ -267,6 +268,7 @@ def phrase_html(sentence: str, phrase: str) -> str:
     return highlighted_html(sentence, 0, len(sentence), spans)
 
 
+@functools.cache  # Babel builds the locale's tables on each ask (a millisecond a name); the codes are few
 def language_name(code: str) -> str:
     """``"ar"`` → ``"Arabic"`` (CLDR's English name, through Babel); the code itself when unknown."""
     from babel import Locale

@@ -44,7 +44,7 @@ from . import lease
 from .engine import LocalEngine, ParserSpec
 from .plan import BuildPlan, _Reading, corrections_text, plan_build
 from .read import StoreError, current_generation
-from .schema import PARSED_SCHEMAS, SCHEMA_VERSION, TABLES, pipeline_fingerprint, tables_from_docs
+from .schema import PARSED_SCHEMAS, PLACE_ARTICLES_SQL, SCHEMA_VERSION, TABLES, pipeline_fingerprint, tables_from_docs
 from .verify import CORRECTIONS_FILE, corrections_digest, file_sha256
 
 __all__ = ["BuildPlan", "BuildReport", "build_store", "plan_build"]
@@ -216,6 +216,10 @@ def _write_generation(plan: BuildPlan, parser: Geoparser, engine, fingerprint: s
                 ordered = f"SELECT * FROM ({query}) ORDER BY {_SORT[name]}" if name in _SORT else query
                 counts[name] = con.execute(f"COPY ({ordered}) TO '{target}' "  # COPY answers with the rows written
                                            "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 65536)").fetchone()[0]
+            summed = PLACE_ARTICLES_SQL.format(mentions=f"read_parquet('{_sql_path(staging / 'mentions.parquet')}')",
+                                               articles=f"read_parquet('{_sql_path(staging / 'articles.parquet')}')")
+            con.execute(f"COPY ({summed} ORDER BY place_id, article_id) TO '{_sql_path(staging / 'place_articles.parquet')}' "
+                        "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 65536)")
             places = _places(con, staging / "mentions.parquet", parser, previous)
             counts["places"] = len(places)
             checked = _checked_corrections(con, staging / "articles.parquet", plan, parser)

@@ -25,7 +25,7 @@ import pyarrow.parquet as pq
 from ..records import SENTENCE_WHOLE, SENTENCE_WINDOW
 from ..types import Correction
 from . import lease
-from .schema import SCHEMA_VERSION, TABLES
+from .schema import NOT_NAMED_TYPES, PLACE_ARTICLES_SQL, SCHEMA_VERSION, TABLES
 from .verify import CORRECTIONS_FILE, corrections_digest, file_name, mark_damaged, store_damage, verify_store
 
 __all__ = ["PlaceSentences", "Store", "StoreError", "View", "article_details", "article_focus", "article_furniture",
@@ -66,7 +66,7 @@ class View:
         """
         clauses, params = [f"list_contains(?, {alias}.outlet)"], [list(self.outlets)]
         if mentions and not self.demonyms:
-            clauses.append(f"{alias}.type NOT IN ('demonym', 'people')")
+            clauses.append(f"{alias}.type NOT IN {NOT_NAMED_TYPES}")
         bounds = []
         for bound, op in ((self.since, ">="), (self.until, "<=")):
             if bound:
@@ -165,6 +165,10 @@ class Store:
 
     def relation(self, name: str) -> str:
         """SQL for table ``name``: the store's view, unioned with the overlay's rows when there are any."""
+        if name == "place_articles" and "mentions" in self.overlay:  # the overlay's own, summed as the build does
+            own = PLACE_ARTICLES_SQL.format(mentions="overlay_mentions", articles="overlay_articles")
+            return (f"(SELECT * FROM {name} WHERE article_id NOT IN (SELECT article_id FROM overlay_articles) "
+                    f"UNION ALL BY NAME {own})")
         if name in self.overlay:
             # An overlay article replaces the store's of the same id (one corrected in this session).
             return (f"(SELECT * FROM {name} WHERE article_id NOT IN (SELECT article_id FROM overlay_articles) "
@@ -177,14 +181,15 @@ class Store:
         # A cap, not a use: twenty sessions' queries at once outgrew 128 MB of DuckDB's buffers on a busy
         # machine (an out-of-memory error); the server's resident size stays what it uses.
         connection = duckdb.connect(":memory:", config={"threads": 2, "memory_limit": "256MB"})
-        for name in ("articles", "sentences", "mentions"):
+        for name in ("articles", "sentences", "mentions", "place_articles"):
             path = str(self.table_path(name)).replace("'", "''")
             connection.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{path}')")
         return connection
 
     def query(self, sql: str, params: list | None = None) -> pd.DataFrame:
-        """Run ``sql`` (``{articles}``, ``{sentences}``, ``{mentions}`` name the tables) and return a frame."""
-        sql = sql.format(**{name: self.relation(name) for name in ("articles", "sentences", "mentions")})
+        """Run ``sql`` (``{articles}``, ``{sentences}``, ``{mentions}``, ``{place_articles}`` name the tables) and
+        return a frame."""
+        sql = sql.format(**{name: self.relation(name) for name in ("articles", "sentences", "mentions", "place_articles")})
         with self.reading(sql), self.cursor() as cursor:
             return cursor.execute(sql, params or []).fetch_df()
 
@@ -314,22 +319,31 @@ def places(store: Store):
         return joined[1]
 
 
+def _summed(view: View) -> tuple[str, str, str, list]:
+    """``(FROM clause, mentions column, other names column, WHERE and its parameters)`` of a view's counts over
+    ``place_articles`` ``p``: with demonyms hidden, the named mentions only, and the articles that have one."""
+    where, params = view.where("p", "p", mentions=False)
+    if view.demonyms:
+        return "{place_articles} p", "mentions", "other_names", [where, *params]
+    return "{place_articles} p", "named", "named_other_names", [f"{where} AND p.named > 0", *params]
+
+
 def place_counts(store: Store, view: View) -> pd.DataFrame:
     """Per place in view: mentions, articles, sources and the outlets naming it (``a; b``), and up to three
     names written in other letters than its own (``دمشق, Şam``: an Arabic or Turkish article's)."""
-    where, params = view.where()
+    relation, mentions, others, (where, *params) = _summed(view)
     return store.query(f"""
-        SELECT place_id, count(*) AS mention_count, count(DISTINCT article_id) AS article_count,
+        SELECT place_id, sum({mentions})::BIGINT AS mention_count, count(*) AS article_count,
                count(DISTINCT outlet) AS source_count, string_agg(DISTINCT outlet, '; ' ORDER BY outlet) AS outlets,
-               array_to_string(list_slice(list_sort(list(DISTINCT surface) FILTER (
-                   WHERE surface <> name AND regexp_matches(surface, '[^\x00-\x7F]'))), 1, 3), ', ') AS other_names
-        FROM {_joined(store, view)} WHERE {where} GROUP BY place_id""", params)
+               array_to_string(list_slice(list_sort(list_distinct(flatten(list({others})))), 1, 3), ', ')
+                   AS other_names
+        FROM {relation} WHERE {where} GROUP BY place_id""", params)
 
 
 def coverage_counts(store: Store, view: View) -> pd.DataFrame:
     """Mentions per (place, outlet) in view, in long form."""
-    where, params = view.where()
-    return store.query(f"""SELECT place_id, outlet, count(*) AS mentions FROM {_joined(store, view)}
+    relation, mentions, _, (where, *params) = _summed(view)
+    return store.query(f"""SELECT place_id, outlet, sum({mentions})::BIGINT AS mentions FROM {relation}
                            WHERE {where} GROUP BY place_id, outlet""", params)
 
 
@@ -673,12 +687,10 @@ def search_sentences(store: Store, phrase: str, view: View, limit: int = 500) ->
 
 def daily_mentions(store: Store, view: View) -> pd.DataFrame:
     """Mentions per publication day and outlet in view (undated articles left out: they have no day)."""
-    where, params = view.where()
-    articles = store.relation("articles")
+    relation, mentions, _, (where, *params) = _summed(view)
     return store.query(f"""
-        SELECT d.published AS day, m.outlet, count(*) AS mentions
-        FROM {_joined(store, view)} JOIN (SELECT article_id, published AS published FROM {articles}) d USING (article_id)
-        WHERE {where} AND d.published <> '' GROUP BY ALL ORDER BY day, m.outlet""", params)
+        SELECT p.published AS day, p.outlet, sum({mentions})::BIGINT AS mentions
+        FROM {relation} WHERE {where} AND p.published <> '' GROUP BY ALL ORDER BY day, p.outlet""", params)
 
 
 def undated_articles(store: Store, view: View) -> int:
