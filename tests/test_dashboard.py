@@ -12,6 +12,7 @@ from unittest.mock import patch
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from geo.page.payload import SERVED, STATIC_DIR
 from geo.page.views import Upload
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
@@ -31,6 +32,12 @@ class FakeMap:
     def __call__(self, **kwargs):
         self.calls.append(kwargs)
         return {"last_object_clicked_tooltip": self.tooltip, "last_object_clicked_count": self.count or None}
+
+
+def map_script(call: dict) -> str:
+    """The map's script: in the component's arguments, or in the file under static serving they link to."""
+    served = [link for link in call["js_links"] if f"/{SERVED}/" in link]
+    return (STATIC_DIR / SERVED / served[0].rsplit("/", 1)[1]).read_text(encoding="utf-8") if served else call["script"]
 
 
 def run_app(fake: FakeMap | None = None, query: dict | None = None, uploads: list | None = None) -> AppTest:
@@ -149,7 +156,8 @@ def test_dashboard_a_rerun_sends_the_very_same_map():
     fake.click("Palmyra (city, SY)")
     rerun(at, fake)
     first, last = fake.calls[0], fake.calls[-1]
-    assert first["key"] == last["key"] and first["script"] == last["script"]  # same key and script: no remount
+    assert first["key"] == last["key"] and map_script(first) == map_script(last)  # same key and script: no remount
+    assert first["js_links"] == last["js_links"] and first["script"] == last["script"] == ""  # the corpus's: a file
 
 
 def test_dashboard_the_map_returns_clicks_only():
@@ -185,9 +193,9 @@ def view_on_map(at: AppTest, call: dict) -> tuple[list[str], dict[str, dict[str,
     read back through the numbers the map's own script gives its places and sources."""
     element = next(e.proto.body for e in at.get("html") if 'id="newsgeo-view"' in e.proto.body)
     handed = json.loads(html.unescape(re.search(r'data-view="([^"]*)"', element)[1]))
-    track = re.search(r'newsgeoTrack\([^,]+, \{"outlets": (\[.*?\]), "fills"', call["script"])
+    track = re.search(r'newsgeoTrack\([^,]+, \{"outlets": (\[.*?\]), "fills"', map_script(call))
     outlets = [html.unescape(outlet) for outlet in json.loads(track[1])]
-    by_number = {int(i): html.unescape(label) for i, label in re.findall(r'"i": (\d+), "label": "([^"]+)"', call["script"])}
+    by_number = {int(i): html.unescape(label) for i, label in re.findall(r'"i": (\d+), "label": "([^"]+)"', map_script(call))}
     counts = {by_number[row[0]]: {outlets[o]: n for o, n in zip(row[1::2], row[2::2], strict=True)}
               for row in handed["counts"]}
     return [outlets[o] for o in handed["outlets"]], counts
@@ -311,10 +319,11 @@ def test_dashboard_an_upload_or_a_filter_recolours_no_outlet():
     upload = Upload("upload-1-note", "note.txt", b"Officials met in Palmyra, Syria, on Monday.", "My Desk", "Note", "")
     run_app(with_upload, uploads=[upload])
     alone_run = run_app(one, query={"sources": "The Cradle"})
-    before, after, alone = (ring_colours(f.calls[-1]["script"]) for f in (fake, with_upload, one))
+    before, after, alone = (ring_colours(map_script(f.calls[-1])) for f in (fake, with_upload, one))
     assert len(before) == 5 and {o: after[o] for o in before} == before and after["My Desk"] not in before.values()
     # One source in view: the same map, colours and all; the view hands the browser that source alone.
-    assert alone == before and one.calls[-1]["script"] == fake.calls[-1]["script"]
+    assert alone == before and map_script(one.calls[-1]) == map_script(fake.calls[-1])
+    assert with_upload.calls[-1]["script"] and not any(SERVED in link for link in with_upload.calls[-1]["js_links"])
     assert view_on_map(alone_run, one.calls[-1])[0] == ["The Cradle"]
 
 

@@ -41,7 +41,7 @@ from hostile import (
     write_corpus,
 )
 from streamlit.testing.v1 import AppTest
-from test_dashboard import APP, FakeMap
+from test_dashboard import APP, FakeMap, map_script
 
 from geo.frames import geoparse
 from geo.page.mapping import build_map, escape_for_tooltip, tooltip_texts
@@ -351,7 +351,7 @@ def test_hostile_furniture_is_listed_as_written(hostile_others):
 
 def test_hostile_map_script_holds_no_raw_outlet(hostile_run):
     _, fake = hostile_run
-    script = fake.calls[-1]["script"]
+    script = map_script(fake.calls[-1])
     assert all(outlet not in script for outlet in OUTLETS if re.search(r"[<>`$&\"']", outlet))
     assert not re.search(r"<(script|img|svg|iframe)", script, re.IGNORECASE)
 

@@ -9,6 +9,7 @@ import streamlit_folium
 
 from geo.page.corpus import PagePaths
 from geo.page.mapping import PAGE_STYLE, build_map, component_arguments, selection_arguments
+from geo.page.payload import served_script
 from geo.page.reader_view import MapNumbers, view_data, view_element
 from geo.page.session import held, map_selection, select_place, shown_in_full, take_click
 from geo.store import read
@@ -47,6 +48,8 @@ def corpus_map(_store: Store, generation: str, layer: Layer, countries: bool, co
     fmap, labels = build_map(in_corpus, counts, outlets=list(outlets), colours=dict(colours), show_countries=countries)
     captured = component_arguments(streamlit_folium.st_folium, fmap, key="map", height=560, use_container_width=True,
                                    returned_objects=RETURNED)
+    if layer == Layer():  # the corpus's own map, the same for every reader: a file, in no reader's messages
+        captured = served_script(captured)
     return CorpusMap(captured, labels, MapNumbers(labels.values(), outlets))
 
 

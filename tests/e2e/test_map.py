@@ -82,3 +82,24 @@ def test_e2e_phone_a_linked_place_is_in_the_middle_of_the_map(page, app):
             [34.5624, 38.28402]); return [Math.abs(p.x / s.x - 0.5), Math.abs(p.y / s.y - 0.5)]; }""")
 
     wait_until(page, lambda: max(offset()) < 0.1, f"Palmyra is not in the middle of the map: {offset()}")
+
+
+def test_e2e_the_corpus_map_comes_as_one_file_not_in_the_page_s_messages(page, app):
+    fetched: list[int] = []  # the status of each response carrying the corpus's map file
+    devtools = page.context.new_cdp_session(page)
+    devtools.send("Network.enable")
+    devtools.on("Network.responseReceived", lambda event: fetched.append(event["response"]["status"])
+                if "/generated/map-" in event["response"]["url"] else None)
+    frames: list[bytes] = []
+    page.on("websocket", lambda socket: socket.on(
+        "framereceived", lambda payload: frames.append(payload if isinstance(payload, bytes) else payload.encode())))
+    page.goto(app.url)
+    frame = wait_for_map(page)
+    wait_until(page, lambda: frame.locator(".newsgeo-place-name span").count() >= 4, "the map shows no place")
+    assert fetched == [200], fetched  # once, as a file
+    assert frames and not any(b"newsgeoTrack(" in f for f in frames)  # the places' script is in no message
+    # Streamlit's static server sends no cache headers: a reload asks again (README: a proxy can add them).
+    page.reload()
+    frame = wait_for_map(page)
+    wait_until(page, lambda: frame.locator(".newsgeo-place-name span").count() >= 4, "no places after the reload")
+    assert fetched == [200, 200], fetched

@@ -1,0 +1,63 @@
+"""The corpus's map script served as a file, named by its content (no Streamlit here).
+
+The map of a store generation is the same script for every reader (``geo.app.mapview.corpus_map``):
+330 KB at 10,000 articles. Sent in the page's messages it travels again on every visit and
+every reload. Written once under Streamlit's static serving (``static/generated/``) and named by
+its digest, it is one file served gzip-compressed outside the page's messages, and a click's
+rerun no longer serialises it into the component's arguments (server CPU per click at 10,000
+articles 18-26 -> 14 ms). A reload fetches it again: Streamlit's static server (1.67, Starlette)
+sends no Cache-Control and answers a revalidation in full, and even behind a proxy adding
+``immutable`` Chromium fetched it anew for each load of the component's frame (measured, not
+understood). streamlit-folium loads its ``js_links`` in order before it runs
+the component's script, so the file runs where the script ran, after our own static scripts.
+A session's own map (with its uploads or corrections) stays in its messages: nothing of one
+reader is put where another could fetch it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+from pathlib import Path
+
+from .mapping import ASSET_ROOT
+
+__all__ = ["KEPT", "SERVED", "STATIC_DIR", "served_script"]
+
+STATIC_DIR = Path(__file__).resolve().parents[2] / "static"  # Streamlit serves the app's static/ at app/static
+SERVED = "generated"  # its folder for written maps (not in the repository)
+KEPT = 16  # maps kept, newest used first: generations and the countries switch of each, for a few builds
+
+
+def served_script(arguments: dict, static_dir: Path = STATIC_DIR, asset_root: str = ASSET_ROOT) -> dict:
+    """The component's ``arguments`` with their script moved to a file under ``static_dir`` (the last of
+    ``js_links``), or unchanged when the file cannot be written (a read-only app folder)."""
+    script = arguments["script"]
+    name = f"map-{hashlib.sha256(script.encode()).hexdigest()[:24]}.js"
+    folder = static_dir / SERVED
+    path = folder / name
+    try:
+        folder.mkdir(exist_ok=True)
+        if path.exists():
+            os.utime(path)  # in use again: the maps used last are the ones kept
+        else:  # written whole under another name, then renamed: a reader never fetches half a map
+            partial = folder / f".{name}.{os.getpid()}.{secrets.token_hex(4)}"
+            partial.write_text(script, encoding="utf-8")
+            os.replace(partial, path)
+        _prune(folder)
+    except OSError:
+        return arguments
+    return {**arguments, "script": "", "js_links": [*arguments["js_links"], f"{asset_root}/{SERVED}/{name}"]}
+
+
+def _prune(folder: Path) -> None:
+    """Only the KEPT maps used last stay (another process may have just renamed or removed one)."""
+    maps = []
+    for path in folder.glob("map-*.js"):
+        try:
+            maps.append((path.stat().st_mtime_ns, path))
+        except FileNotFoundError:
+            continue
+    for _, path in sorted(maps, reverse=True)[KEPT:]:
+        path.unlink(missing_ok=True)
