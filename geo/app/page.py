@@ -130,7 +130,7 @@ def page(store: Store, paths: PagePaths, uploads: list[Upload], heading) -> None
             outlets = {c: st.column_config.NumberColumn(c, width=header_width(c), help=c) for c in matrix.columns
                        if c not in ("place", "sources")}
             st.dataframe(shade_single_sources(matrix), hide_index=True, width="stretch", selection_mode="single-row",
-                         on_select=functools.partial(picked_row, list(matrix.index), "matrix"), key="matrix",
+                         on_select=functools.partial(picked_row, matrix.index.tolist(), "matrix"), key="matrix",
                          column_config={"place": st.column_config.TextColumn("place", pinned=True), **outlets})
     if tab_review.open:
         with tab_review:

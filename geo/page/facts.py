@@ -127,7 +127,7 @@ class ViewFacts:
     def positions(self) -> dict[str, int]:
         """``place_id -> its row's position`` in the places in view: a click looks its place up here instead of
         comparing every row's id (a fifth of a click's time)."""
-        return {place_id: n for n, place_id in enumerate(self.figures[0]["place_id"])}
+        return {place_id: n for n, place_id in enumerate(self.figures[0]["place_id"].tolist())}
 
     def row(self, place_id: str | None) -> dict | None:
         """The place's row in view as a dict, None when it is not in view."""

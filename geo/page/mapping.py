@@ -131,7 +131,7 @@ def unique_labels(places) -> dict[str, str]:
     ordered = places.sort_values("place_id")
     columns = ("place_id", "name", "kind", "country_code")
     # Four plain columns, not rows: iterrows builds a Series per place (40 ms a view at 10k articles).
-    for row in (dict(zip(columns, values, strict=True)) for values in zip(*(ordered[c] for c in columns), strict=True)):
+    for row in (dict(zip(columns, values, strict=True)) for values in zip(*(ordered[c].tolist() for c in columns), strict=True)):
         label, number = place_label(row), 1
         while (candidate := label if number == 1 else f"{label} #{number}") in taken:
             number += 1
@@ -189,8 +189,8 @@ def build_map(places, outlet_counts, *, outlets: list[str], colours: dict[str, s
     """
     outlet_counts = outlet_counts[outlet_counts["outlet"].isin(outlets)].sort_values(["place_id", "outlet"])
     counts: dict[str, dict[str, int]] = {}
-    for place_id, outlet, number in zip(outlet_counts["place_id"], outlet_counts["outlet"], outlet_counts["mentions"],
-                                        strict=True):
+    for place_id, outlet, number in zip(outlet_counts["place_id"].tolist(), outlet_counts["outlet"].tolist(),
+                                        outlet_counts["mentions"].tolist(), strict=True):
         counts.setdefault(place_id, {})[outlet] = int(number)
     view = drawn_places(places[places["place_id"].isin(counts)], show_countries)
     colours = colours if colours is not None else outlet_colours(outlets)

@@ -78,5 +78,6 @@ def map_selection(state: MutableMapping, map_key: str, drawn: Callable[[], dict]
 
 def shown_in_full(state: MutableMapping) -> tuple[str, ...]:
     """The sources whose "show all" is on, in the panel or the comparison."""
-    return tuple(sorted({k.split(":", 1)[1] for k, on in state.items()
-                         if on and isinstance(k, str) and k.startswith(("all:", "compare-all:"))}))
+    # The keys first: a session's values include every widget's, each read back from its serialised state.
+    switches = [k for k in state if isinstance(k, str) and k.startswith(("all:", "compare-all:"))]
+    return tuple(sorted({k.split(":", 1)[1] for k in switches if state.get(k)}))

@@ -126,7 +126,7 @@ def coverage_matrix(counts, places, labels: dict[str, str] | None = None) -> pd.
     names = places.set_index("place_id")["name"]
     matrix = counts.pivot_table(index="place_id", columns="outlet", values="mentions", aggfunc="sum", fill_value=0)
     matrix.insert(0, "sources", (matrix > 0).sum(axis=1))
-    shown = pd.Series({p: (labels or {}).get(p) for p in matrix.index}, dtype=object)
+    shown = pd.Series({p: (labels or {}).get(p) for p in matrix.index.tolist()}, dtype=object)
     matrix.insert(0, "place", shown.fillna(names.reindex(matrix.index)).fillna(pd.Series(matrix.index, index=matrix.index)))
     matrix.columns.name = None
     return matrix.sort_values(["sources", "place"], ascending=[True, True])
