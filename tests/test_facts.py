@@ -21,7 +21,9 @@ def test_facts_view_follows_its_filter(seed_store):
     assert set(one.figures[1]["outlet"]) == {outlets[0]}
     assert set(one.labels) <= set(everything.labels)
     assert list(everything.matrix.index) and set(everything.matrix.index) <= set(everything.labels)
-    assert one.articles[0] < everything.articles[0]
+    assert one.articles < everything.articles == read.articles_in_view(everything.store, everything.view)
+    dated = ViewFacts(seed_store, View(outlets, since="2025-04-12", undated=False))
+    assert 0 < dated.articles == read.articles_in_view(seed_store, dated.view) < everything.articles
 
 
 def test_facts_are_computed_once_when_many_threads_ask_at_once(seed_store, monkeypatch):

@@ -113,7 +113,7 @@ def page(store: Store, paths: PagePaths, uploads: list[Upload], heading) -> None
         if emptiness := empty_view_notice(view, in_view, bool(store.manifest["counts"]["articles"] or uploads)):
             st.info(emptiness)
     with summary:
-        figures = summary_counts(facts.articles[0], counts)
+        figures = summary_counts(facts.articles, counts)
         for column, (label, value) in zip(st.columns(4), figures.items(), strict=True):
             column.metric(label.capitalize() + " in view", value)
     # Only the tab on show is built: the matrix and the furniture list cost a whole-page run most of its time.

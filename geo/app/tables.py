@@ -58,7 +58,8 @@ def header_width(name: str, widest: int = 240) -> int:
 
 def furniture_report(store: Store, key: ViewKey) -> None:
     """What body detection left out of each article in view, one article at a time."""
-    articles, (listed, with_furniture, pieces) = this_view(store, key).articles
+    facts = this_view(store, key)
+    articles, (listed, with_furniture, pieces) = facts.articles, facts.furniture
     st.caption(f"{counted(pieces, 'piece')} of page furniture (related headlines, ads, comment prompts…) left out of "
                f"{with_furniture:,} of the {counted(articles, 'article')} in view"
                + (f"; the first {len(listed)} are listed." if len(listed) < with_furniture else "."))
