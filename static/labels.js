@@ -2,7 +2,7 @@
 
    The busiest places first (mentions in view, then the map's own order): each name goes to the
    right of its marker, else to its left, above or below, wherever it overlaps no name already
-   placed, no other marker and stays inside the map; a name that fits nowhere is left out, so
+   placed, no other marker and none of the map's controls (buttons, scale, key), and stays inside the map; a name that fits nowhere is left out, so
    a place's name never covers another's. A zone's or region's name sits at the middle of its
    shape. Redrawn after each zoom and pan and after each view (static/view.js). The basemap's
    town names (static/basemap.js) then keep off these names and markers, and a town that carries
@@ -71,7 +71,16 @@
       group = map.__newsgeoNames = L.layerGroup().addTo(map);
     }
     group.clearLayers();
-    var size = map.getSize(), items = inView(map, t), markers = [], names = [], places = [];
+    var size = map.getSize(), items = inView(map, t), markers = [], names = [], places = [], controls = [];
+    // The map's own buttons, scale and key sit above the names: a name under them could not be read.
+    var frame = map.getContainer().getBoundingClientRect();
+    Array.prototype.forEach.call(map.getContainer().querySelectorAll(".leaflet-control"), function (el) {
+      var b = el.getBoundingClientRect();
+      if (b.width && b.height) {
+        controls.push([b.left - frame.left - GAP, b.top - frame.top - GAP, b.right - frame.left + GAP,
+                       b.bottom - frame.top + GAP]);
+      }
+    });
     items.forEach(function (item) {
       if (item.box) { markers.push(item.box); }
       places.push({name: item.entry.name.toLowerCase(), at: item.entry.latlng || item.entry.bounds.getCenter()});
@@ -83,6 +92,7 @@
         var box = [spot[0], spot[1], spot[0] + item.entry.width, spot[1] + HEIGHT];
         if (box[0] < 0 || box[1] < 0 || box[2] > size.x || box[3] > size.y) { return false; }
         if (names.some(function (b) { return overlaps(box, b); })) { return false; }
+        if (controls.some(function (b) { return overlaps(box, b); })) { return false; }
         if (markers.some(function (b) { return b !== item.box && overlaps(box, b); })) { return false; }
         found = box;
         return true;

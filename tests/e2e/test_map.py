@@ -36,9 +36,17 @@ def test_e2e_marked_places_are_named_where_their_names_fit(page, app):
     # The basemap's own "Damascus" yields to the marker's name: the two never overprint.
     towns = set(frame.locator(".newsgeo-label span").all_text_contents())
     assert "Damascus" not in towns, sorted(towns)
-    # Names follow a zoom: more of the map's places, still none overlapping.
+    # Names follow a zoom: more of the map's places, still none overlapping, and none under the map's buttons or key.
     leaflet_frame(page).evaluate("window.map.setView([33.5, 36.3], 8)")
     wait_until(page, lambda: "Damascus" in names.all_text_contents(), "no name after a zoom")
+    for view in ([33.5, 36.3], [34.5, 37.4], [32.9, 35.9], [34.6, 38.3]):  # places at the corners, under the controls
+        leaflet_frame(page).evaluate(f"window.map.setView({view}, 8)")
+        page.wait_for_timeout(300)
+        controls = boxes(frame.locator(".leaflet-control"))
+        for name in boxes(names):
+            for control in controls:
+                assert (name["r"] <= control["x"] or control["r"] <= name["x"] or name["b"] <= control["y"]
+                        or control["b"] <= name["y"]), (view, name, control)
 
 
 def test_e2e_the_key_folds_and_starts_folded_on_a_phone(page, app):
