@@ -778,6 +778,7 @@ async def concurrent_readers(urls: list[str], pids: list[int], plans: list[Plan]
     readers = [Reader(urls[number % len(urls)], plan, truth, record, args.think, args.step_timeout)
                for number, plan in enumerate(plans)]
     before, cpu_before, started = servers_figures(pids), sum(map(cpu_seconds, pids)), time.perf_counter()
+    own_before = sum(os.times()[:2])  # the simulated readers' own CPU: they share the machine with the server
     after = before
     memory = MemoryWatch(pids, args.memory_cap, record)
     if profiler:
@@ -800,9 +801,11 @@ async def concurrent_readers(urls: list[str], pids: list[int], plans: list[Plan]
     finally:
         profile = profiler.stop() if profiler else None
         wall, cpu = time.perf_counter() - started, sum(map(cpu_seconds, pids)) - cpu_before
+        own = sum(os.times()[:2]) - own_before
         watching.cancel()
         await asyncio.gather(*(r.close() for r in readers))
-    return {"record": record, "before": before, "after": after, "wall_s": wall, "cpu_s": cpu, "profile": profile,
+    return {"record": record, "before": before, "after": after, "wall_s": wall, "cpu_s": cpu, "readers_cpu_s": own,
+            "profile": profile,
             "servers": len(urls), "tree_peak_mb": memory.peak, "over_cap": memory.over}
 
 
@@ -989,6 +992,7 @@ def summary(corpus: str, readers: int, outcome: dict, single: Record) -> dict:
         "over_cap": len(outcome.get("over_cap", [])),
         "mb_per_session": round((after["rss_mb"] - before["rss_mb"]) / max(1, record.sessions), 2),
         "server_cpu_share": round(outcome["cpu_s"] / outcome["wall_s"], 2), "wall_s": round(outcome["wall_s"], 1),
+        "readers_cpu_share": round(outcome.get("readers_cpu_s", 0.0) / outcome["wall_s"], 2),
         "threads": (before["threads"], after["threads"]), "files": (before["files"], after["files"]),
         "profile": outcome["profile"],
         "error_list": errors, "violation_list": record.violations + single.violations,
@@ -1024,6 +1028,10 @@ def print_table(rows: list[dict], args) -> None:
             print(f"\nMemory cap {args.memory_cap:.0f} MB ({r['corpus']}, {r['readers']} readers): peak {r['tree_peak_mb']:.0f} "
                   f"MB, server with its children; " + (f"{r['over_cap']} server(s) went over it and were killed."
                                                         if r["over_cap"] else "held."))
+    for r in rows:
+        print(f"\nCPU over the phase ({r['corpus']}, {r['readers']} readers): server {r['server_cpu_share']:.2f}, the simulated "
+              f"readers (this process) {r['readers_cpu_share']:.2f}, of {os.cpu_count()} CPUs: readers slowed by their own "
+              "process show up as the server's latency.")
     print("\nTargets: 50 readers' click p95 ≤ 2× the single reader's p95 (same run); 0 errors; 0 isolation violations; "
           "≤ 5 MB per session.")
     for corpus in dict.fromkeys(r["corpus"] for r in rows):
