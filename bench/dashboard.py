@@ -44,7 +44,8 @@ Figures (medians unless stated; the machine's load average is printed, the figur
    that its script is the corpus's).
 4. Map payload: the size of the map component's arguments (the script, html and header
    strings with the rest of st_folium's arguments, ``len(json.dumps(kwargs))``, captured in
-   AppTest), and 4b the websocket frame carrying the map element to the browser.
+   AppTest) with the corpus's map file they link to (``geo.page.payload``), and 4b the
+   websocket frame carrying the map element to the browser.
 5. Server RSS: VmRSS of the streamlit server process (and any children) after the clicks;
    its peak (VmHWM) alongside.
 
@@ -256,13 +257,14 @@ def apptest_child(script_args: list[str], clicks: int, timeout: float) -> dict:
     first = run()
     run()
     arguments = fake.calls[-1]
-    payload = len(json.dumps(arguments, default=str))
+    script = map_script(arguments)
+    payload = len(json.dumps(arguments, default=str)) + len(script) - len(arguments["script"])  # with the map's file
     points = re.findall(r'\{"geometry": \{"coordinates": \[[^]]*\], "type": "Point"\}, "properties": \{.*?\}, '
-                        r'"type": "Feature"\}', arguments["script"])
+                        r'"type": "Feature"\}', script)
     rings = [p for p in points if '"tooltip"' not in p]
-    composition = {"script": len(arguments["script"]), "markers": len(points), "rings": len(rings),
+    composition = {"script": len(script), "markers": len(points), "rings": len(rings),
                    "ring_bytes": sum(len(p) for p in rings)}
-    labels = map_labels(arguments["script"])
+    labels = map_labels(script)
     places = spread(labels, PLACES)
     if len(places) < 2:
         raise SystemExit(f"fewer than two place labels found in the map script: {places}")
@@ -316,6 +318,15 @@ def apptest_child(script_args: list[str], clicks: int, timeout: float) -> dict:
             "labels": len(labels),
             "places": places, "rerun_ms": [1000 * t for t in times], "fragment_ms": [1000 * t for t in fragments],
             "missed": missed, "profile_ours": ours[:14], "profile_others": others[:8], "profiled_total_ms": profiled_total}
+
+
+def map_script(arguments: dict) -> str:
+    """The map's script: in the component's arguments, or in the file under static serving they link to
+    (``geo.page.payload``: the corpus's own map)."""
+    from geo.page.payload import SERVED, STATIC_DIR
+
+    served = [link for link in arguments["js_links"] if f"/{SERVED}/" in link]
+    return (STATIC_DIR / SERVED / served[0].rsplit("/", 1)[1]).read_text(encoding="utf-8") if served else arguments["script"]
 
 
 def _timed(func) -> float:
