@@ -10,6 +10,7 @@ one request a second, runs afterwards in the building process (see ``geo.store.b
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import sys
@@ -174,11 +175,24 @@ class LocalEngine:
                               "(try --processes 1 to parse in this process)") from None
         except BaseException:  # interrupted, or the build stopped reading: the workers end now, not after their partitions
             alive.close()
+            _end_workers(pool)
             raise
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
             alive.close()
             watch.close()
+
+
+def _end_workers(pool: ProcessPoolExecutor) -> None:
+    """Terminate the pool's workers now. The watchdog (``_watch_parent``) ends them too once the pipe's last
+    writing end is closed, but a stop waited 30 s and more for it in three full test runs (not reproduced alone),
+    and ``shutdown(wait=True)`` waits for the partitions they are parsing."""
+    if hasattr(pool, "terminate_workers"):  # Python 3.14
+        pool.terminate_workers()
+        return
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        with contextlib.suppress(OSError, ValueError):  # ended meanwhile, or already closed
+            process.terminate()
 
 
 def _watch_parent(watch, alive) -> None:
