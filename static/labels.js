@@ -2,8 +2,8 @@
 
    The busiest places first (mentions in view, then the map's own order): each name goes to the
    right of its marker, else to its left, above or below, wherever it overlaps no name already
-   placed, no other marker and none of the map's controls (buttons, scale, key), and stays inside the map; a name that fits nowhere is left out, so
-   a place's name never covers another's. A zone's or region's name sits at the middle of its
+   placed, no other marker and none of the map's controls (buttons, scale, key), and stays inside
+   the map; a name that fits nowhere is left out, so a place's name never covers another's. A zone's or region's name sits at the middle of its
    shape. Redrawn after each zoom and pan and after each view (static/view.js). The basemap's
    town names (static/basemap.js) then keep off these names and markers, and a town that carries
    a marker leaves its name to it: the two never overprint.

@@ -54,6 +54,7 @@ Progress = Callable[[int, int], None]
 # skipped by their statistics. Articles stay in arrival order: sorting their texts would take
 # the whole corpus' text into memory (DuckDB cannot spill it in blocks), and they are looked
 # up by id among a few columns.
+_PARQUET = "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 65536)"  # every table the build writes with DuckDB
 _SORT = {"sentences": "article_id, sentence_index", "mentions": "place_id, article_id, start, \"end\", type"}
 
 
@@ -214,12 +215,12 @@ def _write_generation(plan: BuildPlan, parser: Geoparser, engine, fingerprint: s
                 query = " UNION ALL BY NAME ".join(parts)
                 target = _sql_path(staging / f"{name}.parquet")
                 ordered = f"SELECT * FROM ({query}) ORDER BY {_SORT[name]}" if name in _SORT else query
-                counts[name] = con.execute(f"COPY ({ordered}) TO '{target}' "  # COPY answers with the rows written
-                                           "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 65536)").fetchone()[0]
+                # COPY answers with the rows written
+                counts[name] = con.execute(f"COPY ({ordered}) TO '{target}' {_PARQUET}").fetchone()[0]
             summed = PLACE_ARTICLES_SQL.format(mentions=f"read_parquet('{_sql_path(staging / 'mentions.parquet')}')",
                                                articles=f"read_parquet('{_sql_path(staging / 'articles.parquet')}')")
-            con.execute(f"COPY ({summed} ORDER BY place_id, article_id) TO '{_sql_path(staging / 'place_articles.parquet')}' "
-                        "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 65536)")
+            target = _sql_path(staging / "place_articles.parquet")
+            con.execute(f"COPY ({summed} ORDER BY place_id, article_id) TO '{target}' {_PARQUET}")
             places = _places(con, staging / "mentions.parquet", parser, previous)
             counts["places"] = len(places)
             checked = _checked_corrections(con, staging / "articles.parquet", plan, parser)

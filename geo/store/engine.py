@@ -185,7 +185,7 @@ class LocalEngine:
 
 def _end_workers(pool: ProcessPoolExecutor) -> None:
     """Terminate the pool's workers now. The watchdog (``_watch_parent``) ends them too once the pipe's last
-    writing end is closed, but a stop waited 30 s and more for it in three full test runs (not reproduced alone),
+    writing end is closed, but a stop waited 30 s and more for it in two full test runs (not reproduced alone),
     and ``shutdown(wait=True)`` waits for the partitions they are parsing."""
     if hasattr(pool, "terminate_workers"):  # Python 3.14
         pool.terminate_workers()

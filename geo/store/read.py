@@ -167,13 +167,12 @@ class Store:
         """SQL for table ``name``: the store's view, unioned with the overlay's rows when there are any."""
         if name == "place_articles" and "mentions" in self.overlay:  # the overlay's own, summed as the build does
             own = PLACE_ARTICLES_SQL.format(mentions="overlay_mentions", articles="overlay_articles")
-            return (f"(SELECT * FROM {name} WHERE article_id NOT IN (SELECT article_id FROM overlay_articles) "
-                    f"UNION ALL BY NAME {own})")
-        if name in self.overlay:
-            # An overlay article replaces the store's of the same id (one corrected in this session).
-            return (f"(SELECT * FROM {name} WHERE article_id NOT IN (SELECT article_id FROM overlay_articles) "
-                    f"UNION ALL BY NAME SELECT * FROM overlay_{name})")
-        return name
+        elif name in self.overlay:
+            own = f"SELECT * FROM overlay_{name}"
+        else:
+            return name
+        # An overlay article replaces the store's of the same id (one corrected in this session).
+        return f"(SELECT * FROM {name} WHERE article_id NOT IN (SELECT article_id FROM overlay_articles) UNION ALL BY NAME {own})"
 
     def _connect(self):
         import duckdb
@@ -319,31 +318,31 @@ def places(store: Store):
         return joined[1]
 
 
-def _summed(view: View) -> tuple[str, str, str, list]:
-    """``(FROM clause, mentions column, other names column, WHERE and its parameters)`` of a view's counts over
-    ``place_articles`` ``p``: with demonyms hidden, the named mentions only, and the articles that have one."""
+def _summed(view: View) -> tuple[str, str, list]:
+    """``(mentions column, other names column, WHERE and its parameters)`` of a view's counts over
+    ``{place_articles} p``: with demonyms hidden, the named mentions only, and the articles that have one."""
     where, params = view.where("p", "p", mentions=False)
     if view.demonyms:
-        return "{place_articles} p", "mentions", "other_names", [where, *params]
-    return "{place_articles} p", "named", "named_other_names", [f"{where} AND p.named > 0", *params]
+        return "mentions", "other_names", [where, *params]
+    return "named", "named_other_names", [f"{where} AND p.named > 0", *params]
 
 
 def place_counts(store: Store, view: View) -> pd.DataFrame:
     """Per place in view: mentions, articles, sources and the outlets naming it (``a; b``), and up to three
     names written in other letters than its own (``دمشق, Şam``: an Arabic or Turkish article's)."""
-    relation, mentions, others, (where, *params) = _summed(view)
+    mentions, others, (where, *params) = _summed(view)
     return store.query(f"""
         SELECT place_id, sum({mentions})::BIGINT AS mention_count, count(*) AS article_count,
                count(DISTINCT outlet) AS source_count, string_agg(DISTINCT outlet, '; ' ORDER BY outlet) AS outlets,
                array_to_string(list_slice(list_sort(list_distinct(flatten(list({others})))), 1, 3), ', ')
                    AS other_names
-        FROM {relation} WHERE {where} GROUP BY place_id""", params)
+        FROM {{place_articles}} p WHERE {where} GROUP BY place_id""", params)
 
 
 def coverage_counts(store: Store, view: View) -> pd.DataFrame:
     """Mentions per (place, outlet) in view, in long form."""
-    relation, mentions, _, (where, *params) = _summed(view)
-    return store.query(f"""SELECT place_id, outlet, sum({mentions})::BIGINT AS mentions FROM {relation}
+    mentions, _, (where, *params) = _summed(view)
+    return store.query(f"""SELECT place_id, outlet, sum({mentions})::BIGINT AS mentions FROM {{place_articles}} p
                            WHERE {where} GROUP BY place_id, outlet""", params)
 
 
@@ -687,10 +686,10 @@ def search_sentences(store: Store, phrase: str, view: View, limit: int = 500) ->
 
 def daily_mentions(store: Store, view: View) -> pd.DataFrame:
     """Mentions per publication day and outlet in view (undated articles left out: they have no day)."""
-    relation, mentions, _, (where, *params) = _summed(view)
+    mentions, _, (where, *params) = _summed(view)
     return store.query(f"""
         SELECT p.published AS day, p.outlet, sum({mentions})::BIGINT AS mentions
-        FROM {relation} WHERE {where} AND p.published <> '' GROUP BY ALL ORDER BY day, p.outlet""", params)
+        FROM {{place_articles}} p WHERE {where} AND p.published <> '' GROUP BY ALL ORDER BY day, p.outlet""", params)
 
 
 def undated_articles(store: Store, view: View) -> int:
