@@ -255,8 +255,9 @@ def same_rows(frame: pd.DataFrame, expected: pd.DataFrame, keys: list[str]) -> b
     return frame.equals(expected[frame.columns].sort_values(keys, ignore_index=True).astype(str))
 
 
-def test_store_read_a_view_s_counts_summed_per_article_are_its_mentions_counted_one_by_one(seed_store, parser):
-    # Uploads with names in other letters and demonyms, one replacing a store article (a session's re-parse).
+def with_uploads(seed_store, parser):
+    """The store with a session's uploads: names in other letters and demonyms, one replacing a store article (a
+    session's re-parse); and views of every kind over it."""
     replaced = pd.read_parquet(seed_store.table_path("articles"))["article_id"].iloc[0]
     arabic = "اجتمع المسؤولون في دمشق وحلب، وقال السوريون إن تدمر هادئة."
     docs = [parser(Article("upload-ar", arabic, Source("Desk", language="ar"))),
@@ -268,6 +269,11 @@ def test_store_read_a_view_s_counts_summed_per_article_are_its_mentions_counted_
     views = [View(outlets), View(outlets, demonyms=False), View(outlets, since="2025-04-12"),
              View(outlets, since="2025-04-11", undated=False), View(("The Cradle", "Desk"), demonyms=False),
              View(outlets, focus="curated:damascus"), View(outlets, languages=("ar",)), View(outlets, until="2000-01-01")]
+    return session, outlets, views
+
+
+def test_store_read_a_view_s_counts_summed_per_article_are_its_mentions_counted_one_by_one(seed_store, parser):
+    session, outlets, views = with_uploads(seed_store, parser)
     compared = 0
     for store in (seed_store, session):
         for view in views:
@@ -278,3 +284,45 @@ def test_store_read_a_view_s_counts_summed_per_article_are_its_mentions_counted_
             compared += len(places)
     assert compared > 100
     assert "دمشق" in set(read.place_counts(session, View(outlets))["other_names"])
+
+
+def sentences_from_mentions(found: pd.DataFrame) -> tuple[dict, dict, float]:
+    """A place's sentences per outlet (``(article, sentence) -> its spans``), its sentences' count per outlet and its
+    mean confidence, from its mentions in view one by one (the definition)."""
+    spans: dict = {}
+    for row in found.itertuples():
+        spans.setdefault(row.outlet, {}).setdefault((row.article_id, row.sentence_index), []).append((row.start, row.end))
+    return spans, {outlet: len(sentences) for outlet, sentences in spans.items()}, found["confidence"].mean()
+
+
+def test_store_read_a_place_s_sentences_are_its_mentions_in_view_whatever_was_read_before(seed_store, parser, monkeypatch):
+    # Clicks keep a place's mentions and excerpts across views and sessions: every view still gets its own.
+    session, outlets, views = with_uploads(seed_store, parser)
+    asked: list[str] = []
+    reading = read.Store.reading
+    monkeypatch.setattr(read.Store, "reading", lambda self, sql: (asked.append(sql), reading(self, sql))[1])
+    compared = 0
+    for round_ in range(2):  # the second time, from what the first kept
+        for store in (seed_store, session):
+            for view in views:
+                in_view = read.view_mentions(store, view)
+                for place_id, found in in_view.groupby("place_id"):
+                    spans, totals, confidence = sentences_from_mentions(found)
+                    read_back = read.place_sentences(store, place_id, view)
+                    assert read_back.totals == totals, (view, place_id)
+                    assert {o: {(e.article_id, e.sentence_index): e.spans for e in read_back.excerpts if e.outlet == o}
+                            for o in totals} == spans, (view, place_id)
+                    assert abs(read_back.confidence - confidence) < 1e-9
+                    texts = {e.article_id: e for e in read_back.excerpts}
+                    assert set(read_back.articles) == set(texts)
+                    compared += 1
+                assert read.place_sentences(store, "no-such-place", view).excerpts == []
+        if round_ == 0:
+            first = len(asked)
+            assert any("WHERE place_id = ?" in sql for sql in asked)
+    again = [sql for sql in asked[first:] if "WHERE place_id = ?" in sql]
+    # The store's own places come from what the first round kept; a session with uploads reads them again.
+    assert again and len(again) == sum(len(read.view_mentions(session, v).groupby("place_id")) for v in views) + len(views)
+    assert compared > 100
+    upload_text = read.place_sentences(session, "curated:damascus", View(("Desk",)))
+    assert any("دمشق" in e.sentence for e in upload_text.excerpts)

@@ -14,18 +14,20 @@ import json
 import re
 import threading
 import weakref
-from collections.abc import Iterator
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from ..records import SENTENCE_WHOLE, SENTENCE_WINDOW
 from ..types import Correction
 from . import lease
-from .schema import NOT_NAMED_TYPES, PLACE_ARTICLES_SQL, SCHEMA_VERSION, TABLES
+from .schema import NOT_NAMED, NOT_NAMED_TYPES, PLACE_ARTICLES_SQL, SCHEMA_VERSION, TABLES
 from .verify import CORRECTIONS_FILE, corrections_digest, file_name, mark_damaged, store_damage, verify_store
 
 __all__ = ["PlaceSentences", "Store", "StoreError", "View", "article_details", "article_focus", "article_furniture",
@@ -102,6 +104,11 @@ class _Opened:
         self.with_uploads: dict[int, tuple] = {}  # id(overlay places) -> (them, the store's places with them)
         self.corrections: list[Correction] | None = None
         self.damage: dict[str, str] | None = None  # name -> why, once verified (store_damage)
+        # What clicks read again and again, kept across sessions and views, bounded (``_place_mentions``,
+        # ``_excerpt_texts``): the store's own only, never a session's uploads.
+        self.place_mentions: OrderedDict[str, pa.Table] = OrderedDict()
+        self.excerpts: OrderedDict[tuple[str, int, int], tuple[str, dict]] = OrderedDict()
+        self.view_articles: OrderedDict[View, pa.Array] = OrderedDict()
         self.file_lock = threading.Lock()  # apart from ``lock``: reading whole files must not hold up other queries
         self.resources = {"connection": None, "lease": lease_descriptor}
         self.close = weakref.finalize(self, _give_back, self.resources)
@@ -381,19 +388,18 @@ def place_sentences(store: Store, place_id: str, view: View, per_outlet: int | N
     the panel shows a few. An excerpt is its sentence, or the window of it around its names
     when the sentence is long (``window_start``).
 
-    A click asks this of a place it has not shown yet, so it is two plain queries (the place's
-    mentions, then the kept excerpts' texts and articles) and the grouping in Python: DuckDB
-    plans a query with window functions and grouped distincts in more time than it runs it.
+    A click asks this of a place it has not shown yet: its mentions, kept from an earlier click in
+    any view (``_place_mentions``), filtered to the view's articles (``_articles_in_view``), the kept excerpts' texts and articles
+    (``_excerpt_texts``), and the grouping in Python: DuckDB plans a query with window functions
+    and grouped distincts in more time than it runs it.
     """
     from ..page.views import SentenceExcerpt
 
-    where, params = view.where()
-    sql = f"""SELECT m.outlet, m.article_id, m.sentence_index, m.sentence_start, m.sentence_end, m.start, m."end",
-                     m.type, m.confidence, m.method = 'corrected'
-              FROM {_joined(store, view)} WHERE m.place_id = ? AND {where}
-              ORDER BY m.outlet, m.article_id, m.sentence_index, m.start, m."end" """
-    with store.reading(sql), store.cursor() as cursor:
-        rows = cursor.execute(sql, [place_id, *params]).fetchall()
+    mentions = _place_mentions(store, place_id)
+    in_view = pc.is_in(mentions.column("article_id"), value_set=_articles_in_view(store, view))
+    if not view.demonyms:
+        in_view = pc.and_(in_view, pc.invert(pc.is_in(mentions.column("type"), value_set=pa.array(NOT_NAMED))))
+    rows = zip(*(column.to_pylist() for column in mentions.filter(in_view).columns), strict=True)
     sentences: list[list] = []  # [outlet, article, index, start, end, kinds, spans], in order
     totals: dict[str, int] = {}
     confidences, corrected = [], False
@@ -433,25 +439,99 @@ def excerpt_window(sentence_start: int, sentence_end: int, spans: list[tuple[int
     return window_start, min(sentence_end, window_start + EXCERPT_CHARS, max(last_end, first_end) + SENTENCE_WINDOW)
 
 
+# What clicks keep of an opened generation (``_Opened``), the entries used last kept: mentions over all the places
+# kept (about 100 bytes each), views' article ids, and excerpts' texts (a few hundred characters each).
+PLACE_MENTIONS_KEPT = 200_000
+VIEWS_KEPT = 64
+EXCERPTS_KEPT = 20_000
+
+
+def _kept(store: Store, kept: OrderedDict, key, read_it: Callable[[], object], limit: int,
+          size: Callable[[object], int] = lambda value: 1):
+    """``kept[key]``, else ``read_it()`` kept there, the entries used last kept up to ``limit`` in ``size`` (one
+    larger than a quarter of it is not kept). A session's uploads change what is read: never kept then."""
+    if store.overlay:
+        return read_it()
+    with store._shared.lock:
+        if (value := kept.get(key)) is not None:
+            kept.move_to_end(key)
+            return value
+    value = read_it()
+    if size(value) <= limit // 4:
+        with store._shared.lock:
+            kept[key] = value
+            while sum(map(size, kept.values())) > limit:
+                kept.popitem(last=False)
+    return value
+
+
+def _place_mentions(store: Store, place_id: str) -> pa.Table:
+    """Every mention of a place whatever the view, in the panel's order (outlet, article, sentence, span).
+
+    Read once per opened generation and kept for every session and view: a click on a place another reader
+    clicked reads only which of its articles are in view.
+    """
+    sql = f"""SELECT outlet, article_id, sentence_index, sentence_start, sentence_end, start, "end", type, confidence,
+                     method = 'corrected' AS corrected
+              FROM {store.relation("mentions")} WHERE place_id = ?
+              ORDER BY outlet, article_id, sentence_index, start, "end" """
+
+    def read_it() -> pa.Table:
+        with store.reading(sql), store.cursor() as cursor:
+            return cursor.sql(sql, params=[place_id]).to_arrow_table()
+
+    return _kept(store, store._shared.place_mentions, place_id, read_it, PLACE_MENTIONS_KEPT, lambda t: t.num_rows)
+
+
+def _articles_in_view(store: Store, view: View) -> pa.Array:
+    """The ids of the articles in view, kept per view for every click made in it."""
+    where, params = view.where("a", "a", mentions=False)
+    sql = f"SELECT article_id FROM {store.relation('articles')} a WHERE {where}"
+
+    def read_it() -> pa.Array:
+        with store.reading(sql), store.cursor() as cursor:
+            return cursor.sql(sql, params=params).to_arrow_table().column("article_id").combine_chunks()
+
+    return _kept(store, store._shared.view_articles, view, read_it, VIEWS_KEPT)
+
+
 def _excerpt_texts(store: Store, article_ids: list[str], windows: list[tuple[int, int]]) -> tuple[list[str], dict]:
     """The text of each ``(article, window)`` (cut in the query: an article can be long, and many are asked), and
-    the articles' details as ``article_details`` gives them."""
+    the articles' details as ``article_details`` gives them; those read before (the store's own) are kept."""
     if not article_ids:
         return [], {}
-    wanted = pa.table({"k": pa.array(range(len(article_ids)), pa.int64()), "article_id": article_ids,
-                       "window_start": pa.array([w[0] for w in windows], pa.int64()),
-                       "window_end": pa.array([w[1] for w in windows], pa.int64())})
-    sql = f"""SELECT w.k, substring(a.text, w.window_start + 1, w.window_end - w.window_start) AS sentence,
-                     {", ".join(f"a.{name}" for name in _DETAILS)}
-              FROM wanted w JOIN {store.relation("articles")} a USING (article_id)"""
-    with store.reading(sql), store.cursor() as cursor:
-        cursor.register("wanted", wanted)
-        rows = cursor.execute(sql).fetchall()
-    texts, articles = [""] * len(article_ids), {}
-    for k, text, *details in rows:
-        texts[k] = text
-        if details[0] not in articles:
-            articles[details[0]] = dict(zip(_DETAILS, details, strict=True))
+    shared, asked = store._shared, [(a, *w) for a, w in zip(article_ids, windows, strict=True)]
+    found: dict[tuple[str, int, int], tuple[str, dict]] = {}
+    if not store.overlay:
+        with shared.lock:
+            found = {key: shared.excerpts[key] for key in asked if key in shared.excerpts}
+    missing = [key for key in dict.fromkeys(asked) if key not in found]
+    if missing:
+        wanted = pa.table({"k": pa.array(range(len(missing)), pa.int64()), "article_id": [m[0] for m in missing],
+                           "window_start": pa.array([m[1] for m in missing], pa.int64()),
+                           "window_end": pa.array([m[2] for m in missing], pa.int64())})
+        sql = f"""SELECT w.k, substring(a.text, w.window_start + 1, w.window_end - w.window_start) AS sentence,
+                         {", ".join(f"a.{name}" for name in _DETAILS)}
+                  FROM wanted w JOIN {store.relation("articles")} a USING (article_id)"""
+        with store.reading(sql), store.cursor() as cursor:
+            cursor.register("wanted", wanted)
+            rows = cursor.execute(sql).fetchall()
+        details_of: dict[str, dict] = {}
+        for k, text, *details in rows:
+            found[missing[k]] = (text, details_of.setdefault(details[0], dict(zip(_DETAILS, details, strict=True))))
+        if not store.overlay:
+            with shared.lock:
+                for key in missing:
+                    if key in found:
+                        shared.excerpts[key] = found[key]
+                while len(shared.excerpts) > EXCERPTS_KEPT:
+                    shared.excerpts.popitem(last=False)
+    texts, articles = [], {}
+    for key in asked:
+        text, details = found.get(key, ("", None))
+        texts.append(text)
+        if details is not None:
+            articles.setdefault(key[0], details)
     return texts, articles
 
 

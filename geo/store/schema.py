@@ -27,7 +27,7 @@ from ..records import MENTION_COLUMNS, TEXT_COLUMNS, mention_records
 from ..resolution.focus import article_focus
 from ..types import Article, Document, Source
 
-__all__ = ["ARTICLE_SCHEMA", "MENTION_SCHEMA", "NOT_NAMED_TYPES", "PARSED_SCHEMAS", "PLACE_ARTICLES_SQL",
+__all__ = ["ARTICLE_SCHEMA", "MENTION_SCHEMA", "NOT_NAMED", "NOT_NAMED_TYPES", "PARSED_SCHEMAS", "PLACE_ARTICLES_SQL",
            "SCHEMA_VERSION", "SENTENCE_SCHEMA", "TABLES", "article_hash",
            "pipeline_fingerprint", "source_hash", "tables_from_docs"]
 
@@ -39,7 +39,8 @@ SCHEMA_VERSION = 6
 TABLES = ("articles", "sentences", "mentions", "places", "place_articles")
 
 # Demonyms and people words ("Syrian", "Syrians") are mentions a reader may hide; they are counted apart.
-NOT_NAMED_TYPES = "('demonym', 'people')"
+NOT_NAMED = ("demonym", "people")
+NOT_NAMED_TYPES = "(" + ", ".join(f"'{kind}'" for kind in NOT_NAMED) + ")"  # as SQL
 # One row per place and article: a view's counts per place, outlet and day are sums over these rows (half as
 # many as the mentions at 10,000 articles, and no join to the articles), the same whether a session's uploads
 # are added (``geo.store.read``) or the build writes them. ``other_names``: the names written in other letters
