@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from . import read
 from .read import Store, View
 
 __all__ = ["OutletArticles", "corpus_names", "outlet_articles"]
@@ -40,13 +41,9 @@ def corpus_names(store: Store, place_id: str) -> dict[str, list[tuple[str, int]]
     The names the articles themselves use (in every outlet and date, the reader's filters aside): the
     spellings the geoparser found, which the gazetteer's own list may not show (GeoNames' alternates).
     """
-    rows = store.query("""SELECT coalesce(a.language, '') AS language, m.surface, count(*) AS n
-                          FROM {mentions} m JOIN (SELECT article_id, language FROM {articles}) a USING (article_id)
-                          WHERE m.place_id = ? AND m.type <> 'venue' GROUP BY ALL
-                          ORDER BY language, n DESC, m.surface""", [place_id])
     # Per language, one entry per name case aside, written as first met: {folded: [name, mentions]}.
     found: dict[str, dict[str, list]] = {}
-    for language, surface, number in zip(rows["language"], rows["surface"], rows["n"], strict=True):
+    for language, surface, number in sorted(read.place_names(store, place_id), key=lambda n: (n[0], -n[2], n[1])):
         name = " ".join(str(surface).split())
         found.setdefault(language, {}).setdefault(name.casefold(), [name, 0])[1] += int(number)
     return {language: sorted(((name, n) for name, n in by_name.values()), key=lambda item: (-item[1], item[0]))

@@ -14,7 +14,7 @@ import json
 import re
 import threading
 import weakref
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -402,7 +402,8 @@ def place_sentences(store: Store, place_id: str, view: View, per_outlet: int | N
     in_view = pc.is_in(mentions.column("article_id"), value_set=_articles_in_view(store, view))
     if not view.demonyms:
         in_view = pc.and_(in_view, pc.invert(pc.is_in(mentions.column("type"), value_set=pa.array(NOT_NAMED))))
-    rows = zip(*(column.to_pylist() for column in mentions.filter(in_view).columns), strict=True)
+    rows = zip(*(column.to_pylist() for column in mentions.filter(in_view).select(_SENTENCE_COLUMNS).columns),
+               strict=True)
     sentences: list[list] = []  # [outlet, article, index, start, end, kinds, spans], in order
     totals: dict[str, int] = {}
     confidences, corrected = [], False
@@ -474,16 +475,33 @@ def _place_mentions(store: Store, place_id: str) -> pa.Table:
     Read once per opened generation and kept for every session and view: a click on a place another reader
     clicked reads only which of its articles are in view.
     """
-    sql = f"""SELECT outlet, article_id, sentence_index, sentence_start, sentence_end, start, "end", type, confidence,
-                     method = 'corrected' AS corrected
-              FROM {store.relation("mentions")} WHERE place_id = ?
-              ORDER BY outlet, article_id, sentence_index, start, "end" """
+    # With each article's language (from its place_articles row): the names the corpus uses for the place, by
+    # language, come from the same rows (``place_names``).
+    sql = f"""SELECT m.outlet, m.article_id, m.sentence_index, m.sentence_start, m.sentence_end, m.start, m."end", m.type,
+                     m.confidence, m.method = 'corrected' AS corrected, m.surface, coalesce(p.language, '') AS language
+              FROM {store.relation("mentions")} m
+              JOIN (SELECT article_id, language FROM {store.relation("place_articles")} WHERE place_id = ?) p
+              USING (article_id)
+              WHERE m.place_id = ? ORDER BY m.outlet, m.article_id, m.sentence_index, m.start, m."end" """
 
     def read_it() -> pa.Table:
         with store.reading(sql), store.cursor() as cursor:
-            return cursor.sql(sql, params=[place_id]).to_arrow_table()
+            return cursor.sql(sql, params=[place_id, place_id]).to_arrow_table()
 
     return _kept(store, store._shared.place_mentions, place_id, read_it, PLACE_MENTIONS_KEPT, lambda t: t.num_rows)
+
+
+_SENTENCE_COLUMNS = ["outlet", "article_id", "sentence_index", "sentence_start", "sentence_end", "start", "end", "type",
+                     "confidence", "corrected"]
+
+
+def place_names(store: Store, place_id: str) -> list[tuple[str, str, int]]:
+    """``(language, name as written, mentions)`` of every name the corpus's articles use for a place (in every
+    outlet and date, the reader's filters aside; a venue inferred from its country is no name of its own)."""
+    mentions = _place_mentions(store, place_id)
+    named = mentions.filter(pc.not_equal(mentions.column("type"), "venue"))
+    found = Counter(zip(named.column("language").to_pylist(), named.column("surface").to_pylist(), strict=True))
+    return [(language, surface, n) for (language, surface), n in found.items()]
 
 
 def _articles_in_view(store: Store, view: View) -> pa.Array:
