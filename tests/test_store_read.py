@@ -268,7 +268,10 @@ def with_uploads(seed_store, parser):
     outlets = (*ALL, "Desk")
     views = [View(outlets), View(outlets, demonyms=False), View(outlets, since="2025-04-12"),
              View(outlets, since="2025-04-11", undated=False), View(("The Cradle", "Desk"), demonyms=False),
-             View(outlets, focus="curated:damascus"), View(outlets, languages=("ar",)), View(outlets, until="2000-01-01")]
+             View(outlets, focus="curated:damascus"), View(outlets, languages=("ar",)), View(outlets, until="2000-01-01"),
+             # Other outlets over the same dates as views above: counts kept for every outlet, each its own rows.
+             View(("Kurdistan24", "The Cradle")), View(("Desk", "Reuters (republished)"), since="2025-04-12"),
+             View(("Desk",), demonyms=False), View(outlets, since="2025-04-10"), View(outlets, focus="curated:palmyra")]
     return session, outlets, views
 
 

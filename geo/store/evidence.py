@@ -24,11 +24,13 @@ class OutletArticles(NamedTuple):
 
 def outlet_articles(store: Store, view: View) -> dict[str, OutletArticles]:
     """``outlet -> OutletArticles`` for each outlet with an article in ``view``."""
-    where, params = view.where("a", "a", mentions=False)
-    rows = store.query(f"""SELECT outlet, coalesce(language, '') AS language, count(*) AS n FROM {{articles}} a
-                           WHERE {where} GROUP BY ALL ORDER BY outlet, n DESC, language""", params)
+    # Every outlet's, kept for the readers of the same dates: each takes its own outlets' rows.
+    where, params = view.where("a", "a", mentions=False, outlets=False)
+    rows = read.every_outlet(store, view, f"""
+        SELECT outlet, coalesce(language, '') AS language, count(*) AS n FROM {store.relation("articles")} a
+        WHERE {where} GROUP BY ALL ORDER BY outlet, n DESC, language""", params)
     found: dict[str, tuple[int, list[str]]] = {}
-    for outlet, language, number in zip(rows["outlet"], rows["language"], rows["n"], strict=True):
+    for outlet, language, number in zip(*(rows.column(c).to_pylist() for c in ("outlet", "language", "n")), strict=True):
         total, languages = found.setdefault(outlet, (0, []))
         languages.append(language)
         found[outlet] = (total + int(number), languages)

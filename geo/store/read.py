@@ -10,6 +10,7 @@ along as ``overlay`` tables with the same columns, queried together with the sto
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import re
 import threading
@@ -33,10 +34,11 @@ from .verify import CORRECTIONS_FILE, corrections_digest, file_name, mark_damage
 __all__ = ["PlaceSentences", "Store", "StoreError", "View", "article_details", "article_focus", "article_furniture",
     "article_ids", "article_languages", "articles_in_view", "articles_naming", "articles_touched",
     "built_corrections", "coverage_counts", "current_generation", "daily_mentions", "date_range",
-    "download_mentions", "excerpt_window", "furniture_articles", "name_counts", "name_mentions", "nationality_examples",
-    "neighbour_spans", "occurrences", "open_store", "overlay_from_docs", "place_confidence", "place_counts",
-    "place_excerpts", "place_review", "place_sentences", "places", "review_queue", "search_sentences",
-    "source_summaries", "store_damage", "texts_for_reparse", "undated_articles", "verify_store", "view_mentions"]
+    "download_mentions", "every_outlet", "excerpt_window", "furniture_articles", "name_counts", "name_mentions",
+    "nationality_examples", "neighbour_spans", "occurrences", "open_store", "overlay_from_docs", "place_confidence",
+    "place_counts", "place_excerpts", "place_names", "place_review", "place_sentences", "places", "review_queue",
+    "search_sentences", "source_summaries", "store_damage", "texts_for_reparse", "undated_articles", "verify_store",
+    "view_mentions"]
 
 
 class StoreError(Exception):
@@ -60,13 +62,13 @@ class View:
     focus: str = ""  # a place id: only the articles mainly about it
     languages: tuple[str, ...] = ()  # ISO 639-1 codes: only articles in these ("" for all)
 
-    def where(self, alias: str = "m", dates: str = "a", mentions: bool = True) -> tuple[str, list]:
+    def where(self, alias: str = "m", dates: str = "a", mentions: bool = True, outlets: bool = True) -> tuple[str, list]:
         """A SQL condition and its parameters: outlets on ``alias``, dates and focus on ``dates`` (the articles).
 
         Over mentions ``m`` joined to articles ``a`` by default; ``where("a", "a", mentions=False)``
-        for the articles alone, where demonyms do not apply.
+        for the articles alone, where demonyms do not apply; ``outlets=False``: every outlet's.
         """
-        clauses, params = [f"list_contains(?, {alias}.outlet)"], [list(self.outlets)]
+        clauses, params = (["TRUE"], []) if not outlets else ([f"list_contains(?, {alias}.outlet)"], [list(self.outlets)])
         if mentions and not self.demonyms:
             clauses.append(f"{alias}.type NOT IN {NOT_NAMED_TYPES}")
         bounds = []
@@ -104,11 +106,12 @@ class _Opened:
         self.with_uploads: dict[int, tuple] = {}  # id(overlay places) -> (them, the store's places with them)
         self.corrections: list[Correction] | None = None
         self.damage: dict[str, str] | None = None  # name -> why, once verified (store_damage)
-        # What clicks read again and again, kept across sessions and views, bounded (``_place_mentions``,
-        # ``_excerpt_texts``): the store's own only, never a session's uploads.
+        # What clicks and views read again and again, kept across sessions, bounded (``_place_mentions``,
+        # ``_articles_in_view``, ``_excerpt_texts``, ``every_outlet``): the store's own only, never with uploads.
         self.place_mentions: OrderedDict[str, pa.Table] = OrderedDict()
         self.excerpts: OrderedDict[tuple[str, int, int], tuple[str, dict]] = OrderedDict()
         self.view_articles: OrderedDict[View, pa.Array] = OrderedDict()
+        self.every_outlet: OrderedDict[tuple[str, View], pa.Table] = OrderedDict()
         self.file_lock = threading.Lock()  # apart from ``lock``: reading whole files must not hold up other queries
         self.resources = {"connection": None, "lease": lease_descriptor}
         self.close = weakref.finalize(self, _give_back, self.resources)
@@ -325,35 +328,65 @@ def places(store: Store):
         return joined[1]
 
 
-def _summed(view: View) -> tuple[str, str, list]:
+def _summed(view: View, outlets: bool = True) -> tuple[str, str, list]:
     """``(mentions column, other names column, WHERE and its parameters)`` of a view's counts over
     ``{place_articles} p``: with demonyms hidden, the named mentions only, and the articles that have one."""
-    where, params = view.where("p", "p", mentions=False)
+    where, params = view.where("p", "p", mentions=False, outlets=outlets)
     if view.demonyms:
         return "mentions", "other_names", [where, *params]
     return "named", "named_other_names", [f"{where} AND p.named > 0", *params]
 
 
+def every_outlet(store: Store, view: View, sql: str, params: list) -> pa.Table:
+    """The rows of the view's outlets of ``sql``, a query of a view's counts grouped by outlet (among others) over
+    every outlet's articles (``View.where(outlets=False)``).
+
+    What the query answers is kept per view with its outlets set aside: readers who tick other
+    sources over the same dates (most of them) share it, each taking its own outlets' rows.
+    """
+
+    def read_it() -> pa.Table:
+        with store.reading(sql), store.cursor() as cursor:
+            return cursor.sql(sql, params=params).to_arrow_table()
+
+    every = _kept(store, store._shared.every_outlet, (sql, dataclasses.replace(view, outlets=())), read_it,
+                  EVERY_OUTLET_ROWS_KEPT, lambda table: table.num_rows)
+    return every.filter(pc.is_in(every.column("outlet"), value_set=pa.array(list(view.outlets), pa.string())))
+
+
+def _by_place_and_outlet(store: Store, view: View) -> pa.Table:
+    """Mentions, articles and names in other letters per place and outlet in view (``every_outlet``)."""
+    mentions, others, (where, *params) = _summed(view, outlets=False)
+    return every_outlet(store, view, f"""
+        SELECT place_id, outlet, sum({mentions})::BIGINT AS mentions, count(*)::BIGINT AS articles,
+               list_distinct(flatten(list({others}))) AS others
+        FROM {store.relation("place_articles")} p WHERE {where} GROUP BY place_id, outlet""", params)
+
+
 def place_counts(store: Store, view: View) -> pd.DataFrame:
     """Per place in view: mentions, articles, sources and the outlets naming it (``a; b``), and up to three
     names written in other letters than its own (``دمشق, Şam``: an Arabic or Turkish article's)."""
-    mentions, others, (where, *params) = _summed(view)
-    # Per place and outlet first: the outlets are then plain aggregates, not DISTINCT ones (10 -> 9 ms at 10k).
-    return store.query(f"""
-        WITH by_outlet AS (SELECT place_id, outlet, sum({mentions}) AS mentions, count(*) AS articles,
-                                  flatten(list({others})) AS others
-                           FROM {{place_articles}} p WHERE {where} GROUP BY place_id, outlet)
-        SELECT place_id, sum(mentions)::BIGINT AS mention_count, sum(articles)::BIGINT AS article_count,
-               count(*) AS source_count, string_agg(outlet, '; ' ORDER BY outlet) AS outlets,
-               array_to_string(list_slice(list_sort(list_distinct(flatten(list(others)))), 1, 3), ', ') AS other_names
-        FROM by_outlet GROUP BY place_id""", params)
+    rows = _by_place_and_outlet(store, view)
+    places: dict[str, list] = {}  # place -> [mentions, articles, outlets, other names]; an article has one outlet
+    for place_id, outlet, mentions, articles, others in zip(*(c.to_pylist() for c in rows.columns), strict=True):
+        if (place := places.get(place_id)) is None:
+            places[place_id] = place = [0, 0, [], set()]
+        place[0] += mentions
+        place[1] += articles
+        place[2].append(outlet)
+        place[3].update(others)
+    return pd.DataFrame({
+        "place_id": pd.Series(list(places), dtype="str"),
+        "mention_count": pd.Series([p[0] for p in places.values()], dtype="int64"),
+        "article_count": pd.Series([p[1] for p in places.values()], dtype="int64"),
+        "source_count": pd.Series([len(p[2]) for p in places.values()], dtype="int64"),
+        "outlets": pd.Series(["; ".join(sorted(p[2])) for p in places.values()], dtype="str"),
+        "other_names": pd.Series([", ".join(sorted(p[3])[:3]) for p in places.values()], dtype="str")})
 
 
 def coverage_counts(store: Store, view: View) -> pd.DataFrame:
     """Mentions per (place, outlet) in view, in long form."""
-    mentions, _, (where, *params) = _summed(view)
-    return store.query(f"""SELECT place_id, outlet, sum({mentions})::BIGINT AS mentions FROM {{place_articles}} p
-                           WHERE {where} GROUP BY place_id, outlet""", params)
+    return _by_place_and_outlet(store, view).select(["place_id", "outlet", "mentions"]).to_pandas()
 
 
 def _window_sql(start: str, end: str, sentence_start: str = "sentence_start", sentence_end: str = "sentence_end") -> tuple:
@@ -443,10 +476,12 @@ def excerpt_window(sentence_start: int, sentence_end: int, spans: list[tuple[int
     return window_start, min(sentence_end, window_start + EXCERPT_CHARS, max(last_end, first_end) + SENTENCE_WINDOW)
 
 
-# What clicks keep of an opened generation (``_Opened``), the entries used last kept: mentions over all the places
-# kept (about 100 bytes each), views' article ids, and excerpts' texts (a few hundred characters each).
+# What clicks and views keep of an opened generation (``_Opened``), the entries used last kept: mentions over all
+# the places kept (about 100 bytes each), views' article ids, excerpts' texts (a few hundred characters each),
+# and views' counts per outlet.
 PLACE_MENTIONS_KEPT = 200_000
 VIEWS_KEPT = 64
+EVERY_OUTLET_ROWS_KEPT = 400_000  # views' counts per place and outlet, per day and outlet… (``every_outlet``)
 EXCERPTS_KEPT = 20_000
 
 
@@ -787,10 +822,10 @@ def search_sentences(store: Store, phrase: str, view: View, limit: int = 500) ->
 
 def daily_mentions(store: Store, view: View) -> pd.DataFrame:
     """Mentions per publication day and outlet in view (undated articles left out: they have no day)."""
-    mentions, _, (where, *params) = _summed(view)
-    return store.query(f"""
-        SELECT p.published AS day, p.outlet, sum({mentions})::BIGINT AS mentions
-        FROM {{place_articles}} p WHERE {where} AND p.published <> '' GROUP BY ALL ORDER BY day, p.outlet""", params)
+    mentions, _, (where, *params) = _summed(view, outlets=False)
+    return every_outlet(store, view, f"""
+        SELECT p.published AS day, p.outlet, sum({mentions})::BIGINT AS mentions FROM {store.relation("place_articles")} p
+        WHERE {where} AND p.published <> '' GROUP BY ALL ORDER BY day, p.outlet""", params).to_pandas()
 
 
 def undated_articles(store: Store, view: View) -> int:
