@@ -540,13 +540,12 @@ def place_names(store: Store, place_id: str) -> list[tuple[str, str, int]]:
 
 
 def _articles_in_view(store: Store, view: View) -> pa.Array:
-    """The ids of the articles in view, kept per view for every click made in it."""
-    where, params = view.where("a", "a", mentions=False)
-    sql = f"SELECT article_id FROM {store.relation('articles')} a WHERE {where}"
+    """The ids of the articles in view, kept per view for every click made in it (from every outlet's)."""
+    where, params = view.where("a", "a", mentions=False, outlets=False)
+    sql = f"SELECT article_id, outlet FROM {store.relation('articles')} a WHERE {where}"
 
     def read_it() -> pa.Array:
-        with store.reading(sql), store.cursor() as cursor:
-            return cursor.sql(sql, params=params).to_arrow_table().column("article_id").combine_chunks()
+        return every_outlet(store, view, sql, params).column("article_id").combine_chunks()
 
     return _kept(store, store._shared.view_articles, view, read_it, VIEWS_KEPT)
 
