@@ -17,7 +17,6 @@ from geo.page.views import (
     linked_dates,
     linked_dates_notice,
     paragraph_html,
-    source_line,
 )
 from geo.store.read import Store, View
 
@@ -28,16 +27,16 @@ def sidebar_view(store: Store, layer: Layer, colours: dict[str, str]) -> View:
     """A checkbox per source with what is known of it (defaults from the URL), the dates, the focus, the toggles."""
     st.sidebar.header("Sources")
     facts = corpus_facts(store, store.generation, layer)
-    summaries = facts.sources
+    every = [outlet for outlet, _ in facts.source_lines]
     wanted = st.query_params.get("sources")
-    wanted = set(wanted.split("|")) if wanted else set(summaries["outlet"])
+    wanted = set(wanted.split("|")) if wanted else set(every)
     chosen = []
-    for row in summaries.itertuples():
+    for outlet, line in facts.source_lines:  # the lines written once per corpus, not per run
         # Labels are Markdown: escaped, an outlet's name shows as written and formats nothing.
-        if st.sidebar.checkbox(escape_label(row.outlet), value=row.outlet in wanted, key=f"source:{row.outlet}"):
-            chosen.append(row.outlet)
-        st.sidebar.html(paragraph_html(colour_dot(colours.get(row.outlet)) + source_line(row, facts.names), caption=True))
-    link(st.query_params, "sources", None if set(chosen) == set(summaries["outlet"]) else "|".join(chosen))
+        if st.sidebar.checkbox(escape_label(outlet), value=outlet in wanted, key=f"source:{outlet}"):
+            chosen.append(outlet)
+        st.sidebar.html(paragraph_html(colour_dot(colours.get(outlet)) + line, caption=True))
+    link(st.query_params, "sources", None if set(chosen) == set(every) else "|".join(chosen))
     since, until = sidebar_dates(facts.dates)
     undated = True
     if facts.undated:

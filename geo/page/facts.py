@@ -17,7 +17,7 @@ import pandas as pd
 from ..store import evidence, read
 from ..store.read import Store, View
 from .mapping import POLYGON_KINDS, too_large_to_draw, unique_labels
-from .views import coverage_matrix, date_bounds, places_in_view
+from .views import coverage_matrix, date_bounds, places_in_view, source_line
 
 __all__ = ["CorpusFacts", "ViewFacts"]
 
@@ -52,6 +52,11 @@ class CorpusFacts:
     def sources(self) -> pd.DataFrame:
         """Per-outlet summaries, one row per outlet (the sidebar's list)."""
         return read.source_summaries(self.store)
+
+    @_Once
+    def source_lines(self) -> list[tuple[str, str]]:
+        """``(outlet, the line on its articles as escaped HTML)`` per outlet, in the sidebar's order (``source_line``)."""
+        return [(row.outlet, source_line(row, self.names)) for row in self.sources.itertuples()]
 
     @_Once
     def most_named(self) -> list[str]:
