@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from geo.page.payload import KEPT, SERVED, served_script
+from geo.page.payload import KEPT, MODIFIED, SERVED, served_script
 
 ARGUMENTS = {"script": "var map_div = L.map('map_div');\n", "js_links": ["../../app/static/places.js"], "key": "k"}
 
@@ -16,6 +16,8 @@ def test_payload_the_script_becomes_the_last_linked_file_named_by_its_content(tm
     assert link.startswith(f"root/{SERVED}/map-") and link.endswith(".js")
     written = tmp_path / SERVED / link.rsplit("/", 1)[1]
     assert written.read_text(encoding="utf-8") == ARGUMENTS["script"]
+    # It says it is old (a browser then keeps it without asking: it never changes, being named by its content).
+    assert written.stat().st_mtime == MODIFIED
     assert served_script(ARGUMENTS, tmp_path, "root") == served  # the same map: the same file, written once
     other = served_script({**ARGUMENTS, "script": "var map_div = 2;"}, tmp_path, "root")
     assert other["js_links"][-1] != link and sorted(p.name for p in (tmp_path / SERVED).iterdir()) == sorted(
@@ -27,7 +29,7 @@ def test_payload_only_the_maps_used_last_are_kept(tmp_path):
     for n in range(KEPT):
         names.append(served_script({**ARGUMENTS, "script": f"var map_div = {n};"}, tmp_path, "r")["js_links"][-1]
                      .rsplit("/", 1)[1])
-        os.utime(tmp_path / SERVED / names[-1], (n, n))  # a second apart, the first the oldest
+        os.utime(tmp_path / SERVED / names[-1], (n, MODIFIED))  # used a second apart, the first the longest ago
     served_script({**ARGUMENTS, "script": "var map_div = 0;"}, tmp_path, "r")  # the first used again: the last used
     for n in range(KEPT, KEPT + 3):
         served_script({**ARGUMENTS, "script": f"var map_div = {n};"}, tmp_path, "r")

@@ -5,10 +5,12 @@ The map of a store generation is the same script for every reader (``geo.app.map
 every reload. Written once under Streamlit's static serving (``static/generated/``) and named by
 its digest, it is one file served gzip-compressed outside the page's messages, and a click's
 rerun no longer serialises it into the component's arguments (server CPU per click at 10,000
-articles 18-26 -> 14 ms). A reload fetches it again: Streamlit's static server (1.67, Starlette)
-sends no Cache-Control and answers a revalidation in full, and even behind a proxy adding
-``immutable`` Chromium fetched it anew for each load of the component's frame (measured, not
-understood). streamlit-folium loads its ``js_links`` in order before it runs
+articles 18-26 -> 14 ms). Streamlit's static server (1.67, Starlette) sends no Cache-Control and
+answers a revalidation in full, but it sends the file's modification time, from which a browser
+reckons how long to keep a file without asking (a tenth of its age, RFC 9111's heuristic): the
+file says it was last modified in 2000, so a reload takes the map from the browser's cache. That
+is true of it: its name is its content's digest, and a changed map is another file. When a map
+was used last is its access time, set here. streamlit-folium loads its ``js_links`` in order before it runs
 the component's script, so the file runs where the script ran, after our own static scripts.
 A session's own map (with its uploads or corrections) stays in its messages: nothing of one
 reader is put where another could fetch it.
@@ -19,15 +21,17 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
+import time
 from pathlib import Path
 
 from .mapping import ASSET_ROOT
 
-__all__ = ["KEPT", "SERVED", "STATIC_DIR", "served_script"]
+__all__ = ["KEPT", "MODIFIED", "SERVED", "STATIC_DIR", "served_script"]
 
 STATIC_DIR = Path(__file__).resolve().parents[2] / "static"  # Streamlit serves the app's static/ at app/static
 SERVED = "generated"  # its folder for written maps (not in the repository)
 KEPT = 16  # maps kept, newest used first: generations and the countries switch of each, for a few builds
+MODIFIED = 946_684_800  # 2000-01-01: what a map file says of its age (a browser keeps it a tenth of that)
 
 
 def served_script(arguments: dict, static_dir: Path = STATIC_DIR, asset_root: str = ASSET_ROOT) -> dict:
@@ -39,12 +43,11 @@ def served_script(arguments: dict, static_dir: Path = STATIC_DIR, asset_root: st
     path = folder / name
     try:
         folder.mkdir(exist_ok=True)
-        if path.exists():
-            os.utime(path)  # in use again: the maps used last are the ones kept
-        else:  # written whole under another name, then renamed: a reader never fetches half a map
+        if not path.exists():  # written whole under another name, then renamed: a reader never fetches half a map
             partial = folder / f".{name}.{os.getpid()}.{secrets.token_hex(4)}"
             partial.write_text(script, encoding="utf-8")
             os.replace(partial, path)
+        os.utime(path, (time.time(), MODIFIED))  # used now (the maps used last are kept); old, so browsers keep it
         _prune(folder)
     except OSError:
         return arguments
@@ -56,7 +59,7 @@ def _prune(folder: Path) -> None:
     maps = []
     for path in folder.glob("map-*.js"):
         try:
-            maps.append((path.stat().st_mtime_ns, path))
+            maps.append((path.stat().st_atime_ns, path))
         except FileNotFoundError:
             continue
     for _, path in sorted(maps, reverse=True)[KEPT:]:
