@@ -328,10 +328,11 @@ def places(store: Store):
         return joined[1]
 
 
-def _summed(view: View, outlets: bool = True) -> tuple[str, str, list]:
+def _summed(view: View) -> tuple[str, str, list]:
     """``(mentions column, other names column, WHERE and its parameters)`` of a view's counts over
-    ``{place_articles} p``: with demonyms hidden, the named mentions only, and the articles that have one."""
-    where, params = view.where("p", "p", mentions=False, outlets=outlets)
+    ``{place_articles} p``, every outlet's (``every_outlet`` takes the view's): with demonyms hidden, the named
+    mentions only, and the articles that have one."""
+    where, params = view.where("p", "p", mentions=False, outlets=False)
     if view.demonyms:
         return "mentions", "other_names", [where, *params]
     return "named", "named_other_names", [f"{where} AND p.named > 0", *params]
@@ -356,7 +357,7 @@ def every_outlet(store: Store, view: View, sql: str, params: list) -> pa.Table:
 
 def _by_place_and_outlet(store: Store, view: View) -> pa.Table:
     """Mentions, articles and names in other letters per place and outlet in view (``every_outlet``)."""
-    mentions, others, (where, *params) = _summed(view, outlets=False)
+    mentions, others, (where, *params) = _summed(view)
     return every_outlet(store, view, f"""
         SELECT place_id, outlet, sum({mentions})::BIGINT AS mentions, count(*)::BIGINT AS articles,
                list_distinct(flatten(list({others}))) AS others
@@ -408,7 +409,7 @@ EXCERPT_CHARS = SENTENCE_WHOLE
 
 @dataclass(frozen=True)
 class PlaceSentences:
-    """What the panel shows of one place in a view, from two small queries (``place_sentences``)."""
+    """What the panel shows of one place in a view (``place_sentences``)."""
 
     excerpts: list  # SentenceExcerpt, by outlet, article and sentence
     totals: dict[str, int]  # sentences naming the place per outlet (all of them, not only those kept)
@@ -428,9 +429,9 @@ def place_sentences(store: Store, place_id: str, view: View, per_outlet: int | N
     when the sentence is long (``window_start``).
 
     A click asks this of a place it has not shown yet: its mentions, kept from an earlier click in
-    any view (``_place_mentions``), filtered to the view's articles (``_articles_in_view``), the kept excerpts' texts and articles
-    (``_excerpt_texts``), and the grouping in Python: DuckDB plans a query with window functions
-    and grouped distincts in more time than it runs it.
+    any view (``_place_mentions``), filtered to the view's articles (``_articles_in_view``), the
+    excerpts' texts and articles (``_excerpt_texts``), and the grouping in Python: DuckDB plans a
+    query with window functions and grouped distincts in more time than it runs it.
     """
     from ..page.views import SentenceExcerpt
 
@@ -502,9 +503,14 @@ def _kept(store: Store, kept: OrderedDict, key, read_it: Callable[[], object], l
     if size(value) <= limit // 4:
         with store._shared.lock:
             kept[key] = value
-            while sum(map(size, kept.values())) > limit:
-                kept.popitem(last=False)
+            _evict(kept, limit, size)
     return value
+
+
+def _evict(kept: OrderedDict, limit: int, size: Callable[[object], int] = lambda value: 1) -> None:
+    """Drop the entries used longest ago until those left are ``limit`` in ``size`` at most (the lock held)."""
+    while sum(map(size, kept.values())) > limit:
+        kept.popitem(last=False)
 
 
 def _place_mentions(store: Store, place_id: str) -> pa.Table:
@@ -562,7 +568,10 @@ def _excerpt_texts(store: Store, article_ids: list[str], windows: list[tuple[int
     found: dict[tuple[str, int, int], tuple[str, dict]] = {}
     if not store.overlay:
         with shared.lock:
-            found = {key: shared.excerpts[key] for key in asked if key in shared.excerpts}
+            for key in asked:
+                if key in shared.excerpts:
+                    shared.excerpts.move_to_end(key)
+                    found[key] = shared.excerpts[key]
     missing = [key for key in dict.fromkeys(asked) if key not in found]
     if missing:
         wanted = pa.table({"k": pa.array(range(len(missing)), pa.int64()), "article_id": [m[0] for m in missing],
@@ -582,8 +591,7 @@ def _excerpt_texts(store: Store, article_ids: list[str], windows: list[tuple[int
                 for key in missing:
                     if key in found:
                         shared.excerpts[key] = found[key]
-                while len(shared.excerpts) > EXCERPTS_KEPT:
-                    shared.excerpts.popitem(last=False)
+                _evict(shared.excerpts, EXCERPTS_KEPT)
     texts, articles = [], {}
     for key in asked:
         text, details = found.get(key, ("", None))
@@ -824,7 +832,7 @@ def search_sentences(store: Store, phrase: str, view: View, limit: int = 500) ->
 
 def daily_mentions(store: Store, view: View) -> pd.DataFrame:
     """Mentions per publication day and outlet in view (undated articles left out: they have no day)."""
-    mentions, _, (where, *params) = _summed(view, outlets=False)
+    mentions, _, (where, *params) = _summed(view)
     return every_outlet(store, view, f"""
         SELECT p.published AS day, p.outlet, sum({mentions})::BIGINT AS mentions FROM {store.relation("place_articles")} p
         WHERE {where} AND p.published <> '' GROUP BY ALL ORDER BY day, p.outlet""", params).to_pandas()
