@@ -74,7 +74,12 @@ def marked(at: AppTest) -> set[str]:
 
 def outlet_headings(at: AppTest) -> list[str]:
     """The outlets heading the panel's excerpts and the comparison's columns."""
-    return [html_text(h.value).strip() for h in at.html if h.value.startswith("<h")]
+    return [html_text(heading).strip() for h in at.html for heading in re.findall(r"<h[1-6][^>]*>.*?</h[1-6]>", h.value)]
+
+
+def paragraphs(at: AppTest) -> list[str]:
+    """Every paragraph of every st.html body (a source's excerpts are one body, a paragraph each)."""
+    return [p for h in at.html for p in re.findall(r"<p[ >].*?</p>", h.value, flags=re.S)]
 
 
 def page_text(at: AppTest) -> str:
@@ -247,12 +252,12 @@ def test_dashboard_a_sentence_naming_a_place_twice_is_one_excerpt():
 def test_dashboard_no_excerpt_is_on_the_screen_twice_side_by_side_or_not():
     fake = FakeMap()
     at = run_app(fake, query={"place": "curated:palmyra"})
-    sentences = [h.value for h in at.html if "<strong>Palmyra</strong>" in h.value]
+    sentences = [p for p in paragraphs(at) if "<strong>Palmyra</strong>" in p]
     assert sentences and len(sentences) == len(set(sentences))  # side by side: under the map only
     assert any("naming it" in h.value for h in at.html)  # the panel: each source and how often
     at.session_state["compare_on"] = False
     rerun(at, fake)
-    alone = [h.value for h in at.html if "<strong>Palmyra</strong>" in h.value]
+    alone = [p for p in paragraphs(at) if "<strong>Palmyra</strong>" in p]
     assert alone and len(alone) == len(set(alone)) and not any("naming it" in h.value for h in at.html)
     assert "Do not mention Palmyra: " in page_text(at)  # who is silent, whether side by side or not
 

@@ -55,7 +55,7 @@ def widget(at: AppTest, kind: str, label: str):
 
 
 def excerpt_outlets(at: AppTest) -> list[str]:
-    return [html_text(h.value).strip() for h in at.html if h.value.startswith("<h5")]
+    return [html_text(heading).strip() for h in at.html for heading in re.findall(r"<h5[ >].*?</h5>", h.value, flags=re.S)]
 
 
 def save(at: AppTest, fake: FakeMap) -> AppTest:

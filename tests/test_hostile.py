@@ -124,7 +124,8 @@ def carrying_data(at: AppTest) -> list[str]:
 # Our own markup around article text (dashboard.paragraph, geo.page.excerpts): anything else is foreign.
 OUR_TAGS = {"p": {"dir", "style"}, "strong": set(), "bdi": set(), "a": {"href", "target", "rel"},
             "h5": {"dir", "style"}, "h6": {"dir", "style"}, "b": set(),
-            "span": {"aria-hidden", "style"}}  # an outlet's colour disc (geo.page.views.colour_dot)
+            "span": {"aria-hidden", "style"},  # an outlet's colour disc (geo.page.views.colour_dot)
+            "div": {"style"}}  # blocks stacked as one element (geo.page.views.stacked_html)
 
 
 class HtmlReader(HTMLParser):
@@ -178,9 +179,14 @@ class HtmlReader(HTMLParser):
         self.foreign.append(f"<![{data}]>")
 
 
+def html_blocks(body: str) -> list[str]:
+    """The paragraphs and headings of an st.html body (a source's excerpts are one body), or the body itself."""
+    return re.findall(r"<(?:p|h5|h6)[ >].*?</(?:p|h5|h6)>", body, flags=re.S) or [body]
+
+
 def shown_html(element) -> set[str]:
-    """The visible text of every st.html body in an app or a block."""
-    return {HtmlReader(h.value).text for h in element.html}
+    """The visible text of every paragraph and heading of every st.html body in an app or a block."""
+    return {HtmlReader(block).text for h in element.html for block in html_blocks(h.value)}
 
 
 def html_carrying_data(at: AppTest) -> list[str]:
@@ -312,7 +318,8 @@ def test_hostile_comparison_shows_every_payload_sentence_and_outlet_as_written(h
 
 
 def test_hostile_panel_headings_are_the_outlets_as_written(hostile_app):
-    headings = [HtmlReader(h.value).text.strip() for h in hostile_app.html if h.value.startswith("<h5")]
+    headings = [HtmlReader(heading).text.strip() for h in hostile_app.html
+                for heading in re.findall(r"<h5[ >].*?</h5>", h.value, flags=re.S)]
     assert sorted(headings) == sorted(OUTLETS)
 
 

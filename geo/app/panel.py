@@ -15,6 +15,7 @@ from geo.page.views import (
     outlet_heading_html,
     paragraph_html,
     place_caption,
+    stacked_html,
 )
 from geo.store import read
 from geo.store.read import Store
@@ -77,8 +78,8 @@ def sources_named(by_outlet: dict[str, list], totals: dict[str, int], colours: d
     """Each source naming the place and how often, when their sentences are side by side under the map."""
     st.caption(f"Each source's sentences are [side by side below](#{COMPARE_ANCHOR}), under “Compare sources”.")
     for outlet in by_outlet:
-        st.html(outlet_heading_html(outlet, colours.get(outlet)))
-        st.html(paragraph_html(escape_html(counted(totals[outlet], "sentence") + " naming it"), caption=True))
+        st.html(stacked_html([outlet_heading_html(outlet, colours.get(outlet)),
+                              paragraph_html(escape_html(counted(totals[outlet], "sentence") + " naming it"), caption=True)]))
 
 
 def one_after_another(outlets: list[str]) -> dict:
@@ -111,8 +112,11 @@ def excerpts_by_source(store: Store, by_outlet: dict[str, list], totals: dict[st
 
 
 def draw_excerpts(items: list, articles: dict, around: dict) -> None:
-    """One source's excerpts, each with its caption (and the sentences around it when asked)."""
+    """One source's excerpts, each with its caption (and the sentences around it when asked), as one element."""
+    paragraphs = []
     for item in items:
         around_item = around.get((item.article_id, item.sentence_index), ([], []))
-        for fragment, caption in excerpt_paragraphs(item, articles[item.article_id], around_item):
-            st.html(paragraph_html(fragment, caption))
+        paragraphs += [paragraph_html(fragment, caption)
+                       for fragment, caption in excerpt_paragraphs(item, articles[item.article_id], around_item)]
+    if paragraphs:
+        st.html(stacked_html(paragraphs))

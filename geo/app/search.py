@@ -10,6 +10,7 @@ from geo.page.views import (
     outlet_heading_html,
     paragraph_html,
     phrase_html,
+    stacked_html,
 )
 from geo.store import read
 from geo.store.read import Store
@@ -46,5 +47,5 @@ def search_results(store: Store, key: ViewKey, phrase: str, colours: dict[str, s
     with st.expander(escape_markdown(title), expanded=expanded and bool(len(hits))):
         for outlet, group in hits.groupby("outlet", sort=True):
             st.html(outlet_heading_html(outlet, colours.get(outlet)))
-            for row in shown(list(group.itertuples()), len(group), f"search-all:{outlet}"):
-                st.html(paragraph_html(phrase_html(row.sentence, phrase)))
+            rows = shown(list(group.itertuples()), len(group), f"search-all:{outlet}")
+            st.html(stacked_html([paragraph_html(phrase_html(row.sentence, phrase)) for row in rows]))
