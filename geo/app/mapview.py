@@ -20,6 +20,7 @@ from .compare import compare_sources
 from .panel import panel_sentences, place_panel
 from .resources import Layer, ViewKey, corpus_facts, store_faults, this_view, view_facts
 from .search import search_box, search_results
+from .slots import run_slot
 
 RETURNED = ["last_object_clicked_tooltip", "last_object_clicked_count"]  # clicks only: pan and zoom do not rerun
 FIND_KEY = "find_place"  # the "Find a place" box's state
@@ -63,7 +64,7 @@ def view_html(_store: Store, _numbers: MapNumbers, key: ViewKey, countries: bool
 @st.fragment
 def map_and_panel(store: Store, key: ViewKey, countries: bool, paths: PagePaths, colours: tuple) -> None:
     """Map, place list and panel rerun alone on a click: the rest of the page stays."""
-    with store_faults(paths):
+    with run_slot(), store_faults(paths):
         map_place_list_and_panel(store, key, countries, dict(colours), paths)
 
 

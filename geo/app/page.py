@@ -26,11 +26,17 @@ from .mapview import map_and_panel
 from .resources import Layer, ViewKey, corpus_facts, corpus_store, parse_slot, shared_parser, store_faults, story_file, this_view
 from .review import corrections_tab, review_queue
 from .sidebar import countries_toggle, sidebar_view
+from .slots import run_slot
 from .tables import furniture_report, header_width, picked_row, timeline
 from .uploads import session_layer, sidebar_upload
 
 
 def main() -> None:
+    with run_slot():
+        draw_page()
+
+
+def draw_page() -> None:
     uploads: list[Upload] = st.session_state.setdefault("uploads", [])
     # Slots filled after the map: the browser draws elements in the order the script makes
     # them, and the form's and metrics' widgets cost the first paint a second here.

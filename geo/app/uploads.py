@@ -24,8 +24,15 @@ from geo.store.read import Store
 from geo.text.corpus import ArticleError
 
 from .resources import Layer, parse_slot, shared_parser
+from .slots import slot_set_aside
 
 UPLOAD_LANGUAGES = {"": "Detect it", "en": "English", "ar": "Arabic", "he": "Hebrew", "tr": "Turkish"}
+
+
+def parsed_aside(articles: list) -> list:
+    """The articles parsed in the parse slot's process, this run's slot let go meanwhile (``slots``)."""
+    with slot_set_aside():
+        return parse_slot().parse(articles)
 
 
 def session_layer(store: Store, uploads: list[Upload]) -> tuple[Layer, tuple | None]:
@@ -40,7 +47,7 @@ def session_layer(store: Store, uploads: list[Upload]) -> tuple[Layer, tuple | N
 
         def overlay(keyed=keyed, layer=layer) -> tuple | None:
             # The pipeline and the slot are loaded only for a session that has something to parse.
-            docs = overlay_docs(store, keyed, layer.corrections, parsed, lambda articles: parse_slot().parse(articles))
+            docs = overlay_docs(store, keyed, layer.corrections, parsed, parsed_aside)
             return session_overlay(store, docs, layer.corrections, shared_parser()[0].gazetteer) if docs else None
 
         key = (store.generation, layer)
@@ -105,7 +112,7 @@ def add_upload() -> None:
                                      state.get("upload_title") or "", published.isoformat() if published else "",
                                      len(uploads) + 1, language=state.get("upload_language") or "")
         key = upload_key(upload)
-        [doc] = parse_slot().parse([upload_article(upload)])
+        [doc] = parsed_aside([upload_article(upload)])
         parsed = state.setdefault("parsed", {})
         keys = state.setdefault("upload_keys", {})
         if refusal := upload_refusal([parsed[k] for k in keys.values() if k in parsed], doc, file.name):
