@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 
@@ -19,6 +20,19 @@ def free_slots() -> int:
     for _ in range(taken):
         slots._slots.release()
     return taken
+
+
+@contextlib.contextmanager
+def every_other_slot_taken():
+    """All slots but one held by this thread's stand-ins for other readers, for the block."""
+    holders = [run_slot() for _ in range(RUNS_AT_ONCE - 1)]
+    for holder in holders:
+        holder.__enter__()
+    try:
+        yield
+    finally:
+        for holder in holders:
+            holder.__exit__(None, None, None)
 
 
 def test_slots_let_in_at_most_runs_at_once():
@@ -49,17 +63,11 @@ def test_slots_a_thread_holding_one_goes_on_inside_itself():
         with run_slot(), run_slot(), run_slot():
             done.set()
 
-    holders = [run_slot() for _ in range(RUNS_AT_ONCE - 1)]  # every other slot taken
-    for holder in holders:
-        holder.__enter__()
-    try:
+    with every_other_slot_taken():
         thread = threading.Thread(target=run)
         thread.start()
         assert done.wait(5)
         thread.join(5)
-    finally:
-        for holder in holders:
-            holder.__exit__(None, None, None)
     assert free_slots() == RUNS_AT_ONCE
 
 
@@ -83,10 +91,7 @@ def test_slots_a_run_waiting_on_another_process_lets_its_slot_go():
         with run_slot():
             entered.set()
 
-    holders = [run_slot() for _ in range(RUNS_AT_ONCE - 1)]
-    for holder in holders:
-        holder.__enter__()
-    try:
+    with every_other_slot_taken():
         first = threading.Thread(target=parse_waiting)
         first.start()
         assert waiting.wait(5)
@@ -94,9 +99,6 @@ def test_slots_a_run_waiting_on_another_process_lets_its_slot_go():
         second.start()
         second.join(5)
         first.join(5)
-    finally:
-        for holder in holders:
-            holder.__exit__(None, None, None)
     assert entered.is_set() and finished.is_set() and free_slots() == RUNS_AT_ONCE
 
 
