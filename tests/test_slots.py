@@ -1,4 +1,4 @@
-"""The page's run slots: at most RUNS_AT_ONCE runs at once, nested use in one thread, a slot let go while waiting."""
+"""The page's run slots: whole-page runs and all runs bounded, a click's lane, nested use, a slot let go while waiting."""
 
 from __future__ import annotations
 
@@ -9,38 +9,30 @@ import time
 import pytest
 
 from geo.app import slots
-from geo.app.slots import RUNS_AT_ONCE, run_slot, slot_set_aside
+from geo.app.slots import PAGE_RUNS_AT_ONCE, RUNS_AT_ONCE, run_slot, slot_set_aside
 
 
-def free_slots() -> int:
-    """The slots no thread holds (acquired and given back at once, none left taken)."""
+def free(lane: threading.BoundedSemaphore) -> int:
+    """The slots of a lane no thread holds (each taken and given back at once)."""
     taken = 0
-    while slots._slots.acquire(blocking=False):
+    while lane.acquire(blocking=False):
         taken += 1
     for _ in range(taken):
-        slots._slots.release()
+        lane.release()
     return taken
 
 
-@contextlib.contextmanager
-def every_other_slot_taken():
-    """All slots but one held by this thread's stand-ins for other readers, for the block."""
-    holders = [run_slot() for _ in range(RUNS_AT_ONCE - 1)]
-    for holder in holders:
-        holder.__enter__()
-    try:
-        yield
-    finally:
-        for holder in holders:
-            holder.__exit__(None, None, None)
+def all_free() -> bool:
+    return free(slots._runs) == RUNS_AT_ONCE and free(slots._pages) == PAGE_RUNS_AT_ONCE
 
 
-def test_slots_let_in_at_most_runs_at_once():
+def most_at_once(kinds: list[bool]) -> int:
+    """The most runs inside their slot at the same time, one thread a run (``True``: a whole page's run)."""
     inside, most, lock = 0, 0, threading.Lock()
 
-    def run() -> None:
+    def run(whole_page: bool) -> None:
         nonlocal inside, most
-        with run_slot():
+        with run_slot(whole_page):
             with lock:
                 inside += 1
                 most = max(most, inside)
@@ -48,33 +40,71 @@ def test_slots_let_in_at_most_runs_at_once():
             with lock:
                 inside -= 1
 
-    threads = [threading.Thread(target=run) for _ in range(3 * RUNS_AT_ONCE)]
+    threads = [threading.Thread(target=run, args=(kind,)) for kind in kinds]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(10)
-    assert most == RUNS_AT_ONCE and free_slots() == RUNS_AT_ONCE
+    return most
+
+
+@contextlib.contextmanager
+def taken(count: int, whole_page: bool = True):
+    """``count`` slots held by this thread's stand-ins for other readers, for the block."""
+    holders = [run_slot(whole_page) for _ in range(count)]
+    for holder in holders:
+        holder.__enter__()
+        slots._held.depth = 0  # each stand-in is a reader of its own, not a nested use
+    try:
+        yield
+    finally:
+        for holder in reversed(holders):
+            slots._held.depth = 1
+            holder.__exit__(None, None, None)
+
+
+def test_slots_let_in_at_most_page_runs_at_once_whole_pages():
+    assert most_at_once([True] * 3 * RUNS_AT_ONCE) == PAGE_RUNS_AT_ONCE and all_free()
+
+
+def test_slots_let_in_at_most_runs_at_once_runs_of_any_kind():
+    assert most_at_once([False, True] * 3 * RUNS_AT_ONCE) == RUNS_AT_ONCE and all_free()
+
+
+def test_slots_a_click_has_a_lane_past_the_whole_page_runs():
+    entered = threading.Event()
+
+    def click() -> None:
+        with run_slot(whole_page=False):
+            entered.set()
+
+    with taken(PAGE_RUNS_AT_ONCE):  # every whole-page slot held: a click still gets in
+        thread = threading.Thread(target=click)
+        thread.start()
+        assert entered.wait(5)
+        thread.join(5)
+    assert all_free()
 
 
 def test_slots_a_thread_holding_one_goes_on_inside_itself():
     done = threading.Event()
 
-    def run() -> None:  # a full run draws the map's fragment inside its own slot
-        with run_slot(), run_slot(), run_slot():
+    def run() -> None:  # a whole-page run draws the map's fragment inside its own slot
+        with run_slot(), run_slot(whole_page=False), run_slot():
             done.set()
 
-    with every_other_slot_taken():
+    with taken(PAGE_RUNS_AT_ONCE - 1):
         thread = threading.Thread(target=run)
         thread.start()
         assert done.wait(5)
         thread.join(5)
-    assert free_slots() == RUNS_AT_ONCE
+    assert all_free()
 
 
 def test_slots_are_given_back_when_a_run_stops_with_an_exception():
-    with pytest.raises(RuntimeError), run_slot(), run_slot():
+    with pytest.raises(RuntimeError), run_slot(), run_slot(whole_page=False):
         raise RuntimeError("a rerun or a stop")
-    assert free_slots() == RUNS_AT_ONCE
+    assert all_free()
 
 
 def test_slots_a_run_waiting_on_another_process_lets_its_slot_go():
@@ -91,7 +121,7 @@ def test_slots_a_run_waiting_on_another_process_lets_its_slot_go():
         with run_slot():
             entered.set()
 
-    with every_other_slot_taken():
+    with taken(PAGE_RUNS_AT_ONCE - 1):  # the waiting run's is the last whole-page slot
         first = threading.Thread(target=parse_waiting)
         first.start()
         assert waiting.wait(5)
@@ -99,9 +129,9 @@ def test_slots_a_run_waiting_on_another_process_lets_its_slot_go():
         second.start()
         second.join(5)
         first.join(5)
-    assert entered.is_set() and finished.is_set() and free_slots() == RUNS_AT_ONCE
+    assert entered.is_set() and finished.is_set() and all_free()
 
 
 def test_slots_set_aside_outside_a_slot_changes_nothing():
     with slot_set_aside():
-        assert free_slots() == RUNS_AT_ONCE
+        assert all_free()

@@ -64,7 +64,7 @@ def view_html(_store: Store, _numbers: MapNumbers, key: ViewKey, countries: bool
 @st.fragment
 def map_and_panel(store: Store, key: ViewKey, countries: bool, paths: PagePaths, colours: tuple) -> None:
     """Map, place list and panel rerun alone on a click: the rest of the page stays."""
-    with run_slot(), store_faults(paths):
+    with run_slot(whole_page=False), store_faults(paths):
         map_place_list_and_panel(store, key, countries, dict(colours), paths)
 
 

@@ -5,6 +5,10 @@ from one event loop. With fifty readers, a dozen runs at once shared the GIL wit
 each turn of the loop waited behind them all, and a click's panel, computed in 35 ms, reached
 the browser a second later. Two cores run two runs' worth of Python and DuckDB at most; the
 runs past that only made every other one wait longer.
+
+A click reruns the map and panel only (a few dozen milliseconds) and a whole-page run (a visit,
+a view change) takes several times that, so a click has a lane of its own: whole-page runs take
+PAGE_RUNS_AT_ONCE slots at most, and a click waits only when RUNS_AT_ONCE runs of any kind are on.
 """
 
 from __future__ import annotations
@@ -13,15 +17,28 @@ import contextlib
 import threading
 from collections.abc import Iterator
 
-RUNS_AT_ONCE = 2
+RUNS_AT_ONCE = 3
+PAGE_RUNS_AT_ONCE = 2
 
-_slots = threading.BoundedSemaphore(RUNS_AT_ONCE)
-_held = threading.local()  # this thread's depth: a full run draws the map's fragment inside its own slot
+_runs = threading.BoundedSemaphore(RUNS_AT_ONCE)
+_pages = threading.BoundedSemaphore(PAGE_RUNS_AT_ONCE)
+_held = threading.local()  # this thread's depth and lanes: a whole-page run draws the map's fragment inside its own
+
+
+def _take(lanes: tuple[threading.BoundedSemaphore, ...]) -> None:
+    for lane in lanes:  # always the page lane first: two threads never wait on each other's
+        lane.acquire()
+
+
+def _give_back(lanes: tuple[threading.BoundedSemaphore, ...]) -> None:
+    for lane in reversed(lanes):
+        lane.release()
 
 
 @contextlib.contextmanager
-def run_slot() -> Iterator[None]:
-    """Hold one of the RUNS_AT_ONCE slots for the block (a thread already holding one goes on)."""
+def run_slot(whole_page: bool = True) -> Iterator[None]:
+    """Hold a slot for the block: a whole page's run, or a click's (``whole_page=False``), which skips the page lane.
+    A thread already holding one goes on."""
     if getattr(_held, "depth", 0):
         _held.depth += 1
         try:
@@ -29,12 +46,14 @@ def run_slot() -> Iterator[None]:
         finally:
             _held.depth -= 1
         return
-    with _slots:
-        _held.depth = 1
-        try:
-            yield
-        finally:
-            _held.depth = 0
+    lanes = (_pages, _runs) if whole_page else (_runs,)
+    _take(lanes)
+    _held.depth, _held.lanes = 1, lanes
+    try:
+        yield
+    finally:
+        _held.depth = 0
+        _give_back(lanes)
 
 
 @contextlib.contextmanager
@@ -45,10 +64,11 @@ def slot_set_aside() -> Iterator[None]:
     if not depth:
         yield
         return
+    lanes = _held.lanes
     _held.depth = 0
-    _slots.release()
+    _give_back(lanes)
     try:
         yield
     finally:
-        _slots.acquire()
+        _take(lanes)
         _held.depth = depth
