@@ -135,3 +135,14 @@ def test_slots_a_run_waiting_on_another_process_lets_its_slot_go():
 def test_slots_set_aside_outside_a_slot_changes_nothing():
     with slot_set_aside():
         assert all_free()
+
+
+def test_slots_what_the_first_page_holds_is_set_outside_the_collector_s_walks(monkeypatch):
+    import gc
+
+    monkeypatch.setattr(slots, "_settled", threading.Event())
+    frozen = gc.get_freeze_count()
+    slots.settle_once()
+    after = gc.get_freeze_count()
+    slots.settle_once()  # once per process
+    assert after > frozen and gc.get_freeze_count() == after

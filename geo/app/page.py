@@ -26,7 +26,7 @@ from .mapview import map_and_panel
 from .resources import Layer, ViewKey, corpus_facts, corpus_store, parse_slot, shared_parser, store_faults, story_file, this_view
 from .review import corrections_tab, review_queue
 from .sidebar import countries_toggle, sidebar_view
-from .slots import run_slot
+from .slots import run_slot, settle_once
 from .tables import furniture_report, header_width, picked_row, timeline
 from .uploads import session_layer, sidebar_upload
 
@@ -34,6 +34,7 @@ from .uploads import session_layer, sidebar_upload
 def main() -> None:
     with run_slot():
         draw_page()
+    settle_once()
 
 
 def draw_page() -> None:
