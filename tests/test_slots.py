@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
+from collections.abc import Callable
 
 import pytest
 
@@ -63,6 +64,18 @@ def taken(count: int, whole_page: bool = True):
             holder.__exit__(None, None, None)
 
 
+def gets_in(run: Callable[[threading.Event], None], held: int) -> bool:
+    """Whether ``run``, a reader's run in a thread of its own, sets the event it is given within 5 s while ``held``
+    whole-page slots are taken by others."""
+    entered = threading.Event()
+    with taken(held):
+        thread = threading.Thread(target=run, args=(entered,))
+        thread.start()
+        got_in = entered.wait(5)
+        thread.join(5)
+    return got_in
+
+
 def test_slots_let_in_at_most_page_runs_at_once_whole_pages():
     assert most_at_once([True] * 3 * RUNS_AT_ONCE) == PAGE_RUNS_AT_ONCE and all_free()
 
@@ -72,33 +85,19 @@ def test_slots_let_in_at_most_runs_at_once_runs_of_any_kind():
 
 
 def test_slots_a_click_has_a_lane_past_the_whole_page_runs():
-    entered = threading.Event()
-
-    def click() -> None:
+    def click(entered: threading.Event) -> None:
         with run_slot(whole_page=False):
             entered.set()
 
-    with taken(PAGE_RUNS_AT_ONCE):  # every whole-page slot held: a click still gets in
-        thread = threading.Thread(target=click)
-        thread.start()
-        assert entered.wait(5)
-        thread.join(5)
-    assert all_free()
+    assert gets_in(click, PAGE_RUNS_AT_ONCE) and all_free()  # every whole-page slot held: a click still gets in
 
 
 def test_slots_a_thread_holding_one_goes_on_inside_itself():
-    done = threading.Event()
-
-    def run() -> None:  # a whole-page run draws the map's fragment inside its own slot
+    def run(entered: threading.Event) -> None:  # a whole-page run draws the map's fragment inside its own slot
         with run_slot(), run_slot(whole_page=False), run_slot():
-            done.set()
+            entered.set()
 
-    with taken(PAGE_RUNS_AT_ONCE - 1):
-        thread = threading.Thread(target=run)
-        thread.start()
-        assert done.wait(5)
-        thread.join(5)
-    assert all_free()
+    assert gets_in(run, PAGE_RUNS_AT_ONCE - 1) and all_free()
 
 
 def test_slots_are_given_back_when_a_run_stops_with_an_exception():
