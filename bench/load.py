@@ -89,7 +89,9 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 from watch import tree_mb  # noqa: E402
 from websockets.asyncio.client import connect  # noqa: E402
 
-from geo.page.mapping import COUNTRY_KINDS, drawn_places, unique_labels  # noqa: E402
+from geo.frames import COUNTRY_KINDS  # noqa: E402
+from geo.page.mapping import drawn_places  # noqa: E402
+from geo.page.tooltips import unique_labels  # noqa: E402
 from geo.store import read  # noqa: E402
 from geo.store.read import View  # noqa: E402
 

@@ -44,7 +44,8 @@ from streamlit.testing.v1 import AppTest
 from test_dashboard import APP, FakeMap, map_script
 
 from geo.frames import geoparse
-from geo.page.mapping import build_map, escape_for_tooltip, tooltip_texts
+from geo.page.mapping import build_map
+from geo.page.tooltips import escape_for_tooltip, tooltip_texts
 from geo.page.views import Upload, mentions_csv, outlet_counts, places_geojson, safe_url
 from geo.text.corpus import load_corpus
 

@@ -11,17 +11,9 @@ from folium.plugins import MarkerCluster
 from geo.frames import VENUE_PRECISION, geoparse
 from geo.page import mapping
 from geo.page.colours import outlet_colours
-from geo.page.mapping import (
-    ASSET_ROOT,
-    build_map,
-    escape_for_tooltip,
-    label_from_tooltip,
-    load_basemap,
-    selection_arguments,
-    too_large_to_draw,
-    tooltip_texts,
-    unique_labels,
-)
+from geo.page.mapping import ASSET_ROOT, build_map, load_basemap, too_large_to_draw
+from geo.page.selection import selection_arguments
+from geo.page.tooltips import escape_for_tooltip, label_from_tooltip, tooltip_texts, unique_labels
 from geo.page.views import outlet_counts
 
 STATIC = Path(__file__).resolve().parent.parent / "static"

@@ -8,9 +8,11 @@ import streamlit as st
 import streamlit_folium
 
 from geo.page.corpus import PagePaths
-from geo.page.mapping import PAGE_STYLE, build_map, component_arguments, selection_arguments
+from geo.page.map_elements import component_arguments
+from geo.page.mapping import PAGE_STYLE, build_map
 from geo.page.payload import served_script
 from geo.page.reader_view import MapNumbers, view_data, view_element
+from geo.page.selection import selection_arguments
 from geo.page.session import held, map_selection, select_place, shown_in_full, take_click
 from geo.store import read
 from geo.store.read import Store, View

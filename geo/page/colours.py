@@ -54,3 +54,8 @@ def fill_colour(sources: int) -> str:
     if sources <= 1:
         return SINGLE_SOURCE_FILL
     return FILL_GREYS[min(sources, len(FILL_GREYS) + 1) - 2]
+
+
+# The map's outlines: every place's edge, and the selected place's.
+OUTLINE = "#424242"  # every place's edge: fills are greys, outlets' colours are kept for the rings
+SELECTED = "#000000"

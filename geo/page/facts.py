@@ -16,7 +16,8 @@ import pandas as pd
 
 from ..store import evidence, read
 from ..store.read import Store, View
-from .mapping import POLYGON_KINDS, too_large_to_draw, unique_labels
+from .mapping import POLYGON_KINDS, too_large_to_draw
+from .tooltips import unique_labels
 from .views import coverage_matrix, date_bounds, places_in_view, source_line
 
 __all__ = ["CorpusFacts", "ViewFacts"]

@@ -17,7 +17,7 @@ not drawn: it would take every click; the page lists it instead (``too_large_to_
 A click returns the clicked shape's tooltip text, whose first line is the place's label,
 unique on the map: ``build_map`` returns ``label -> place_id``; ``label_from_tooltip``
 reads the label back. Equal inputs give an equal script (element ids follow the tree,
-see ``_stable_ids``): streamlit-folium remounts the map, losing pan and zoom, whenever the
+see ``stable_ids``): streamlit-folium remounts the map, losing pan and zoom, whenever the
 script changes. The selected place is therefore not in the script: ``selection_arguments``
 gives the component a highlight layer and a centre, which it applies to the mounted map
 (static/view.js's ``newsgeoFocus`` zooms to a selected shape too small to see, and centres it).
@@ -27,17 +27,17 @@ folded on a phone).
 Scripts and stylesheets are all local (static/vendor, see static/README.md). Text from data
 goes through ``escape_for_tooltip``: folium writes tooltips into a JavaScript template
 literal, and Leaflet reads tooltips and layer names as HTML.
+
+Beside this module: ``tooltips`` (labels, tooltips, escaping), ``map_elements`` (our own folium
+elements, ``stable_ids``, ``component_arguments``) and ``selection`` (``selection_arguments``).
 """
 
 from __future__ import annotations
 
-import html
 import json
 import math
-import re
 from pathlib import Path
 
-import branca.element
 import folium
 import numpy as np
 import pandas as pd
@@ -46,22 +46,19 @@ from folium.plugins import MarkerCluster
 from shapely.geometry import mapping
 
 from ..frames import COUNTRY_KINDS, VENUE_PRECISION, related_places
-from .colours import FILL_GREYS, SINGLE_SOURCE_FILL, fill_colour, outlet_colours
+from .colours import FILL_GREYS, OUTLINE, SINGLE_SOURCE_FILL, fill_colour, outlet_colours
+from .map_elements import Chooser, Legend, OfflineBasemap, PointsGeoJson, ViewTargets, stable_ids
 from .reader_view import MapNumbers
+from .tooltips import escape_for_tooltip, tooltip_extra, tooltip_html, unique_labels
 
-__all__ = ["ASSET_ROOT", "BASEMAP", "PAGE_STYLE", "build_map", "component_arguments", "escape_for_tooltip",
-    "drawn_places", "label_from_tooltip", "load_basemap", "place_label", "selection_arguments", "too_large_to_draw",
-    "tooltip_texts", "unique_labels"]
+__all__ = ["ASSET_ROOT", "BASEMAP", "PAGE_STYLE", "POLYGON_KINDS", "build_map", "drawn_places", "is_polygon",
+    "load_basemap", "marker_radius", "simplified", "too_large_to_draw"]
 
 ASSET_ROOT = "../../app/static"  # from inside streamlit-folium's component iframe
 BASEMAP = Path(__file__).resolve().parents[2] / "static" / "basemap" / "countries.geojson"
 POLYGON_KINDS = {"zone", "region"}
-TOOLTIP_SOURCES = 5
 CLUSTER_ABOVE = 300  # point markers; clustering costs a plugin and hides counts
 MAX_ZOOM = 18
-OUTLINE = "#424242"  # every place's edge: fills are greys, outlets' colours are kept for the rings
-SELECTED = "#000000"
-PLAIN_PRECISIONS = {"exact", "point", "country"}
 LARGE_AREA = 25  # square degrees: a region this big (the Middle East) covers the view; it is listed, not drawn
 # Our own CSS: sea around the outlines; no focus box round a shape clicked with the mouse (keyboard focus stays).
 SEA_STYLE = ("<style>.leaflet-container { background: #dce8f0; } "
@@ -88,10 +85,6 @@ SEA_STYLE = ("<style>.leaflet-container { background: #dce8f0; } "
              ".newsgeo-chooser button { display: block; width: 100%; min-height: 36px; margin: 4px 0 0; "
              "padding: 6px 8px; text-align: left; font: 13px sans-serif; background: #f5f5f5; "
              "border: 1px solid #ccc; border-radius: 4px; cursor: pointer; }</style>")
-# Braces too: branca renders each element's output again as a Jinja template, so "{{ … }}" in a
-# tooltip would be evaluated on the server.
-_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;", "`": "&#96;", "$": "&#36;",
-            "\\": "&#92;", "{": "&#123;", "}": "&#125;"}
 # Panes keep the stacking order when the layer control re-adds a layer (it would go on top).
 PANES = {"basemap": 210, "countries": 380, "zones": 390, "rings": 410}
 
@@ -112,57 +105,6 @@ div[data-testid="stElementContainer"]:has(#newsgeo-view) { display: none; }
 # counters are small enough for the map to come within the first screen, the counters in one row
 
 
-def escape_for_tooltip(text) -> str:
-    """HTML-escape ``text`` and neutralise what a JS template literal (`` ` ``, ``$``, ``\\``) or Jinja (braces) acts on."""
-    return "".join(_ESCAPES.get(char, char) for char in str(text))
-
-
-def place_label(row) -> str:
-    """"Palmyra (city, SY)": name, kind and country code on one line (whitespace collapsed)."""
-    name = " ".join(str(row["name"]).split())
-    details = ", ".join(part for part in (row["kind"], row["country_code"]) if isinstance(part, str) and part)
-    return f"{name} ({details})" if details else name
-
-
-def unique_labels(places) -> dict[str, str]:
-    """``place_id -> label`` in place-id order, a second "Springfield (city, US)" becoming "… #2"."""
-    labels: dict[str, str] = {}
-    taken: set[str] = set()
-    ordered = places.sort_values("place_id")
-    columns = ("place_id", "name", "kind", "country_code")
-    # Four plain columns, not rows: iterrows builds a Series per place (40 ms a view at 10k articles).
-    for row in (dict(zip(columns, values, strict=True)) for values in zip(*(ordered[c].tolist() for c in columns), strict=True)):
-        label, number = place_label(row), 1
-        while (candidate := label if number == 1 else f"{label} #{number}") in taken:
-            number += 1
-        taken.add(candidate)
-        labels[row["place_id"]] = candidate
-    return labels
-
-
-def label_from_tooltip(text: str | None) -> str | None:
-    """The label in a clicked tooltip's text as streamlit-folium returns it (its first line)."""
-    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
-    return lines[0] if lines else None
-
-
-def tooltip_texts(m: folium.Map) -> list[str]:
-    """The text a click on each clickable shape sends back through streamlit-folium (the tooltip's text content)."""
-    found = []
-    for element in _walk(m):
-        if isinstance(element, folium.Tooltip):
-            found.append(element.text)
-        elif isinstance(element, folium.GeoJson):
-            found += [f["properties"]["tooltip"] for f in element.data["features"] if "tooltip" in f.get("properties", {})]
-    return ["\n".join(line.strip() for line in html.unescape(re.sub(r"<[^>]+>", "", text)).splitlines()) for text in found]
-
-
-def _walk(element):
-    yield element
-    for child in element._children.values():
-        yield from _walk(child)
-
-
 def load_basemap(path: str | Path = BASEMAP) -> dict:
     """The offline country outlines (GeoJSON FeatureCollection)."""
     return json.loads(Path(path).read_text(encoding="utf-8"))
@@ -170,7 +112,7 @@ def load_basemap(path: str | Path = BASEMAP) -> dict:
 
 def too_large_to_draw(row) -> bool:
     """A region so large (the Middle East) that its polygon would cover the view and take every click."""
-    return row["kind"] in POLYGON_KINDS and _is_polygon(row) and row["geometry"].area >= LARGE_AREA
+    return row["kind"] in POLYGON_KINDS and is_polygon(row) and row["geometry"].area >= LARGE_AREA
 
 
 def build_map(places, outlet_counts, *, outlets: list[str], colours: dict[str, str] | None = None,
@@ -203,28 +145,28 @@ def build_map(places, outlet_counts, *, outlets: list[str], colours: dict[str, s
     rows = view.to_dict("records")  # plain dicts: a Series per row costs more than drawing it
     for row in rows:  # what static/view.js needs to redraw a place for a reader's view
         row["_i"], row["_label"], row["_extra"] = numbers.places[row["place_id"]], \
-            escape_for_tooltip(labels[row["place_id"]]), _tooltip_extra(row)
-    targets = _ViewTargets(list(numbers.outlets), [SINGLE_SOURCE_FILL, *FILL_GREYS])
-    tooltips = {row["place_id"]: _tooltip(labels[row["place_id"]], row, counts[row["place_id"]], outlets) for row in rows}
+            escape_for_tooltip(labels[row["place_id"]]), tooltip_extra(row)
+    targets = ViewTargets(list(numbers.outlets), [SINGLE_SOURCE_FILL, *FILL_GREYS])
+    tooltips = {row["place_id"]: tooltip_html(labels[row["place_id"]], row, counts[row["place_id"]], outlets) for row in rows}
     if show_countries:
         countries = folium.FeatureGroup(name="Countries", overlay=True).add_to(m)
         country_rows = [r for r in rows if r["kind"] in COUNTRY_KINDS]
-        for row in (r for r in country_rows if _is_polygon(r)):
+        for row in (r for r in country_rows if is_polygon(r)):
             targets.shapes.append((_add_shape(countries, row, tooltips[row["place_id"]], counts[row["place_id"]],
                                               muted=True), countries, True))
-        if muted_points := [r for r in country_rows if not _is_polygon(r)]:
+        if muted_points := [r for r in country_rows if not is_polygon(r)]:
             layer = _points_layer([(r, _point_style(r, counts[r["place_id"]], muted=True), tooltips[r["place_id"]])
                                    for r in muted_points], interactive=True, pane="countries").add_to(countries)
             targets.points.append((layer, layer, True))
     group = folium.FeatureGroup(name="Places", overlay=True).add_to(m)
     drawn = [row for row in rows if row["kind"] not in COUNTRY_KINDS]
     # Largest polygons first, so a small zone inside a large region stays clickable.
-    for row in sorted((r for r in drawn if _is_polygon(r)), key=lambda r: -r["geometry"].area):
+    for row in sorted((r for r in drawn if is_polygon(r)), key=lambda r: -r["geometry"].area):
         targets.shapes.append((_add_shape(group, row, tooltips[row["place_id"]], counts[row["place_id"]]), group, False))
     if links := _links(drawn):
         targets.links.append(links.add_to(group))
     # Larger circles first, so a small place next to a big one (T4 by Palmyra) stays clickable.
-    points = sorted((row for row in drawn if not _is_polygon(row)),
+    points = sorted((row for row in drawn if not is_polygon(row)),
                     key=lambda r: (-sum(counts[r["place_id"]].values()), r["place_id"]))
     use_cluster = len(points) > CLUSTER_ABOVE if cluster is None else cluster
     target = _cluster(asset_root).add_to(group) if use_cluster and points else group
@@ -234,13 +176,13 @@ def build_map(places, outlet_counts, *, outlets: list[str], colours: dict[str, s
         # What a marker is taken out of and put back into: the cluster, which holds each marker itself, or else
         # the points' own layer (the "Places" group holds that layer, not its markers).
         targets.points.append((layer, target if target is not group else layer, False))
-    targets.rings = _add_rings(m, [row for row in drawn if not _is_polygon(row)], counts, outlets, colours)
-    _Legend(clustered=bool(use_cluster and points)).add_to(m)
-    _Chooser().add_to(m)
+    targets.rings = _add_rings(m, [row for row in drawn if not is_polygon(row)], counts, outlets, colours)
+    Legend(clustered=bool(use_cluster and points)).add_to(m)
+    Chooser().add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)  # expanded, it hides markers on a narrow map
     targets.add_to(m)  # after the layer control: static/view.js takes the rings' lines out of it
     _fit(m, drawn or rows)
-    _stable_ids(m)
+    stable_ids(m)
     return m, {label: place_id for place_id, label in labels.items()}
 
 
@@ -279,52 +221,24 @@ def _cluster(asset_root: str) -> MarkerCluster:
 
 
 def _add_base_layers(m: folium.Map, asset_root: str) -> None:
-    _OfflineBasemap(asset_root, name="Offline map").add_to(m)
+    OfflineBasemap(asset_root, name="Offline map").add_to(m)
     folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online)", overlay=False, show=False,
                      max_zoom=MAX_ZOOM).add_to(m)
 
 
-def _tooltip(label: str, row, per_outlet: dict[str, int], outlets: list[str]) -> str:
-    """Tooltip HTML: the label, then mentions per source. Newlines let the returned text split."""
-    lines = [f"<b>{escape_for_tooltip(label)}</b>"]
-    naming = [o for o in outlets if o in per_outlet]
-    # The busiest sources first; past TOOLTIP_SOURCES a count (25 sources × 400 places cost 0.3 MB).
-    shown = sorted(naming, key=lambda o: -per_outlet[o])[:TOOLTIP_SOURCES] if len(naming) > TOOLTIP_SOURCES else naming
-    for outlet in shown:
-        n = per_outlet[outlet]
-        lines.append(f"<br>{escape_for_tooltip(outlet)}: {n} mention{'s' if n != 1 else ''}")
-    if rest := [o for o in naming if o not in shown]:
-        n = sum(per_outlet[o] for o in rest)
-        lines.append(f"<br>{len(rest)} more source{'s' if len(rest) != 1 else ''}: {n} mention{'s' if n != 1 else ''}")
-    if extra := _tooltip_extra(row):
-        lines.append(extra)
-    return "\n".join(lines)
-
-
-def _tooltip_extra(row) -> str:
-    """The tooltip's lines after the counts, as HTML: the names other languages wrote, an imprecise location."""
-    lines = []
-    if isinstance(other := row.get("other_names"), str) and other:  # as an Arabic, Hebrew or Turkish article wrote it
-        names = ", ".join(f"<bdi>{escape_for_tooltip(name)}</bdi>" for name in str(other).split(", "))
-        lines.append(f"<br>also written {names}")
-    if row["precision"] not in PLAIN_PRECISIONS:
-        lines.append(f"<br><i>{escape_for_tooltip(row['precision'])}</i>")
-    return "\n".join(lines)
-
-
-def _is_polygon(row) -> bool:
+def is_polygon(row) -> bool:
     return row["kind"] in (POLYGON_KINDS | COUNTRY_KINDS) and row["geometry"].geom_type in ("Polygon", "MultiPolygon")
 
 
-def _radius(count: int) -> float:
+def marker_radius(count: int) -> float:
     return round(min(6 + 3 * math.sqrt(count), 30), 1)
 
 
 def _add_shape(parent, row, tooltip: str, per_outlet: dict[str, int], muted: bool = False) -> folium.GeoJson:
     """The place's one clickable shape: its polygon, or a filled circle (hollow ones miss centre clicks)."""
     fill = "#888888" if muted else fill_colour(len(per_outlet))
-    if _is_polygon(row):
-        geom = _small(row["geometry"]) if muted else row["geometry"]
+    if is_polygon(row):
+        geom = simplified(row["geometry"]) if muted else row["geometry"]
         style = {"color": "#888888" if muted else OUTLINE, "weight": 1 if muted else 1.5, "fillColor": fill,
                  "fillOpacity": 0.06 if muted else 0.35 if geom.area < LARGE_AREA else 0.08}
         feature = {"type": "Feature", "properties": {"place_id": row["place_id"], "tooltip": tooltip,
@@ -343,40 +257,12 @@ def _point_style(row, per_outlet: dict[str, int], muted: bool = False) -> dict:
     """A filled circle (hollow ones miss centre clicks), sized by mentions, its grey by sources."""
     fill = "#888888" if muted else fill_colour(len(per_outlet))
     venue = row["precision"] == VENUE_PRECISION  # Baku: the articles name only the country
-    style = {"radius": _radius(sum(per_outlet.values())), "color": "#888888" if muted else OUTLINE,
+    style = {"radius": marker_radius(sum(per_outlet.values())), "color": "#888888" if muted else OUTLINE,
              "weight": 2.5 if venue or fill == SINGLE_SOURCE_FILL else 1.5, "fill": True,
              "fillColor": "#ffffff" if venue else fill, "fillOpacity": 0.9, "opacity": 1}
     if venue:
         style["dashArray"] = "4 3"
     return style
-
-
-class _Text(branca.element.Element):
-    """Rendered output kept as it is: branca would compile it as a Jinja template again (megabytes for 10,000 points)."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self._text = text
-
-    def render(self, **kwargs) -> str:
-        return self._text
-
-
-class _LiteralOutput(branca.element.MacroElement):
-    """MacroElement.render with its header, html and script output added as ``_Text``, not as new templates."""
-
-    def render(self, **kwargs):
-        figure = self.get_root()
-        module = self._template.module.__dict__
-        for part, where in (("header", figure.header), ("html", figure.html), ("script", figure.script)):
-            if (macro := module.get(part)) is not None:
-                where.add_child(_Text(macro(self, kwargs)), name=self.get_name())
-        for element in self._children.values():
-            element.render(**kwargs)
-
-
-class _PointsGeoJson(folium.GeoJson, _LiteralOutput):
-    """folium.GeoJson whose script goes into the page once rendered (folium's own steps run first: see the MRO)."""
 
 
 def _points_layer(items, *, interactive: bool, pane: str | None = None) -> folium.GeoJson:
@@ -398,7 +284,7 @@ def _points_layer(items, *, interactive: bool, pane: str | None = None) -> foliu
     # What a click does besides (outline, close the tooltip, a phone's scroll) is static/places.js's.
     on_each = folium.JsCode("function (feature, layer) { if (feature.properties.tooltip) { "
                             "layer.bindTooltip(feature.properties.tooltip, {sticky: true}); } }") if interactive else None
-    return _PointsGeoJson({"type": "FeatureCollection", "features": features}, marker=marker, control=False,
+    return PointsGeoJson({"type": "FeatureCollection", "features": features}, marker=marker, control=False,
                           on_each_feature=on_each)
 
 
@@ -412,7 +298,7 @@ def _view_properties(row) -> dict:
     return properties
 
 
-def _small(geom):
+def simplified(geom):
     """Country outlines are large: simplify and round (3 decimals) before they go into the page."""
     return shapely.transform(shapely.simplify(geom, 0.05, preserve_topology=True), lambda xy: np.round(xy, 3))
 
@@ -457,216 +343,11 @@ def _add_rings(m: folium.Map, rows, counts, outlets: list[str], colours: dict[st
 
 
 def _ring_style(row, counts, offset: float, colour: str, weight: float) -> dict:
-    base = _radius(sum(counts[row["place_id"]].values()))
+    base = marker_radius(sum(counts[row["place_id"]].values()))
     return {"radius": round(base + offset, 1), "color": colour, "weight": weight, "fill": False, "opacity": 0.95}
-
-
-def selection_arguments(row, found=(), numbers: dict[str, int] | None = None) -> dict:
-    """Component arguments that outline the selected place (and, dashed, the places a search found) and bring
-    the selected one into view.
-
-    streamlit-folium applies ``feature_group`` (a script it runs in the map's frame, after
-    removing the previous one) and ``center`` to the mounted map, without remounting it, so
-    pan and zoom stay the reader's. The script holds numbers and our own styles only. A place
-    clicked on the map is outlined there at once by static/places.js, so the page need not
-    send the map's arguments again (300 KB at 10,000 articles): it keeps the last ones.
-    ``numbers`` (the map's place numbers, ``geo.page.reader_view.MapNumbers.places``) mark each
-    ring with its place, so static/view.js keeps it round the marker as a view resizes it.
-    """
-    numbers = numbers or {}
-    layers = [_outline(r, FOUND_STYLE, numbers.get(r.get("place_id"))) for r in found
-              if row is None or r["place_id"] != row.get("place_id")]
-    selected = ""
-    if row is not None:  # named, for static/view.js's newsgeoFocus below
-        selected = f"var newsgeo_selected = {_outline(row, SELECTED_STYLE, numbers.get(row.get('place_id')))};\n"
-        layers.append("newsgeo_selected")
-    if not layers:
-        return {"feature_group": None, "center": None}
-    center = None if row is None else [round(float(row["lat"]), 5), round(float(row["lon"]), 5)]
-    script = ("if (window.newsgeoClearSelection) { window.newsgeoClearSelection(); }\n" + selected +
-              f"var newsgeo_selection = L.featureGroup([{', '.join(layers)}]);\n"
-              "map_div.addLayer(newsgeo_selection);\n"
-              "window.feature_group = window.feature_group || [];\n"
-              "window.feature_group.push(newsgeo_selection);\n"
-              "if (window.newsgeoFitRings) { window.newsgeoFitRings(map_div); }\n")
-    if row is not None:  # zoomed to when small or out of view, centred (static/view.js); then the centre below
-        script += f"if (window.newsgeoFocus) {{ window.newsgeoFocus(map_div, newsgeo_selected, {json.dumps(center)}); }}\n"
-    return {"feature_group": script, "center": center}
-
-
-SELECTED_STYLE = {"color": SELECTED, "weight": 4}
-# A search's places: a wide soft halo, like a highlighter's, unlike any ring (dashes mean an inferred venue).
-FOUND_STYLE = {"color": SELECTED, "weight": 9, "opacity": 0.28}
-
-
-def _outline(row, style: dict, number: int | None = None) -> str:
-    """A Leaflet layer outlining one place (its shape, or a ring round its marker), not clickable."""
-    if _is_polygon(row) and not too_large_to_draw(row):
-        shape = json.dumps(mapping(_small(row["geometry"])), separators=(",", ":"))
-        options = json.dumps({**style, "weight": style["weight"] - 0.5, "fill": False})
-        return f"L.geoJson({shape}, {{style: {options}, interactive: false, pane: \"rings\"}})"
-    radius = _radius(int(row.get("mention_count") or 1)) + 4
-    options = json.dumps({**style, "radius": radius, "fill": False, "interactive": False, "pane": "rings",
-                          **({"newsgeoPlace": int(number)} if number is not None else {})})
-    return f"L.circleMarker([{float(row['lat']):.5f}, {float(row['lon']):.5f}], {options})"
 
 
 def _fit(m: folium.Map, rows) -> None:
     if rows:
         lats, lons = [r["lat"] for r in rows], [r["lon"] for r in rows]
         m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(30, 30), max_zoom=8)
-
-
-class _Legend(folium.MacroElement):
-    """Fixed key to marker colours and styles: our own static text only, never data."""
-
-    _template = folium.template.Template("""
-        {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.control({position: "bottomleft"});
-        {{ this.get_name() }}.onAdd = function (map) {
-            var div = L.DomUtil.create("div", "newsgeo-legend");
-            var button = L.DomUtil.create("button", "newsgeo-legend-toggle", div);
-            button.type = "button";
-            button.title = "Show or hide the key";
-            var body = L.DomUtil.create("div", "newsgeo-legend-body", div);
-            body.innerHTML = {{ this.html|tojson }};
-            // On a narrow map (a phone) the key starts folded: unfolded it would hide a quarter of it. Open, the
-            // map's places are fitted above it (static/view.js).
-            var open = map.getSize().x >= 500;
-            function show() {
-                body.style.display = open ? "" : "none";
-                button.textContent = open ? "Key \u25be" : "Key \u25b8";
-                button.setAttribute("aria-expanded", open ? "true" : "false");
-            }
-            L.DomEvent.disableClickPropagation(div);
-            L.DomEvent.disableScrollPropagation(div);
-            L.DomEvent.on(button, "click", function () { open = !open; show(); });
-            show();
-            return div;
-        };
-        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
-        {% endmacro %}""")
-
-    def __init__(self, clustered: bool = False):
-        super().__init__()
-        self._name = "Legend"
-        dot = ('<span style="display:inline-block;width:10px;height:10px;border-radius:50%;'
-               f'border:1.5px solid {OUTLINE};background:{{}}"></span>')
-        fills = [SINGLE_SOURCE_FILL, *FILL_GREYS]
-        swatches = " ".join(dot.format(c) + f"&nbsp;{n}{'+' if n == len(fills) else ''}"
-                            for n, c in enumerate(fills, start=1))
-        self.html = (f"<b>Sources naming the place</b><br>{swatches}<br>Size: mentions · dashed: venue inferred"
-                     "<br>Coloured rings: which sources (layers)")
-        if clustered:  # a group's disc is white, so it never reads as one of the greys above
-            self.html += ('<br><span style="display:inline-block;min-width:14px;height:14px;border-radius:50%;'
-                          f'border:2px solid {OUTLINE};background:#fff;font-size:9px;line-height:14px;'
-                          'text-align:center">12</span>&nbsp;places grouped: zoom in')
-
-
-class _ViewTargets(folium.MacroElement):
-    """Hands the map's layers to static/view.js, which applies a reader's view to them (``geo.page.reader_view``).
-
-    Text in it is the page's own escaped HTML (outlet names, the rings' layer names), as JSON.
-    """
-
-    _template = folium.template.Template("""
-        {% macro script(this, kwargs) %}
-        newsgeoTrack({{ this._parent.get_name() }}, {{ this.handed() }});
-        {% endmacro %}""")
-
-    def __init__(self, outlets: list[str], fills: list[str]):
-        """``outlets`` in the order of their numbers (``MapNumbers.outlets``)."""
-        super().__init__()
-        self._name = "ViewTargets"
-        self.outlets = [escape_for_tooltip(outlet) for outlet in outlets]
-        self.fills = fills
-        self.points: list = []
-        self.shapes: list = []
-        self.rings: list = []
-        self.links: list = []
-
-    def handed(self) -> str:
-        """The JavaScript object naming the layers (their names are final only when the map renders)."""
-        def layers(entries) -> str:
-            return "[" + ", ".join("[" + ", ".join(item.get_name() if hasattr(item, "get_name") else json.dumps(item)
-                                                   for item in entry) + "]" for entry in entries) + "]"
-
-        # "<\/" as JSON allows: nothing here can close the page's <script> element.
-        return (f'{{"outlets": {json.dumps(self.outlets)}, "fills": {json.dumps(self.fills)}, '
-                f'"points": {layers(self.points)}, "shapes": {layers(self.shapes)}, "rings": {layers(self.rings)}, '
-                f'"links": [{", ".join(layer.get_name() for layer in self.links)}]}}').replace("</", "<\\/")
-
-
-class _Chooser(folium.MacroElement):
-    """A click where several places lie lists them (static/places.js): overlapping markers stay reachable."""
-
-    _template = folium.template.Template("""
-        {% macro script(this, kwargs) %}
-        newsgeoChooser({{ this._parent.get_name() }});
-        {% endmacro %}""")
-
-    def __init__(self):
-        super().__init__()
-        self._name = "Chooser"
-
-
-class _OfflineBasemap(folium.map.Layer):
-    """The offline base layer, drawn by static/basemap.js from the files of static/basemap/.
-
-    Fetched, not embedded: the files (about 800 KB) are then cached by the browser and never
-    resent with each map. Our own fixed URLs only; no data from articles.
-    """
-
-    _template = folium.template.Template("""
-        {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = newsgeoBasemap({{ this._parent.get_name() }}, {{ this.root|tojson }});
-        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
-        {% endmacro %}""")
-
-    def __init__(self, root: str, name: str):
-        super().__init__(name=name, overlay=False, control=True, show=True)
-        self._name = "OfflineBasemap"
-        self.root = root
-
-
-def _stable_ids(m: folium.Map) -> None:
-    """Name every element by its place in the tree, so equal inputs render equal HTML.
-
-    The names are the ones streamlit-folium gives elements ("div", "div_3", "div_3_0"…) when
-    it rewrites the script, so its rewrite changes nothing and a map object passed to
-    ``st_folium`` twice yields the same script (with folium's random ids it would not).
-    """
-    def visit(element, path: str) -> None:
-        element._id = path
-        for number, child in enumerate(element._children.values()):
-            visit(child, f"{path}_{number}")
-
-    root = m.get_root()
-    for number, element in enumerate([root, *(getattr(root, name) for name in ("header", "html", "script"))]):
-        visit(element, f"figure{number}")
-    visit(m, "div")
-
-
-def component_arguments(st_folium, fmap: folium.Map, **options) -> dict:
-    """The arguments ``st_folium(fmap, **options)`` would give streamlit-folium's component, without rendering it.
-
-    st_folium renders the whole folium map on every call (0.1-0.2 s); the page computes these
-    once per view and hands them to the component directly on each rerun. This runs a copy of
-    st_folium whose component function records its arguments: nothing shared is swapped, so
-    concurrent sessions never see each other's capture. ``st_folium`` is passed in (not
-    imported) because only the page imports Streamlit.
-    """
-    import types
-
-    captured: dict = {}
-
-    def record(**kwargs):
-        captured.update(kwargs)
-        return kwargs.get("default")
-
-    capturing = types.FunctionType(st_folium.__code__, {**st_folium.__globals__, "_component_func": record},
-                                   st_folium.__name__, st_folium.__defaults__, st_folium.__closure__)
-    capturing.__kwdefaults__ = st_folium.__kwdefaults__
-    capturing(fmap, **options)
-    captured.pop("on_change", None)  # st_folium's callback only mirrors the value into session state
-    return captured
