@@ -322,25 +322,26 @@ def test_dashboard_timeline_is_drawn_over_the_coverage_table(monkeypatch, tmp_pa
     assert len(at.get("vega_lite_chart")) == 1
 
 
-def test_dashboard_each_show_all_switch_is_under_its_source_s_heading(monkeypatch, tmp_path):
+def test_dashboard_each_show_all_switch_is_under_its_source_s_sentences(monkeypatch, tmp_path):
     at, fake = start(monkeypatch, tmp_path, query={"place": "country:SY"})
     at.session_state["compare_on"] = False  # the sentences one source after another beside the map
     rerun(at, fake)
     sequence = []
 
     def walk(node) -> None:  # the page's elements in the order a reader meets them
-        if getattr(node, "type", "") == "html" and node.value.startswith("<h5"):
-            sequence.append(("heading", html_text(node.value).strip()))
+        if getattr(node, "type", "") == "html" and (heading := re.search(r"<h5[ >].*?</h5>", node.value, flags=re.S)):
+            sequence.append(("sentences", html_text(heading.group(0)).strip(), len(re.findall(r"<p[ >]", node.value))))
         elif getattr(node, "type", "") == "toggle" and node.key.startswith("all:"):  # the panel's, not the comparison's
-            sequence.append(("switch", node.key))
+            sequence.append(("switch", node.key, 0))
         for child in getattr(node, "children", {}).values():
             walk(child)
 
     walk(at.main)
-    switches = [i for i, (kind, _) in enumerate(sequence) if kind == "switch"]
+    switches = [i for i, (kind, _, _) in enumerate(sequence) if kind == "switch"]
     assert switches, sequence  # Syria: more sentences than shown for some source
-    for i in switches:  # right under its own source's heading
-        assert sequence[i - 1][0] == "heading" and sequence[i][1] == f"all:{sequence[i - 1][1]}", sequence
+    for i in switches:  # right under its own source's heading and sentences, one element
+        kind, outlet, paragraphs = sequence[i - 1]
+        assert kind == "sentences" and sequence[i][1] == f"all:{outlet}" and paragraphs > 0, sequence
 
 
 def test_dashboard_a_day_picked_keeps_the_others_on_the_timeline_and_all_dates_lets_go(monkeypatch, tmp_path):

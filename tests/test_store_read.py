@@ -298,6 +298,27 @@ def sentences_from_mentions(found: pd.DataFrame) -> tuple[dict, dict, float]:
     return spans, {outlet: len(sentences) for outlet, sentences in spans.items()}, found["confidence"].mean()
 
 
+def test_store_read_a_place_s_sentences_keep_each_outlet_s_first_ones_in_order(seed_store, parser):
+    # The panel's few per outlet: its first ``per_outlet`` sentences in article and sentence order, every one for
+    # the outlets in ``every_for``, as the mentions in view one by one say (uploads give an outlet several articles).
+    session, outlets, views = with_uploads(seed_store, parser)
+    several = 0
+    for store in (seed_store, session):
+        for view in views:
+            in_view = read.view_mentions(store, view).sort_values(["outlet", "article_id", "sentence_index", "start"])
+            for place_id, found in in_view.groupby("place_id"):
+                spans, totals, _ = sentences_from_mentions(found)
+                several += any(len({article for article, _ in kept}) > 1 for kept in spans.values())
+                for per_outlet, every_for in ((1, ()), (2, ("Desk",)), (1, ("The Cradle", "Kurdistan24"))):
+                    read_back = read.place_sentences(store, place_id, view, per_outlet, every_for)
+                    assert read_back.totals == totals, (view, place_id)
+                    expected = [(outlet, *key, kept_spans) for outlet, kept in spans.items()
+                                for rank, (key, kept_spans) in enumerate(kept.items(), start=1)
+                                if rank <= per_outlet or outlet in every_for]
+                    assert [(e.outlet, e.article_id, e.sentence_index, e.spans) for e in read_back.excerpts] == expected
+    assert several  # some outlet names a place in more than one of its articles
+
+
 def test_store_read_a_place_s_sentences_are_its_mentions_in_view_whatever_was_read_before(seed_store, parser, monkeypatch):
     # Clicks keep a place's mentions and excerpts across views and sessions: every view still gets its own.
     session, outlets, views = with_uploads(seed_store, parser)

@@ -34,7 +34,18 @@ def rerun_map() -> None:
 
 
 def shown(items: list, total: int, key: str) -> list:
-    """The first EXCERPTS_SHOWN of a source's ``total`` sentences, or all once the reader asks (a place can have thousands)."""
-    if total > EXCERPTS_SHOWN and not st.toggle(f"Show all {total} sentences", key=key):
+    """The first EXCERPTS_SHOWN of a source's ``total`` sentences, or all once the reader asks (a place can have
+    thousands) with the switch ``show_all_switch`` draws under them."""
+    if total > EXCERPTS_SHOWN and not st.session_state.get(key, False):
         return items[:EXCERPTS_SHOWN]
     return items
+
+
+def show_all_switch(total: int, key: str) -> None:
+    """Under a source's first sentences, the switch that shows all ``total`` of them, when there are more.
+
+    Under them, not above: a source's heading and sentences are then one element, one message to
+    the browser instead of three (a click with 25 sources in view sent a hundred).
+    """
+    if total > EXCERPTS_SHOWN:
+        st.toggle(f"Show all {total} sentences", key=key)

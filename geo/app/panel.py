@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import NamedTuple
 
 import streamlit as st
@@ -21,8 +22,8 @@ from geo.store import read
 from geo.store.read import Store
 from geo.words import counted
 
-from .common import COMPARE_ANCHOR, EXCERPTS_SHOWN, rerun_map, shown, side_by_side
-from .resources import ViewKey, corpus_facts
+from .common import COMPARE_ANCHOR, EXCERPTS_SHOWN, rerun_map, show_all_switch, shown, side_by_side
+from .resources import ViewKey, corpus_facts, view_token
 from .review import review_place
 from .tables import scroll_to_panel_once
 
@@ -37,13 +38,17 @@ class PanelSentences(NamedTuple):
     corrected: bool
 
 
-@st.cache_resource(max_entries=256, show_spinner=False)
-def panel_sentences(_store: Store, key: ViewKey, place_id: str, every: tuple[str, ...]) -> PanelSentences:
+def panel_sentences(store: Store, key: ViewKey, place_id: str, every: tuple[str, ...]) -> PanelSentences:
     """A place's excerpts, their articles and how sure the map is of it, in a view, shared by its readers.
 
     The first EXCERPTS_SHOWN per outlet, all for the outlets in ``every``; small, so many are kept.
     """
-    found = read.place_sentences(_store, place_id, key.view, EXCERPTS_SHOWN, every)
+    return _panel_sentences(store, key, view_token(key), place_id, every)
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _panel_sentences(_store: Store, _key: ViewKey, token: str, place_id: str, every: tuple[str, ...]) -> PanelSentences:
+    found = read.place_sentences(_store, place_id, _key.view, EXCERPTS_SHOWN, every)
     by_outlet: dict[str, list] = {}
     for item in found.excerpts:
         by_outlet.setdefault(item.outlet, []).append(item)
@@ -77,46 +82,44 @@ def place_panel(store: Store, place_id: str, place, key: ViewKey, colours: dict[
 def sources_named(by_outlet: dict[str, list], totals: dict[str, int], colours: dict[str, str]) -> None:
     """Each source naming the place and how often, when their sentences are side by side under the map."""
     st.caption(f"Each source's sentences are [side by side below](#{COMPARE_ANCHOR}), under “Compare sources”.")
-    for outlet in by_outlet:
-        st.html(stacked_html([outlet_heading_html(outlet, colours.get(outlet)),
-                              paragraph_html(escape_html(counted(totals[outlet], "sentence") + " naming it"), caption=True)]))
+    if by_outlet:  # one element for them all: one message, however many sources
+        st.html(stacked_html([block for outlet in by_outlet for block in (
+            outlet_heading_html(outlet, colours.get(outlet)),
+            paragraph_html(escape_html(counted(totals[outlet], "sentence") + " naming it"), caption=True))]))
 
 
 def one_after_another(outlets: list[str]) -> dict:
-    """A container per source, one under the other (the panel's layout)."""
-    return {outlet: st.container() for outlet in outlets}
+    """Each source where the page is, one under the other (the panel's layout)."""
+    return dict.fromkeys(outlets, contextlib.nullcontext())
 
 
 def excerpts_by_source(store: Store, by_outlet: dict[str, list], totals: dict[str, int], articles: dict,
                        colours: dict[str, str], layout=one_after_another, level: str = "h5", switch: str = "all") -> None:
     """Each source's sentences naming the place, with its article's title and date (and, asked, the sentences around).
 
-    ``layout`` gives each source its container (one after another in the panel, columns side by side in the
+    ``layout`` gives each source its place (one after another in the panel, columns side by side in the
     comparison); ``level`` is its heading's, ``switch`` the prefix of its "show all" switch's key.
     """
     context = st.toggle("Show the sentences around each excerpt", key="context")
-    # Each source's group in order: its heading, its "show all" switch under it (a stack of unnamed switches above
-    # every excerpt was unreadable with many sources), then its excerpts, drawn once the sentences around are known.
-    groups, shown_items = layout(list(by_outlet)), {}
-    for outlet, items in by_outlet.items():
-        with groups[outlet]:
-            st.html(outlet_heading_html(outlet, colours.get(outlet), level))
-            shown_items[outlet] = shown(items, totals[outlet], f"{switch}:{outlet}")
+    shown_items = {outlet: shown(items, totals[outlet], f"{switch}:{outlet}") for outlet, items in by_outlet.items()}
     everything = [item for items in shown_items.values() for item in items]
     if context:  # the texts too, for the sentences around: not kept in the shared cache
         articles = read.article_details(store, sorted({i.article_id for i in everything}), with_text=True)
     around = read.neighbour_spans(store, [(i.article_id, i.sentence_index) for i in everything]) if context else {}
+    # Each source in order: its heading and excerpts as one element, its "show all" switch under them.
+    groups = layout(list(by_outlet))
     for outlet, items in shown_items.items():
         with groups[outlet]:
-            draw_excerpts(items, articles, around)
+            draw_excerpts(outlet_heading_html(outlet, colours.get(outlet), level), items, articles, around)
+            show_all_switch(totals[outlet], f"{switch}:{outlet}")
 
 
-def draw_excerpts(items: list, articles: dict, around: dict) -> None:
-    """One source's excerpts, each with its caption (and the sentences around it when asked), as one element."""
-    paragraphs = []
+def draw_excerpts(heading: str, items: list, articles: dict, around: dict) -> None:
+    """One source's heading and excerpts, each with its caption (and the sentences around it when asked), as one
+    element."""
+    paragraphs = [heading]
     for item in items:
         around_item = around.get((item.article_id, item.sentence_index), ([], []))
         paragraphs += [paragraph_html(fragment, caption)
                        for fragment, caption in excerpt_paragraphs(item, articles[item.article_id], around_item)]
-    if paragraphs:
-        st.html(stacked_html(paragraphs))
+    st.html(stacked_html(paragraphs))

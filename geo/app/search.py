@@ -16,8 +16,8 @@ from geo.store import read
 from geo.store.read import Store
 from geo.words import counted
 
-from .common import shown
-from .resources import ViewKey
+from .common import show_all_switch, shown
+from .resources import ViewKey, view_token
 
 
 def search_box(where, store: Store, key: ViewKey) -> tuple[str, set[str]]:
@@ -32,10 +32,14 @@ def search_box(where, store: Store, key: ViewKey) -> tuple[str, set[str]]:
     return phrase, {place for places in hits["places"] for place in places}
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
-def sentence_hits(_store: Store, key: ViewKey, phrase: str):
+def sentence_hits(store: Store, key: ViewKey, phrase: str):
     """The sentences in view holding a phrase, with the places each names; shared by readers searching the same."""
-    return read.search_sentences(_store, phrase, key.view)
+    return _sentence_hits(store, key, view_token(key), phrase)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _sentence_hits(_store: Store, _key: ViewKey, token: str, phrase: str):
+    return read.search_sentences(_store, phrase, _key.view)
 
 
 def search_results(store: Store, key: ViewKey, phrase: str, colours: dict[str, str], expanded: bool) -> None:
@@ -46,6 +50,7 @@ def search_results(store: Store, key: ViewKey, phrase: str, colours: dict[str, s
              "highlighted on the map" if len(hits) else f"No sentence in view has “{phrase}”")
     with st.expander(escape_markdown(title), expanded=expanded and bool(len(hits))):
         for outlet, group in hits.groupby("outlet", sort=True):
-            st.html(outlet_heading_html(outlet, colours.get(outlet)))
             rows = shown(list(group.itertuples()), len(group), f"search-all:{outlet}")
-            st.html(stacked_html([paragraph_html(phrase_html(row.sentence, phrase)) for row in rows]))
+            st.html(stacked_html([outlet_heading_html(outlet, colours.get(outlet)),
+                                  *(paragraph_html(phrase_html(row.sentence, phrase)) for row in rows)]))
+            show_all_switch(len(group), f"search-all:{outlet}")
