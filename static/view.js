@@ -138,17 +138,23 @@
 
   /* A place selected off the map (the list, a link) brought to the middle of the map, zoomed in until its shape
      is FOCUS_PX across both ways (the buffer zone is 6 x 4 px at the first zoom), and out until it is in view; never past
-     FOCUS_MAX_ZOOM. A marker keeps the zoom. Centred, so on a phone it is not left at an edge. */
+     FOCUS_MAX_ZOOM. A marker keeps the zoom. Centred, so on a phone it is not left at an edge.
+     A zoom made here for one pick is not the reader's: the next pick starts from the zoom before it (after the
+     buffer zone, Damascus is not shown at the zone's zoom), unless the reader has zoomed since. */
   var FOCUS_PX = 24, FOCUS_MAX_ZOOM = 10;
   function focus(map, target) {
-    var zoom = map.getZoom();
+    var zoom = map.getZoom(), made = map.__newsgeoZoomMade;
+    if (made && made.to === zoom) { zoom = made.from; }
+    var from = zoom;
     if (target.bounds && target.bounds.isValid()) {
       var nw = map.project(target.bounds.getNorthWest(), zoom), se = map.project(target.bounds.getSouthEast(), zoom);
       var across = Math.min(se.x - nw.x, se.y - nw.y), size = map.getSize();  // a narrow strip: its narrow side
       if (across < FOCUS_PX) { zoom = Math.min(FOCUS_MAX_ZOOM, zoom + Math.ceil(Math.log2(FOCUS_PX / Math.max(across, 0.1)))); }
       if (se.x - nw.x > size.x - 60 || se.y - nw.y > size.y - 60) { zoom = map.getBoundsZoom(target.bounds, false, [60, 60]); }
     }
-    map.setView(target.center, Math.max(map.getMinZoom(), zoom), {animate: false});
+    zoom = Math.max(map.getMinZoom(), zoom);
+    map.__newsgeoZoomMade = zoom !== from ? {from: from, to: zoom} : null;
+    map.setView(target.center, zoom, {animate: false});
   }
   /* The page's selection script calls this with the selected place's layer and centre ([lat, lon]). */
   window.newsgeoFocus = function (map, layer, center) {
