@@ -20,7 +20,7 @@ from geo.store.read import Store, View
 from .common import rerun_map
 from .compare import compare_sources
 from .panel import panel_sentences, place_panel
-from .resources import Layer, ViewKey, corpus_facts, store_faults, this_view, view_facts, view_token
+from .resources import BY_VIEW_TOKEN, Layer, ViewKey, corpus_facts, store_faults, this_view, view_facts
 from .search import search_box, search_results
 from .slots import run_slot
 
@@ -56,15 +56,11 @@ def corpus_map(_store: Store, generation: str, layer: Layer, countries: bool, co
     return CorpusMap(captured, labels, MapNumbers(labels.values(), outlets))
 
 
-def view_html(store: Store, numbers: MapNumbers, key: ViewKey, countries: bool) -> str:
+@st.cache_resource(max_entries=64, show_spinner=False, hash_funcs=BY_VIEW_TOKEN)
+def view_html(_store: Store, _numbers: MapNumbers, key: ViewKey, countries: bool) -> str:
     """The reader's view for the corpus's map, as the hidden element static/view.js reads: numbers, a few
     kilobytes, shared by every reader of the view."""
-    return _view_html(store, numbers, key, view_token(key), countries)
-
-
-@st.cache_resource(max_entries=64, show_spinner=False)
-def _view_html(_store: Store, _numbers: MapNumbers, _key: ViewKey, token: str, countries: bool) -> str:
-    return view_element(view_data(_numbers, view_facts(_store, _key).figures[1], _key.view.outlets))
+    return view_element(view_data(_numbers, view_facts(_store, key).figures[1], key.view.outlets))
 
 
 @st.fragment

@@ -23,7 +23,7 @@ from geo.store.read import Store
 from geo.words import counted
 
 from .common import COMPARE_ANCHOR, EXCERPTS_SHOWN, rerun_map, show_all_switch, shown, side_by_side
-from .resources import ViewKey, corpus_facts, view_token
+from .resources import BY_VIEW_TOKEN, ViewKey, corpus_facts
 from .review import review_place
 from .tables import scroll_to_panel_once
 
@@ -38,17 +38,13 @@ class PanelSentences(NamedTuple):
     corrected: bool
 
 
-def panel_sentences(store: Store, key: ViewKey, place_id: str, every: tuple[str, ...]) -> PanelSentences:
+@st.cache_resource(max_entries=256, show_spinner=False, hash_funcs=BY_VIEW_TOKEN)
+def panel_sentences(_store: Store, key: ViewKey, place_id: str, every: tuple[str, ...]) -> PanelSentences:
     """A place's excerpts, their articles and how sure the map is of it, in a view, shared by its readers.
 
     The first EXCERPTS_SHOWN per outlet, all for the outlets in ``every``; small, so many are kept.
     """
-    return _panel_sentences(store, key, view_token(key), place_id, every)
-
-
-@st.cache_resource(max_entries=256, show_spinner=False)
-def _panel_sentences(_store: Store, _key: ViewKey, token: str, place_id: str, every: tuple[str, ...]) -> PanelSentences:
-    found = read.place_sentences(_store, place_id, _key.view, EXCERPTS_SHOWN, every)
+    found = read.place_sentences(_store, place_id, key.view, EXCERPTS_SHOWN, every)
     by_outlet: dict[str, list] = {}
     for item in found.excerpts:
         by_outlet.setdefault(item.outlet, []).append(item)

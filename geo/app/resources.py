@@ -159,14 +159,13 @@ def view_token(key: ViewKey) -> str:
     return hashlib.blake2b(repr(key).encode(), digest_size=16).hexdigest()
 
 
-def view_facts(store: Store, key: ViewKey) -> ViewFacts:
+BY_VIEW_TOKEN = {ViewKey: view_token}  # ``hash_funcs`` of the caches keyed by a view
+
+
+@st.cache_resource(max_entries=16, show_spinner=False, hash_funcs=BY_VIEW_TOKEN)
+def view_facts(_store: Store, key: ViewKey) -> ViewFacts:
     """A view's figures, shared and read-only, so a click recomputes nothing."""
-    return _view_facts(store, key, view_token(key))
-
-
-@st.cache_resource(max_entries=16, show_spinner=False)
-def _view_facts(_store: Store, _key: ViewKey, token: str) -> ViewFacts:
-    return ViewFacts(_store, _key.view)
+    return ViewFacts(_store, key.view)
 
 
 def this_view(store: Store, key: ViewKey) -> ViewFacts:

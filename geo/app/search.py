@@ -17,7 +17,7 @@ from geo.store.read import Store
 from geo.words import counted
 
 from .common import show_all_switch, shown
-from .resources import ViewKey, view_token
+from .resources import BY_VIEW_TOKEN, ViewKey
 
 
 def search_box(where, store: Store, key: ViewKey) -> tuple[str, set[str]]:
@@ -32,14 +32,10 @@ def search_box(where, store: Store, key: ViewKey) -> tuple[str, set[str]]:
     return phrase, {place for places in hits["places"] for place in places}
 
 
-def sentence_hits(store: Store, key: ViewKey, phrase: str):
+@st.cache_resource(max_entries=64, show_spinner=False, hash_funcs=BY_VIEW_TOKEN)
+def sentence_hits(_store: Store, key: ViewKey, phrase: str):
     """The sentences in view holding a phrase, with the places each names; shared by readers searching the same."""
-    return _sentence_hits(store, key, view_token(key), phrase)
-
-
-@st.cache_resource(max_entries=64, show_spinner=False)
-def _sentence_hits(_store: Store, _key: ViewKey, token: str, phrase: str):
-    return read.search_sentences(_store, phrase, _key.view)
+    return read.search_sentences(_store, phrase, key.view)
 
 
 def search_results(store: Store, key: ViewKey, phrase: str, colours: dict[str, str], expanded: bool) -> None:

@@ -218,6 +218,17 @@ def wait_for_idle(page: Page, quiet: float = 0.6, timeout: float = WAIT) -> None
     wait_until(page, settled, f"the app never stayed connected and idle for {quiet} s", timeout)
 
 
+def choose(page: Page, label: str, option: str, where=None) -> None:
+    """Pick ``option`` in the select box labelled ``label`` (typed, as a reader using the keyboard does)."""
+    box = (where or page).get_by_role("combobox", name=label, exact=True)
+    box.click()
+    page.keyboard.press("Control+A")  # a box showing a choice already: typed over, not after it
+    page.keyboard.press("Backspace")
+    page.keyboard.type(option)
+    page.get_by_role("option", name=option, exact=True).first.click()
+    wait_for_idle(page)
+
+
 def wait_until(page: Page, condition, message: str, timeout: float = WAIT) -> None:
     """Poll ``condition()`` until it is true; a frame being replaced mid-check counts as not yet."""
     deadline = time.monotonic() + timeout / 1000

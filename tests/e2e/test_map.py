@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from .helpers import find_shape, wait_for_idle, wait_for_map, wait_until
+from .helpers import choose, find_shape, wait_for_idle, wait_for_map, wait_until
 
 BUFFER_ZONE = "Israeli-held buffer zone in southern Syria (zone, SY)"
 PHONE = {"width": 390, "height": 844}
@@ -78,17 +78,6 @@ def test_e2e_a_linked_small_zone_is_zoomed_to(page, app):
     assert size["x"] <= box["x"] and box["x"] + box["width"] <= size["x"] + size["width"], (box, size)
 
 
-def pick(page, option: str) -> None:
-    """Pick a place in "Find a place", typed as a reader using the keyboard does."""
-    box = page.get_by_role("combobox", name="Find a place", exact=True)
-    box.click()
-    page.keyboard.press("Control+A")
-    page.keyboard.press("Backspace")
-    page.keyboard.type(option)
-    page.get_by_role("option", name=option, exact=True).first.click()
-    wait_for_idle(page)
-
-
 def test_e2e_the_zoom_made_for_a_small_zone_is_not_kept_for_the_next_pick(page, app):
     page.goto(app.url)
     wait_for_map(page)
@@ -96,16 +85,16 @@ def test_e2e_the_zoom_made_for_a_small_zone_is_not_kept_for_the_next_pick(page, 
     leaflet = leaflet_frame(page)
     zoom = lambda: leaflet.evaluate("window.map.getZoom()")  # noqa: E731
     first = zoom()
-    pick(page, BUFFER_ZONE)
+    choose(page, "Find a place", BUFFER_ZONE)
     wait_until(page, lambda: zoom() > first, f"the buffer zone was not zoomed to (zoom {zoom()})")
-    pick(page, "Damascus (city, SY)")  # a marker: the zoom before the zone's, Damascus in the middle
+    choose(page, "Find a place", "Damascus (city, SY)")  # a marker: the zoom before the zone's, Damascus in the middle
     wait_until(page, lambda: zoom() == first, f"the zone's zoom was kept: {zoom()}, was {first}")
     middle = leaflet.evaluate("""() => { const s = window.map.getSize(), p = window.map.latLngToContainerPoint(
         [33.5102, 36.29128]); return Math.max(Math.abs(p.x / s.x - 0.5), Math.abs(p.y / s.y - 0.5)); }""")
     assert middle < 0.1, middle
     # A zoom the reader makes is theirs: the next pick keeps it.
     leaflet.evaluate("window.map.setZoom(9, {animate: false})")
-    pick(page, "Palmyra (city, SY)")
+    choose(page, "Find a place", "Palmyra (city, SY)")
     wait_until(page, lambda: zoom() == 9, f"the reader's zoom was not kept: {zoom()}")
 
 

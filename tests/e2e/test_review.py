@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .appserver import ROOT, AppServer
-from .helpers import FIRST_LOAD, heading, metric_value, wait_for_idle, wait_for_map, wait_until
+from .helpers import FIRST_LOAD, choose, heading, metric_value, wait_for_idle, wait_for_map, wait_until
 
 PALMYRA = "?place=curated:palmyra"
 
@@ -31,17 +31,6 @@ def open_review(page):
     summary.click()
     wait_for_idle(page)  # opening it reruns the page to build it: a reader waits for it to settle
     return page.get_by_test_id("stExpander").filter(has_text="How sure:")
-
-
-def choose(page, label: str, option: str, where=None) -> None:
-    """Pick ``option`` in the select box labelled ``label`` (typed, as a reader using the keyboard does)."""
-    box = (where or page).get_by_role("combobox", name=label, exact=True)
-    box.click()
-    page.keyboard.press("Control+A")  # a box showing a choice already: typed over, not after it
-    page.keyboard.press("Backspace")
-    page.keyboard.type(option)
-    page.get_by_role("option", name=option, exact=True).first.click()
-    wait_for_idle(page)
 
 
 def every_article(review) -> None:
