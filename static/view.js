@@ -164,11 +164,86 @@
     if (map._animatingZoom) { map.once("zoomend", function () { focus(map, target); }); } else { focus(map, target); }
   };
 
+  /* A session's own places and sources (its uploads', its corrections'; geo.page.own_places), drawn on the
+     corpus's map and numbered after its own, so the view's counts apply to them as to the others:
+     {key, places: [{i, label, extra, muted, venue, style, at: [lat, lon] | shape: GeoJSON geometry}],
+     outlets: [{i, name, colour, places: [i…]}]}, or null to take them off. Run by streamlit-folium with the
+     selection (its feature_group), which then binds its click to every layer on the map: each is on the map
+     then, and the view is applied after. Labels and names are the page's escaped HTML. */
+  function dropOwn(map, t) {
+    var own = t.own, control = map.__newsgeoControl;
+    if (!own) { return; }
+    map.removeLayer(own.group);
+    own.places.forEach(function (i) { delete t.places[i]; });
+    own.rings.forEach(function (ring) {
+      if (map.hasLayer(ring.group)) { map.removeLayer(ring.group); }
+      if (control) { control.removeLayer(ring.group); }
+    });
+    t.rings = t.rings.filter(function (ring) { return own.rings.indexOf(ring) < 0; });
+    own.outlets.forEach(function (o) { delete t.outlets[o]; });
+    t.own = null;
+  }
+
+  window.newsgeoOwn = function (map, own) {
+    var t = map.__newsgeoTracked;
+    if (!t || (t.own ? t.own.key : null) === (own ? own.key : null)) { return; }
+    dropOwn(map, t);
+    if (!own) { reapply(map, t); return; }
+    var group = L.featureGroup().addTo(map), mine = {key: own.key, group: group, places: [], rings: [], outlets: []};
+    own.places.forEach(function (p) {
+      var entry = t.places[p.i] = {i: p.i, label: p.label, extra: p.extra || "", venue: !!p.venue, muted: !!p.muted};
+      var pane = p.muted ? "countries" : null;
+      if (p.at) {
+        var marker = L.circleMarker(p.at, L.extend({}, p.style, pane ? {pane: pane} : {}));
+        marker.bindTooltip("<b>" + p.label + "</b>", {sticky: true});
+        group.addLayer(marker);
+        entry.point = {layer: marker, home: group};
+        entry.latlng = marker.getLatLng();
+      } else {
+        var shape = L.geoJson({type: "Feature", properties: {}, geometry: p.shape},
+                              {style: function () { return p.style; }, pane: pane || "zones"});
+        var leaf = shape.getLayers()[0];
+        leaf.bindTooltip("<b>" + p.label + "</b>", {sticky: true});
+        group.addLayer(shape);
+        entry.shape = {layer: shape, home: group, leaf: leaf};
+        entry.bounds = leaf.getBounds();
+      }
+      mine.places.push(p.i);
+    });
+    own.outlets.forEach(function (o) {
+      t.outlets[o.i] = o.name;
+      mine.outlets.push(o.i);
+      if (!o.colour) { return; }  // past the palette: no rings, as for the corpus's sources
+      var rings = L.featureGroup(), leaves = {};
+      o.places.forEach(function (i) {
+        var entry = t.places[i];
+        if (!entry || !entry.point) { return; }  // a shape has no ring
+        var ring = L.circleMarker(entry.latlng, {radius: 10, color: o.colour, weight: 2, fill: false, opacity: 0.95,
+                                                 interactive: false, pane: "rings"});
+        rings.addLayer(ring);
+        leaves[i] = {layer: ring, home: rings};
+      });
+      var ring = {outlet: o.i, group: rings, leaves: leaves,
+                  name: '<span style="color:' + o.colour + '">&#9711;</span> ' + o.name};
+      if (map.__newsgeoControl) { map.__newsgeoControl.addOverlay(rings, ring.name); }
+      t.rings.push(ring);
+      mine.rings.push(ring);
+    });
+    t.own = mine;
+    // After streamlit-folium has bound its click to the layers now on the map: the view then hides what it must.
+    setTimeout(function () { reapply(map, t); }, 0);
+  };
+
+  function reapply(map, t) {
+    if (t.view) { t.key = null; window.newsgeoView(map, t.view); }
+  }
+
   /* view: {key, outlets: the sources in view (indexes, in the sidebar's order),
      counts: [[place, outlet, mentions, outlet, mentions…], …]}. */
   window.newsgeoView = function (map, view) {
     var t = map.__newsgeoTracked;
     if (!t || t.key === view.key) { return; }  // the same view: a new selection only
+    t.view = view;
     var started = window.performance ? performance.now() : 0;
     var counts = {};
     view.counts.forEach(function (row) {
@@ -221,7 +296,7 @@
     });
     t.links.forEach(function (link) { show(link, !!(counts[link.a] && counts[link.b])); });
     if (!bounds.isValid()) { bounds = countryBounds; }
-    var first = t.key === null;
+    var first = !t.applied;
     if (bounds.isValid()) {  // above the key, where it is open (bottom left)
       map.fitBounds(bounds, {paddingTopLeft: [30, 30], paddingBottomRight: [30, 30 + keyHeight(map)], maxZoom: 8,
                              animate: !first});  // the first, as the map mounts: at once (a selection may follow)
@@ -229,6 +304,7 @@
     if (first && map.__newsgeoFocus) { focus(map, map.__newsgeoFocus); }  // a linked place came before the view
     fitRings(t);
     t.key = view.key;
+    t.applied = true;
     if (window.newsgeoRelabel) { window.newsgeoRelabel(map); }
     window.newsgeoViewApplied = {key: view.key, places: Object.keys(counts).length,
                                  ms: window.performance ? performance.now() - started : null};

@@ -201,6 +201,12 @@ def view_on_map(at: AppTest, call: dict) -> tuple[list[str], dict[str, dict[str,
     track = re.search(r'newsgeoTrack\([^,]+, \{"outlets": (\[.*?\]), "fills"', map_script(call))
     outlets = [html.unescape(outlet) for outlet in json.loads(track[1])]
     by_number = {int(i): html.unescape(label) for i, label in re.findall(r'"i": (\d+), "label": "([^"]+)"', map_script(call))}
+    if "newsgeoOwn" in (call["feature_group"] or ""):  # a session's own places and sources, numbered after these
+        own = additions(call)
+        outlets += [None] * (1 + max((o["i"] for o in own["outlets"]), default=-1) - len(outlets))
+        for outlet in own["outlets"]:
+            outlets[outlet["i"]] = html.unescape(outlet["name"])
+        by_number |= {place["i"]: html.unescape(place["label"]) for place in own["places"]}
     counts = {by_number[row[0]]: {outlets[o]: n for o, n in zip(row[1::2], row[2::2], strict=True)}
               for row in handed["counts"]}
     return [outlets[o] for o in handed["outlets"]], counts
@@ -229,6 +235,34 @@ def test_dashboard_an_uploaded_article_becomes_a_source():
     upload = Upload("upload-1-note", "note.txt", b"Officials met in Palmyra, Syria, on Monday.", "My Desk", "Note", "")
     at = run_app(FakeMap(), uploads=[upload])
     assert metric(at, "Sources in view") == 6 and "My Desk" in app_checkbox_labels(at)
+
+
+QAMISHLI = "Al Qāmishlī (city, SY)"  # as the gazetteer names it
+
+
+def test_dashboard_an_upload_s_own_place_is_laid_on_the_corpus_s_map_and_opens_its_panel():
+    fake, corpus = FakeMap(), FakeMap()
+    run_app(corpus)
+    upload = Upload("upload-1-note", "note.txt", b"Reporters visited Qamishli on Tuesday. Officials in Qamishli said the "
+                    b"roads were open again, as in Palmyra.", "My <b>Desk</b>", "Note", "")
+    at = run_app(fake, uploads=[upload])
+    # The corpus's own map, the same script as every reader's; the session's place and source come beside it.
+    assert map_script(fake.calls[-1]) == map_script(corpus.calls[-1])
+    own = additions(fake.calls[-1])
+    assert [html.unescape(p["label"]) for p in own["places"]] == [QAMISHLI] and "<b>" not in own["outlets"][0]["name"]
+    sources, counts = view_on_map(at, fake.calls[-1])
+    assert "My <b>Desk</b>" in sources
+    assert counts[QAMISHLI] == {"My <b>Desk</b>": 2} and counts["Palmyra (city, SY)"]["My <b>Desk</b>"] == 1
+    fake.click(f"{QAMISHLI}\nMy <b>Desk</b>: 2 mentions")  # the tooltip's text, as streamlit-folium sends it
+    rerun(at, fake)
+    assert at.session_state["place"] == own_place_id(at, QAMISHLI) and "Officials in Qamishli said" in page_text(at)
+    assert map_script(fake.calls[-1]) == map_script(corpus.calls[-1])
+
+
+def own_place_id(at: AppTest, name: str) -> str:
+    """The id of the place the session's additions label ``name`` first."""
+    labels = at.session_state["held_views"]["own_map"][1].labels
+    return next(place_id for label, place_id in labels.items() if label.startswith(name))
 
 
 def app_checkbox_labels(at: AppTest) -> list[str]:
@@ -324,12 +358,21 @@ def test_dashboard_an_upload_or_a_filter_recolours_no_outlet():
     upload = Upload("upload-1-note", "note.txt", b"Officials met in Palmyra, Syria, on Monday.", "My Desk", "Note", "")
     run_app(with_upload, uploads=[upload])
     alone_run = run_app(one, query={"sources": "The Cradle"})
-    before, after, alone = (ring_colours(map_script(f.calls[-1])) for f in (fake, with_upload, one))
-    assert len(before) == 5 and {o: after[o] for o in before} == before and after["My Desk"] not in before.values()
+    before, alone = (ring_colours(map_script(f.calls[-1])) for f in (fake, one))
+    # The upload's session has the corpus's map, colours and all; its own source's rings come with its additions.
+    assert map_script(with_upload.calls[-1]) == map_script(fake.calls[-1])
+    desk = [o for o in additions(with_upload.calls[-1])["outlets"] if o["name"] == "My Desk"]
+    assert len(before) == 5 and desk[0]["colour"] not in before.values()
     # One source in view: the same map, colours and all; the view hands the browser that source alone.
     assert alone == before and map_script(one.calls[-1]) == map_script(fake.calls[-1])
-    assert with_upload.calls[-1]["script"] and not any(SERVED in link for link in with_upload.calls[-1]["js_links"])
     assert view_on_map(alone_run, one.calls[-1])[0] == ["The Cradle"]
+
+
+def additions(call: dict) -> dict:
+    """A session's additions to the corpus's map (``geo.page.own_places``), read from the map's feature group."""
+    found = re.search(r"newsgeoOwn\(map_div, (\{.*?\})\); \}\n", call["feature_group"] or "")
+    assert found, "no additions in the map's feature group"
+    return json.loads(found.group(1).replace("<\\/", "</"))
 
 
 EMPTY = "No source in view — tick one in the sidebar."

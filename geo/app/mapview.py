@@ -10,6 +10,7 @@ import streamlit_folium
 from geo.page.corpus import PagePaths
 from geo.page.map_elements import component_arguments
 from geo.page.mapping import PAGE_STYLE, build_map
+from geo.page.own_places import OwnMap, dropped_script, own_map
 from geo.page.payload import served_script
 from geo.page.reader_view import MapNumbers, view_data, view_element
 from geo.page.selection import selection_arguments
@@ -29,8 +30,8 @@ FIND_KEY = "find_place"  # the "Find a place" box's state
 
 
 class CorpusMap(NamedTuple):
-    """The map of a whole corpus generation (with a session's uploads): the component's arguments, its labels and
-    the numbers static/view.js knows its places and sources by."""
+    """The map of a whole corpus generation: the component's arguments, its labels and the numbers static/view.js
+    knows its places and sources by."""
 
     arguments: dict
     labels: dict[str, str]
@@ -38,22 +39,32 @@ class CorpusMap(NamedTuple):
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
-def corpus_map(_store: Store, generation: str, layer: Layer, countries: bool, colours: tuple) -> CorpusMap:
+def corpus_map(_store: Store, generation: str, countries: bool, colours: tuple) -> CorpusMap:
     """The map component's arguments for every place of the corpus, as st_folium computes them, once per generation.
 
     st_folium renders the whole folium map on every call (0.2 s and more at 10,000 articles);
     here it is rendered once for every reader, and each reader's view is applied to it in the
-    browser (``view_html``). The script is the same for all of them, so the browser keeps the
-    mounted map, its pan and its zoom, when a view changes.
+    browser (``view_html``). The script is the same for all of them (a file, in no reader's
+    messages), so the browser keeps the mounted map, its pan and its zoom, when a view changes;
+    a session's uploads and corrections are laid on it there too (``session_additions``).
+    ``_store`` is the store without any session's own articles.
     """
-    outlets = tuple(corpus_facts(_store, generation, layer).sources["outlet"])
-    in_corpus, counts = view_facts(_store, ViewKey(generation, layer, View(outlets))).figures
+    outlets = tuple(corpus_facts(_store, generation, Layer()).sources["outlet"])
+    in_corpus, counts = view_facts(_store, ViewKey(generation, Layer(), View(outlets))).figures
     fmap, labels = build_map(in_corpus, counts, outlets=list(outlets), colours=dict(colours), show_countries=countries)
     captured = component_arguments(streamlit_folium.st_folium, fmap, key="map", height=560, use_container_width=True,
                                    returned_objects=RETURNED)
-    if layer == Layer():  # the corpus's own map, the same for every reader: a file, in no reader's messages
-        captured = served_script(captured)
-    return CorpusMap(captured, labels, MapNumbers(labels.values(), outlets))
+    return CorpusMap(served_script(captured), labels, MapNumbers(labels.values(), outlets))
+
+
+def session_additions(store: Store, key: ViewKey, drawn: CorpusMap, countries: bool, colours: dict[str, str]) -> OwnMap:
+    """What a session's uploads and corrections add to the corpus's map (``geo.page.own_places``): the places and
+    sources of its whole layer that the corpus's map lacks, as a script for the map's per-reader channel."""
+    if key.layer == Layer():
+        return OwnMap("", drawn.labels, drawn.numbers)
+    outlets = tuple(corpus_facts(store, key.generation, key.layer).sources["outlet"])
+    in_layer, counts = view_facts(store, ViewKey(key.generation, key.layer, View(outlets))).figures
+    return own_map(drawn.numbers, drawn.labels, in_layer, counts, colours, countries)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False, hash_funcs=BY_VIEW_TOKEN)
@@ -75,11 +86,15 @@ def map_place_list_and_panel(store: Store, key: ViewKey, countries: bool, colour
     facts = this_view(store, key)
     counts = facts.figures[1]
     colour_key = tuple(sorted(colours.items()))
-    drawn = held(st.session_state, "map", (key.generation, key.layer, countries, colour_key),
-                 lambda: corpus_map(store, key.generation, key.layer, countries, colour_key))
-    arguments, labels = drawn.arguments, drawn.labels
-    view = held(st.session_state, "view_html", (key, countries),
-                lambda: view_html(store, drawn.numbers, key, countries))
+    corpus = store.without_overlay()
+    in_corpus = set(corpus_facts(corpus, key.generation, Layer()).sources["outlet"])
+    corpus_colours = tuple(item for item in colour_key if item[0] in in_corpus)  # an upload's colour moves no map
+    drawn = held(st.session_state, "map", (key.generation, countries, corpus_colours),
+                 lambda: corpus_map(corpus, key.generation, countries, corpus_colours))
+    own = held(st.session_state, "own_map", (key.generation, key.layer, countries, colour_key),
+               lambda: session_additions(store, key, drawn, countries, colours))
+    arguments, labels, numbers = drawn.arguments, own.labels, own.numbers
+    view = held(st.session_state, "view_html", (key, countries), lambda: view_html(store, numbers, key, countries))
     found = facts.labels
     # The click that reran the fragment is in the session before the map is drawn: the map can
     # then show the place it selected at once.
@@ -101,7 +116,7 @@ def map_place_list_and_panel(store: Store, key: ViewKey, countries: bool, colour
                        index=None, key=FIND_KEY, on_change=picked_in_list, filter_mode="contains")
         phrase, hits = search_box(search, store, key)
         place = facts.row(current)  # the selection in view, if it is
-        drawn_ids = drawn.numbers.places  # every place the map draws, by id (a dict kept with the map)
+        drawn_ids = numbers.places  # every place the map draws, by id (a dict kept with the map)
         selected = place if place is not None and current in drawn_ids else None
         # The few rows a search found, in the view's order, not every place's (10k: 445 rows).
         hit_ids = {p for p in hits if p in drawn_ids and p in facts.positions}
@@ -109,8 +124,12 @@ def map_place_list_and_panel(store: Store, key: ViewKey, countries: bool, colour
         # The selection is drawn anew when it leaves the view or comes back, or the search's places change.
         found_ids = ",".join(sorted(r["place_id"] for r in found_rows))
         away = bool(current) and selected is None
-        shown = map_selection(st.session_state, f"{arguments['key']}|{phrase}|{found_ids}|{away}",
-                              lambda: selection_arguments(selected, found_rows, drawn.numbers.places))
+        # A session's own places ride with the selection (the map's one per-reader channel); once shown, they are
+        # taken off again when its uploads and corrections are gone.
+        additions = own.script or (dropped_script() if st.session_state.get("own_shown") else "")
+        st.session_state["own_shown"] = bool(own.script)
+        shown = map_selection(st.session_state, f"{arguments['key']}|{phrase}|{found_ids}|{away}|{additions}",
+                              lambda: with_additions(selection_arguments(selected, found_rows, drawn_ids), additions))
         clicked = streamlit_folium._component_func(**{**arguments, **shown})
         if take_click(st.session_state, st.query_params, clicked, labels):
             rerun_map()  # a click the session did not hold yet: draw the map with it selected
@@ -132,6 +151,11 @@ def map_place_list_and_panel(store: Store, key: ViewKey, countries: bool, colour
         found = panel_sentences(store, key, current, shown_in_full(st.session_state))
         compare_sources(store, key.generation, place, found, list(key.view.outlets), counts, colours,
                         corpus_facts(store, key.generation, key.layer).names, facts.outlet_articles)
+
+
+def with_additions(shown: dict, additions: str) -> dict:
+    """The selection's arguments with a session's additions' script run before it."""
+    return {**shown, "feature_group": additions + (shown["feature_group"] or "")} if additions else shown
 
 
 def large_regions(names: dict[str, str]) -> None:

@@ -52,7 +52,7 @@ from .reader_view import MapNumbers
 from .tooltips import escape_for_tooltip, tooltip_extra, tooltip_html, unique_labels
 
 __all__ = ["ASSET_ROOT", "BASEMAP", "PAGE_STYLE", "POLYGON_KINDS", "build_map", "drawn_places", "is_polygon",
-    "load_basemap", "marker_radius", "simplified", "too_large_to_draw"]
+    "load_basemap", "marker_radius", "point_style", "shape_style", "simplified", "too_large_to_draw"]
 
 ASSET_ROOT = "../../app/static"  # from inside streamlit-folium's component iframe
 BASEMAP = Path(__file__).resolve().parents[2] / "static" / "basemap" / "countries.geojson"
@@ -155,7 +155,7 @@ def build_map(places, outlet_counts, *, outlets: list[str], colours: dict[str, s
             targets.shapes.append((_add_shape(countries, row, tooltips[row["place_id"]], counts[row["place_id"]],
                                               muted=True), countries, True))
         if muted_points := [r for r in country_rows if not is_polygon(r)]:
-            layer = _points_layer([(r, _point_style(r, counts[r["place_id"]], muted=True), tooltips[r["place_id"]])
+            layer = _points_layer([(r, point_style(r, counts[r["place_id"]], muted=True), tooltips[r["place_id"]])
                                    for r in muted_points], interactive=True, pane="countries").add_to(countries)
             targets.points.append((layer, layer, True))
     group = folium.FeatureGroup(name="Places", overlay=True).add_to(m)
@@ -171,7 +171,7 @@ def build_map(places, outlet_counts, *, outlets: list[str], colours: dict[str, s
     use_cluster = len(points) > CLUSTER_ABOVE if cluster is None else cluster
     target = _cluster(asset_root).add_to(group) if use_cluster and points else group
     if points:
-        layer = _points_layer([(row, _point_style(row, counts[row["place_id"]]), tooltips[row["place_id"]])
+        layer = _points_layer([(row, point_style(row, counts[row["place_id"]]), tooltips[row["place_id"]])
                                for row in points], interactive=True).add_to(target)
         # What a marker is taken out of and put back into: the cluster, which holds each marker itself, or else
         # the points' own layer (the "Places" group holds that layer, not its markers).
@@ -236,11 +236,9 @@ def marker_radius(count: int) -> float:
 
 def _add_shape(parent, row, tooltip: str, per_outlet: dict[str, int], muted: bool = False) -> folium.GeoJson:
     """The place's one clickable shape: its polygon, or a filled circle (hollow ones miss centre clicks)."""
-    fill = "#888888" if muted else fill_colour(len(per_outlet))
     if is_polygon(row):
         geom = simplified(row["geometry"]) if muted else row["geometry"]
-        style = {"color": "#888888" if muted else OUTLINE, "weight": 1 if muted else 1.5, "fillColor": fill,
-                 "fillOpacity": 0.06 if muted else 0.35 if geom.area < LARGE_AREA else 0.08}
+        style = shape_style(geom, len(per_outlet), muted)
         feature = {"type": "Feature", "properties": {"place_id": row["place_id"], "tooltip": tooltip,
                                                      **_view_properties(row)},
                    "geometry": mapping(geom)}
@@ -253,7 +251,14 @@ def _add_shape(parent, row, tooltip: str, per_outlet: dict[str, int], muted: boo
     raise ValueError(f"{row['place_id']} is a point: draw it with _points_layer")
 
 
-def _point_style(row, per_outlet: dict[str, int], muted: bool = False) -> dict:
+def shape_style(geom, sources: int, muted: bool = False) -> dict:
+    """A zone's or region's polygon (``geom``, as drawn), its fill's grey by ``sources``; a country's muted."""
+    return {"color": "#888888" if muted else OUTLINE, "weight": 1 if muted else 1.5,
+            "fillColor": "#888888" if muted else fill_colour(sources),
+            "fillOpacity": 0.06 if muted else 0.35 if geom.area < LARGE_AREA else 0.08}
+
+
+def point_style(row, per_outlet: dict[str, int], muted: bool = False) -> dict:
     """A filled circle (hollow ones miss centre clicks), sized by mentions, its grey by sources."""
     fill = "#888888" if muted else fill_colour(len(per_outlet))
     venue = row["precision"] == VENUE_PRECISION  # Baku: the articles name only the country

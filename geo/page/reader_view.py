@@ -31,6 +31,17 @@ class MapNumbers:
         self.places = {place_id: number for number, place_id in enumerate(sorted(place_ids))}
         self.outlets = {outlet: number for number, outlet in enumerate(sorted(outlets))}
 
+    def extended(self, place_ids, outlets) -> MapNumbers:
+        """These numbers, then ``place_ids`` and ``outlets`` not among them numbered after them (a session's own)."""
+        more = MapNumbers((), ())
+        more.places = dict(self.places)
+        more.outlets = dict(self.outlets)
+        for place_id in sorted(set(place_ids) - set(more.places)):
+            more.places[place_id] = len(more.places)
+        for outlet in sorted(set(outlets) - set(more.outlets)):
+            more.outlets[outlet] = len(more.outlets)
+        return more
+
 
 def view_data(numbers: MapNumbers, outlet_counts: pd.DataFrame, outlets) -> dict:
     """The view for the mounted map: ``outlet_counts`` (mentions per place and outlet in view), ``outlets`` the

@@ -134,6 +134,10 @@ class Store:
         """The same store with a session's own articles added to every query (the store itself is not changed)."""
         return Store(self.path, self.manifest, tables, overlay_places, self._shared)
 
+    def without_overlay(self) -> Store:
+        """The store as every reader has it, without this session's own articles."""
+        return Store(self.path, self.manifest, None, None, self._shared) if self.overlay else self
+
     def close(self) -> None:
         """Give back the connection and the lease now (every Store over this generation is closed with it)."""
         self._shared.close()

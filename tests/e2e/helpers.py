@@ -246,3 +246,24 @@ def wait_until(page: Page, condition, message: str, timeout: float = WAIT) -> No
 def is_local(url: str) -> bool:
     parsed = urlparse(url)
     return parsed.scheme in LOCAL_SCHEMES or parsed.hostname == "127.0.0.1"
+
+
+def leaflet_frame(page: Page):
+    """The map iframe as a Frame (to read and drive Leaflet's own map object, as a reader's zoom would)."""
+    return next(f for f in page.frames if f.url and "streamlit_folium" in f.url)
+
+
+SHOWN_LABELS = """() => {
+    const labels = [];
+    window.map.eachLayer(layer => {
+        const tip = layer.getTooltip && layer.getTooltip();
+        if (layer._path && tip) { labels.push(new DOMParser().parseFromString(tip.getContent(), "text/html").body
+                                             .textContent.split("\\n")[0].trim()); }
+    });
+    return labels;
+}"""
+
+
+def shown_labels(leaflet) -> set[str]:
+    """The places Leaflet has on the map now, read from its layers (not by hovering each shape)."""
+    return set(leaflet.evaluate(SHOWN_LABELS))

@@ -18,8 +18,10 @@ from .helpers import (
     find_shape,
     heading,
     is_local,
+    leaflet_frame,
     map_shapes,
     metric_value,
+    shown_labels,
     source_checkbox,
     wait_for_idle,
     wait_for_map,
@@ -202,11 +204,6 @@ def test_e2e_every_request_stays_on_the_local_server(page, app, traffic):
     assert not outside, f"requests left 127.0.0.1: {outside}"
 
 
-def leaflet_frame(page):
-    """The map iframe as a Frame (to drive Leaflet's own map object, as a reader's zoom would)."""
-    return next(f for f in page.frames if f.url and "streamlit_folium" in f.url)
-
-
 def visible_labels(frame) -> set[str]:
     """The basemap's names and the marked places' own (a town with a marker leaves its name to the marker's)."""
     return set(frame.locator(".newsgeo-label span, .newsgeo-place-name span").all_text_contents())
@@ -322,22 +319,6 @@ def test_e2e_a_region_too_large_to_draw_is_chosen_under_the_map_and_lets_go(page
     expect(heading(page, "Palmyra", 3)).to_be_visible()
     wait_for_idle(page)
     expect(heading(page, "Palmyra", 3)).to_be_visible()
-
-
-SHOWN_LABELS = """() => {
-    const labels = [];
-    window.map.eachLayer(layer => {
-        const tip = layer.getTooltip && layer.getTooltip();
-        if (layer._path && tip) { labels.push(new DOMParser().parseFromString(tip.getContent(), "text/html").body
-                                             .textContent.split("\\n")[0].trim()); }
-    });
-    return labels;
-}"""
-
-
-def shown_labels(leaflet) -> set[str]:
-    """The places Leaflet has on the map now, read from its layers (not by hovering each shape)."""
-    return set(leaflet.evaluate(SHOWN_LABELS))
 
 
 def test_e2e_a_view_change_is_applied_by_the_browser_to_the_mounted_map(page, app):

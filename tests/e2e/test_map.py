@@ -7,15 +7,10 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from .helpers import choose, find_shape, wait_for_idle, wait_for_map, wait_until
+from .helpers import choose, find_shape, leaflet_frame, wait_for_idle, wait_for_map, wait_until
 
 BUFFER_ZONE = "Israeli-held buffer zone in southern Syria (zone, SY)"
 PHONE = {"width": 390, "height": 844}
-
-
-def leaflet_frame(page):
-    """The map iframe as a Frame (to read Leaflet's own map object)."""
-    return next(f for f in page.frames if f.url and "streamlit_folium" in f.url)
 
 
 def boxes(locator) -> list[dict]:

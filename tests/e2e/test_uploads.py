@@ -10,7 +10,17 @@ from playwright.sync_api import Page, expect
 from geo.page.overlay import MAX_UPLOADS
 
 from .conftest import VIEWPORT, WAIT
-from .helpers import wait_for_idle, wait_for_map
+from .helpers import (
+    click_shape,
+    find_shape,
+    heading,
+    leaflet_frame,
+    map_frame,
+    shown_labels,
+    wait_for_idle,
+    wait_for_map,
+    wait_until,
+)
 
 ARTICLE = b"Officials met in Palmyra, Syria, on Monday, and later in Damascus."
 
@@ -23,10 +33,10 @@ def open_form(page: Page, url: str):
     return sidebar
 
 
-def choose(sidebar, name: str, outlet: str) -> None:
+def choose(sidebar, name: str, outlet: str, text: bytes = ARTICLE) -> None:
     """Choose a file and fill in its outlet, waiting until the file has reached the server."""
     sidebar.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
-        files=[{"name": name, "mimeType": "text/plain", "buffer": ARTICLE}])
+        files=[{"name": name, "mimeType": "text/plain", "buffer": text}])
     expect(sidebar.get_by_test_id("stFileChipName")).to_have_attribute("title", name)
     expect(sidebar.get_by_test_id("stFileChipIconSpinner")).to_have_count(0)
     wait_for_idle(sidebar.page)
@@ -81,3 +91,29 @@ def test_e2e_an_upload_joins_the_sources_a_link_named_ticked(page, app):
     expect(sidebar.get_by_role("checkbox", name="My Desk", exact=True)).to_be_checked()  # seen at once, not hidden
     expect(sidebar.get_by_role("checkbox", name="Kurdistan24", exact=True)).not_to_be_checked()  # the link's choice kept
     assert "My+Desk" in page.url or "My%20Desk" in page.url
+
+
+QAMISHLI = "Al Qāmishlī (city, SY)"  # no bundled article names it
+
+
+def test_e2e_an_upload_s_own_place_joins_the_mounted_map_and_opens_its_panel(page, app):
+    """The corpus's map stays mounted (pan, zoom and all); the upload's new place is drawn on it, with the upload's
+    source in its tooltip and the layer control, and a click on it opens its panel."""
+    sidebar = open_form(page, app.url)
+    leaflet = leaflet_frame(page)
+    wait_until(page, lambda: leaflet.evaluate("() => !!window.newsgeoViewApplied"), "no view was applied to the map")
+    leaflet.evaluate("() => { window.map.__mountedBeforeTheUpload = true; }")
+    assert QAMISHLI not in shown_labels(leaflet)
+    choose(sidebar, "qamishli.txt", "Local Desk", b"Reporters visited Qamishli on Tuesday. Officials in Qamishli said "
+                                                  b"the roads were open again.")
+    sidebar.get_by_role("button", name="Add to the map").click()
+    says(sidebar, "Added qamishli.txt as Local Desk.")
+    wait_until(page, lambda: QAMISHLI in shown_labels(leaflet), "the upload's place is not on the map")
+    assert leaflet.evaluate("() => window.map.__mountedBeforeTheUpload === true"), "the map was mounted anew"
+    frame = map_frame(page)
+    shape = find_shape(frame, QAMISHLI)
+    assert "Local Desk: 2 mentions" in shape.tooltip, shape.tooltip
+    expect(frame.locator(".leaflet-control-layers-overlays label").filter(has_text="Local Desk")).to_have_count(1)
+    click_shape(shape)
+    expect(heading(page, "Al Qāmishlī", 3)).to_be_visible()
+    expect(page.get_by_text("Officials in Qamishli said")).not_to_have_count(0)

@@ -1,0 +1,112 @@
+"""A session's own places (its uploads', its corrections'), laid on the corpus's map in the browser (no Streamlit here).
+
+Every reader of a corpus gets the same map script (``geo.app.mapview.corpus_map``), drawn once
+per generation. A session's uploads and corrections add places the corpus never named and
+sources it does not have; rather than a map of its own for each such session (a whole folium
+map, half a second of the server's time at 10,000 articles), the session's additions travel as
+a small piece of data in the map's per-reader channel (streamlit-folium's ``feature_group``,
+which the selection uses too): static/view.js's ``newsgeoOwn`` draws them on the mounted map,
+numbers them after the corpus's places and sources, and the view's counts then apply to them
+as to every other place. Text in it (labels, outlet names) is escaped HTML, as the map's own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from typing import NamedTuple
+
+import pandas as pd
+from shapely.geometry import mapping
+
+from ..frames import COUNTRY_KINDS, VENUE_PRECISION
+from .mapping import drawn_places, is_polygon, point_style, shape_style, simplified
+from .reader_view import MapNumbers
+from .tooltips import escape_for_tooltip, tooltip_extra, unique_labels
+
+__all__ = ["OwnMap", "own_map"]
+
+_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")  # what a ring's colour may be in the script: nothing else reaches it
+
+
+class OwnMap(NamedTuple):
+    """A session's additions to the corpus's map: ``script`` (for the map's feature_group: calls
+    ``newsgeoOwn``), the labels a click may send back (``label -> place_id``, the corpus's too), and the numbers
+    of every place and source, the corpus's first."""
+
+    script: str
+    labels: dict[str, str]
+    numbers: MapNumbers
+
+
+def own_map(corpus_numbers: MapNumbers, corpus_labels: dict[str, str], places: pd.DataFrame,
+            outlet_counts: pd.DataFrame, colours: dict[str, str], show_countries: bool) -> OwnMap:
+    """What a session adds to the corpus's map: ``places`` and ``outlet_counts`` are its whole layer's (the store
+    with its uploads and corrections, every source); ``corpus_numbers`` and ``corpus_labels`` (``label ->
+    place_id``) the corpus map's, which stay as they are."""
+    counted = outlet_counts[outlet_counts["mentions"] > 0]
+    per_place: dict[str, dict[str, int]] = {}
+    for place_id, outlet, mentions in zip(counted["place_id"].tolist(), counted["outlet"].tolist(),
+                                          counted["mentions"].tolist(), strict=True):
+        per_place.setdefault(place_id, {})[outlet] = int(mentions)
+    drawn = drawn_places(places[places["place_id"].isin(per_place)], show_countries)
+    own = drawn[~drawn["place_id"].isin(corpus_numbers.places)]
+    outlets = sorted(set(counted["outlet"].tolist()) - set(corpus_numbers.outlets))
+    numbers = corpus_numbers.extended(own["place_id"].tolist(), outlets)
+    # Labelled among all the places drawn, as a map of its own would; one the corpus's map uses already is numbered.
+    taken = set(corpus_labels)
+    labels: dict[str, str] = {}
+    for place_id, label in unique_labels(drawn).items():
+        if place_id in numbers.places and place_id not in corpus_numbers.places:
+            number, candidate = 1, label
+            while candidate in taken:
+                number += 1
+                candidate = f"{label} #{number}"
+            taken.add(candidate)
+            labels[place_id] = candidate
+    if not len(own) and not outlets:
+        return OwnMap("", dict(corpus_labels), numbers)
+    data = {"places": [_place(row, labels[row["place_id"]], numbers.places[row["place_id"]], per_place[row["place_id"]])
+                       for row in own.to_dict("records")],
+            "outlets": [_outlet(outlet, numbers, colours.get(outlet), per_place) for outlet in outlets]}
+    text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+    data["key"] = hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+    # "<\/" as JSON allows; the script is run by streamlit-folium in the map's frame, after the map's own.
+    script = ("if (window.newsgeoOwn) { window.newsgeoOwn(map_div, "
+              + json.dumps(data, separators=(",", ":")).replace("</", "<\\/") + "); }\n")
+    return OwnMap(script, {**corpus_labels, **{label: place_id for place_id, label in labels.items()}}, numbers)
+
+
+def _place(row, label: str, number: int, per_outlet: dict[str, int]) -> dict:
+    """One of the session's places as static/view.js draws it: a circle or a shape, its label and tooltip ending."""
+    muted = row["kind"] in COUNTRY_KINDS
+    place = {"i": number, "label": escape_for_tooltip(label)}
+    if extra := tooltip_extra(row):
+        place["extra"] = extra
+    if muted:
+        place["muted"] = True
+    if row["precision"] == VENUE_PRECISION:
+        place["venue"] = True
+    if is_polygon(row):
+        geometry = simplified(row["geometry"]) if muted else row["geometry"]
+        place.update(shape=mapping(geometry), style=shape_style(geometry, len(per_outlet), muted))
+    else:
+        place.update(at=[round(float(row["lat"]), 5), round(float(row["lon"]), 5)],
+                     style=point_style(row, per_outlet, muted))
+    return place
+
+
+def _outlet(outlet: str, numbers: MapNumbers, colour: str | None, per_place: dict[str, dict[str, int]]) -> dict:
+    """One of the session's sources: its number, name (escaped), ring colour (none past the palette's) and the
+    places it names, by number, for its rings."""
+    entry = {"i": numbers.outlets[outlet], "name": escape_for_tooltip(outlet),
+             "places": sorted(numbers.places[p] for p, per in per_place.items() if outlet in per and p in numbers.places)}
+    if colour and _COLOUR.fullmatch(colour):
+        entry["colour"] = colour
+    return entry
+
+
+def dropped_script() -> str:
+    """The script that takes a session's additions off the map (its uploads and corrections are gone)."""
+    return "if (window.newsgeoOwn) { window.newsgeoOwn(map_div, null); }\n"
