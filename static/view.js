@@ -167,7 +167,8 @@
   /* A session's own places and sources (its uploads', its corrections'; geo.page.own_places), drawn on the
      corpus's map and numbered after its own, so the view's counts apply to them as to the others:
      {key, places: [{i, label, extra, muted, venue, style, at: [lat, lon] | shape: GeoJSON geometry}],
-     outlets: [{i, name, colour, places: [i…]}]}, or null to take them off. Run by streamlit-folium with the
+     outlets: [{i, name, colour, places: [i…]}], extras: [[i, the corpus place's tooltip ending now]…]}, or null
+     to take them off. Run by streamlit-folium with the
      selection (its feature_group), which then binds its click to every layer on the map: each is on the map
      then, and the view is applied after. Labels and names are the page's escaped HTML. */
   function dropOwn(map, t) {
@@ -181,6 +182,7 @@
     });
     t.rings = t.rings.filter(function (ring) { return own.rings.indexOf(ring) < 0; });
     own.outlets.forEach(function (o) { delete t.outlets[o]; });
+    own.extras.forEach(function (kept) { if (t.places[kept[0]]) { t.places[kept[0]].extra = kept[1]; } });
     t.own = null;
   }
 
@@ -189,7 +191,12 @@
     if (!t || (t.own ? t.own.key : null) === (own ? own.key : null)) { return; }
     dropOwn(map, t);
     if (!own) { reapply(map, t); return; }
-    var group = L.featureGroup().addTo(map), mine = {key: own.key, group: group, places: [], rings: [], outlets: []};
+    var group = L.featureGroup().addTo(map);
+    var mine = {key: own.key, group: group, places: [], rings: [], outlets: [], extras: []};
+    (own.extras || []).forEach(function (changed) {  // a corpus place's tooltip ending the session's articles change
+      var entry = t.places[changed[0]];
+      if (entry) { mine.extras.push([changed[0], entry.extra]); entry.extra = changed[1]; }
+    });
     own.places.forEach(function (p) {
       var entry = t.places[p.i] = {i: p.i, label: p.label, extra: p.extra || "", venue: !!p.venue, muted: !!p.muted};
       var pane = p.muted ? "countries" : null;

@@ -76,3 +76,12 @@ def test_own_places_shown_countries_are_muted_shapes():
     own = own_map(CORPUS_NUMBERS, CORPUS_LABELS, LAYER, counts(("country:SY", "AP", 3)), {}, show_countries=True)
     (country,) = handed(own.script)["places"]
     assert country["muted"] and country["shape"]["type"] == "Polygon" and country["style"]["color"] == "#888888"
+
+
+def test_own_places_carry_the_new_tooltip_ending_of_a_corpus_place_the_session_s_articles_name_otherwise():
+    layer = LAYER.copy()
+    layer.loc[layer["place_id"] == "g:3", "other_names"] = "تدمر"  # an Arabic upload wrote Palmyra so
+    own = own_map(CORPUS_NUMBERS, CORPUS_LABELS, layer, counts(("g:1", "AP", 2), ("g:3", "مكتب", 1)), {},
+                  show_countries=False, corpus_places=LAYER[LAYER["place_id"].isin(["g:1", "g:3"])])
+    (changed,) = handed(own.script)["extras"]
+    assert changed[0] == CORPUS_NUMBERS.places["g:3"] and "<bdi>تدمر</bdi>" in changed[1]

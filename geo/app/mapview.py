@@ -64,7 +64,10 @@ def session_additions(store: Store, key: ViewKey, drawn: CorpusMap, countries: b
         return OwnMap("", drawn.labels, drawn.numbers)
     outlets = tuple(corpus_facts(store, key.generation, key.layer).sources["outlet"])
     in_layer, counts = view_facts(store, ViewKey(key.generation, key.layer, View(outlets))).figures
-    return own_map(drawn.numbers, drawn.labels, in_layer, counts, colours, countries)
+    corpus = store.without_overlay()
+    corpus_outlets = tuple(corpus_facts(corpus, key.generation, Layer()).sources["outlet"])
+    in_corpus = view_facts(corpus, ViewKey(key.generation, Layer(), View(corpus_outlets))).figures[0]
+    return own_map(drawn.numbers, drawn.labels, in_layer, counts, colours, countries, in_corpus)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False, hash_funcs=BY_VIEW_TOKEN)

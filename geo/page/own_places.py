@@ -41,10 +41,12 @@ class OwnMap(NamedTuple):
 
 
 def own_map(corpus_numbers: MapNumbers, corpus_labels: dict[str, str], places: pd.DataFrame,
-            outlet_counts: pd.DataFrame, colours: dict[str, str], show_countries: bool) -> OwnMap:
+            outlet_counts: pd.DataFrame, colours: dict[str, str], show_countries: bool,
+            corpus_places: pd.DataFrame | None = None) -> OwnMap:
     """What a session adds to the corpus's map: ``places`` and ``outlet_counts`` are its whole layer's (the store
     with its uploads and corrections, every source); ``corpus_numbers`` and ``corpus_labels`` (``label ->
-    place_id``) the corpus map's, which stay as they are."""
+    place_id``) the corpus map's, which stay as they are. ``corpus_places``, the corpus map's places, tell
+    which of them the session's articles give another tooltip ending (a name an Arabic upload writes)."""
     counted = outlet_counts[outlet_counts["mentions"] > 0]
     per_place: dict[str, dict[str, int]] = {}
     for place_id, outlet, mentions in zip(counted["place_id"].tolist(), counted["outlet"].tolist(),
@@ -65,11 +67,13 @@ def own_map(corpus_numbers: MapNumbers, corpus_labels: dict[str, str], places: p
                 candidate = f"{label} #{number}"
             taken.add(candidate)
             labels[place_id] = candidate
-    if not len(own) and not outlets:
+    extras = _changed_extras(drawn, corpus_places, corpus_numbers) if corpus_places is not None else []
+    if not len(own) and not outlets and not extras:
         return OwnMap("", dict(corpus_labels), numbers)
     data = {"places": [_place(row, labels[row["place_id"]], numbers.places[row["place_id"]], per_place[row["place_id"]])
                        for row in own.to_dict("records")],
-            "outlets": [_outlet(outlet, numbers, colours.get(outlet), per_place) for outlet in outlets]}
+            "outlets": [_outlet(outlet, numbers, colours.get(outlet), per_place) for outlet in outlets],
+            "extras": extras}
     text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
     data["key"] = hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
     # "<\/" as JSON allows; the script is run by streamlit-folium in the map's frame, after the map's own.
@@ -105,6 +109,14 @@ def _outlet(outlet: str, numbers: MapNumbers, colour: str | None, per_place: dic
     if colour and _COLOUR.fullmatch(colour):
         entry["colour"] = colour
     return entry
+
+
+def _changed_extras(drawn: pd.DataFrame, corpus_places: pd.DataFrame, corpus_numbers: MapNumbers) -> list:
+    """``[[number, tooltip ending], …]`` of the corpus's places whose ending the session's articles change."""
+    before = {row["place_id"]: tooltip_extra(row) for row in corpus_places.to_dict("records")
+              if row["place_id"] in corpus_numbers.places}
+    return [[corpus_numbers.places[row["place_id"]], extra] for row in drawn.to_dict("records")
+            if row["place_id"] in before and (extra := tooltip_extra(row)) != before[row["place_id"]]]
 
 
 def dropped_script() -> str:
