@@ -49,3 +49,17 @@ def test_payload_a_read_only_app_folder_keeps_the_script_in_the_page(tmp_path):
     finally:
         if (tmp_path / SERVED).is_dir():
             (tmp_path / SERVED).chmod(0o700)
+
+
+def test_payload_our_own_scripts_go_in_the_map_s_file_before_its_script_in_their_order(tmp_path):
+    for name, text in (("view.js", "var v = 1;"), ("places.js", "var p = 1;"), ("leaflet-setup.js", "var s = 1;")):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    links = ["root/vendor/leaflet/leaflet.js", "root/leaflet-setup.js", "root/places.js", "root/view.js",
+             "root/vendor/leaflet.markercluster/leaflet.markercluster.js"]
+    served = served_script({**ARGUMENTS, "js_links": links}, tmp_path, "root")
+    # The vendored scripts and leaflet-setup.js (it finds the images from its own address) stay files of their own.
+    assert served["js_links"][:-1] == [links[0], links[1], links[4]]
+    written = (tmp_path / SERVED / served["js_links"][-1].rsplit("/", 1)[1]).read_text(encoding="utf-8")
+    assert written.index("var p = 1;") < written.index("var v = 1;") < written.index(ARGUMENTS["script"])
+    (tmp_path / "view.js").write_text("var v = 2;", encoding="utf-8")  # a deploy changed it: another file
+    assert served_script({**ARGUMENTS, "js_links": links}, tmp_path, "root")["js_links"][-1] != served["js_links"][-1]
