@@ -1,12 +1,14 @@
-/* Leaflet settings for the dashboard's map. Load it right after leaflet.js, before any map exists. */
+/* Leaflet settings for the dashboard's map. Load it right after leaflet.js, before any map exists
+   (the map's file holds it so: geo.page.payload). */
 (function () {
   /* Point Leaflet's default marker icons at the vendored images (static/vendor/leaflet/images/).
    * streamlit-folium adds the CSS after the scripts run, so Leaflet's own path detection
    * (which reads the CSS) fails. Resolved against this script's own URL, so it works under
    * any asset root or --server.baseUrlPath. */
   var here = document.currentScript && document.currentScript.src;
-  if (window.L && here) {
-    L.Icon.Default.imagePath = new URL("vendor/leaflet/images/", here).href;
+  if (window.L && here) {  // this file, or the map's file under generated/ that holds it (geo.page.payload)
+    var root = /\/generated\/[^\/]*$/.test(new URL(here).pathname) ? "../" : "";
+    L.Icon.Default.imagePath = new URL(root + "vendor/leaflet/images/", here).href;
   }
   /* Leaflet's keyboard handler focuses the map on mousedown. The map lives in an iframe, and
    * focusing it scrolls the host page to bring the whole iframe into view when part of it is

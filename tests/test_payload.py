@@ -51,15 +51,19 @@ def test_payload_a_read_only_app_folder_keeps_the_script_in_the_page(tmp_path):
             (tmp_path / SERVED).chmod(0o700)
 
 
-def test_payload_our_own_scripts_go_in_the_map_s_file_before_its_script_in_their_order(tmp_path):
-    for name, text in (("view.js", "var v = 1;"), ("places.js", "var p = 1;"), ("leaflet-setup.js", "var s = 1;")):
+def test_payload_the_linked_scripts_go_in_the_map_s_file_before_its_script_in_their_order(tmp_path):
+    (tmp_path / "vendor" / "leaflet").mkdir(parents=True)
+    for name, text in (("vendor/leaflet/leaflet.js", "var L = 1;"), ("view.js", "var v = 1;"),
+                       ("places.js", "var p = 1;"), ("leaflet-setup.js", "var s = 1;")):
         (tmp_path / name).write_text(text, encoding="utf-8")
     links = ["root/vendor/leaflet/leaflet.js", "root/leaflet-setup.js", "root/places.js", "root/view.js",
-             "root/vendor/leaflet.markercluster/leaflet.markercluster.js"]
+             "root/missing.js", "root/../outside.js", "https://example.org/x.js"]
+    (tmp_path.parent / "outside.js").write_text("var o = 1;", encoding="utf-8")
     served = served_script({**ARGUMENTS, "js_links": links}, tmp_path, "root")
-    # The vendored scripts and leaflet-setup.js (it finds the images from its own address) stay files of their own.
-    assert served["js_links"][:-1] == [links[0], links[1], links[4]]
+    # What is not a script of the static folder stays a link (none of ours is, but nothing else is read).
+    assert served["js_links"][:-1] == ["root/missing.js", "root/../outside.js", "https://example.org/x.js"]
     written = (tmp_path / SERVED / served["js_links"][-1].rsplit("/", 1)[1]).read_text(encoding="utf-8")
-    assert written.index("var p = 1;") < written.index("var v = 1;") < written.index(ARGUMENTS["script"])
+    order = [written.index(text) for text in ("var L = 1;", "var s = 1;", "var p = 1;", "var v = 1;", ARGUMENTS["script"])]
+    assert order == sorted(order) and "var o = 1;" not in written
     (tmp_path / "view.js").write_text("var v = 2;", encoding="utf-8")  # a deploy changed it: another file
     assert served_script({**ARGUMENTS, "js_links": links}, tmp_path, "root")["js_links"][-1] != served["js_links"][-1]

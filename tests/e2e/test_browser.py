@@ -10,6 +10,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from geo.page.payload import SERVED
+
 from .appserver import AppServer
 from .helpers import (
     FIRST_LOAD,
@@ -155,7 +157,8 @@ def test_e2e_phone_the_map_is_on_the_first_screen_and_the_counters_in_one_row(pa
 
 
 def test_e2e_find_a_place_by_keyboard_without_the_map(page, app, traffic):
-    page.route(re.compile(r"/app/static/vendor/leaflet/"), lambda route: route.abort())  # no Leaflet: no map
+    # No map's file (Leaflet and the map are in it, geo.page.payload) and no Leaflet stylesheet: no map.
+    page.route(re.compile(r"/app/static/(generated|vendor/leaflet)/"), lambda route: route.abort())
     page.goto(app.url)
     box = page.get_by_role("combobox", name="Find a place")
     box.wait_for(timeout=FIRST_LOAD)
@@ -168,8 +171,8 @@ def test_e2e_find_a_place_by_keyboard_without_the_map(page, app, traffic):
 
     expect(heading(page, "Damascus", 3)).to_be_visible()
     expect(panel_outlets(page)).to_have_text(["Al Mayadeen English", "Reuters (republished)", "The Cradle"])
-    wait_until(page, lambda: any("/vendor/leaflet/leaflet.js" in failure for failure in traffic.failures),
-               f"the map iframe never asked for Leaflet: {traffic.summary()}")
+    wait_until(page, lambda: any(f"/app/static/{SERVED}/map-" in failure for failure in traffic.failures),
+               f"the map iframe never asked for its file: {traffic.summary()}")
     expect(page.frame_locator(MAP_IFRAME).locator(".leaflet-container")).to_have_count(0)
 
 
@@ -185,8 +188,9 @@ def test_e2e_map_draws_under_a_url_prefix(page, prefixed_app, traffic):
     traffic.settle(page)
 
     assert frame.locator("path.leaflet-interactive").count() >= 5
-    leaflet = prefixed_app.url + "app/static/vendor/leaflet/leaflet.js"
-    assert traffic.responses.get(leaflet) == 200, f"{leaflet} not loaded; requests: {traffic.requests}"
+    served = [url for url in traffic.responses if url.startswith(prefixed_app.url + f"app/static/{SERVED}/map-")]
+    assert served and all(traffic.responses[url] == 200 for url in served), \
+        f"the map's file (Leaflet and the map) not loaded under the prefix; requests: {traffic.requests}"
     failures = [f for f in traffic.failures if TILES not in f]
     assert not failures, f"requests failed: {failures}\nServer log:\n{prefixed_app.output()[-3000:]}"
 
@@ -197,7 +201,7 @@ def test_e2e_every_request_stays_on_the_local_server(page, app, traffic):
     expect(heading(page, "Palmyra", 3)).to_be_visible()
     traffic.settle(page)
 
-    assert any(url.endswith("/app/static/vendor/leaflet/leaflet.js") for url in traffic.requests), \
+    assert any(f"/app/static/{SERVED}/map-" in url for url in traffic.requests), \
         "the map iframe's requests were not recorded"
     assert traffic.websockets, "the Streamlit websocket was not recorded"
     outside = [url for url in traffic.requests + traffic.websockets if not is_local(url)]
