@@ -384,3 +384,20 @@ def test_dashboard_an_arabic_upload_is_said_and_filtered_by_its_language(monkeyp
     at.session_state["place"] = "curated:palmyra"
     rerun(at, fake)
     assert any("<strong>تدمر</strong>" in h.value for h in at.html)
+
+
+def test_dashboard_a_session_correction_s_new_place_rides_on_the_corpus_s_map_and_leaves_with_it(monkeypatch, tmp_path):
+    from test_dashboard import additions, map_script
+
+    at, fake = start(monkeypatch, tmp_path, mode="session")
+    corpus_script = map_script(fake.calls[-1])
+    at.session_state["own_corrections"] = [Correction("Palmyra", "geonames:8348699", created="2026-12-01T00:00:00+00:00")]
+    rerun(at, fake)
+    # The corpus's map as it was; the place the correction moves Palmyra to comes with the session's additions.
+    assert map_script(fake.calls[-1]) == corpus_script
+    assert [p["label"] for p in additions(fake.calls[-1])["places"]] == ["Palmyra (city, AU)"]
+    at.session_state["own_corrections"] = []  # taken back: the map is told to take it off
+    rerun(at, fake)
+    assert "newsgeoOwn(map_div, null)" in fake.calls[-1]["feature_group"] and map_script(fake.calls[-1]) == corpus_script
+    rerun(at, fake)
+    assert "newsgeoOwn" not in (fake.calls[-1]["feature_group"] or "")  # once
