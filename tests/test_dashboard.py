@@ -12,7 +12,7 @@ from unittest.mock import patch
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.page.payload import SERVED, STATIC_DIR
+from geo.page.payload import MAP_START, SERVED, STATIC_DIR
 from geo.page.views import Upload
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
@@ -35,9 +35,12 @@ class FakeMap:
 
 
 def map_script(call: dict) -> str:
-    """The map's script: in the component's arguments, or in the file under static serving they link to."""
+    """The map's own script: in the component's arguments, or in the file under static serving they link to, after
+    the scripts it links (Leaflet's, ours: not the page's to write)."""
     served = [link for link in call["js_links"] if f"/{SERVED}/" in link]
-    return (STATIC_DIR / SERVED / served[0].rsplit("/", 1)[1]).read_text(encoding="utf-8") if served else call["script"]
+    if not served:
+        return call["script"]
+    return (STATIC_DIR / SERVED / served[0].rsplit("/", 1)[1]).read_text(encoding="utf-8").split(MAP_START, 1)[1]
 
 
 def run_app(fake: FakeMap | None = None, query: dict | None = None, uploads: list | None = None) -> AppTest:

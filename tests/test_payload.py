@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from geo.page.payload import KEPT, MODIFIED, SERVED, served_script
+from geo.page.payload import KEPT, MAP_START, MODIFIED, SERVED, served_script
 
 ARGUMENTS = {"script": "var map_div = L.map('map_div');\n", "js_links": ["../../app/static/places.js"], "key": "k"}
 
@@ -15,7 +15,7 @@ def test_payload_the_script_becomes_the_last_linked_file_named_by_its_content(tm
     assert served["script"] == "" and served["js_links"][:-1] == ARGUMENTS["js_links"] and served["key"] == "k"
     assert link.startswith(f"root/{SERVED}/map-") and link.endswith(".js")
     written = tmp_path / SERVED / link.rsplit("/", 1)[1]
-    assert written.read_text(encoding="utf-8") == ARGUMENTS["script"]
+    assert written.read_text(encoding="utf-8") == MAP_START + ARGUMENTS["script"]
     # It says it is old (a browser then keeps it without asking: it never changes, being named by its content).
     assert written.stat().st_mtime == MODIFIED
     assert served_script(ARGUMENTS, tmp_path, "root") == served  # the same map: the same file, written once

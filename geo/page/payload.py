@@ -28,10 +28,11 @@ from pathlib import Path
 
 from .mapping import ASSET_ROOT
 
-__all__ = ["KEPT", "MODIFIED", "SERVED", "STATIC_DIR", "served_script"]
+__all__ = ["KEPT", "MAP_START", "MODIFIED", "SERVED", "STATIC_DIR", "served_script"]
 
 STATIC_DIR = Path(__file__).resolve().parents[2] / "static"  # Streamlit serves the app's static/ at app/static
 SERVED = "generated"  # its folder for written maps (not in the repository)
+MAP_START = "/* the map's own script */\n"  # after the scripts it links: where the corpus's map itself begins
 KEPT = 16  # maps kept, newest used first: generations and the countries switch of each, for a few builds
 MODIFIED = 946_684_800  # 2000-01-01: what a map file says of its age (a browser keeps it a tenth of that)
 
@@ -43,7 +44,7 @@ def served_script(arguments: dict, static_dir: Path = STATIC_DIR, asset_root: st
     folded = {link: path for link in arguments["js_links"] if (path := _static_script(link, static_dir, asset_root))}
     try:
         script = "".join(f"/* {link.removeprefix(asset_root + '/')} */\n" + path.read_text(encoding="utf-8") + "\n;\n"
-                         for link, path in folded.items()) + arguments["script"]
+                         for link, path in folded.items()) + MAP_START + arguments["script"]
     except OSError:
         return arguments
     name = f"map-{hashlib.sha256(script.encode()).hexdigest()[:24]}.js"
