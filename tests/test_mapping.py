@@ -261,6 +261,9 @@ def test_mapping_unique_labels_number_duplicates(frames):
     places = frames[0].head(2).copy()
     places[["name", "kind", "country_code"]] = ["Springfield", "city", "US"]
     assert sorted(unique_labels(places).values()) == ["Springfield (city, US)", "Springfield (city, US) #2"]
+    # Labels another map uses already (the corpus's, under a session's own places) are numbered past.
+    assert sorted(unique_labels(places, taken={"Springfield (city, US)"}).values()) == [
+        "Springfield (city, US) #2", "Springfield (city, US) #3"]
 
 
 def test_mapping_label_from_tooltip_reads_the_first_line():

@@ -36,6 +36,7 @@ class CorpusMap(NamedTuple):
     arguments: dict
     labels: dict[str, str]
     numbers: MapNumbers
+    places: object  # the places it draws, as the corpus's view has them (a shared frame: read it, never change it)
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -54,7 +55,7 @@ def corpus_map(_store: Store, generation: str, countries: bool, colours: tuple) 
     fmap, labels = build_map(in_corpus, counts, outlets=list(outlets), colours=dict(colours), show_countries=countries)
     captured = component_arguments(streamlit_folium.st_folium, fmap, key="map", height=560, use_container_width=True,
                                    returned_objects=RETURNED)
-    return CorpusMap(served_script(captured), labels, MapNumbers(labels.values(), outlets))
+    return CorpusMap(served_script(captured), labels, MapNumbers(labels.values(), outlets), in_corpus)
 
 
 def session_additions(store: Store, key: ViewKey, drawn: CorpusMap, countries: bool, colours: dict[str, str]) -> OwnMap:
@@ -64,10 +65,7 @@ def session_additions(store: Store, key: ViewKey, drawn: CorpusMap, countries: b
         return OwnMap("", drawn.labels, drawn.numbers)
     outlets = tuple(corpus_facts(store, key.generation, key.layer).sources["outlet"])
     in_layer, counts = view_facts(store, ViewKey(key.generation, key.layer, View(outlets))).figures
-    corpus = store.without_overlay()
-    corpus_outlets = tuple(corpus_facts(corpus, key.generation, Layer()).sources["outlet"])
-    in_corpus = view_facts(corpus, ViewKey(key.generation, Layer(), View(corpus_outlets))).figures[0]
-    return own_map(drawn.numbers, drawn.labels, in_layer, counts, colours, countries, in_corpus)
+    return own_map(drawn.numbers, drawn.labels, in_layer, counts, colours, countries, drawn.places)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False, hash_funcs=BY_VIEW_TOKEN)

@@ -56,17 +56,7 @@ def own_map(corpus_numbers: MapNumbers, corpus_labels: dict[str, str], places: p
     own = drawn[~drawn["place_id"].isin(corpus_numbers.places)]
     outlets = sorted(set(counted["outlet"].tolist()) - set(corpus_numbers.outlets))
     numbers = corpus_numbers.extended(own["place_id"].tolist(), outlets)
-    # Labelled among all the places drawn, as a map of its own would; one the corpus's map uses already is numbered.
-    taken = set(corpus_labels)
-    labels: dict[str, str] = {}
-    for place_id, label in unique_labels(drawn).items():
-        if place_id in numbers.places and place_id not in corpus_numbers.places:
-            number, candidate = 1, label
-            while candidate in taken:
-                number += 1
-                candidate = f"{label} #{number}"
-            taken.add(candidate)
-            labels[place_id] = candidate
+    labels = unique_labels(own, taken=corpus_labels)  # a label the corpus's map uses already is numbered
     extras = _changed_extras(drawn, corpus_places, corpus_numbers) if corpus_places is not None else []
     if not len(own) and not outlets and not extras:
         return OwnMap("", dict(corpus_labels), numbers)

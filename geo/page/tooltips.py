@@ -29,10 +29,11 @@ def place_label(row) -> str:
     return f"{name} ({details})" if details else name
 
 
-def unique_labels(places) -> dict[str, str]:
-    """``place_id -> label`` in place-id order, a second "Springfield (city, US)" becoming "… #2"."""
+def unique_labels(places, taken=()) -> dict[str, str]:
+    """``place_id -> label`` in place-id order, a second "Springfield (city, US)" becoming "… #2"; one of ``taken``
+    (labels a map uses already) is numbered too."""
     labels: dict[str, str] = {}
-    taken: set[str] = set()
+    taken = set(taken)
     ordered = places.sort_values("place_id")
     columns = ("place_id", "name", "kind", "country_code")
     # Four plain columns, not rows: iterrows builds a Series per place (40 ms a view at 10k articles).
