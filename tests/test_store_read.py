@@ -353,3 +353,30 @@ def test_store_read_a_place_s_sentences_are_its_mentions_in_view_whatever_was_re
     assert compared > 100
     upload_text = read.place_sentences(session, "curated:damascus", View(("Desk",)))
     assert any("دمشق" in e.sentence for e in upload_text.excerpts)
+
+
+
+def test_store_read_a_place_s_mentions_are_kept_to_the_view_s_articles_as_its_sql_keeps_them():
+    # A click filters a place's kept mentions by each one's article details, not by a list of the view's articles:
+    # the same answer as ``View.where`` in SQL, null dates, focus and languages included.
+    import duckdb
+    import pyarrow as pa
+
+    from geo.store.sentences import _articles_in_view
+
+    published = ["2025-04-10", "2025-04-12", "", None, "2025-04-11", "2025-04-09"]
+    mentions = pa.table({"published": published, "focus": ["f:a", None, "f:a", "f:b", "", "f:a"],
+                         "article_language": ["en", "ar", None, "", "en", "tr"]})
+    views = [View(("x",)), View(("x",), since="2025-04-11"), View(("x",), until="2025-04-10", undated=False),
+             View(("x",), since="2025-04-10", until="2025-04-11"), View(("x",), undated=False),
+             View(("x",), focus="f:a"), View(("x",), languages=("en", "")), View(("x",), languages=("ar",), since="2025-04-01"),
+             View(("x",), focus="f:a", languages=("tr",), until="2025-04-30", undated=False)]
+    with duckdb.connect() as db:
+        db.register("a", mentions.rename_columns(["published", "focus", "language"]))
+        for view in views:
+            where, params = view.where("a", "a", mentions=False, outlets=False)
+            expected = [bool(row[0]) for row in db.execute(f"SELECT coalesce({where}, FALSE) FROM a", params).fetchall()]
+            kept = _articles_in_view(mentions, view)
+            found = [True] * len(published) if kept is True else [bool(k) for k in kept.to_pylist()]
+            assert found == expected, view
+    assert _articles_in_view(mentions, View(("x",), demonyms=False)) is True  # nothing asked of the articles

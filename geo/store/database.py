@@ -89,10 +89,9 @@ class _Opened:
         self.corrections: list[Correction] | None = None
         self.damage: dict[str, str] | None = None  # name -> why, once verified (store_damage)
         # What clicks and views read again and again, kept across sessions, bounded (``_place_mentions``,
-        # ``view_article_ids``, ``_excerpt_texts``, ``every_outlet``): the store's own only, never with uploads.
+        # ``_excerpt_texts``, ``every_outlet``): the store's own only, never with uploads.
         self.place_mentions: OrderedDict[str, pa.Table] = OrderedDict()
         self.excerpts: OrderedDict[tuple[str, int, int], tuple[str, dict]] = OrderedDict()
-        self.view_articles: OrderedDict[View, pa.Array] = OrderedDict()
         self.every_outlet: OrderedDict[tuple[str, View], pa.Table] = OrderedDict()
         self.file_lock = threading.Lock()  # apart from ``lock``: reading whole files must not hold up other queries
         self.resources = {"connection": None, "lease": lease_descriptor}

@@ -9,10 +9,9 @@ from collections.abc import Callable
 from .database import Store
 
 # What clicks and views keep of an opened generation (``_Opened``), the entries used last kept: mentions over all
-# the places kept (about 100 bytes each), views' article ids, excerpts' texts (a few hundred characters each),
-# and views' counts per outlet.
+# the places kept (about 100 bytes each), excerpts' texts (a few hundred characters each), and views' counts per
+# outlet.
 PLACE_MENTIONS_KEPT = 200_000
-VIEWS_KEPT = 64
 EVERY_OUTLET_ROWS_KEPT = 400_000  # views' counts per place and outlet, per day and outlet… (``every_outlet``)
 EXCERPTS_KEPT = 20_000
 

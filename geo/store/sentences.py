@@ -12,9 +12,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..records import SENTENCE_WHOLE, SENTENCE_WINDOW
-from .counts import every_outlet
 from .database import Store, View, mentions_joined
-from .kept import EXCERPTS_KEPT, PLACE_MENTIONS_KEPT, VIEWS_KEPT, evict_oldest, kept_or_read
+from .kept import EXCERPTS_KEPT, PLACE_MENTIONS_KEPT, evict_oldest, kept_or_read
 from .schema import NOT_NAMED
 
 
@@ -54,14 +53,15 @@ def place_sentences(store: Store, place_id: str, view: View, per_outlet: int | N
     when the sentence is long (``window_start``).
 
     A click asks this of a place it has not shown yet: its mentions, kept from an earlier click in
-    any view (``_place_mentions``), filtered to the view's articles (``view_article_ids``), the
+    any view (``_place_mentions``), filtered to the view's outlets and articles (``_articles_in_view``), the
     excerpts' texts and articles (``_excerpt_texts``), and the grouping in Python: DuckDB plans a
     query with window functions and grouped distincts in more time than it runs it.
     """
     from ..page.views import SentenceExcerpt
 
     mentions = _place_mentions(store, place_id)
-    in_view = pc.is_in(mentions.column("article_id"), value_set=view_article_ids(store, view))
+    in_view = pc.and_kleene(pc.is_in(mentions.column("outlet"), value_set=pa.array(list(view.outlets), pa.string())),
+                            _articles_in_view(mentions, view))
     if not view.demonyms:
         in_view = pc.and_(in_view, pc.invert(pc.is_in(mentions.column("type"), value_set=pa.array(NOT_NAMED))))
     rows = mentions.filter(in_view).select(_SENTENCE_COLUMNS)
@@ -129,9 +129,11 @@ def _place_mentions(store: Store, place_id: str) -> pa.Table:
     # With each article's language (from its place_articles row): the names the corpus uses for the place, by
     # language, come from the same rows (``place_names``).
     sql = f"""SELECT m.outlet, m.article_id, m.sentence_index, m.sentence_start, m.sentence_end, m.start, m."end", m.type,
-                     m.confidence, m.method = 'corrected' AS corrected, m.surface, coalesce(p.language, '') AS language
+                     m.confidence, m.method = 'corrected' AS corrected, m.surface, coalesce(p.language, '') AS language,
+                     p.language AS article_language, p.published, p.focus
               FROM {store.relation("mentions")} m
-              JOIN (SELECT article_id, language FROM {store.relation("place_articles")} WHERE place_id = ?) p
+              JOIN (SELECT article_id, language, published, focus FROM {store.relation("place_articles")}
+                    WHERE place_id = ?) p
               USING (article_id)
               WHERE m.place_id = ? ORDER BY m.outlet, m.article_id, m.sentence_index, m.start, m."end" """
 
@@ -155,15 +157,28 @@ def place_names(store: Store, place_id: str) -> list[tuple[str, str, int]]:
     return [(language, surface, n) for (language, surface), n in found.items()]
 
 
-def view_article_ids(store: Store, view: View) -> pa.Array:
-    """The ids of the articles in view, kept per view for every click made in it (from every outlet's)."""
-    where, params = view.where("a", "a", mentions=False, outlets=False)
-    sql = f"SELECT article_id, outlet FROM {store.relation('articles')} a WHERE {where}"
+def _articles_in_view(mentions: pa.Table, view: View) -> pa.ChunkedArray | bool:
+    """Which of a place's mentions are in articles the view's dates, focus and languages keep (``View.where`` over
+    each mention's article, as SQL reads it: a null date or focus is no match); True when the view asks none.
 
-    def read_it() -> pa.Array:
-        return every_outlet(store, view, sql, params).column("article_id").combine_chunks()
-
-    return kept_or_read(store, store._shared.view_articles, view, read_it, VIEWS_KEPT)
+    Read from the article's details beside each kept mention: no list of a view's articles is kept
+    (at 100,000 articles the ids of one reader's date range are megabytes, and every reader has one).
+    """
+    kept: pa.ChunkedArray | bool = True
+    published = mentions.column("published")
+    bounds = [op(published, bound) for bound, op in ((view.since, pc.greater_equal), (view.until, pc.less_equal))
+              if bound]
+    if bounds or not view.undated:
+        dated = pc.not_equal(published, "")
+        for bound in bounds:
+            dated = pc.and_kleene(dated, bound)
+        kept = pc.or_kleene(dated, pc.equal(published, "")) if view.undated else dated
+    if view.focus:
+        kept = pc.and_kleene(kept, pc.equal(mentions.column("focus"), view.focus))
+    if view.languages:
+        kept = pc.and_kleene(kept, pc.is_in(mentions.column("article_language"),
+                                            value_set=pa.array(list(view.languages), pa.string())))
+    return kept
 
 
 def _excerpt_texts(store: Store, article_ids: list[str], windows: list[tuple[int, int]]) -> tuple[list[str], dict]:
