@@ -23,6 +23,7 @@ from geo.store import read
 from geo.store.read import Store, View
 
 from .mapview import map_and_panel
+from .memory import memory_given_back
 from .resources import Layer, ViewKey, corpus_facts, corpus_store, parse_slot, shared_parser, store_faults, story_file, this_view
 from .review import corrections_tab, review_queue
 from .sidebar import countries_toggle, sidebar_view
@@ -32,6 +33,7 @@ from .uploads import session_layer, sidebar_upload
 
 
 def main() -> None:
+    memory_given_back()
     with run_slot():
         draw_page()
     settle_once()
