@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from .helpers import choose, find_shape, leaflet_frame, wait_for_idle, wait_for_map, wait_until
+from .helpers import MAP_IFRAME, choose, find_shape, heading, leaflet_frame, wait_for_idle, wait_for_map, wait_until
 
 BUFFER_ZONE = "Israeli-held buffer zone in southern Syria (zone, SY)"
 PHONE = {"width": 390, "height": 844}
@@ -129,3 +129,35 @@ def test_e2e_the_corpus_map_comes_as_one_file_not_in_the_page_s_messages(page, a
     frame = wait_for_map(page)
     wait_until(page, lambda: frame.locator(".newsgeo-place-name span").count() >= 4, "no places after the reload")
     assert fetched[0] == "server 200" and set(fetched[1:]) <= {"cache"}, fetched
+
+
+# The zone brought under the middle of the open key at a zoom where it is larger than the key: what a reader sees
+# when a large zone fills the corner the key sits in. Returns the key's middle in the frame's pixels.
+_ZONE_UNDER_THE_KEY = """label => {
+    const map = window.map, t = map.__newsgeoTracked;
+    const entry = Object.values(t.places).find(e => e.shape && e.label === label);
+    const centre = entry.bounds.getCenter();
+    map.setView(centre, 11, {animate: false});
+    const key = document.querySelector(".newsgeo-legend-body").getBoundingClientRect();
+    const box = map.getContainer().getBoundingClientRect();
+    const middle = L.point(key.left + key.width / 2 - box.left, key.top + key.height / 2 - box.top);
+    map.panBy(map.latLngToContainerPoint(centre).subtract(middle), {animate: false});
+    return {x: key.left + key.width / 2, y: key.top + key.height / 2};
+}"""
+
+
+def test_e2e_a_zone_under_the_open_key_is_clicked_through_it(page, app):
+    page.goto(app.url)
+    frame = wait_for_map(page)
+    wait_for_idle(page)
+    expect(frame.locator(".newsgeo-legend-body")).to_be_visible()
+    middle = leaflet_frame(page).evaluate(_ZONE_UNDER_THE_KEY, BUFFER_ZONE)
+    under = leaflet_frame(page).evaluate("([x, y]) => document.elementFromPoint(x, y).outerHTML.slice(0, 80)",
+                                         [middle["x"], middle["y"]])
+    assert under.startswith("<path"), under  # the key is over the zone, and lets the pointer through to it
+    box = page.locator(MAP_IFRAME).bounding_box()
+    page.mouse.click(box["x"] + middle["x"], box["y"] + middle["y"])
+    expect(heading(page, "Israeli-held buffer zone in southern Syria", 3)).to_be_visible()
+    expect(frame.locator(".newsgeo-legend-body")).to_be_visible()  # the key stays open
+    frame.locator(".newsgeo-legend-toggle").click()  # its fold button still takes a click
+    expect(frame.locator(".newsgeo-legend-body")).to_be_hidden()
