@@ -184,6 +184,19 @@ def test_resolve_a_province_named_for_its_capital_is_the_town_unless_the_text_sa
     assert (place.kind, place.country_code) == (kind, "SY")
 
 
+@pytest.mark.parametrize(("text", "name", "kind", "country"), [
+    # Provinces GeoNames' divisions do not hold (Halabja, made a governorate in 2014; England's metropolitan
+    # boroughs), placed at their seat town: named bare, the town; the text saying so, the province.
+    ("Halabja marked the anniversary of the attack.", "Halabja", "city", "IQ"),
+    ("Halabja governorate marked the anniversary.", "Halabja", "region", "IQ"),
+    ("Fans packed the streets of Liverpool.", "Liverpool", "city", "GB"),
+])
+def test_resolve_a_province_placed_at_a_town_of_its_name_is_the_town_unless_the_text_says_province(
+        gazetteer, parser, text, name, kind, country):
+    place = _places(gazetteer, parser, text)[name]
+    assert (place.kind, place.country_code) == (kind, country)
+
+
 @pytest.mark.parametrize(("text", "place_id"), [
     ("Protests in Atlanta and Savannah spread across Georgia.", "region:US-GA"),
     ("Russia and Georgia fought over South Ossetia; Tbilisi was calm.", "country:GE"),

@@ -33,7 +33,7 @@ import re
 from bisect import insort
 from collections import Counter
 
-from ..gazetteer.build import ALTERNATE, CAPITAL_PRIOR, COMMON
+from ..gazetteer.build import ALTERNATE, CAPITAL_PRIOR, COMMON, haversine_km
 from ..gazetteer.index import Gazetteer
 from ..text.textnorm import fold
 from ..types import Candidate, Document, Match, Mention
@@ -41,6 +41,7 @@ from ..types import Candidate, Document, Match, Mention
 __all__ = ["Evidence", "Resolver", "Weights", "prior_score", "score_candidate"]
 
 SMALL_TOWN = 15_000  # GeoNames' own cut (cities15000); measured on GeoWebNews, see README
+SEAT_KM = 25.0  # a province placed at its seat: the build puts one without a shape of its own at its seat town
 _KIND_PRIOR = {"country": 5.0, "continent": 4.9, "region": 2.2}
 _QUALIFIER = re.compile(r",[ \u00a0]?(?=[A-Z])| \((?=[A-Z][\w.]*\))")
 _STATE_POSITION = re.compile(r"[A-Z][\w'’.\-]*,[ \u00a0]$")
@@ -149,6 +150,19 @@ def prior_score(candidate: Candidate, flags: int, weights: Weights = WEIGHTS) ->
     if flags & ALTERNATE:
         score += weights.alternate
     return score
+
+
+def _province_capitals(candidates) -> frozenset:
+    """(country, admin1) of the provinces among ``candidates`` that a town among them can be the seat of: those the
+    town lies in, and those whose point is the town's (within ``SEAT_KM``). A province made after GeoNames drew its
+    divisions (Halabja, 2014) has no admin1 of GeoNames' and its towns another's: its point is its seat's."""
+    towns = [c for c, _, _ in candidates if c.kind == "city"]
+    capitals = {(c.country_code, c.admin1) for c in towns}
+    for c, _, _ in candidates:
+        if c.kind == "region" and any(t.country_code == c.country_code
+                                      and haversine_km(c.lat, c.lon, t.lat, t.lon) <= SEAT_KM for t in towns):
+            capitals.add((c.country_code, c.admin1))
+    return frozenset(capitals)
 
 
 def score_candidate(
@@ -375,7 +389,7 @@ class Resolver:
         states = _state_of_article(candidates, evidence)
         most = self._most_evidence_here(evidence, qualifier, state_position, kind_cue)
         most += self.weights.state_of_article * bool(states)
-        capitals = frozenset((c.country_code, c.admin1) for c, _, _ in candidates if c.kind == "city")
+        capitals = _province_capitals(candidates)
         scored = []
         top: list[float] = []  # the best `kept` scores so far, lowest first
         for i, (c, f, prior) in enumerate(candidates):  # the highest prior first
