@@ -211,6 +211,9 @@ def test_resolve_a_state_named_as_a_country_is_the_state_where_the_article_s_pla
     ("Fighting in the Democratic Republic of Congo displaced thousands.", "Democratic Republic of Congo", "country:CD"),
     ("Fighting in eastern DRC displaced thousands.", "DRC", "country:CD"),
     ("Talks in the Republic of Congo ended.", "Republic of Congo", "country:CG"),
+    # "Congo" alone is the Democratic Republic, as news writes it; after "Brazzaville, " the country Brazzaville is in.
+    ("Ebola spread in Congo and Uganda.", "Congo", "country:CD"),
+    ("BRAZZAVILLE, Congo (AP) — Officials said the vote was calm.", "Congo", "country:CG"),
 ])
 def test_resolve_a_country_named_without_the_article_after_of(gazetteer, parser, text, name, place_id):
     assert _places(gazetteer, parser, text)[name].place_id == place_id

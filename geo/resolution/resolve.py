@@ -195,7 +195,7 @@ def score_candidate(
             score += weights.named_capital  # the build marks a country's capital by its prior
     kind = candidate.kind
     local = kind in ("city", "district") and not flags & COMMON
-    if kind in ("city", "district", "region") and evidence.town_countries.get(country):
+    if kind in ("city", "district", "region", "country") and evidence.town_countries.get(country):
         score += weights.nearby_country
     if local and candidate.admin1 and country not in admin_namesake:
         state = (country, candidate.admin1)
