@@ -129,8 +129,7 @@ def _place_mentions(store: Store, place_id: str) -> pa.Table:
     # With each article's language (from its place_articles row): the names the corpus uses for the place, by
     # language, come from the same rows (``place_names``).
     sql = f"""SELECT m.outlet, m.article_id, m.sentence_index, m.sentence_start, m.sentence_end, m.start, m."end", m.type,
-                     m.confidence, m.method = 'corrected' AS corrected, m.surface, coalesce(p.language, '') AS language,
-                     p.language AS article_language, p.published, p.focus
+                     m.confidence, m.method = 'corrected' AS corrected, m.surface, p.language, p.published, p.focus
               FROM {store.relation("mentions")} m
               JOIN (SELECT article_id, language, published, focus FROM {store.relation("place_articles")}
                     WHERE place_id = ?) p
@@ -153,7 +152,8 @@ def place_names(store: Store, place_id: str) -> list[tuple[str, str, int]]:
     outlet and date, the reader's filters aside; a venue inferred from its country is no name of its own)."""
     mentions = _place_mentions(store, place_id)
     named = mentions.filter(pc.not_equal(mentions.column("type"), "venue"))
-    found = Counter(zip(named.column("language").to_pylist(), named.column("surface").to_pylist(), strict=True))
+    languages = pc.fill_null(named.column("language"), "").to_pylist()  # an article without one: ""
+    found = Counter(zip(languages, named.column("surface").to_pylist(), strict=True))
     return [(language, surface, n) for (language, surface), n in found.items()]
 
 
@@ -176,7 +176,7 @@ def _articles_in_view(mentions: pa.Table, view: View) -> pa.ChunkedArray | bool:
     if view.focus:
         kept = pc.and_kleene(kept, pc.equal(mentions.column("focus"), view.focus))
     if view.languages:
-        kept = pc.and_kleene(kept, pc.is_in(mentions.column("article_language"),
+        kept = pc.and_kleene(kept, pc.is_in(mentions.column("language"),
                                             value_set=pa.array(list(view.languages), pa.string())))
     return kept
 
