@@ -60,11 +60,8 @@
         entry.bounds = leaf.getBounds();
       });
     });
-    given.rings.forEach(function (spec) {
-      var outlet = spec[0], layer = spec[1], group = spec[2], leaves = {};
-      layer.eachLayer(function (leaf) { leaves[leaf.feature.properties.i] = {layer: leaf, home: layer}; });
-      t.rings.push({outlet: outlet, group: group, leaves: leaves, name: spec[3]});
-    });
+    t.ringsUpTo = given.ringsUpTo;
+    given.rings.forEach(function (spec) { t.rings.push(ringOf(spec[0], spec[1], spec[2], spec[3])); });
     given.links.forEach(function (layer) {
       layer.eachLayer(function (leaf) {
         t.links.push({layer: leaf, home: layer, a: leaf.feature.properties.a, b: leaf.feature.properties.b});
@@ -74,6 +71,21 @@
     if (window.newsgeoFollowNames) { window.newsgeoFollowNames(map); }
     followPage(map);
   };
+
+  /* A source's rings: drawn round its places when a view first has them (the map's file holds none). */
+  function ringOf(outlet, colour, dash, name) {
+    return {outlet: outlet, colour: colour, dash: dash || null, name: name, group: L.featureGroup(), leaves: {}};
+  }
+
+  function ringLeaf(ring, entry) {
+    var leaf = ring.leaves[entry.i];
+    if (!leaf) {
+      var circle = L.circleMarker(entry.latlng, {radius: 10, color: ring.colour, weight: 2, dashArray: ring.dash,
+                                                 fill: false, opacity: 0.95, interactive: false, pane: "rings"});
+      leaf = ring.leaves[entry.i] = {layer: circle, home: ring.group};
+    }
+    return leaf;
+  }
 
   /* The page's view element, read now and whenever the page changes (once per frame at most). */
   var VIEW_ELEMENT = "newsgeo-view";
@@ -167,7 +179,7 @@
   /* A session's own places and sources (its uploads', its corrections'; geo.page.own_places), drawn on the
      corpus's map and numbered after its own, so the view's counts apply to them as to the others:
      {key, places: [{i, label, extra, muted, venue, style, at: [lat, lon] | shape: GeoJSON geometry}],
-     outlets: [{i, name, colour, places: [i…]}], extras: [[i, the corpus place's tooltip ending now]…]}, or null
+     outlets: [{i, name, ring: [colour, dashArray, its line in the layer control]}], extras: [[i, the corpus place's tooltip ending now]…]}, or null
      to take them off. Run by streamlit-folium with the
      selection (its feature_group), which then binds its click to every layer on the map: each is on the map
      then, and the view is applied after. Labels and names are the page's escaped HTML. */
@@ -220,19 +232,8 @@
     own.outlets.forEach(function (o) {
       t.outlets[o.i] = o.name;
       mine.outlets.push(o.i);
-      if (!o.colour) { return; }  // past the palette: no rings, as for the corpus's sources
-      var rings = L.featureGroup(), leaves = {};
-      o.places.forEach(function (i) {
-        var entry = t.places[i];
-        if (!entry || !entry.point) { return; }  // a shape has no ring
-        var ring = L.circleMarker(entry.latlng, {radius: 10, color: o.colour, weight: 2, fill: false, opacity: 0.95,
-                                                 interactive: false, pane: "rings"});
-        rings.addLayer(ring);
-        leaves[i] = {layer: ring, home: rings};
-      });
-      var ring = {outlet: o.i, group: rings, leaves: leaves,
-                  name: '<span style="color:' + o.colour + '">&#9711;</span> ' + o.name};
-      if (map.__newsgeoControl) { map.__newsgeoControl.addOverlay(rings, ring.name); }
+      if (!o.ring) { return; }  // past the marks: no rings, as for the corpus's sources
+      var ring = ringOf(o.i, o.ring[0], o.ring[1], o.ring[2]);
       t.rings.push(ring);
       mine.rings.push(ring);
     });
@@ -259,6 +260,7 @@
       counts[row[0]] = {per: per, total: total, sources: sources};
     });
     var inView = view.outlets.slice().sort(function (a, b) { return a - b; });  // rings nest by name
+    var ringed = inView.length <= t.ringsUpTo ? inView : [];  // more than that nest past reading: none
     var bounds = L.latLngBounds([]), countryBounds = L.latLngBounds([]);
     Object.keys(t.places).forEach(function (i) {
       var entry = t.places[i], c = counts[i];
@@ -281,24 +283,28 @@
       }
     });
     t.rings.forEach(function (ring) {
-      var order = inView.indexOf(ring.outlet);
+      var order = ringed.indexOf(ring.outlet);
       var control = map.__newsgeoControl;
-      if (order < 0) {  // a source out of view: its rings and its line in the layer control go
+      if (order < 0) {  // a source out of view (or too many in it): its rings and its line in the layer control go
         if (map.hasLayer(ring.group)) { map.removeLayer(ring.group); }
         if (control) { control.removeLayer(ring.group); }
         ring.away = true;
         return;
       }
-      if (ring.away || ring.away === undefined) {
+      if (ring.away !== false) {
         if (!map.hasLayer(ring.group)) { map.addLayer(ring.group); }
-        if (control && ring.away) { control.addOverlay(ring.group, ring.name); }
+        if (control) { control.addOverlay(ring.group, ring.name); }
         ring.away = false;
       }
       Object.keys(ring.leaves).forEach(function (i) {
-        var leaf = ring.leaves[i], c = counts[i];
-        var shown = !!(c && c.per[ring.outlet]);
-        show(leaf, shown);
-        if (shown) { leaf.layer.setRadius(Math.round((radius(c.total) + 2 + 2.5 * (order + 1)) * 10) / 10); }
+        if (!(counts[i] && counts[i].per[ring.outlet])) { show(ring.leaves[i], false); }
+      });
+      Object.keys(counts).forEach(function (i) {
+        var entry = t.places[i], c = counts[i];
+        if (!c.per[ring.outlet] || !entry || !entry.point) { return; }  // a shape has no ring
+        var leaf = ringLeaf(ring, entry);
+        show(leaf, true);
+        leaf.layer.setRadius(Math.round((radius(c.total) + 2 + 2.5 * (order + 1)) * 10) / 10);
       });
     });
     t.links.forEach(function (link) { show(link, !!(counts[link.a] && counts[link.b])); });

@@ -1,6 +1,15 @@
 """Outlet colours: fixed by the corpus, kept by filters and uploads, never a marker's grey."""
 
-from geo.page.colours import FILL_GREYS, OUTLET_PALETTE, SINGLE_SOURCE_FILL, fill_colour, outlet_colours, valid_colour
+from geo.page.colours import (
+    FILL_GREYS,
+    OUTLET_PALETTE,
+    SINGLE_SOURCE_FILL,
+    RingMark,
+    fill_colour,
+    outlet_colours,
+    ring_marks,
+    valid_colour,
+)
 
 
 def test_colours_an_upload_takes_a_free_colour_and_moves_nobody():
@@ -33,3 +42,23 @@ def test_colours_only_a_hex_colour_is_a_colour():
 def test_colours_eight_outlets_each_have_their_own():
     colours = outlet_colours([f"outlet {i}" for i in range(8)])
     assert len(colours) == 8 == len(set(colours.values())) and not set(colours.values()) & {*FILL_GREYS, SINGLE_SOURCE_FILL}
+
+
+def test_colours_past_the_palette_rings_repeat_the_colours_dashed_then_dotted():
+    outlets = [f"outlet {i:02d}" for i in range(26)]
+    marks = ring_marks(outlets, outlet_colours(outlets))
+    assert len(marks) == 24 == len(set(marks.values())) and "outlet 24" not in marks
+    assert marks["outlet 00"] == RingMark(OUTLET_PALETTE[0].lower(), "solid")
+    assert marks["outlet 08"] == RingMark(OUTLET_PALETTE[0].lower(), "dashed")
+    assert marks["outlet 16"] == RingMark(OUTLET_PALETTE[0].lower(), "dotted")
+    # A colour the sources file sets rings solid; nobody else rings solid in it.
+    chosen = outlet_colours(outlets, chosen={"outlet 20": "#123456"})
+    assert ring_marks(outlets, chosen)["outlet 20"] == RingMark("#123456", "solid")
+    assert len(set(ring_marks(outlets, chosen).values())) == 25  # nine solid, sixteen after them
+
+
+def test_colours_a_ring_mark_is_kept_whatever_comes_after():
+    outlets = [f"outlet {i:02d}" for i in range(10)]
+    colours = outlet_colours(outlets, later=["Upload: notes.txt"])
+    alone = ring_marks(outlets, outlet_colours(outlets))
+    assert {o: m for o, m in ring_marks([*outlets, "Upload: notes.txt"], colours).items() if o in outlets} == alone

@@ -350,8 +350,8 @@ def test_dashboard_the_selected_place_is_shown_on_the_map_it_was_clicked_on():
 
 
 def ring_colours(script: str) -> dict[str, str]:
-    """Outlet -> the colour of its rings' layer, read from the map's script."""
-    layers = re.findall(r'color:(#[0-9a-f]{6})\\"\\u003e\\u0026#9711;\\u003c/span\\u003e ([^"]+)"', script)
+    """Outlet -> the colour of its rings' layer (its line in the layer control), read from the map's script."""
+    layers = re.findall(r'border:2px \w+ (#[0-9a-f]{6})\\*"(?:\\u003e|>)(?:\\u003c|<)\\?/span(?:\\u003e|>) ([^"\\]+)', script)
     return {name.strip(): colour for colour, name in layers}
 
 
@@ -365,7 +365,7 @@ def test_dashboard_an_upload_or_a_filter_recolours_no_outlet():
     # The upload's session has the corpus's map, colours and all; its own source's rings come with its additions.
     assert map_script(with_upload.calls[-1]) == map_script(fake.calls[-1])
     desk = [o for o in additions(with_upload.calls[-1])["outlets"] if o["name"] == "My Desk"]
-    assert len(before) == 5 and desk[0]["colour"] not in before.values()
+    assert len(before) == 5 and desk[0]["ring"][0] not in before.values()
     # One source in view: the same map, colours and all; the view hands the browser that source alone.
     assert alone == before and map_script(one.calls[-1]) == map_script(fake.calls[-1])
     assert view_on_map(alone_run, one.calls[-1])[0] == ["The Cradle"]

@@ -44,6 +44,7 @@ from streamlit.testing.v1 import AppTest
 from test_dashboard import APP, FakeMap, map_script
 
 from geo.frames import geoparse
+from geo.page.map_elements import ViewTargets
 from geo.page.mapping import build_map
 from geo.page.tooltips import escape_for_tooltip, tooltip_texts
 from geo.page.views import Upload, mentions_csv, outlet_counts, places_geojson, safe_url
@@ -404,7 +405,8 @@ def test_hostile_tooltips_read_back_as_the_outlets(hostile_map):
 
 
 def test_hostile_layer_names_are_escaped(hostile_map):
-    names = [g.layer_name for g in hostile_map._children.values() if isinstance(g, folium.FeatureGroup)]
+    targets = next(e for e in hostile_map._children.values() if isinstance(e, ViewTargets))
+    names = [spec[3] for spec in targets.rings]  # each source's line in the layer control, added by static/view.js
     for outlet in OUTLETS:
         assert any(name.endswith(f"</span> {escape_for_tooltip(outlet)}") for name in names), (outlet, names)
 

@@ -11,6 +11,7 @@ from folium.plugins import MarkerCluster
 from geo.frames import VENUE_PRECISION, geoparse
 from geo.page import mapping
 from geo.page.colours import outlet_colours
+from geo.page.map_elements import ViewTargets
 from geo.page.mapping import ASSET_ROOT, build_map, load_basemap, too_large_to_draw
 from geo.page.selection import selection_arguments
 from geo.page.tooltips import escape_for_tooltip, label_from_tooltip, tooltip_texts, unique_labels
@@ -69,6 +70,11 @@ def ring_features(element) -> list[dict]:
             and e.marker.options.get("interactive") is False for f in e.data["features"]]
 
 
+def ring_specs_of(m) -> list:
+    """The rings static/view.js draws: ``(outlet number, colour, dashArray, layer control line)`` per source."""
+    return next(e for e in walk(m) if isinstance(e, ViewTargets)).rings
+
+
 def layer(m, name: str):
     return next(c for c in m._children.values() if isinstance(c, folium.FeatureGroup) and c.layer_name == name)
 
@@ -106,7 +112,7 @@ def test_mapping_clusters_only_many_points(frames, basemap, outlets, monkeypatch
 
 def test_mapping_has_a_layer_per_outlet_in_view(built, outlets):
     m, _ = built
-    names = [c.layer_name for c in m._children.values() if isinstance(c, folium.FeatureGroup)]
+    names = [spec[3] for spec in ring_specs_of(m)]  # each a line of the layer control, added by static/view.js
     assert all(sum(name.endswith(" " + escape_for_tooltip(o)) for name in names) == 1 for o in outlets)
 
 
@@ -239,7 +245,7 @@ def test_mapping_an_outlet_keeps_its_colour_whatever_is_in_view(frames, outlets)
     for in_view in (outlets, outlets[2:3]):
         m, _ = build_map(places, outlet_counts(mentions[mentions["outlet"].isin(in_view)]), outlets=in_view,
                          colours=colours)
-        rings_of[len(in_view)] = {f["properties"]["style"]["color"] for f in ring_features(m)}
+        rings_of[len(in_view)] = {spec[1] for spec in ring_specs_of(m)}
     assert rings_of[1] == {colours[outlets[2]]} and rings_of[1] <= rings_of[len(outlets)]
 
 
@@ -289,11 +295,24 @@ def test_mapping_baku_is_marked_as_an_inferred_venue(built):
     assert baku["properties"]["style"]["dashArray"] and VENUE_PRECISION in baku["properties"]["tooltip"]
 
 
-def test_mapping_rings_only_while_each_source_has_its_own_colour(frames):
+def test_mapping_rings_past_eight_sources_are_dashed_and_drawn_in_the_browser(frames):
     places, mentions = frames
-    many = mentions.assign(outlet=[f"outlet {i % 12}" for i in range(len(mentions))])
+    many = mentions.assign(outlet=[f"outlet {i % 12:02d}" for i in range(len(mentions))])
     m, _ = build_map(places, outlet_counts(many), outlets=sorted(many["outlet"].unique()))
-    assert not ring_features(m)
+    specs = ring_specs_of(m)
+    assert [spec[0] for spec in specs] == list(range(12))  # every source, by its number
+    assert [spec[2] for spec in specs] == [""] * 8 + ["5 3"] * 4 and specs[8][1] == specs[0][1]
+    assert "border:2px dashed" in specs[8][3] and "outlet 08" in specs[8][3]
+    # The map's file holds no ring: static/view.js draws them from the view's counts, up to eight sources in view.
+    assert not ring_features(m) and '"ringsUpTo": 8' in m.get_root().render()
+
+
+def test_mapping_a_source_past_every_mark_has_no_ring(frames):
+    places, mentions = frames
+    many = mentions.assign(outlet=[f"outlet {i % 30:02d}" for i in range(len(mentions))])
+    outlets = sorted(many["outlet"].unique())
+    m, _ = build_map(places, outlet_counts(many), outlets=outlets)
+    assert len(outlets) > 24 and [spec[0] for spec in ring_specs_of(m)] == list(range(24))
 
 
 def test_mapping_outlines_are_fetched_not_embedded(built):

@@ -10,6 +10,7 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry import Point, box
 
+from geo.page.mapping import ring_specs
 from geo.page.own_places import dropped_script, own_map
 from geo.page.reader_view import MapNumbers, view_data
 
@@ -53,7 +54,8 @@ def test_own_places_are_numbered_after_the_corpus_s_and_labelled_apart_from_its_
     assert own.labels["Palmyra (city, SY)"] == "g:3"  # the corpus's label stays the corpus's place
     assert "<img" not in labels[3] and "&lt;img" in labels[3]
     assert [p["i"] for p in data["places"] if "shape" in p] == [4] and data["places"][0]["at"] == [34.0, 38.0]
-    assert data["outlets"] == [{"i": 2, "name": "My desk", "places": [1, 2, 3], "colour": "#778899"}]
+    assert [{k: o[k] for k in ("i", "name")} for o in data["outlets"]] == [{"i": 2, "name": "My desk"}]
+    assert data["outlets"][0]["ring"][:2] == ["#778899", ""] and "My desk" in data["outlets"][0]["ring"][2]
     # The view's counts then reach the session's places and source like any other.
     view = view_data(own.numbers, counts(("g:7", "My desk", 2), ("g:1", "AP", 2)), ["AP", "My desk"])
     assert view["counts"] == [[0, 0, 2], [2, 2, 2]]
@@ -62,7 +64,18 @@ def test_own_places_are_numbered_after_the_corpus_s_and_labelled_apart_from_its_
 def test_own_places_give_no_ring_colour_that_is_not_a_colour():
     own = own_map(CORPUS_NUMBERS, CORPUS_LABELS, LAYER, counts(("g:7", "Desk", 1)),
                   {"Desk": "red;background:url(x)"}, show_countries=False)
-    assert "colour" not in handed(own.script)["outlets"][0]
+    assert "ring" not in handed(own.script)["outlets"][0]
+
+
+def test_own_places_a_source_past_the_palette_rings_dashed_after_the_corpus_s():
+    corpus = [f"outlet {i:02d}" for i in range(9)]  # eight colours, one dashed ring
+    numbers = MapNumbers(CORPUS_LABELS.values(), corpus)
+    colours = {outlet: f"#0000{i:02d}" for i, outlet in enumerate(corpus[:8])}
+    own = own_map(numbers, CORPUS_LABELS, LAYER, counts(("g:7", "Zed desk", 1)), colours, show_countries=False)
+    ring = handed(own.script)["outlets"][0]["ring"]
+    assert ring[1] == "5 3" and "dashed" in ring[2] and "Zed desk" in ring[2]
+    first_dashed = ring_specs(numbers.outlets, colours)[8]
+    assert first_dashed[2] == "5 3" and first_dashed[1] != ring[0]  # the corpus's ninth keeps its own mark
 
 
 def test_own_places_with_nothing_the_corpus_lacks_add_no_script():

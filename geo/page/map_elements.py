@@ -71,7 +71,7 @@ class Legend(folium.MacroElement):
         {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
         {% endmacro %}""")
 
-    def __init__(self, clustered: bool = False):
+    def __init__(self, clustered: bool = False, rings_up_to: int = 8):
         super().__init__()
         self._name = "Legend"
         dot = ('<span style="display:inline-block;width:10px;height:10px;border-radius:50%;'
@@ -80,7 +80,7 @@ class Legend(folium.MacroElement):
         swatches = " ".join(dot.format(c) + f"&nbsp;{n}{'+' if n == len(fills) else ''}"
                             for n, c in enumerate(fills, start=1))
         self.html = (f"<b>Sources naming the place</b><br>{swatches}<br>Size: mentions · dashed: venue inferred"
-                     "<br>Coloured rings: which sources (layers)")
+                     f"<br>Rings: which sources (layers), while {int(rings_up_to)} or fewer are in view")
         if clustered:  # a group's disc is white, so it never reads as one of the greys above
             self.html += ('<br><span style="display:inline-block;min-width:14px;height:14px;border-radius:50%;'
                           f'border:2px solid {OUTLINE};background:#fff;font-size:9px;line-height:14px;'
@@ -90,7 +90,8 @@ class Legend(folium.MacroElement):
 class ViewTargets(folium.MacroElement):
     """Hands the map's layers to static/view.js, which applies a reader's view to them (``geo.page.reader_view``).
 
-    Text in it is the page's own escaped HTML (outlet names, the rings' layer names), as JSON.
+    Text in it is the page's own escaped HTML (outlet names, the rings' layer names), as JSON. The rings are
+    specs, not layers (``mapping.ring_specs``): view.js draws them for the sources in view.
     """
 
     _template = folium.template.Template("""
@@ -98,12 +99,14 @@ class ViewTargets(folium.MacroElement):
         newsgeoTrack({{ this._parent.get_name() }}, {{ this.handed() }});
         {% endmacro %}""")
 
-    def __init__(self, outlets: list[str], fills: list[str]):
-        """``outlets`` in the order of their numbers (``MapNumbers.outlets``)."""
+    def __init__(self, outlets: list[str], fills: list[str], rings_up_to: int):
+        """``outlets`` in the order of their numbers (``MapNumbers.outlets``); rings only while ``rings_up_to``
+        sources or fewer are in view."""
         super().__init__()
         self._name = "ViewTargets"
         self.outlets = [escape_for_tooltip(outlet) for outlet in outlets]
         self.fills = fills
+        self.rings_up_to = rings_up_to
         self.points: list = []
         self.shapes: list = []
         self.rings: list = []
@@ -117,6 +120,7 @@ class ViewTargets(folium.MacroElement):
 
         # "<\/" as JSON allows: nothing here can close the page's <script> element.
         return (f'{{"outlets": {json.dumps(self.outlets)}, "fills": {json.dumps(self.fills)}, '
+                f'"ringsUpTo": {int(self.rings_up_to)}, '
                 f'"points": {layers(self.points)}, "shapes": {layers(self.shapes)}, "rings": {layers(self.rings)}, '
                 f'"links": [{", ".join(layer.get_name() for layer in self.links)}]}}').replace("</", "<\\/")
 

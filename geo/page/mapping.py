@@ -8,10 +8,12 @@ tiles (whose requests fail offline, which the map then says);
 one clickable shape per place: a filled circle for points (sized by mentions in view,
 a grey the darker the more sources in view mention it, white where only one does) or the
 polygon of a zone or region, plus dashed lines between related places (Palmyra and T4);
-then one layer per source (outlet): a ring in the source's colour (``geo.page.colours``:
-fixed per outlet, never a grey) around each point it mentions, so ticking sources in the
-layer control shows who said what. Rings take no clicks: the sidebar stays the source of
-truth for which mentions are in view. A region too large to point at (the Middle East) is
+then one layer per source (outlet): a ring in the source's mark (``geo.page.colours``: a
+colour fixed per outlet, never a grey, and past eight outlets a dashed or dotted line) around
+each point it mentions, so ticking sources in the layer control shows who said what. The rings
+are drawn by static/view.js from the view's counts, while RINGS_UP_TO sources or fewer are in
+view (more nest past reading): the map's file holds none. Rings take no clicks: the sidebar
+stays the source of truth for which mentions are in view. A region too large to point at (the Middle East) is
 not drawn: it would take every click; the page lists it instead (``too_large_to_draw``).
 
 A click returns the clicked shape's tooltip text, whose first line is the place's label,
@@ -46,18 +48,20 @@ from folium.plugins import MarkerCluster
 from shapely.geometry import mapping
 
 from ..frames import COUNTRY_KINDS, VENUE_PRECISION, related_places
-from .colours import FILL_GREYS, OUTLINE, SINGLE_SOURCE_FILL, fill_colour, outlet_colours
+from .colours import FILL_GREYS, OUTLINE, RING_LINES, SINGLE_SOURCE_FILL, fill_colour, outlet_colours, ring_marks
 from .map_elements import Chooser, Legend, OfflineBasemap, PointsGeoJson, ViewTargets, stable_ids
 from .reader_view import MapNumbers
 from .tooltips import escape_for_tooltip, tooltip_extra, tooltip_html, unique_labels
 
-__all__ = ["ASSET_ROOT", "BASEMAP", "PAGE_STYLE", "POLYGON_KINDS", "build_map", "drawn_places", "is_polygon",
-    "load_basemap", "marker_radius", "point_style", "shape_style", "simplified", "too_large_to_draw"]
+__all__ = ["ASSET_ROOT", "BASEMAP", "PAGE_STYLE", "POLYGON_KINDS", "RINGS_UP_TO", "build_map", "drawn_places",
+    "is_polygon", "load_basemap", "marker_radius", "point_style", "ring_specs", "shape_style", "simplified",
+    "too_large_to_draw"]
 
 ASSET_ROOT = "../../app/static"  # from inside streamlit-folium's component iframe
 BASEMAP = Path(__file__).resolve().parents[2] / "static" / "basemap" / "countries.geojson"
 POLYGON_KINDS = {"zone", "region"}
 CLUSTER_ABOVE = 300  # point markers; clustering costs a plugin and hides counts
+RINGS_UP_TO = 8  # sources in view whose rings the map draws: more rings round one marker nest past reading
 MAX_ZOOM = 18
 LARGE_AREA = 25  # square degrees: a region this big (the Middle East) covers the view; it is listed, not drawn
 # Our own CSS: sea around the outlines; no focus box round a shape clicked with the mouse (keyboard focus stays).
@@ -124,7 +128,7 @@ def build_map(places, outlet_counts, *, outlets: list[str], colours: dict[str, s
 
     ``outlets`` are the sources in view; counts of other outlets are ignored. ``colours``
     (``geo.page.colours.outlet_colours`` of the whole corpus) fixes each outlet's ring
-    colour; without it the outlets in view take the palette by name. The offline outlines
+    mark (``ring_marks``); without it the outlets in view take the palette by name. The offline outlines
     are fetched by the browser from ``{asset_root}/basemap/`` by ``{asset_root}/basemap.js`` (cached
     there, and kept out of the payload). ``cluster`` None clusters point markers when there
     are more than CLUSTER_ABOVE of them.
@@ -148,7 +152,7 @@ def build_map(places, outlet_counts, *, outlets: list[str], colours: dict[str, s
     for row in rows:  # what static/view.js needs to redraw a place for a reader's view
         row["_i"], row["_label"], row["_extra"] = numbers.places[row["place_id"]], \
             escape_for_tooltip(labels[row["place_id"]]), tooltip_extra(row)
-    targets = ViewTargets(list(numbers.outlets), [SINGLE_SOURCE_FILL, *FILL_GREYS])
+    targets = ViewTargets(list(numbers.outlets), [SINGLE_SOURCE_FILL, *FILL_GREYS], RINGS_UP_TO)
     tooltips = {row["place_id"]: tooltip_html(labels[row["place_id"]], row, counts[row["place_id"]], outlets) for row in rows}
     if show_countries:
         countries = folium.FeatureGroup(name="Countries", overlay=True).add_to(m)
@@ -178,8 +182,8 @@ def build_map(places, outlet_counts, *, outlets: list[str], colours: dict[str, s
         # What a marker is taken out of and put back into: the cluster, which holds each marker itself, or else
         # the points' own layer (the "Places" group holds that layer, not its markers).
         targets.points.append((layer, target if target is not group else layer, False))
-    targets.rings = _add_rings(m, [row for row in drawn if not is_polygon(row)], counts, outlets, colours)
-    Legend(clustered=bool(use_cluster and points)).add_to(m)
+    targets.rings = ring_specs(numbers.outlets, colours)
+    Legend(clustered=bool(use_cluster and points), rings_up_to=RINGS_UP_TO).add_to(m)
     Chooser().add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)  # expanded, it hides markers on a narrow map
     targets.add_to(m)  # after the layer control: static/view.js takes the rings' lines out of it
@@ -327,31 +331,17 @@ def _links(rows) -> folium.GeoJson | None:
                           control=False, interactive=False)
 
 
-def _add_rings(m: folium.Map, rows, counts, outlets: list[str], colours: dict[str, str]) -> list:
-    """One layer per source: a ring in the source's colour around each point it mentions.
+def ring_specs(outlet_numbers: dict[str, int], colours: dict[str, str]) -> list[tuple]:
+    """Each source's rings as static/view.js draws them: ``(number, colour, dashArray, its line in the layer control)``.
 
-    Only while each source in view has a colour of its own (``colours``, at most the
-    palette's): beyond that colours repeat and tell nothing, and 25 sources × 400 places
-    made megabytes. Polygons get none: a ring at a polygon's centre looks like a place.
-    Rings nest in the order of the outlets' names.
+    ``outlet_numbers`` (``MapNumbers.outlets``, in the order outlets take their marks); sources past the marks
+    (``geo.page.colours.ring_marks``) have none. The line's swatch is a CSS circle, the outlet's name escaped.
     """
-    if not outlets or any(outlet not in colours for outlet in outlets):
-        return []
-    rings = []
-    for order, outlet in enumerate(sorted(outlets)):
-        colour = colours[outlet]
-        name = f'<span style="color:{colour}">&#9711;</span> {escape_for_tooltip(outlet)}'
-        group = folium.FeatureGroup(name=name, overlay=True).add_to(m)
-        items = [(row, _ring_style(row, counts, 2 + 2.5 * (order + 1), colour, 2), None)
-                 for row in rows if outlet in counts[row["place_id"]]]
-        if items:
-            rings.append((order, _points_layer(items, interactive=False, pane="rings").add_to(group), group, name))
-    return rings
-
-
-def _ring_style(row, counts, offset: float, colour: str, weight: float) -> dict:
-    base = marker_radius(sum(counts[row["place_id"]].values()))
-    return {"radius": round(base + offset, 1), "color": colour, "weight": weight, "fill": False, "opacity": 0.95}
+    marks = ring_marks(list(outlet_numbers), colours)
+    return [(outlet_numbers[outlet], mark.colour, RING_LINES[mark.line],
+             '<span style="display:inline-block;width:8px;height:8px;border-radius:50%;'
+             f'border:2px {mark.line} {mark.colour}"></span> {escape_for_tooltip(outlet)}')
+            for outlet, mark in sorted(marks.items(), key=lambda item: outlet_numbers[item[0]])]
 
 
 def _fit(m: folium.Map, rows) -> None:

@@ -21,7 +21,7 @@ import pandas as pd
 from shapely.geometry import mapping
 
 from ..frames import COUNTRY_KINDS, VENUE_PRECISION
-from .mapping import drawn_places, is_polygon, point_style, shape_style, simplified
+from .mapping import drawn_places, is_polygon, point_style, ring_specs, shape_style, simplified
 from .reader_view import MapNumbers
 from .tooltips import escape_for_tooltip, tooltip_extra, unique_labels
 
@@ -60,9 +60,10 @@ def own_map(corpus_numbers: MapNumbers, corpus_labels: dict[str, str], places: p
     extras = _changed_extras(drawn, corpus_places, corpus_numbers) if corpus_places is not None else []
     if not len(own) and not outlets and not extras:
         return OwnMap("", dict(corpus_labels), numbers)
+    rings = {spec[0]: spec for spec in ring_specs(numbers.outlets, colours)}  # the corpus's marks, then the session's
     data = {"places": [_place(row, labels[row["place_id"]], numbers.places[row["place_id"]], per_place[row["place_id"]])
                        for row in own.to_dict("records")],
-            "outlets": [_outlet(outlet, numbers, colours.get(outlet), per_place) for outlet in outlets],
+            "outlets": [_outlet(outlet, numbers, rings.get(numbers.outlets[outlet])) for outlet in outlets],
             "extras": extras}
     text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
     data["key"] = hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
@@ -91,13 +92,12 @@ def _place(row, label: str, number: int, per_outlet: dict[str, int]) -> dict:
     return place
 
 
-def _outlet(outlet: str, numbers: MapNumbers, colour: str | None, per_place: dict[str, dict[str, int]]) -> dict:
-    """One of the session's sources: its number, name (escaped), ring colour (none past the palette's) and the
-    places it names, by number, for its rings."""
-    entry = {"i": numbers.outlets[outlet], "name": escape_for_tooltip(outlet),
-             "places": sorted(numbers.places[p] for p, per in per_place.items() if outlet in per and p in numbers.places)}
-    if colour and _COLOUR.fullmatch(colour):
-        entry["colour"] = colour
+def _outlet(outlet: str, numbers: MapNumbers, ring: tuple | None) -> dict:
+    """One of the session's sources: its number, name (escaped) and ring (``mapping.ring_specs``: colour, dashArray,
+    its line in the layer control; none past the marks, or for a colour that is not one)."""
+    entry = {"i": numbers.outlets[outlet], "name": escape_for_tooltip(outlet)}
+    if ring and _COLOUR.fullmatch(ring[1]):
+        entry["ring"] = list(ring[1:])
     return entry
 
 
