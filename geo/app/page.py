@@ -46,7 +46,10 @@ def draw_page() -> None:
     upload_slot = st.sidebar.container()
     heading = st.container()
     paths = page_paths(sys.argv[1:])
-    store = corpus_store(paths)
+    # The store's preparation speaks in a slot of its own, there in every run: the map then keeps its place among
+    # the page's elements whether or not this run built the store (a map moved is mounted anew, losing its view).
+    with st.container():
+        store = corpus_store(paths)
     if store is None:
         with heading:
             st.title("News geoparsing map")
