@@ -68,6 +68,11 @@
       });
     });
     map.__newsgeoTracked = t;
+    // A zoom or pan changes which markers a cluster shows, and so which carry rings.
+    map.on("zoomend moveend", function () { drawRings(map, t); });
+    given.points.forEach(function (spec) {
+      if (spec[1] !== spec[0] && spec[1].on) { spec[1].on("animationend", function () { drawRings(map, t); }); }
+    });
     if (window.newsgeoFollowNames) { window.newsgeoFollowNames(map); }
     followPage(map);
   };
@@ -246,6 +251,39 @@
     if (t.view) { t.key = null; window.newsgeoView(map, t.view); }
   }
 
+  /* The rings of the sources in view (``t.ringed``, in nesting order) round each marker the reader can see: a
+     marker inside a cluster, or off screen where clusters leave it off the map, has none (a ring round nothing).
+     Redrawn after each view, and after each zoom and pan that can change which markers are shown. */
+  function drawRings(map, t) {
+    var counts = t.counts, control = map.__newsgeoControl;
+    if (!counts) { return; }
+    t.rings.forEach(function (ring) {
+      var order = t.ringed.indexOf(ring.outlet);
+      if (order < 0) {  // a source out of view (or too many in it): its rings and its line in the layer control go
+        if (map.hasLayer(ring.group)) { map.removeLayer(ring.group); }
+        if (control && ring.away === false) { control.removeLayer(ring.group); }
+        ring.away = true;
+        return;
+      }
+      if (ring.away !== false) {
+        if (!map.hasLayer(ring.group)) { map.addLayer(ring.group); }
+        if (control) { control.addOverlay(ring.group, ring.name); }
+        ring.away = false;
+      }
+      function seen(i) {
+        var entry = t.places[i];
+        return !!(counts[i] && counts[i].per[ring.outlet] && entry && entry.point && map.hasLayer(entry.point.layer));
+      }
+      Object.keys(ring.leaves).forEach(function (i) { if (!seen(i)) { show(ring.leaves[i], false); } });
+      Object.keys(counts).forEach(function (i) {
+        if (!seen(i)) { return; }  // a shape has no ring
+        var leaf = ringLeaf(ring, t.places[i]), r = Math.round((radius(counts[i].total) + 2 + 2.5 * (order + 1)) * 10) / 10;
+        show(leaf, true);
+        if (leaf.layer.getRadius() !== r) { leaf.layer.setRadius(r); }
+      });
+    });
+  }
+
   /* view: {key, outlets: the sources in view (indexes, in the sidebar's order),
      counts: [[place, outlet, mentions, outlet, mentions…], …]}. */
   window.newsgeoView = function (map, view) {
@@ -282,31 +320,9 @@
         (entry.muted ? countryBounds : bounds).extend(entry.bounds);
       }
     });
-    t.rings.forEach(function (ring) {
-      var order = ringed.indexOf(ring.outlet);
-      var control = map.__newsgeoControl;
-      if (order < 0) {  // a source out of view (or too many in it): its rings and its line in the layer control go
-        if (map.hasLayer(ring.group)) { map.removeLayer(ring.group); }
-        if (control) { control.removeLayer(ring.group); }
-        ring.away = true;
-        return;
-      }
-      if (ring.away !== false) {
-        if (!map.hasLayer(ring.group)) { map.addLayer(ring.group); }
-        if (control) { control.addOverlay(ring.group, ring.name); }
-        ring.away = false;
-      }
-      Object.keys(ring.leaves).forEach(function (i) {
-        if (!(counts[i] && counts[i].per[ring.outlet])) { show(ring.leaves[i], false); }
-      });
-      Object.keys(counts).forEach(function (i) {
-        var entry = t.places[i], c = counts[i];
-        if (!c.per[ring.outlet] || !entry || !entry.point) { return; }  // a shape has no ring
-        var leaf = ringLeaf(ring, entry);
-        show(leaf, true);
-        leaf.layer.setRadius(Math.round((radius(c.total) + 2 + 2.5 * (order + 1)) * 10) / 10);
-      });
-    });
+    t.counts = counts;
+    t.ringed = ringed;
+    drawRings(map, t);
     t.links.forEach(function (link) { show(link, !!(counts[link.a] && counts[link.b])); });
     if (!bounds.isValid()) { bounds = countryBounds; }
     var first = !t.applied;
