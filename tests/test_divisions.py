@@ -138,7 +138,8 @@ def test_every_division_of_syria_and_iraq_is_found_and_placed_in_its_parent(pars
 
 ARABIC_DIVISION_WORDS = re.compile(r"^(?:منطقة|قضاء|ناحية)\s+")
 ARABIC_COUNTRIES = {"SY": "سوريا", "IQ": "العراق"}
-ARABIC_BAR = 0.8  # measured 12-06: 90/140 before the build indexed the bare Arabic aliases, 119/140 after
+ARABIC_BAR = 0.85  # measured 12-06: 90/140 before the build indexed the bare Arabic aliases, 119/140 after; 123/140 on
+# 12-07, once a name without a cue took its place in the country the article names
 
 
 def test_the_arabic_names_of_the_divisions_are_found_in_their_country(parser, gazetteer):

@@ -222,3 +222,20 @@ def test_resolve_a_country_named_without_the_article_after_of(gazetteer, parser,
 def test_resolve_a_capital_of_a_named_country_beats_the_namesakes_of_the_article_s_country(gazetteer, parser):
     text = "Leaders met in Washington and Chicago, then flew to Athens for talks with the Greek government."
     assert _places(gazetteer, parser, text)["Athens"].country_code == "GR"
+
+
+def test_resolve_a_name_without_a_cue_is_a_place_in_a_country_the_article_names(gazetteer, parser):
+    # Arabic writes no capitals: "قصفت القنيطرة" (bombed Quneitra) has no "في" before the name, so it counts
+    # only in a country the article names. It is then the Syrian Quneitra, not the largest so named (Kenitra,
+    # Morocco), which the article never names.
+    text = "قالت مصادر محلية في سوريا إن الطائرات قصفت القنيطرة يوم الأحد واستمر القصف ساعات."
+    assert _places(gazetteer, parser, text)["القنيطرة"].country_code == "SY"
+
+
+@pytest.mark.parametrize("text, name, country", [
+    ("قصفت الطائرات مدينة القنيطرة في سوريا يوم الأحد، وقالت مصادر محلية إن القصف استمر ساعات.", "القنيطرة", "SY"),
+    ("قصفت الطائرات مدينة ماوت، العراق، يوم الأحد، وقالت مصادر محلية إن القصف استمر ساعات.", "ماوت", "IQ"),
+])
+def test_resolve_an_arabic_qualifier_after_the_name_says_its_country(gazetteer, parser, text, name, country):
+    # "X في سوريا" (X in Syria) and "X، العراق" qualify X as "Damascus, Syria" does in English.
+    assert _places(gazetteer, parser, text)[name].country_code == country

@@ -43,7 +43,8 @@ __all__ = ["Evidence", "Resolver", "Weights", "prior_score", "score_candidate"]
 SMALL_TOWN = 15_000  # GeoNames' own cut (cities15000); measured on GeoWebNews, see README
 SEAT_KM = 25.0  # a province placed at its seat: the build puts one without a shape of its own at its seat town
 _KIND_PRIOR = {"country": 5.0, "continent": 4.9, "region": 2.2}
-_QUALIFIER = re.compile(r",[ \u00a0]?(?=[A-Z])| \((?=[A-Z][\w.]*\))")
+# After ", " or in brackets; in Arabic after "،" or "في" ("درعا في سوريا", Daraa in Syria: no capital says it is a name).
+_QUALIFIER = re.compile(r",[ \u00a0]?(?=[A-Z])| \((?=[A-Z][\w.]*\))|[،,][ \u00a0]?(?=[\u0621-\u064a])| في (?=[\u0621-\u064a])")
 _STATE_POSITION = re.compile(r"[A-Z][\w'’.\-]*,[ \u00a0]$")
 _TOWN_CUE = re.compile(r"\b(?:city|cities|town|towns|village|villages) of (?:[\w'’.\-]+,? ){0,4}(?:and )?$")
 _REGION_AFTER = re.compile(r" (?:province|governorate|state|region|county|district)\b")
@@ -263,7 +264,8 @@ class Resolver:
 
     def _qualifier(self, text: str, end: int) -> tuple[str, str, bool] | None:
         """(country, admin1 or "", abbreviated) of a country or region named right after ", "
-        or in brackets ("Damascus, Syria" → SY; "Lexington, Ky." → US, KY, True), else None."""
+        or in brackets ("Damascus, Syria" → SY; "Lexington, Ky." → US, KY, True), in Arabic after "،" or "في"
+        ("درعا في سوريا" → SY), else None."""
         found = _QUALIFIER.match(text, end)
         if not found:
             return None
@@ -416,6 +418,10 @@ class Resolver:
         else:
             scored, unscored = self._scores(candidates, evidence, qualifier, state_position, kind_cue)
         scored.sort(key=lambda item: (-item[0], item[1]))
+        if match.needs_context:
+            # A name that counts only where the article names the place's country ("قصفت الطائرات درعا في سوريا",
+            # no cue before it) means one of the places so named in a country the article names, if any.
+            scored = [item for item in scored if countries.get(item[2].country_code)] or scored
         chosen = scored[0]
         if (chosen[3] & ALTERNATE and chosen[2].kind == "city" and not countries.get(chosen[2].country_code)
                 and not any(c.kind == "region" and (c.country_code, c.admin1) == (chosen[2].country_code, chosen[2].admin1)
