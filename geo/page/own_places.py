@@ -14,20 +14,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from typing import NamedTuple
 
 import pandas as pd
 from shapely.geometry import mapping
 
 from ..frames import COUNTRY_KINDS, VENUE_PRECISION
+from .colours import valid_colour
 from .mapping import drawn_places, is_polygon, point_style, ring_specs, shape_style, simplified
 from .reader_view import MapNumbers
 from .tooltips import escape_for_tooltip, tooltip_extra, unique_labels
 
 __all__ = ["OwnMap", "own_map"]
 
-_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")  # what a ring's colour may be in the script: nothing else reaches it
 
 
 class OwnMap(NamedTuple):
@@ -96,7 +95,7 @@ def _outlet(outlet: str, numbers: MapNumbers, ring: tuple | None) -> dict:
     """One of the session's sources: its number, name (escaped) and ring (``mapping.ring_specs``: colour, dashArray,
     its line in the layer control; none past the marks, or for a colour that is not one)."""
     entry = {"i": numbers.outlets[outlet], "name": escape_for_tooltip(outlet)}
-    if ring and _COLOUR.fullmatch(ring[1]):
+    if ring and valid_colour(ring[1]):  # what a ring's colour may be in the script: nothing else reaches it
         entry["ring"] = list(ring[1:])
     return entry
 
