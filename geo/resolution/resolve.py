@@ -419,9 +419,11 @@ class Resolver:
             scored, unscored = self._scores(candidates, evidence, qualifier, state_position, kind_cue)
         scored.sort(key=lambda item: (-item[0], item[1]))
         if match.needs_context:
-            # A name that counts only where the article names the place's country ("قصفت الطائرات درعا في سوريا",
-            # no cue before it) means one of the places so named in a country the article names, if any.
-            scored = [item for item in scored if countries.get(item[2].country_code)] or scored
+            # A name that counts only where the article names the place's country ("قالت مصادر في سوريا إن الطائرات
+            # قصفت القنيطرة", no cue before it) means one of the places so named in a country the article names.
+            scored = [item for item in scored if countries.get(item[2].country_code)]
+            if not scored:
+                return None
         chosen = scored[0]
         if (chosen[3] & ALTERNATE and chosen[2].kind == "city" and not countries.get(chosen[2].country_code)
                 and not any(c.kind == "region" and (c.country_code, c.admin1) == (chosen[2].country_code, chosen[2].admin1)
@@ -437,8 +439,6 @@ class Resolver:
                 c.country_code == qualifier[0] and qualifier[1] in ("", c.admin1) for c, _, _ in candidates):
             # "CAMP MURRAY, Wash.": a state abbreviated after a name only ever says where that
             # place is (unlike "Paris, London", a list), and no place so named is there.
-            return None
-        if match.needs_context and not countries.get(best.country_code):
             return None
         if (best.kind == "city" and best.method == "geonames" and best.population < SMALL_TOWN
                 and not countries.get(best.country_code) and not match.after_cue
