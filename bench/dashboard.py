@@ -269,9 +269,7 @@ def apptest_child(script_args: list[str], clicks: int, timeout: float) -> dict:
     libraries = len(script) - len(own)
     points = re.findall(r'\{"geometry": \{"coordinates": \[[^]]*\], "type": "Point"\}, "properties": \{.*?\}, '
                         r'"type": "Feature"\}', script)
-    rings = [p for p in points if '"tooltip"' not in p]
-    composition = {"script": len(script), "markers": len(points), "rings": len(rings),
-                   "ring_bytes": sum(len(p) for p in rings)}
+    composition = {"script": len(own), "markers": len(points)}  # rings are drawn by static/view.js: none in the file
     labels = map_labels(script)
     places = spread(labels, PLACES)
     if len(places) < 2:
@@ -738,8 +736,8 @@ def notes(columns: list[str], browsers: list[dict], apptests: list[dict]) -> lis
             out.append(f"{name}: panel did not show the clicked place for: {a['missed'] + b['panel_missed']}")
         out.append(f"{name}: AppTest harness time for an empty script {a['harness_ms']:.1f} ms per run")
         c = a["composition"]
-        out.append(f"{name}: map script {c['script'] / 1e3:.0f} KB with {c['markers']} point features, of which "
-                   f"{c['rings']} are non-interactive source rings ({c['ring_bytes'] / 1e3:.0f} KB of them)")
+        out.append(f"{name}: map script {c['script'] / 1e3:.0f} KB with {c['markers']} point features (the sources' "
+                   "rings are drawn in the browser)")
         if statistics.median(a["rerun_ms"]) > TARGETS["rerun"] or (b["server_ms"] and statistics.median(b["server_ms"])
                                                                    > TARGETS["rerun"]):
             out.append(f"{name}: click rerun under cProfile (whole script, {a['profiled_total_ms']:.0f} ms of "
