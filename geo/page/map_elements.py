@@ -71,7 +71,7 @@ class Legend(folium.MacroElement):
         {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
         {% endmacro %}""")
 
-    def __init__(self, clustered: bool = False, rings_up_to: int = 8):
+    def __init__(self, rings_up_to: int, clustered: bool = False):
         super().__init__()
         self._name = "Legend"
         dot = ('<span style="display:inline-block;width:10px;height:10px;border-radius:50%;'

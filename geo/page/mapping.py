@@ -183,7 +183,7 @@ def build_map(places, outlet_counts, *, outlets: list[str], colours: dict[str, s
         # the points' own layer (the "Places" group holds that layer, not its markers).
         targets.points.append((layer, target if target is not group else layer, False))
     targets.rings = ring_specs(numbers.outlets, colours)
-    Legend(clustered=bool(use_cluster and points), rings_up_to=RINGS_UP_TO).add_to(m)
+    Legend(RINGS_UP_TO, clustered=bool(use_cluster and points)).add_to(m)
     Chooser().add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)  # expanded, it hides markers on a narrow map
     targets.add_to(m)  # after the layer control: static/view.js takes the rings' lines out of it
