@@ -68,8 +68,8 @@
       });
     });
     map.__newsgeoTracked = t;
-    // A zoom or pan changes which markers a cluster shows, and so which carry rings.
-    map.on("zoomend moveend", function () { drawRings(map, t); });
+    // A zoom or pan changes which markers a cluster shows, and so which carry rings (a zoom ends with a moveend too).
+    map.on("moveend", function () { drawRings(map, t); });
     given.points.forEach(function (spec) {
       if (spec[1] !== spec[0] && spec[1].on) { spec[1].on("animationend", function () { drawRings(map, t); }); }
     });
