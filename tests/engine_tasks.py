@@ -37,3 +37,19 @@ def with_every_worker(spec, articles, *, barrier: str, workers: int):
     while len(list(folder.iterdir())) < workers and time.monotonic() < deadline:
         time.sleep(0.02)
     return parse_partition(spec, articles)
+
+
+def slowly(spec, articles, *, folder: str):
+    """A quarter of a second an article, as ``parse_partition`` reads them (ending early when the build stops);
+    each worker counts the articles it finished in a file of its own under ``folder``."""
+    import time
+
+    from geo.store.engine import ParsedPartition, _until_stopped
+
+    done = Path(folder) / str(os.getpid())
+    done.touch()
+    for _article in _until_stopped(articles):
+        time.sleep(0.25)
+        with done.open("a") as counts:
+            counts.write(".")
+    return ParsedPartition(f"pid:{os.getpid()}", [])

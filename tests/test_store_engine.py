@@ -126,3 +126,51 @@ def test_store_engine_local_chooses_processes_by_corpus_size():
     engine = LocalEngine(None)
     list(engine.parse(None, [], task=lambda spec, part: part))
     assert engine.used == 1
+
+
+# A local build, two workers on slow partitions (engine_tasks.slowly: 20 articles, 5 s each); on SIGINT it prints
+# how many workers had to be killed (engine._end_workers) and how long the stop took.
+_STOPPED_BUILD = """
+import functools, json, sys
+import engine_tasks
+from geo.store import engine
+killed = []
+engine._end_workers = lambda pool: killed.append(pool)
+task = functools.partial(engine_tasks.slowly, folder=sys.argv[1])
+try:
+    for _ in engine.LocalEngine(2, partition_size=20).parse(None, list(range(200)), task=task):
+        pass
+except KeyboardInterrupt:
+    print(json.dumps({"killed": len(killed)}), flush=True)
+"""
+
+
+def test_store_engine_a_stopped_local_build_ends_its_workers_after_their_article(tmp_path, importable_tests):
+    """Workers are told to stop after the article each is parsing, not killed: one killed while it sent its
+    partition's result left the pool's manager thread waiting forever for the rest (the build hung)."""
+    import json
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    folder = tmp_path / "done"
+    folder.mkdir()
+    build = subprocess.Popen([sys.executable, "-c", _STOPPED_BUILD, str(folder)], cwd=TESTS.parent,
+                             stdout=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while len([f for f in folder.iterdir() if f.stat().st_size]) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)  # both workers have finished an article of their first partition
+        assert build.poll() is None
+        build.send_signal(signal.SIGINT)
+        asked = time.monotonic()
+        out, _ = build.communicate(timeout=30)
+        took = time.monotonic() - asked
+    finally:
+        build.kill()
+    assert json.loads(out) == {"killed": 0}
+    # each worker finished the article it was on (a quarter of a second), not its partition (five seconds)
+    assert took < 2.5, took
+    done = {f.name: f.read_text().count(".") for f in folder.iterdir()}
+    assert len(done) == 2 and all(count < 20 for count in done.values()), done

@@ -92,10 +92,22 @@ def _worker_name() -> str:
     return f"pid:{os.getpid()}"
 
 
+# Set in a local engine's worker when the build is stopping (``LocalEngine.parse``): a partition
+# then ends after the article it is parsing, and its worker is free to end.
+_STOPPING = None
+
+
+def _until_stopped(articles: list[Article]) -> Iterator[Article]:
+    for article in articles:
+        if _STOPPING is not None and _STOPPING.is_set():
+            return  # what was parsed goes back to a build that no longer reads it
+        yield article
+
+
 def parse_partition(spec: ParserSpec, articles: list[Article]) -> ParsedPartition:
     """Parse one partition of articles on whichever worker runs this."""
     parser = worker_parser(spec)
-    return ParsedPartition(_worker_name(), [parser(article) for article in articles])
+    return ParsedPartition(_worker_name(), [parser(article) for article in _until_stopped(articles)])
 
 
 def mention_rows_partition(spec: ParserSpec, articles: list[Article], encode=None) -> ParsedPartition:
@@ -107,7 +119,7 @@ def mention_rows_partition(spec: ParserSpec, articles: list[Article], encode=Non
 
     parser = worker_parser(spec)
     parts = []
-    for article in articles:
+    for article in _until_stopped(articles):
         rows = mention_records(parser(article), parser.gazetteer)
         parts.append((article.path, [encode(row) for row in rows] if encode else rows))
     return ParsedPartition(_worker_name(), parts)
@@ -160,7 +172,9 @@ class LocalEngine:
         context = multiprocessing.get_context(method)
         # The watchdog: this process holds the pipe's only writing end, each worker reads it (``_watch_parent``).
         watch, alive = context.Pipe(duplex=False)
-        pool = ProcessPoolExecutor(processes, mp_context=context, initializer=_watch_parent, initargs=(watch, alive))
+        stopping = context.Event()
+        pool = ProcessPoolExecutor(processes, mp_context=context, initializer=_watch_parent,
+                                   initargs=(watch, alive, stopping))
         try:
             running = set()
             for partition in partitions:
@@ -174,8 +188,7 @@ class LocalEngine:
             raise EngineError("a worker process died while parsing; nothing was written "
                               "(try --processes 1 to parse in this process)") from None
         except BaseException:  # interrupted, or the build stopped reading: the workers end now, not after their partitions
-            alive.close()
-            _end_workers(pool)
+            _stop_workers(pool, stopping, running)
             raise
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
@@ -183,19 +196,38 @@ class LocalEngine:
             watch.close()
 
 
+# How long a stopping build waits for its workers to finish the article each is parsing.
+STOP_WAIT_SECONDS = 10.0
+
+
+def _stop_workers(pool: ProcessPoolExecutor, stopping, running) -> None:
+    """End a stopping build's workers at an article's end, so that they send what they hold whole.
+
+    A worker ended while it sends a partition's result (terminated, or by its watchdog) leaves half a
+    message in the result pipe, and the pool's manager thread then waits forever for the rest: the build
+    hung on ``shutdown`` in full test runs, and at exit, since that thread is joined. So the workers are
+    told to stop after their current article, their partitions come back whole, and the pool is not
+    sent more; only workers still parsing after ``STOP_WAIT_SECONDS`` (one article that long) are ended.
+    """
+    stopping.set()
+    for future in running:
+        future.cancel()  # not started yet: never sent to a worker
+    _done, still_running = wait(running, timeout=STOP_WAIT_SECONDS)
+    if still_running:
+        _end_workers(pool)
+
+
 def _end_workers(pool: ProcessPoolExecutor) -> None:
-    """Terminate the pool's workers now. The watchdog (``_watch_parent``) ends them too once the pipe's last
-    writing end is closed, but a stop waited 30 s and more for it in two full test runs (not reproduced alone),
-    and ``shutdown(wait=True)`` waits for the partitions they are parsing."""
-    if hasattr(pool, "terminate_workers"):  # Python 3.14
-        pool.terminate_workers()
+    """Kill the pool's workers now (a last resort: see ``_stop_workers``; they ignore SIGTERM)."""
+    if hasattr(pool, "kill_workers"):  # Python 3.14
+        pool.kill_workers()
         return
     for process in list((getattr(pool, "_processes", None) or {}).values()):
         with contextlib.suppress(OSError, ValueError):  # ended meanwhile, or already closed
-            process.terminate()
+            process.kill()
 
 
-def _watch_parent(watch, alive) -> None:
+def _watch_parent(watch, alive, stopping=None) -> None:
     """A worker's first act: end when the building process ends, however it ends (``kill -9`` too).
 
     The building process holds the pipe's writing end and never writes; when it is gone the
@@ -208,9 +240,14 @@ def _watch_parent(watch, alive) -> None:
     import signal
     import threading
 
+    global _STOPPING
+    _STOPPING = stopping
     alive.close()  # this worker's copy (a forked worker inherits it): only the building process may hold one
-    # Ctrl-C reaches the whole process group: the building process stops the build, and its end ends this one.
+    # Ctrl-C reaches the whole process group, and a service manager's SIGTERM the whole group too: the
+    # building process stops the build, this worker ends after its article (``_stop_workers``), never halfway
+    # through sending a result.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
     def watch_parent() -> None:
         try:
