@@ -58,8 +58,9 @@ def test_session_held_recomputes_only_when_the_key_changes():
 
 
 def test_session_shown_in_full_lists_outlets_with_show_all_on():
-    state = {"all:The Cradle": True, "compare-all:Al-Monitor": True, "all:Reuters": False, "context": True, 3: True}
-    assert shown_in_full(state) == ("Al-Monitor", "The Cradle")
+    state = {"all:The Cradle": True, "compare-all:Al-Monitor": True, "all:Reuters": False, "context": True, 3: True,
+             "all:Gone": True}
+    assert shown_in_full(state, ["Reuters", "The Cradle", "Al-Monitor", "Haaretz"]) == ("Al-Monitor", "The Cradle")
 
 
 def test_session_link_keeps_a_value_and_drops_the_default():

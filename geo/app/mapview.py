@@ -50,7 +50,7 @@ def corpus_map(_store: Store, generation: str, countries: bool, colours: tuple) 
     a session's uploads and corrections are laid on it there too (``session_additions``).
     ``_store`` is the store without any session's own articles.
     """
-    outlets = tuple(corpus_facts(_store, generation, Layer()).sources["outlet"])
+    outlets = corpus_facts(_store, generation, Layer()).outlets
     in_corpus, counts = view_facts(_store, ViewKey(generation, Layer(), View(outlets))).figures
     fmap, labels = build_map(in_corpus, counts, outlets=list(outlets), colours=dict(colours), show_countries=countries)
     captured = component_arguments(streamlit_folium.st_folium, fmap, key="map", height=560, use_container_width=True,
@@ -63,7 +63,7 @@ def session_additions(store: Store, key: ViewKey, drawn: CorpusMap, countries: b
     sources of its whole layer that the corpus's map lacks, as a script for the map's per-reader channel."""
     if key.layer == Layer():
         return OwnMap("", drawn.labels, drawn.numbers)
-    outlets = tuple(corpus_facts(store, key.generation, key.layer).sources["outlet"])
+    outlets = corpus_facts(store, key.generation, key.layer).outlets
     in_layer, counts = view_facts(store, ViewKey(key.generation, key.layer, View(outlets))).figures
     return own_map(drawn.numbers, drawn.labels, in_layer, counts, colours, countries, drawn.places)
 
@@ -82,30 +82,50 @@ def map_and_panel(store: Store, key: ViewKey, countries: bool, paths: PagePaths,
         map_place_list_and_panel(store, key, countries, dict(colours), paths)
 
 
-def map_place_list_and_panel(store: Store, key: ViewKey, countries: bool, colours: dict[str, str],
-                             paths: PagePaths) -> None:
-    facts = this_view(store, key)
-    counts = facts.figures[1]
+class ReaderMap(NamedTuple):
+    """A reader's map: the corpus's, what the session adds to it, and the reader's view of it (``view_html``)."""
+
+    drawn: CorpusMap
+    own: OwnMap
+    view: str
+
+
+def reader_map(store: Store, key: ViewKey, countries: bool, colours: dict[str, str]) -> ReaderMap:
+    """The reader's map, kept in the session while the view, uploads and colours stay the same (``held``)."""
     colour_key = tuple(sorted(colours.items()))
     corpus = store.without_overlay()
-    in_corpus = set(corpus_facts(corpus, key.generation, Layer()).sources["outlet"])
+    in_corpus = corpus_facts(corpus, key.generation, Layer()).outlets
     corpus_colours = tuple(item for item in colour_key if item[0] in in_corpus)  # an upload's colour moves no map
     drawn = held(st.session_state, "map", (key.generation, countries, corpus_colours),
                  lambda: corpus_map(corpus, key.generation, countries, corpus_colours))
     own = held(st.session_state, "own_map", (key.generation, key.layer, countries, colour_key),
                lambda: session_additions(store, key, drawn, countries, colours))
+    view = held(st.session_state, "view_html", (key, countries), lambda: view_html(store, own.numbers, key, countries))
+    return ReaderMap(drawn, own, view)
+
+
+def view_beside_map(store: Store, key: ViewKey, countries: bool, colours: dict[str, str]) -> None:
+    """The page's style and the reader's view (the hidden element static/view.js reads), drawn by the whole page's
+    run after the map's fragment, not by it: a view changes only in a whole-page run, and a click, which reruns the
+    fragment alone, then leaves them as they are instead of sending the view again (67 KB at 10,000 articles)."""
+    st.html(PAGE_STYLE)
+    # The view, beside the map and not in its arguments: they stay the same from view to view, and Streamlit
+    # then sends the browser a reference to the map it has instead of the map (its message cache).
+    st.html(reader_map(store, key, countries, colours).view)
+
+
+def map_place_list_and_panel(store: Store, key: ViewKey, countries: bool, colours: dict[str, str],
+                             paths: PagePaths) -> None:
+    facts = this_view(store, key)
+    counts = facts.figures[1]
+    drawn, own, _ = reader_map(store, key, countries, colours)
     arguments, labels, numbers = drawn.arguments, own.labels, own.numbers
-    view = held(st.session_state, "view_html", (key, countries), lambda: view_html(store, numbers, key, countries))
     found = facts.labels
     # The click that reran the fragment is in the session before the map is drawn: the map can
     # then show the place it selected at once.
     take_click(st.session_state, st.query_params, st.session_state.get(arguments["key"]), labels)
     current = st.session_state.get("place")
     left, right = st.columns([3, 2], gap="medium")
-    st.html(PAGE_STYLE)
-    # The view, beside the map and not in its arguments: they stay the same from view to view, and Streamlit
-    # then sends the browser a reference to the map it has instead of the map (its message cache).
-    st.html(view)
     with left:
         find, search = st.columns(2)
         # Keyed, and told the selection before it is drawn: a box whose default index changed with each pick was a
@@ -149,7 +169,7 @@ def map_place_list_and_panel(store: Store, key: ViewKey, countries: bool, colour
         else:
             st.caption("Click a place on the map, or find it in the list, to read what each source wrote.")
     if place is not None:
-        found = panel_sentences(store, key, current, shown_in_full(st.session_state))
+        found = panel_sentences(store, key, current, shown_in_full(st.session_state, key.view.outlets))
         compare_sources(store, key.generation, place, found, list(key.view.outlets), counts, colours,
                         corpus_facts(store, key.generation, key.layer).names, facts.outlet_articles)
 

@@ -22,7 +22,7 @@ from geo.page.views import (
 from geo.store import read
 from geo.store.read import Store, View
 
-from .mapview import map_and_panel
+from .mapview import map_and_panel, view_beside_map
 from .memory import memory_given_back
 from .resources import Layer, ViewKey, corpus_facts, corpus_store, parse_slot, shared_parser, store_faults, story_file, this_view
 from .review import corrections_tab, review_queue
@@ -91,7 +91,7 @@ def page(store: Store, paths: PagePaths, uploads: list[Upload], heading) -> None
     """Everything below the title: the sidebar's filters, the map and panel, figures and tabs."""
     # Colours come from the corpus and the sources file, uploads after: a filter or an upload moves none.
     chosen = story_file(paths)[1]
-    colours = outlet_colours(corpus_facts(store, store.generation, ()).sources["outlet"], chosen,
+    colours = outlet_colours(corpus_facts(store, store.generation, ()).outlets, chosen,
                              later=[upload.outlet for upload in uploads])
     layer, overlay = session_layer(store, uploads)
     if overlay:
@@ -109,6 +109,7 @@ def page(store: Store, paths: PagePaths, uploads: list[Upload], heading) -> None
         st.toast(escape_markdown(flash[1]), icon=":material/check_circle:" if flash[0] == "saved" else ":material/warning:",
                  duration="long")
     map_and_panel(store, key, countries, paths, tuple(sorted(colours.items())))
+    view_beside_map(store, key, countries, colours)
     summary = st.container()  # below the map: on a phone the map comes first, the counters after
     with notices:
         if not store.manifest["counts"]["articles"] and not uploads:

@@ -67,7 +67,7 @@ def place_panel(store: Store, place_id: str, place, key: ViewKey, colours: dict[
             select_place(st.session_state, st.query_params, other)
             rerun_map()
     # The first few sentences per source, all of them for the sources whose "show all" is on.
-    found = panel_sentences(store, key, place_id, shown_in_full(st.session_state))
+    found = panel_sentences(store, key, place_id, shown_in_full(st.session_state, key.view.outlets))
     review_place(store, place_id, key, paths, found.confidence, found.corrected)
     if side_by_side(len(key.view.outlets)):  # the sentences are under the map: here, who wrote how many
         sources_named(found.by_outlet, found.totals, colours)

@@ -55,6 +55,11 @@ class CorpusFacts:
         return read.source_summaries(self.store)
 
     @_Once
+    def outlets(self) -> tuple[str, ...]:
+        """The outlets, in the sidebar's order."""
+        return tuple(self.sources["outlet"])
+
+    @_Once
     def source_lines(self) -> list[tuple[str, str]]:
         """``(outlet, the line on its articles as escaped HTML)`` per outlet, in the sidebar's order (``source_line``)."""
         return [(row.outlet, source_line(row, self.names)) for row in self.sources.itertuples()]

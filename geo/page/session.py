@@ -76,8 +76,10 @@ def map_selection(state: MutableMapping, map_key: str, drawn: Callable[[], dict]
     return shown
 
 
-def shown_in_full(state: MutableMapping) -> tuple[str, ...]:
-    """The sources whose "show all" is on, in the panel or the comparison."""
-    # The keys first: a session's values include every widget's, each read back from its serialised state.
-    switches = [k for k in state if isinstance(k, str) and k.startswith(("all:", "compare-all:"))]
-    return tuple(sorted({k.split(":", 1)[1] for k in switches if state.get(k)}))
+def shown_in_full(state: MutableMapping, outlets) -> tuple[str, ...]:
+    """The sources of ``outlets`` (those in view: only theirs have a switch) whose "show all" is on, in the panel
+    or the comparison."""
+    # Each switch asked by its key: going through a session's keys reads back every widget's value (a tenth of a
+    # click's time at 10,000 articles).
+    return tuple(sorted({outlet for outlet in outlets
+                         if state.get(f"all:{outlet}") or state.get(f"compare-all:{outlet}")}))
