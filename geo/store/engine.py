@@ -218,7 +218,7 @@ def _stop_workers(pool: ProcessPoolExecutor, stopping, running) -> None:
 
 
 def _end_workers(pool: ProcessPoolExecutor) -> None:
-    """Kill the pool's workers now (a last resort: see ``_stop_workers``; they ignore SIGTERM)."""
+    """Kill the pool's workers now (a last resort: see ``_stop_workers``)."""
     if hasattr(pool, "kill_workers"):  # Python 3.14
         pool.kill_workers()
         return
@@ -243,11 +243,9 @@ def _watch_parent(watch, alive, stopping=None) -> None:
     global _STOPPING
     _STOPPING = stopping
     alive.close()  # this worker's copy (a forked worker inherits it): only the building process may hold one
-    # Ctrl-C reaches the whole process group, and a service manager's SIGTERM the whole group too: the
-    # building process stops the build, this worker ends after its article (``_stop_workers``), never halfway
-    # through sending a result.
+    # Ctrl-C reaches the whole process group: the building process stops the build, and this worker ends after
+    # its article (``_stop_workers``). SIGTERM keeps its default: the pool ends a broken pool's workers with it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
     def watch_parent() -> None:
         try:
