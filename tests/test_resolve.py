@@ -239,3 +239,15 @@ def test_resolve_a_name_without_a_cue_is_a_place_in_a_country_the_article_names(
 def test_resolve_an_arabic_qualifier_after_the_name_says_its_country(gazetteer, parser, text, name, country):
     # "X في سوريا" (X in Syria) and "X، العراق" qualify X as "Damascus, Syria" does in English.
     assert _places(gazetteer, parser, text)[name].country_code == country
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Deprem Hatay ilinde de hissedildi, yetkililer açıkladı.", "Hatay"),
+    ("Yardımlar Adana iline ulaştı, valilik açıkladı.", "Adana"),
+    ("Adana ili genelinde okullar tatil edildi.", "Adana"),
+])
+def test_resolve_a_turkish_name_before_the_word_for_province_is_the_province(gazetteer, parser, text, name):
+    # "il" (province) with its possessive and case endings after a name (data/languages.toml ``region_after``), as
+    # "province" after one in English: the province, not the town of its name.
+    place = _places(gazetteer, parser, text)[name]
+    assert (place.kind, place.country_code) == ("region", "TR")

@@ -33,7 +33,7 @@ import re
 from bisect import insort
 from collections import Counter
 
-from ..gazetteer.build import ALTERNATE, CAPITAL_PRIOR, COMMON, haversine_km
+from ..gazetteer.build import ALTERNATE, CAPITAL_PRIOR, COMMON, haversine_km, load_languages
 from ..gazetteer.index import Gazetteer
 from ..text.textnorm import fold
 from ..types import Candidate, Document, Match, Mention
@@ -242,6 +242,10 @@ class Resolver:
         self.gazetteer = gazetteer
         self.weights = weights
         self._by_records: dict[tuple, list] = {}
+        # The words after a name that make it a first-level division in the other languages (data/languages.toml
+        # ``region_after``: "Hatay ilinde", in Hatay province), as "province" after it does in English.
+        languages = load_languages(gazetteer.data_dir / "languages.toml")
+        self._region_after = frozenset(word for table in languages.values() for word in table.get("region_after", []))
 
     def __call__(self, doc: Document) -> Document:
         return dataclasses.replace(doc, mentions=tuple(self.resolve(doc)))
@@ -346,7 +350,8 @@ class Resolver:
         before = text[max(0, match.start - 60):match.start]
         after = text[match.end:match.end + 14].lower()
         kind_cue = ""
-        if _REGION_AFTER.match(after) or _REGION_BEFORE.search(before):
+        next_word = after.split(maxsplit=1)[0].strip(".,;:") if after[:1].isspace() and after.strip() else ""
+        if _REGION_AFTER.match(after) or _REGION_BEFORE.search(before) or next_word in self._region_after:
             kind_cue = "region"
         elif _TOWN_AFTER.match(after) or _TOWN_CUE.search(before):
             kind_cue = "town"
