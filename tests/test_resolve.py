@@ -251,3 +251,13 @@ def test_resolve_a_turkish_name_before_the_word_for_province_is_the_province(gaz
     # "province" after one in English: the province, not the town of its name.
     place = _places(gazetteer, parser, text)[name]
     assert (place.kind, place.country_code) == ("region", "TR")
+
+
+
+def test_resolve_a_name_after_the_word_for_countryside_is_a_place(gazetteer, parser):
+    # "ريف" (the countryside of) says a place follows, as "in" does (data/languages.toml ``cues``, with "و" and "ب"
+    # written onto it): "إدلب" after "وريف", held before for want of a cue, is Idlib. The countryside of a town is
+    # placed at the town, as the language fixtures' gold places "ريف حلب".
+    text = "قالت مصادر في سوريا إن الطائرات قصفت قرى في ريف حلب الشمالي وريف إدلب الجنوبي."
+    places = _places(gazetteer, parser, text)
+    assert (places["إدلب"].country_code, places["حلب"].country_code) == ("SY", "SY")
