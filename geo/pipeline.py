@@ -8,6 +8,7 @@ from .gazetteer.index import Gazetteer, load_gazetteer
 from .resolution.events import VenueLinker
 from .resolution.matching import PlaceMatcher
 from .resolution.resolve import Resolver
+from .resolution.sides import SideLinker
 from .text.body import find_body
 from .text.language import set_language
 from .text.sentences import split_sentences
@@ -36,6 +37,7 @@ class Geoparser:
             ("sentences", split_sentences),
             ("matcher", PlaceMatcher(self.gazetteer)),
             ("resolver", Resolver(self.gazetteer)),
+            ("sides", SideLinker(self.gazetteer)),
             ("venues", VenueLinker(self.gazetteer)),
         ]
         if geocoder is not None:  # last: a build runs the offline stages on workers, this one after them

@@ -31,13 +31,14 @@ import unicodedata
 from pathlib import Path
 
 from ..text.textnorm import CASELESS, caseless_language, fold, without_marks
+from .sides import side_entries, side_id
 
 # Flags of a name record.
 DEMONYM, COMMON, EXACT_CASE, CONTEXT, ALTERNATE, AFTER_TOWN, PEOPLE = 1, 2, 4, 8, 16, 32, 64
 RECORD_FORMAT = "<IBB"  # entry, flags, mask of the words written in lower case
 CITY_FORMAT = "<ffIII2s8sfB"  # lat, lon, population, geonameid, name id, country, admin1, prior, kind
 ROW_KINDS = ("city", "district")  # the kind byte of a packed row
-INDEX_VERSION = "20"
+INDEX_VERSION = "21"
 CAPITAL_PRIOR = 0.5  # news names capitals far more often than their namesakes (Washington, Rome)
 COMMON_ZIPF = 4.0  # a name this frequent as an English word needs evidence to count
 COMMON_MAX_POPULATION = 400_000
@@ -153,6 +154,8 @@ def _load_curated(builder: _Builder, path: Path) -> None:
             "source": props.get("source", ""), "related": list(props.get("related", [])),
             "near": props.get("near", ""), "geometry": geometry,
         }
+        if props.get("side_of"):  # it is that side of a place ("Southern Syria"): geo.gazetteer.sides
+            entry["side_of"] = list(props["side_of"])
         index = builder.add_entry(entry)
         for name in [entry["name"], *props.get("aliases", [])]:
             builder.add_name(name, index)
@@ -280,6 +283,15 @@ def _load_countries(builder: _Builder, cache: object) -> tuple[dict[str, dict], 
         if country.get("capital"):
             capitals[iso] = country["capital"]
     return shapes, capitals
+
+
+def _load_sides(builder: _Builder, shapes: dict[str, dict]) -> None:
+    """The sides of the countries and curated places with an outline ("Southern Lebanon"): entries
+    without names of their own, reached by the words before a name (geo.resolution.sides)."""
+    taken = {side_id(*entry["side_of"]) for entry in builder.special if entry.get("side_of")}
+    wholes = [entry for entry in builder.special if entry["kind"] != "continent"]
+    for entry in side_entries(wholes, shapes, taken):
+        builder.add_entry(entry)
 
 
 def _load_continents(builder: _Builder, cache: object) -> None:
@@ -619,6 +631,7 @@ def build_index(data_dir: Path, out_dir: Path, fingerprint: str) -> dict:
     if (data_dir / "physical.geojson").exists():
         _load_curated(builder, data_dir / "physical.geojson")
     shapes, capitals = _load_countries(builder, cache)
+    _load_sides(builder, shapes)
     _load_continents(builder, cache)
     name_words = _name_words(data_dir / "name_words.toml")
     short_countries = frozenset(name_words.get("short_district_countries", []))

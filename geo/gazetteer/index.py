@@ -230,6 +230,14 @@ class Gazetteer:
     def _country_shapes(self) -> dict:
         return json.loads((self.index_dir / "country_shapes.json").read_text(encoding="utf-8"))
 
+    @cached_property
+    def _sides(self) -> dict[tuple[str, str], str]:
+        return {tuple(entry["side_of"]): entry["place_id"] for entry in self.special if entry.get("side_of")}
+
+    def side(self, place_id: str, side: str) -> str | None:
+        """The place id of one side ("south") of a country, region or zone, or None (geo.gazetteer.sides)."""
+        return self._sides.get((place_id, side))
+
     def country_name(self, code: str) -> str:
         place = self.lookup_place(f"country:{code}")
         return place.name if place else code

@@ -400,6 +400,8 @@ class PlaceMatcher:
                 return ""  # "In Syria", "ERBIL", "Syria’s Palmyra": not one name
             if _MODIFIER.search(previous):
                 return ""  # "Israeli-occupied Golan Heights", "Turkish-backed": a modifier, not a name
+            if previous in words.compass_words and any(entry < self.gazetteer.special_count for entry, _, _ in records):
+                return ""  # "Kuzey Irak", "Southern Lebanon": a side of a country or region (geo.resolution.sides)
             if previous.upper() in words.first_names:
                 return "surname"  # "Mark Zuckerberg", "David Watson": and so is a later bare Watson
             if fold(previous) not in self.gazetteer.keys:

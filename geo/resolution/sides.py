@@ -1,0 +1,108 @@
+"""Pipeline stage: a country, region or zone named with a compass word is that side of it
+("southern Lebanon", "the north of Iraq", "بجنوب لبنان", "בדרום לבנון", "Irak'ın kuzeyinde"), not
+the whole (issue 24, item 4).
+
+The words come from data/sides.toml; the sides are places of the index (geo.gazetteer.sides). The
+mention then covers the words with the name, as a reader would underline it, and its note says why.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import tomllib
+from pathlib import Path
+
+from ..gazetteer.build import load_languages
+from ..gazetteer.index import Gazetteer
+from ..types import Document, Mention
+
+_WORDS_BEFORE = re.compile(r"(\S+)\s+$")
+_GENITIVE_AND_WORD = re.compile(r"['’]\w+\s+(\w+)")
+MAX_PHRASE_WORDS = 5
+
+
+@dataclasses.dataclass(frozen=True)
+class SideWords:
+    """data/sides.toml, read: phrases before a name (lower case, as word tuples) and words after its genitive."""
+
+    before: dict[tuple[str, ...], str]  # ("the", "south", "of") -> "south"
+    after: dict[str, str]  # "güneyinde" -> "south"
+    prefixes: tuple[str, ...]  # written onto a phrase's first word (Arabic, Hebrew), longest first
+
+
+def load_side_words(path: Path, languages: dict) -> SideWords:
+    try:
+        table = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
+        table = {}
+    before: dict[tuple[str, ...], str] = {}
+    after: dict[str, str] = {}
+    for words in table.values():
+        for side, phrases in (words.get("before") or {}).items():
+            for phrase in phrases:
+                before[tuple(phrase.lower().split())] = side
+        for side, endings in (words.get("after") or {}).items():
+            for word in endings:
+                after[word.lower()] = side
+    prefixes = {p for language in languages.values() for p in language.get("prefixes", [])}
+    return SideWords(before, after, tuple(sorted(prefixes, key=len, reverse=True)))
+
+
+class SideLinker:
+    """Moves a mention of a whole place to the side its words name, when the index has that side."""
+
+    def __init__(self, gazetteer: Gazetteer, words: SideWords | None = None) -> None:
+        self.gazetteer = gazetteer
+        self.words = words or load_side_words(gazetteer.data_dir / "sides.toml",
+                                              load_languages(gazetteer.data_dir / "languages.toml"))
+
+    def __call__(self, doc: Document) -> Document:
+        if not doc.mentions:
+            return doc
+        mentions = tuple(self._side(doc.text, m) for m in doc.mentions)
+        return dataclasses.replace(doc, mentions=mentions)
+
+    def _side(self, text: str, mention: Mention) -> Mention:
+        if mention.type != "toponym" or self.gazetteer.side(mention.place_id, "north") is None:
+            return mention  # not a place with sides: nothing to read
+        found = self._before(text, mention.start) or self._after(text, mention.end)
+        if found is None:
+            return mention
+        side, start, end = found
+        place_id = self.gazetteer.side(mention.place_id, side)
+        if place_id is None:
+            return mention
+        start, end = min(start, mention.start), max(end, mention.end)
+        whole = self.gazetteer.place(mention.place_id).name
+        return dataclasses.replace(
+            mention, start=start, end=end, surface=text[start:end], place_id=place_id, alternatives=(),
+            note=f"the words with it name the {side} of {whole}, not all of it")
+
+    def _before(self, text: str, start: int) -> tuple[str, int, int] | None:
+        """(side, start of the phrase, start) when a side phrase ends right before ``start``."""
+        words: list[tuple[str, int]] = []  # (word, its start), nearest first
+        cursor = start
+        for _ in range(MAX_PHRASE_WORDS):
+            found = _WORDS_BEFORE.search(text, max(0, cursor - 40), cursor)
+            if not found or "\n" in text[found.end(1):cursor]:
+                break
+            words.append((found.group(1), found.start(1)))
+            cursor = found.start(1)
+        for size in range(min(len(words), MAX_PHRASE_WORDS), 0, -1):
+            phrase = [word for word, _ in reversed(words[:size])]
+            first, first_start = phrase[0].lower(), words[size - 1][1]
+            rest = tuple(word.lower() for word in phrase[1:])
+            if (side := self.words.before.get((first, *rest))) is not None:
+                return side, first_start, start
+            for prefix in self.words.prefixes:  # "بجنوب": in + south
+                if first.startswith(prefix) and (side := self.words.before.get((first[len(prefix):], *rest))):
+                    return side, first_start + len(prefix), start
+        return None
+
+    def _after(self, text: str, end: int) -> tuple[str, int, int] | None:
+        """(side, end, end of the side word) for a Turkish genitive and side word after the name."""
+        found = _GENITIVE_AND_WORD.match(text, end)
+        if found and (side := self.words.after.get(found.group(1).lower())) is not None:
+            return side, end, found.end(1)
+        return None
