@@ -261,3 +261,21 @@ def test_resolve_a_name_after_the_word_for_countryside_is_a_place(gazetteer, par
     text = "قالت مصادر في سوريا إن الطائرات قصفت قرى في ريف حلب الشمالي وريف إدلب الجنوبي."
     places = _places(gazetteer, parser, text)
     assert (places["إدلب"].country_code, places["حلب"].country_code) == ("SY", "SY")
+
+
+@pytest.mark.parametrize(("text", "name", "country"), [
+    ("Pilgrims travelled to Mecca for the hajj.", "Mecca", "SA"),
+    ("He was buried in Medina after prayers, his family said.", "Medina", "SA"),
+    # Each held the other in the United States before: Medina, Ohio lent Mecca, California its country.
+    ("Pilgrims moved from Mecca to Medina on Sunday.", "Mecca", "SA"),
+    ("Millions of people live in Bombay and Calcutta.", "Calcutta", "IN"),
+])
+def test_resolve_a_world_city_s_foreign_name_beats_its_small_namesakes(gazetteer, parser, text, name, country):
+    # GeoNames files them as Makkah, Madinah, Mumbai, Kolkata; the English name is an alternate one.
+    assert _places(gazetteer, parser, text)[name].country_code == country
+
+
+def test_resolve_a_world_city_s_foreign_name_yields_to_a_namesake_the_article_places(gazetteer, parser):
+    text = "Police in Canton said the fire started late Tuesday. Firefighters from Akron helped, officials in Ohio said."
+    place = _places(gazetteer, parser, text)["Canton"]
+    assert (place.country_code, place.admin1) == ("US", "OH")

@@ -41,6 +41,8 @@ from ..types import Candidate, Document, Match, Mention
 __all__ = ["Evidence", "Resolver", "Weights", "prior_score", "score_candidate"]
 
 SMALL_TOWN = 15_000  # GeoNames' own cut (cities15000); measured on GeoWebNews, see README
+WORLD_CITY = 1_000_000  # a city this large keeps a foreign name of its own against small namesakes
+WORLD_CITY_RATIO = 40  # Madinah is 49 times Medina, Ohio; on GeoWebNews no mention changes at 40 or at 100
 SEAT_KM = 25.0  # a province placed at its seat: the build puts one without a shape of its own at its seat town
 _KIND_PRIOR = {"country": 5.0, "continent": 4.9, "region": 2.2}
 # After ", " or in brackets; in Arabic after "،" or "في" ("درعا في سوريا", Daraa in Syria: no capital says it is a name).
@@ -218,6 +220,18 @@ def score_candidate(
     return score
 
 
+def _world_city_names(candidates: list[tuple[Candidate, int]]) -> list[tuple[Candidate, int]]:
+    """The candidates, with a foreign name of a city of millions counted as its own ("Mecca" for Makkah, "Medina"
+    for Madinah, "Bombay", "Peking") when every place bearing the name as its own is a town a hundredth its size
+    or less: the world's news means the city, and the small namesakes take their name from it."""
+    own = [c.population for c, flags in candidates if not flags & ALTERNATE]
+    if len(own) == len(candidates) or any(c.kind != "city" for c, flags in candidates if not flags & ALTERNATE):
+        return candidates
+    largest = max(own, default=0)
+    return [(c, flags & ~ALTERNATE if flags & ALTERNATE and c.kind == "city" and c.population >= WORLD_CITY
+             and largest * WORLD_CITY_RATIO <= c.population else flags) for c, flags in candidates]
+
+
 def _state_of_article(candidates, evidence) -> set[str]:
     """Place ids of the states whose name is also a country's ("Georgia") that the article's
     other places point to: one of them lies in the state, or two in its country, and none lies
@@ -259,6 +273,7 @@ class Resolver:
                 # An entry matched by its main name and by an alternate one counts as main.
                 merged[entry] = merged[entry] & flags if entry in merged else flags
             found = [(self.gazetteer.candidate(entry), flags) for entry, flags in merged.items()]
+            found = _world_city_names(found)
             found = sorted(((c, f, prior_score(c, f, self.weights)) for c, f in found),
                            key=lambda item: (-item[2], item[0].place_id))
             if len(self._by_records) > 100_000:  # a long build: stay bounded
