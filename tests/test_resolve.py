@@ -279,3 +279,16 @@ def test_resolve_a_world_city_s_foreign_name_yields_to_a_namesake_the_article_pl
     text = "Police in Canton said the fire started late Tuesday. Firefighters from Akron helped, officials in Ohio said."
     place = _places(gazetteer, parser, text)["Canton"]
     assert (place.country_code, place.admin1) == ("US", "OH")
+
+
+@pytest.mark.parametrize(("text", "name", "place_id"), [
+    ("Wildfires burned across Ontario and Quebec, forcing evacuations.", "Quebec", "region:CA-QC"),
+    ("Water is shared among Tamil Nadu, Karnataka, Kerala and Puducherry.", "Puducherry", "region:IN-PY"),
+    ("Fighting raged in Idlib and Hama provinces.", "Idlib", "region:SY-ID"),
+    ("Fighting raged in Idlib and Hama provinces.", "Hama", "region:SY-HM"),
+    # A town beside it, or a region named for its town (London), says nothing: the town stays.
+    ("Flights from Toronto and Quebec resumed.", "Quebec", "geonames:6325494"),
+    ("After Paris, London is the second destination of the train.", "Paris", "geonames:2988507"),
+])
+def test_resolve_names_in_a_list_are_of_one_kind(gazetteer, parser, text, name, place_id):
+    assert _places(gazetteer, parser, text)[name].place_id == place_id

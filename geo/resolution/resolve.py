@@ -9,7 +9,8 @@ town and district by population) plus the article's evidence for it, each with a
 - the other places of the article lie in its country or its state (the local lens: a second
   pass over the first pass's towns; "Karachi, Hyderabad and Thatta");
 - a name right after "Town, " is that town's state or country ("Tacoma, Washington");
-- the words around it say its kind ("the cities of Homs and Hama", "Aleppo province");
+- the words around it say its kind ("the cities of Homs and Hama", "Aleppo province"), or its
+  neighbour in a list is a region ("Ontario and Quebec", "Idlib and Hama provinces");
 - a town that shares its name with its own province or governorate is the town (Hama, Homs),
   unless the words around say region ("Homs province", "the governorate of Hama");
 - a state that shares its name with a country of elsewhere (Georgia) is the state when the
@@ -20,7 +21,8 @@ town and district by population) plus the article's evidence for it, each with a
 - minus a penalty when only an alternate GeoNames name matched.
 A list ("Washington, New York and Boston") is no "Town, State". No place is chosen where an
 abbreviated state after the name ("CAMP MURRAY, Wash.") holds none of its candidates, nor
-for an alternate name of a town abroad when places bear that name as their own.
+for an alternate name of a town abroad when places bear that name as their own, unless it is a
+city of millions and they are towns a fortieth its size ("Mecca", "Medina": Makkah, Madinah).
 Confidence is the candidate's share of the softmax over all candidates, lowered for weak
 evidence; the runners-up are kept as the mention's alternatives.
 """
@@ -49,7 +51,8 @@ _KIND_PRIOR = {"country": 5.0, "continent": 4.9, "region": 2.2}
 _QUALIFIER = re.compile(r",[ \u00a0]?(?=[A-Z])| \((?=[A-Z][\w.]*\))|[،,][ \u00a0]?(?=[\u0621-\u064a])| في (?=[\u0621-\u064a])")
 _STATE_POSITION = re.compile(r"[A-Z][\w'’.\-]*,[ \u00a0]$")
 _TOWN_CUE = re.compile(r"\b(?:city|cities|town|towns|village|villages) of (?:[\w'’.\-]+,? ){0,4}(?:and )?$")
-_REGION_AFTER = re.compile(r" (?:province|governorate|state|region|county|district)\b")
+# The word for a division after a name; plural after a list: "Idlib and Hama provinces".
+_REGION_AFTER = re.compile(r" (?:province|governorate|state|region|county|district)s?\b| counties\b")
 # "central Washington", "western Illinois", "the governorate of Hama", "states such as
 # California or Washington": part of a region, the region itself, or one of a list of them.
 _REGION_BEFORE = re.compile(r"\b(?:(?:north|south|east|west)(?:ern|east|west|eastern|western)?|central|upstate|downstate)"
@@ -59,6 +62,7 @@ _REGION_BEFORE = re.compile(r"\b(?:(?:north|south|east|west)(?:ern|east|west|eas
 _TOWN_AFTER = re.compile(r" (?:city|town|village)\b")
 # "stops in Washington, New York and Boston": a list of places, not a town and its state.
 _LIST_AFTER = re.compile(r" (?:and|or|&) [A-Z]")
+_LIST_JOIN = re.compile(r",? (?:and|or|&) |, ")  # between two names of a list
 ALTERNATIVES = 3
 
 
@@ -336,6 +340,7 @@ class Resolver:
                     evidence.town_countries[place.country_code] += 1
                     if place.admin1:
                         evidence.town_states[(place.country_code, place.admin1)] += 1
+        cues = self._list_kinds(text, matches, per_match, first, cues)
         mentions = []
         memo = {}
         for match, candidates, cue, key, once in zip(matches, per_match, cues, keys, first, strict=True):
@@ -344,6 +349,34 @@ class Resolver:
             if again is not None:
                 mentions.append(again)
         return mentions
+
+    @staticmethod
+    def _list_kinds(text: str, matches, per_match, first, cues) -> list:
+        """The cues, with "region" for a name that can be a region or a town, next in a list to a name the first
+        pass placed as a region, where the words around it say no kind: names joined by "and", "or" or a comma are
+        of one kind ("Ontario and Quebec" are provinces, "Idlib and Hama provinces" too). Not the other way: a town
+        beside it would turn a province into a town while the province turned the town into a province."""
+        places = [None if m is None or m.type != "toponym" else
+                  next((c for c, _, _ in candidates if c.place_id == m.place_id), None)
+                  for m, candidates in zip(first, per_match, strict=True)]
+        # A region named for a town of its own (London, Madrid) says nothing of its neighbours' kind, unless the
+        # words say it is the region ("Idlib and Hama provinces").
+        kinds = [None if place is None else "named for its town"
+                 if place.kind == "region" and (place.country_code, place.admin1) in _province_capitals(candidates)
+                 and not (cue and cue[2] == "region") else place.kind
+                 for place, candidates, cue in zip(places, per_match, cues, strict=True)]
+        cues = list(cues)
+        for i, (match, cue) in enumerate(zip(matches, cues, strict=True)):
+            if cue is None or cue[2] or not {"city", "region"} <= {c.kind for c, _, _ in per_match[i]}:
+                continue
+            for j in (i - 1, i + 1):
+                if not 0 <= j < len(matches) or matches[j].sentence_index != match.sentence_index:
+                    continue
+                left, right = (matches[j], match) if j < i else (match, matches[j])
+                if kinds[j] == "region" and _LIST_JOIN.fullmatch(text, left.end, right.start):
+                    cues[i] = (cue[0], cue[1], "region")
+                    break
+        return cues
 
     def _resolve_memo(self, memo: dict, match, candidates, evidence, cue, text: str, key: str) -> Mention | None:
         """``_resolve_one``, once per name and reading in a pass: an article repeats its names
