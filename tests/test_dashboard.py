@@ -262,6 +262,18 @@ def test_dashboard_an_upload_s_own_place_is_laid_on_the_corpus_s_map_and_opens_i
     assert map_script(fake.calls[-1]) == map_script(corpus.calls[-1])
 
 
+def test_dashboard_a_country_s_side_reads_as_a_place_with_its_country_related_by_name():
+    # "southern Lebanon" is the south of Lebanon (geo.gazetteer.sides), a place the corpus never names; its panel
+    # names its country, which the corpus does not name either, by its name, not its id.
+    upload = Upload("upload-1-note", "note.txt", b"Shelling hit villages in southern Lebanon on Tuesday. Residents of "
+                    b"southern Lebanon fled north, officials said.", "Desk", "Note", "")
+    at = run_app(FakeMap(), query={"place": "side:country:LB:south"}, uploads=[upload])
+    assert "Southern Lebanon" in [s.value for s in at.subheader]
+    labels = [re.sub(r"\\(.)", r"\1", b.label) for b in at.button]  # as a reader reads the escaped Markdown
+    assert "Related: Lebanon" in labels and not [label for label in labels if "country:" in label]
+    assert "<strong>southern Lebanon</strong>" in "".join(h.value for h in at.html)
+
+
 def own_place_id(at: AppTest, name: str) -> str:
     """The id of the place the session's additions label ``name`` first."""
     labels = at.session_state["held_views"]["own_map"][1].labels

@@ -44,3 +44,9 @@ def test_gazetteer_names_a_first_level_region_by_its_aliases_with_a_division_wor
     # Where news names divisions bare (Syria, Iraq), their names in the script without the word too; never the
     # Latin bare alias (a town's name as often), nor compass words with a division word ("Southern District").
     assert ("الانبار", 0) in _region_names("Al Anbar", aliases, words, bare_script=True, compass_words=compass)
+
+
+def test_gazetteer_names_of_a_side_are_its_words_before_its_whole_s_names():
+    south = known_names("side:country:LB:south")
+    assert "southern Lebanon" in south["en"] and "the south of Lebanon" in south["en"]
+    assert "جنوب لبنان" in south["ar"] and "דרום לבנון" in south["he"] and "güney Lübnan" in south["tr"]

@@ -8,6 +8,7 @@ from typing import NamedTuple
 import streamlit as st
 
 from geo.frames import related_places
+from geo.gazetteer.names import known_names
 from geo.page.corpus import PagePaths
 from geo.page.excerpts import escape_html, escape_markdown
 from geo.page.session import select_place, shown_in_full
@@ -63,7 +64,9 @@ def place_panel(store: Store, place_id: str, place, key: ViewKey, colours: dict[
         st.info(escape_markdown(place["venue_note"]))
     names = corpus_facts(store, key.generation, key.layer).names
     for other in related_places(place):
-        if st.button(escape_markdown(f"Related: {names.get(other, other)}"), key=f"rel:{other}"):
+        # A related place the corpus never names (a side's country) by the gazetteer's own name for it, not its id.
+        label = names.get(other) or next(iter(known_names(other).get("en", [])), other)
+        if st.button(escape_markdown(f"Related: {label}"), key=f"rel:{other}"):
             select_place(st.session_state, st.query_params, other)
             rerun_map()
     # The first few sentences per source, all of them for the sources whose "show all" is on.

@@ -64,6 +64,18 @@ def _country_names(code: str, languages: list[str]) -> dict[str, list[str]]:
     return names
 
 
+@functools.cache
+def _side_words(data_dir: Path) -> dict[str, dict[str, list[str]]]:
+    """``language -> side -> the words written before a name`` (data/sides.toml; {} when missing or broken)."""
+    try:
+        table = tomllib.loads((data_dir / "sides.toml").read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return {}
+    return {language: {side: [w for w in words if isinstance(w, str)] for side, words in (entry.get("before") or {}).items()
+                       if isinstance(words, list)}
+            for language, entry in table.items() if isinstance(entry, dict)}
+
+
 @functools.lru_cache(maxsize=1024)  # asked on every render of a comparison: read the files and CLDR once per place
 def known_names(place_id: str, data_dir: str | Path | None = None) -> dict[str, list[str]]:
     """``{language: names}`` the data files give ``place_id``: each name once per language (case aside), English first.
@@ -71,7 +83,13 @@ def known_names(place_id: str, data_dir: str | Path | None = None) -> dict[str, 
     Shared between callers (cached): read it, never change it."""
     data_dir = Path(data_dir) if data_dir else DATA_DIR
     names: dict[str, list[str]] = {}
-    if place_id.startswith("country:"):
+    if place_id.startswith("side:"):  # "side:country:LB:south": the words for the side before the whole's names
+        whole, side = place_id[len("side:"):].rsplit(":", 1)
+        words = _side_words(data_dir)
+        for language, whole_names in known_names(whole, data_dir).items():
+            names[language] = [f"{phrase} {name}" for phrase in words.get(language, {}).get(side, [])
+                               for name in whole_names]
+    elif place_id.startswith("country:"):
         names = _country_names(place_id.split(":", 1)[1], sorted(load_languages(data_dir / "languages.toml")))
     for language, more in _curated(data_dir).get(place_id, {}).items():
         names.setdefault(language, []).extend(more)

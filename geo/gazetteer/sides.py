@@ -70,7 +70,7 @@ def side_entries(wholes: list[dict], outlines: dict[str, dict], taken: set[str])
                 "method": "side", "priority": 0.0, "admin1": "", "precision": "approximate",
                 "description": f"The {side} of {whole['name']}: the third of its mainland furthest {side} by {axis}, "
                                "drawn as a point inside it; an approximation, not a boundary.",
-                "source": f"Computed from the outline of {whole['name']} ({whole.get('source', '')})",
+                "source": f"the outline of {whole['name']} in this gazetteer, its third furthest {side}",
                 "related": [whole["place_id"]], "near": "", "side_of": [whole["place_id"], side],
             })
     return entries
