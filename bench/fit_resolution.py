@@ -131,7 +131,7 @@ def main() -> None:
     args = parser.parse_args()
     if not args.corpus.exists():
         raise SystemExit(f"GeoWebNews not found at {args.corpus} (pass --corpus)")
-    from geo.resolution.resolve import WEIGHTS, Weights
+    from geo.resolution.scoring import WEIGHTS, Weights
 
     articles = load_corpus(args.corpus)
     gazetteer, docs = parse_matches(articles)

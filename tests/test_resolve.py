@@ -105,7 +105,7 @@ def test_resolve_a_mention_lists_what_else_it_could_have_been(gazetteer, parser)
 def test_resolve_pruning_chooses_as_scoring_every_candidate_would(parser):
     from collections import Counter
 
-    from geo.resolution.resolve import Evidence, score_candidate
+    from geo.resolution.scoring import Evidence, score_candidate
 
     resolver = parser.stage("resolver")
     doc = parse_text(parser, "Protesters marched in Washington, Springfield, Richmond and Columbus.")
