@@ -63,7 +63,14 @@ def test_every_country_with_an_outline_has_four_sides_each_inside_it_and_on_its_
     ("צה\"ל תקף הלילה מטרות בדרום לבנון, כך נמסר מדובר הצבא.", "דרום לבנון", "side:country:LB:south"),
     ("Türk jetleri dün Irak'ın kuzeyinde hedefleri vurdu, bakanlık açıkladı.", "Irak'ın kuzeyinde", "side:country:IQ:north"),
     ("Kuzey Irak ile Güney Lübnan'da çatışmalar dün de sürdü, yetkililer açıkladı.", "Kuzey Irak", "side:country:IQ:north"),
+    ("Israeli strikes hit Lebanon's south overnight.", "Lebanon's south", "side:country:LB:south"),
+    # A nationality word with the word for a side: after it in English, before it in Arabic.
+    ("Calm returned to the Iraqi north on Sunday.", "Iraqi north", "side:country:IQ:north"),
+    ("قصفت الطائرات الإسرائيلية مواقع في الجنوب اللبناني يوم الأحد، وقالت مصادر محلية إن القصف استمر.",
+     "الجنوب اللبناني", "side:country:LB:south"),
     # A curated place that is a country's side is that side: it was drawn by hand.
+    ("واستهدفت الغارات مواقع بالشمال السوري يوم الأحد، وقالت مصادر محلية إن القصف استمر.", "الشمال السوري",
+     "curated:northern-syria"),
     ("قالت مصادر إن القوات الإسرائيلية توغلت في جنوب سوريا يوم الأحد.", "جنوب سوريا", "curated:southern-syria"),
 ])
 def test_a_compass_word_with_a_name_is_that_side_of_the_place(parser, text, surface, place_id):
@@ -78,12 +85,17 @@ def test_a_compass_word_with_a_name_is_that_side_of_the_place(parser, text, surf
     ("Fighting spread to the north of Aleppo, in Syria.", "Aleppo", "geonames:170063"),  # a town: no sides
     ("Talks between North Korea and South Sudan resumed.", "North Korea", "country:KP"),
     ("Storms hit north Georgia near Atlanta and Macon.", "Georgia", "region:US-GA"),  # the state: no sides
+    # A capital after the possessive begins a name: the West Bank, not Israel's west.
+    ("Israel's West Bank settlements grew last year.", "Israel", "country:IL"),
+    ("Israel's West Bank settlements grew last year.", "West Bank", "curated:west-bank"),
 ])
 def test_a_compass_word_leaves_what_is_not_a_side(parser, text, surface, place_id):
     mentions = {m.surface: m.place_id for m in parse_text(parser, text).mentions}
     assert mentions.get(surface) == place_id, mentions
 
 
-def test_southern_with_a_nationality_word_is_not_a_side(parser):
-    mentions = parse_text(parser, "Southern Lebanese villagers fled north.").mentions
+@pytest.mark.parametrize("text", ["Southern Lebanese villagers fled north.", "Syrians fled north and east.",
+                                  "The Syrian army pushed east toward the river."])
+def test_a_nationality_word_without_the_word_for_a_side_after_it_is_not_a_side(parser, text):
+    mentions = parse_text(parser, text).mentions
     assert not any(m.place_id.startswith("side:") for m in mentions)

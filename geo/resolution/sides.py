@@ -18,7 +18,8 @@ from ..gazetteer.index import Gazetteer
 from ..types import Document, Mention
 
 _WORDS_BEFORE = re.compile(r"(\S+)\s+$")
-_GENITIVE_AND_WORD = re.compile(r"['’]\w+\s+(\w+)")
+_GENITIVE_AND_WORD = re.compile(r"['’]\w+\s+(\w+)\b")
+_NEXT_WORD = re.compile(r"[ \u00a0](\w+)\b")
 MAX_PHRASE_WORDS = 5
 
 
@@ -29,6 +30,9 @@ class SideWords:
     before: dict[tuple[str, ...], str]  # ("the", "south", "of") -> "south"
     after: dict[str, str]  # "güneyinde" -> "south"
     prefixes: tuple[str, ...]  # written onto a phrase's first word (Arabic, Hebrew), longest first
+    # With a nationality word: "الجنوب اللبناني" (the Lebanese south), "the Syrian north".
+    before_nationality: dict[tuple[str, ...], str] = dataclasses.field(default_factory=dict)
+    after_nationality: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 def load_side_words(path: Path, languages: dict) -> SideWords:
@@ -38,15 +42,21 @@ def load_side_words(path: Path, languages: dict) -> SideWords:
         table = {}
     before: dict[tuple[str, ...], str] = {}
     after: dict[str, str] = {}
+    before_nationality: dict[tuple[str, ...], str] = {}
+    after_nationality: dict[str, str] = {}
     for words in table.values():
-        for side, phrases in (words.get("before") or {}).items():
-            for phrase in phrases:
-                before[tuple(phrase.lower().split())] = side
-        for side, endings in (words.get("after") or {}).items():
-            for word in endings:
-                after[word.lower()] = side
+        for phrases, into in ((words.get("before"), before), (words.get("before_nationality"), before_nationality)):
+            for side, listed in (phrases or {}).items():
+                for phrase in listed:
+                    into[tuple(phrase.lower().split())] = side
+        # As written: a capital begins a name ("Israel's West Bank"), not a side.
+        for endings, into in ((words.get("after"), after), (words.get("after_nationality"), after_nationality)):
+            for side, listed in (endings or {}).items():
+                for word in listed:
+                    into[word] = side
     prefixes = {p for language in languages.values() for p in language.get("prefixes", [])}
-    return SideWords(before, after, tuple(sorted(prefixes, key=len, reverse=True)))
+    return SideWords(before, after, tuple(sorted(prefixes, key=len, reverse=True)), before_nationality,
+                     after_nationality)
 
 
 class SideLinker:
@@ -60,13 +70,24 @@ class SideLinker:
     def __call__(self, doc: Document) -> Document:
         if not doc.mentions:
             return doc
-        mentions = tuple(self._side(doc.text, m) for m in doc.mentions)
-        return dataclasses.replace(doc, mentions=mentions)
+        mentions = list(doc.mentions)
+        for i, mention in enumerate(doc.mentions):
+            moved = self._side(doc.text, mention)
+            # Never over another name: "Syria's north Aleppo" keeps Aleppo, and Syria stays whole.
+            if moved is not mention and not any(other.start < moved.end and moved.start < other.end
+                                                 for j, other in enumerate(doc.mentions) if j != i):
+                mentions[i] = moved
+        return dataclasses.replace(doc, mentions=tuple(mentions))
 
     def _side(self, text: str, mention: Mention) -> Mention:
-        if mention.type != "toponym" or self.gazetteer.side(mention.place_id, "north") is None:
+        if mention.type not in ("toponym", "demonym") or self.gazetteer.side(mention.place_id, "north") is None:
             return mention  # not a place with sides: nothing to read
-        found = self._before(text, mention.start) or self._after(text, mention.end)
+        words = self.words
+        if mention.type == "toponym":
+            found = self._before(text, mention.start, words.before) or self._after(text, mention.end)
+        else:  # a nationality word names its country's side with the word for it: "الجنوب اللبناني"
+            found = (self._before(text, mention.start, words.before_nationality)
+                     or self._after_nationality(text, mention.end))
         if found is None:
             return mention
         side, start, end = found
@@ -76,10 +97,10 @@ class SideLinker:
         start, end = min(start, mention.start), max(end, mention.end)
         whole = self.gazetteer.place(mention.place_id).name
         return dataclasses.replace(
-            mention, start=start, end=end, surface=text[start:end], place_id=place_id, alternatives=(),
+            mention, start=start, end=end, surface=text[start:end], place_id=place_id, alternatives=(), type="toponym",
             note=f"the words with it name the {side} of {whole}, not all of it")
 
-    def _before(self, text: str, start: int) -> tuple[str, int, int] | None:
+    def _before(self, text: str, start: int, phrases: dict[tuple[str, ...], str]) -> tuple[str, int, int] | None:
         """(side, start of the phrase, start) when a side phrase ends right before ``start``."""
         words: list[tuple[str, int]] = []  # (word, its start), nearest first
         cursor = start
@@ -93,16 +114,23 @@ class SideLinker:
             phrase = [word for word, _ in reversed(words[:size])]
             first, first_start = phrase[0].lower(), words[size - 1][1]
             rest = tuple(word.lower() for word in phrase[1:])
-            if (side := self.words.before.get((first, *rest))) is not None:
+            if (side := phrases.get((first, *rest))) is not None:
                 return side, first_start, start
             for prefix in self.words.prefixes:  # "بجنوب": in + south
-                if first.startswith(prefix) and (side := self.words.before.get((first[len(prefix):], *rest))):
+                if first.startswith(prefix) and (side := phrases.get((first[len(prefix):], *rest))):
                     return side, first_start + len(prefix), start
+        return None
+
+    def _after_nationality(self, text: str, end: int) -> tuple[str, int, int] | None:
+        """(side, end, end of the side word) for the word for a side after a nationality word ("the Syrian north")."""
+        found = _NEXT_WORD.match(text, end)
+        if found and (side := self.words.after_nationality.get(found.group(1))) is not None:
+            return side, end, found.end(1)
         return None
 
     def _after(self, text: str, end: int) -> tuple[str, int, int] | None:
         """(side, end, end of the side word) for a Turkish genitive and side word after the name."""
         found = _GENITIVE_AND_WORD.match(text, end)
-        if found and (side := self.words.after.get(found.group(1).lower())) is not None:
+        if found and (side := self.words.after.get(found.group(1))) is not None:
             return side, end, found.end(1)
         return None
