@@ -77,6 +77,7 @@ class NameWords:
     speech_verbs: frozenset[str] = frozenset()
     first_names: frozenset[str] = frozenset()  # upper case, from the US Census lists (package names)
     compass_words: frozenset[str] = frozenset()
+    region_after: frozenset[str] = frozenset()  # "province" after a name: the region
 
 
 @dataclass
@@ -256,6 +257,7 @@ def _load_name_words(path: Path) -> NameWords:
         speech_verbs=frozenset(w.lower() for w in raw.get("speech_verbs", [])),
         first_names=_first_names(),
         compass_words=frozenset(raw.get("compass_words", [])),
+        region_after=frozenset(raw.get("region_after", [])),
     )
 
 

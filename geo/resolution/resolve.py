@@ -43,8 +43,6 @@ SMALL_TOWN = 15_000  # GeoNames' own cut (cities15000); measured on GeoWebNews, 
 _QUALIFIER = re.compile(r",[ \u00a0]?(?=[A-Z])| \((?=[A-Z][\w.]*\))|[،,][ \u00a0]?(?=[\u0621-\u064a])| في (?=[\u0621-\u064a])")
 _STATE_POSITION = re.compile(r"[A-Z][\w'’.\-]*,[ \u00a0]$")
 _TOWN_CUE = re.compile(r"\b(?:city|cities|town|towns|village|villages) of (?:[\w'’.\-]+,? ){0,4}(?:and )?$")
-# The word for a division after a name; plural after a list: "Idlib and Hama provinces".
-_REGION_AFTER = re.compile(r" (?:province|governorate|state|region|county|district)s?\b| counties\b")
 # "central Washington", "western Illinois", "the governorate of Hama", "states such as
 # California or Washington": part of a region, the region itself, or one of a list of them.
 _REGION_BEFORE = re.compile(r"\b(?:(?:north|south|east|west)(?:ern|east|west|eastern|western)?|central|upstate|downstate)"
@@ -65,10 +63,11 @@ class Resolver:
         self.gazetteer = gazetteer
         self.weights = weights
         self._by_records: dict[tuple, list] = {}
-        # The words after a name that make it a first-level division in the other languages (data/languages.toml
-        # ``region_after``: "Hatay ilinde", in Hatay province), as "province" after it does in English.
+        # The words after a name that make it a first-level division: English ones in data/name_words.toml
+        # ("Aleppo province"), the other languages' in data/languages.toml ("Hatay ilinde", in Hatay province).
         languages = load_languages(gazetteer.data_dir / "languages.toml")
-        self._region_after = frozenset(word for table in languages.values() for word in table.get("region_after", []))
+        self._region_after = gazetteer.words.region_after | frozenset(
+            word for table in languages.values() for word in table.get("region_after", []))
 
     def __call__(self, doc: Document) -> Document:
         return dataclasses.replace(doc, mentions=tuple(self.resolve(doc)))
@@ -204,7 +203,7 @@ class Resolver:
         after = text[match.end:match.end + 14].lower()
         kind_cue = ""
         next_word = after.split(maxsplit=1)[0].strip(".,;:") if after[:1].isspace() and after.strip() else ""
-        if _REGION_AFTER.match(after) or _REGION_BEFORE.search(before) or next_word in self._region_after:
+        if next_word in self._region_after or _REGION_BEFORE.search(before):
             kind_cue = "region"
         elif _TOWN_AFTER.match(after) or _TOWN_CUE.search(before):
             kind_cue = "town"
