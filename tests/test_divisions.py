@@ -216,3 +216,12 @@ def test_a_district_s_bare_name_that_is_its_governorate_s_is_the_governorate(par
     # district it is the governorate's name, which news means (the district is "مركز ريف دمشق").
     text = "قصفت الطائرات مواقع في ريف دمشق يوم الأحد، وقالت مصادر محلية إن القصف استمر ساعات."
     assert [(m.surface, m.place_id) for m in parse_text(parser, text).mentions] == [("ريف دمشق", "region:SY-RD")]
+
+
+def test_a_governorate_written_by_the_curated_layer_and_the_regions_layer_is_one_place(parser, gazetteer):
+    # One governorate, one marker: "Idlib province" (a curated name) and "Idlib" read as the region were two places.
+    text = "Shelling hit Idlib province on Sunday, and on Monday villages across Idlib and Hama provinces in Syria."
+    places = {m.surface: m.place_id for m in parse_text(parser, text).mentions}
+    assert places["Idlib province"] == places["Idlib"] == "region:SY-ID", places
+    assert gazetteer.lookup_place("curated:idlib-governorate").place_id == "region:SY-ID"  # links made before
+    assert "rebels" in gazetteer.details("region:SY-ID")["description"]  # the curated description is kept

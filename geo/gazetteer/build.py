@@ -108,6 +108,8 @@ class _Builder:
         self.names: list[tuple[str, tuple[int, int, int]]] = []
         self.suppressed_geonames: set[int] = set()
         self.region_names: set[tuple[str, str, str]] = set()  # (country, admin1, folded name) of first-level regions
+        # Curated places that are a region of the GeoNames layer ("same_as"): region id -> what they add to it.
+        self.same_as: dict[str, dict] = {}
 
     def add_entry(self, entry: dict) -> int:
         index = len(self.special)
@@ -138,6 +140,14 @@ def _load_curated(builder: _Builder, path: Path) -> None:
         geometry = feature.get("geometry")
         if not place_id or not geometry or place_id in builder.by_ref:
             continue  # validated by geo.gazetteer.validate_curated, which reports these
+        if isinstance(props.get("same_as"), str):
+            # One place, one marker: a governorate written here and by the regions' layer is the region, with
+            # this entry's names, description and source (and this id, for links made before).
+            builder.same_as[props["same_as"]] = {
+                "id": place_id, "description": props.get("description", ""), "source": props.get("source", ""),
+                "names": [props.get("name", ""), *props.get("aliases", []),
+                          *(n for names in (props.get("names") or {}).values() for n in names)]}
+            continue
         try:
             geom = shape(geometry)
             if geom.is_empty or not geom.is_valid:
@@ -368,8 +378,14 @@ def _load_regions(builder: _Builder, country_table: dict, division_words: tuple[
                 "source": "countries-states-cities database (ODbL), package countrystatecity-countries",
                 "related": [], "near": "",
             }
+            curated = builder.same_as.get(entry["place_id"])
+            if curated:
+                entry |= {"description": curated["description"] or entry["description"],
+                          "source": curated["source"] or entry["source"], "also": [curated["id"]]}
             index = builder.add_entry(entry)
             builder.add_name(state.name, index)
+            for name in curated["names"] if curated else ():
+                builder.add_name(name, index)
             names = _region_names(state.name, division.aliases if division else (), division_words,
                                   country.iso2 in short_countries, compass_words)
             for alias, flags in names:

@@ -103,6 +103,9 @@ class Gazetteer:
             self.special: list[dict] = pickle.load(handle)
         self.special_count = len(self.special)
         self.by_place_id = {entry["place_id"]: i for i, entry in enumerate(self.special)}
+        for i, entry in enumerate(self.special):  # a region's curated id of before ("same_as" in gazetteer.geojson)
+            for also in entry.get("also", ()):
+                self.by_place_id.setdefault(also, i)
         self._candidates: dict[int, Candidate] = {}
         self._seen: dict[str, Candidate] = {}  # the same candidates by place id
         self._external: dict[str, tuple[Candidate, dict]] = {}
