@@ -55,7 +55,7 @@ def test_every_country_with_an_outline_has_four_sides_each_inside_it_and_on_its_
 
 @pytest.mark.parametrize("text, surface, place_id", [
     ("Israeli jets struck villages in southern Lebanon on Sunday.", "southern Lebanon", "side:country:LB:south"),
-    ("Turkish drones hit targets in the north of Iraq overnight.", "the north of Iraq", "side:country:IQ:north"),
+    ("Turkish drones hit targets in the north of Iraq overnight.", "north of Iraq", "side:country:IQ:north"),
     ("Rockets were fired at north Gaza and at Israel.", "north Gaza", "side:curated:gaza-strip:north"),
     ("Fighting in eastern DRC displaced thousands.", "eastern DRC", "side:country:CD:east"),
     ("قصفت الطائرات الإسرائيلية قرى بجنوب لبنان يوم الأحد، وقالت مصادر محلية إن القصف استمر.", "جنوب لبنان",

@@ -33,6 +33,7 @@ class SideWords:
     # With a nationality word: "الجنوب اللبناني" (the Lebanese south), "the Syrian north".
     before_nationality: dict[tuple[str, ...], str] = dataclasses.field(default_factory=dict)
     after_nationality: dict[str, str] = dataclasses.field(default_factory=dict)
+    determiners: frozenset[str] = frozenset()  # a phrase's first word left out of the mention ("the north of Iraq")
 
 
 def load_side_words(path: Path, languages: dict) -> SideWords:
@@ -55,8 +56,9 @@ def load_side_words(path: Path, languages: dict) -> SideWords:
                 for word in listed:
                     into[word] = side
     prefixes = {p for language in languages.values() for p in language.get("prefixes", [])}
+    determiners = frozenset(w.lower() for words in table.values() for w in words.get("determiners", []))
     return SideWords(before, after, tuple(sorted(prefixes, key=len, reverse=True)), before_nationality,
-                     after_nationality)
+                     after_nationality, determiners)
 
 
 class SideLinker:
@@ -115,6 +117,8 @@ class SideLinker:
             first, first_start = phrase[0].lower(), words[size - 1][1]
             rest = tuple(word.lower() for word in phrase[1:])
             if (side := phrases.get((first, *rest))) is not None:
+                if first in self.words.determiners and size > 1:  # the name begins after "the", as GeoWebNews marks it
+                    first_start = words[size - 2][1]
                 return side, first_start, start
             for prefix in self.words.prefixes:  # "بجنوب": in + south
                 if first.startswith(prefix) and (side := phrases.get((first[len(prefix):], *rest))):
