@@ -100,3 +100,16 @@ def test_languages_a_frequent_word_listed_after_a_place_is_a_place_too(parser):
 
     doc = parse_text(parser, "وصلت القوافل إلى حلب وإدلب ودرعا، ثم إلى حمص أو الباب.")
     assert [m.surface for m in doc.mentions] == ["حلب", "إدلب", "درعا", "حمص", "الباب"]
+
+
+@pytest.mark.parametrize(("text", "places"), [
+    # "באזור" (in the area) is more frequent than "אזור" alone: a phrase, not "in Azor".
+    ("כוחות הביטחון פעלו באזור במשך הלילה, כך נמסר מהצבא.", []),
+    # "בצור" (in Tyre) is rarer than "צור" (flint; a rock): the "in" written onto it says a place follows.
+    ("כוחות הממשלה פעלו בצור במשך הלילה, כך נמסר מביירות.", ["צור"]),
+])
+def test_languages_in_written_onto_a_word_that_is_a_phrase_with_it_is_no_cue(parser, text, places):
+    from conftest import parse_text
+
+    found = [m.surface for m in parse_text(parser, text).mentions if m.type == "toponym"]
+    assert [s for s in found if s in ("אזור", "צור")] == places, found

@@ -34,11 +34,11 @@ from ..text.textnorm import CASELESS, caseless_language, fold, without_marks
 from .sides import side_entries, side_id
 
 # Flags of a name record.
-DEMONYM, COMMON, EXACT_CASE, CONTEXT, ALTERNATE, AFTER_TOWN, PEOPLE = 1, 2, 4, 8, 16, 32, 64
+DEMONYM, COMMON, EXACT_CASE, CONTEXT, ALTERNATE, AFTER_TOWN, PEOPLE, PHRASE = 1, 2, 4, 8, 16, 32, 64, 128
 RECORD_FORMAT = "<IBB"  # entry, flags, mask of the words written in lower case
 CITY_FORMAT = "<ffIII2s8sfB"  # lat, lon, population, geonameid, name id, country, admin1, prior, kind
 ROW_KINDS = ("city", "district")  # the kind byte of a packed row
-INDEX_VERSION = "21"
+INDEX_VERSION = "22"
 CAPITAL_PRIOR = 0.5  # news names capitals far more often than their namesakes (Washington, Rome)
 COMMON_ZIPF = 4.0  # a name this frequent as an English word needs evidence to count
 COMMON_MAX_POPULATION = 400_000
@@ -597,7 +597,17 @@ COMMON_SCRIPT_ZIPF = 4.0  # an Arabic or Hebrew town name this frequent as a wor
 FUNCTION_WORD_ZIPF = 5.5  # ...and this frequent, it is one of the language's function words ("أن", "that"): never a town
 
 
-def _flag_common_script_words(builder: _Builder, city_populations: list[int]) -> None:
+def _cue_prefixes(languages: dict) -> dict[str, tuple[str, ...]]:
+    """Per caseless language ("he", "ar"), the cues written onto the next word ("ב", in): data/languages.toml."""
+    found = {}
+    for language, table in languages.items():
+        if table.get("script") in ("arabic", "hebrew"):
+            found[language] = tuple(p for p in table.get("prefixes", []) if p in table.get("cues", []))
+    return found
+
+
+def _flag_common_script_words(builder: _Builder, city_populations: list[int],
+                              cue_prefixes: dict[str, tuple[str, ...]] | None = None) -> None:
     """Arabic- and Hebrew-script town names that are words of the language (wordfreq's own lists): one of
     its commonest words ("مدينة", city; "وإن", and that) is no town at all; a frequent one, for a town
     under COMMON_MAX_POPULATION, needs a cue ("in") or its country named, as English ones do."""
@@ -618,7 +628,12 @@ def _flag_common_script_words(builder: _Builder, city_populations: list[int]) ->
         if frequency[key] >= FUNCTION_WORD_ZIPF:
             builder.names[position] = None
         elif frequency[key] >= COMMON_SCRIPT_ZIPF and (region or city_populations[index - special] < COMMON_MAX_POPULATION):
-            builder.names[position] = (key, (index, flags | COMMON, mask))
+            # A word more frequent with "in" written onto it than alone is a phrase ("באזור", in the area), and
+            # that "in" no cue for a town of its name (Azor); "בחלב", in Aleppo, is rarer than "חלב", milk.
+            phrase = any(zipf_frequency(prefix + spelling, language) > frequency[key]
+                         for prefix in (cue_prefixes or {}).get(caseless_language(key[0]), ())
+                         for spelling in _spellings(key))
+            builder.names[position] = (key, (index, flags | COMMON | (PHRASE if phrase else 0), mask))
     builder.names = [name for name in builder.names if name is not None]
 
 
@@ -718,7 +733,7 @@ def build_index(data_dir: Path, out_dir: Path, fingerprint: str) -> dict:
     for name, index, _population, flags in city_name_refs:
         builder.add_name(name, index, flags)
     _flag_common_words(builder, [row[2] for row in city_rows])
-    _flag_common_script_words(builder, [row[2] for row in city_rows])
+    _flag_common_script_words(builder, [row[2] for row in city_rows], _cue_prefixes(load_languages(data_dir / "languages.toml")))
 
     name_trie = marisa_trie.Trie(city_names)
     packed = b"".join(

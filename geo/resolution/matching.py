@@ -32,7 +32,7 @@ import re
 from bisect import bisect_right
 from functools import cached_property
 
-from ..gazetteer.build import AFTER_TOWN, COMMON, CONTEXT, DEMONYM, EXACT_CASE, PEOPLE, REGION_WORDS, load_languages
+from ..gazetteer.build import AFTER_TOWN, COMMON, CONTEXT, DEMONYM, EXACT_CASE, PEOPLE, PHRASE, REGION_WORDS, load_languages
 from ..gazetteer.index import Gazetteer
 from ..text.textnorm import CASELESS, CASELESS_LETTERS, caseless_language, fold, fold_lower_case, without_marks
 from ..types import Document, Match, Sentence
@@ -208,8 +208,10 @@ class PlaceMatcher:
             # "في حلب وإدلب والباب": a name joined to the place before it by "و" or "أو" is in the same
             # slot, a place too; the cue before the list's first name counts for every name of it.
             listed = place_end >= first and _in_list(skeleton[place_end:at], prefix, conjunctions)
+            # "in" written onto a word that is more often a phrase with it ("באזור", in the area) is no cue.
+            prefix_cue = bool(prefix) and prefix in cues and not all(flags & PHRASE for _, flags, _ in records)
             match = self._accept_caseless(text, original(start), original(end - 1) + 1, records, sentence,
-                                          cue or listed or (bool(prefix) and prefix in cues), sentence_initial)
+                                          cue or listed or prefix_cue, sentence_initial)
             if match is not None:
                 found.append(match)
                 consumed = end
