@@ -222,3 +222,22 @@ def test_gazetteer_an_unwritable_cache_directory_falls_back_to_a_temporary_one(t
     assert "cannot be written" in caplog.text and str(blocked / "cache") in caplog.text
 
 
+
+
+def test_gazetteer_a_curated_name_with_a_word_for_its_kind_after_it_is_a_name_of_it():
+    from geo.gazetteer.build import _with_kind_words
+
+    assert _with_kind_words(["Nasib", "Nasib border crossing"], ["crossing", "border crossing"]) == [
+        "Nasib crossing", "Nasib border crossing"]  # not "Nasib border crossing crossing"
+
+
+@pytest.mark.parametrize(("text", "surface", "place_id"), [
+    ("Trucks waited for days at the Nasib crossing on the Jordanian border.", "Nasib crossing", "curated:nasib-crossing"),
+    ("Missiles struck the Shayrat air base overnight.", "Shayrat air base", "curated:shayrat-air-base"),
+    ("Rus uçakları Hmeymim hava üssünden kalktı, bakanlık açıkladı.", "Hmeymim hava üssünden", "curated:hmeimim-air-base"),
+    ("Tırlar Cilvegözü sınır kapısında bekletildi, yetkililer açıkladı.", "Cilvegözü sınır kapısında", "curated:bab-al-hawa"),
+])
+def test_gazetteer_a_crossing_or_a_base_is_named_with_the_word_for_its_kind(parser, text, surface, place_id):
+    from conftest import parse_text
+
+    assert (surface, place_id) in [(m.surface, m.place_id) for m in parse_text(parser, text).mentions]

