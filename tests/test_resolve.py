@@ -286,6 +286,8 @@ def test_resolve_a_world_city_s_foreign_name_yields_to_a_namesake_the_article_pl
     ("Water is shared among Tamil Nadu, Karnataka, Kerala and Puducherry.", "Puducherry", "region:IN-PY"),
     ("Fighting raged in Idlib and Hama provinces.", "Idlib", "region:SY-ID"),
     ("Fighting raged in Idlib and Hama provinces.", "Hama", "region:SY-HM"),
+    # "and" written onto the next name: in Idlib governorate and Hama (governorate).
+    ("قصفت الطائرات قرى في محافظة إدلب وحماة يوم الأحد، وقالت مصادر محلية إن القصف استمر.", "حماة", "region:SY-HM"),
     # A town beside it, or a region named for its town (London), says nothing: the town stays.
     ("Flights from Toronto and Quebec resumed.", "Quebec", "geonames:6325494"),
     ("After Paris, London is the second destination of the train.", "Paris", "geonames:2988507"),

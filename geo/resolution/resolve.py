@@ -52,7 +52,9 @@ _REGION_BEFORE = re.compile(r"\b(?:(?:north|south|east|west)(?:ern|east|west|eas
 _TOWN_AFTER = re.compile(r" (?:city|town|village)\b")
 # "stops in Washington, New York and Boston": a list of places, not a town and its state.
 _LIST_AFTER = re.compile(r" (?:and|or|&) [A-Z]")
-_LIST_JOIN = re.compile(r",? (?:and|or|&) |, ")  # between two names of a list
+# Between two names of a list: "and", "or", a comma; in Arabic and Hebrew "و"/"ו" (and) written onto the next name,
+# "أو" (or), the Arabic comma.
+_LIST_JOIN = re.compile(r",? (?:and|or|&) |, |[ \u00a0](?:و|ו)|[ \u00a0]أو[ \u00a0]|[ \u00a0]?[،,][ \u00a0]")
 ALTERNATIVES = 3
 
 
