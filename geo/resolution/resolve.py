@@ -162,16 +162,18 @@ class Resolver:
         pass placed as a region, where the words around it say no kind: names joined by "and", "or" or a comma are
         of one kind ("Ontario and Quebec" are provinces, "Idlib and Hama provinces" too). Not the other way: a town
         beside it would turn a province into a town while the province turned the town into a province."""
-        places = [None if m is None or m.type != "toponym" else
-                  next((c for c, _, _ in candidates if c.place_id == m.place_id), None)
-                  for m, candidates in zip(first, per_match, strict=True)]
-        # A region named for a town of its own (London, Madrid) says nothing of its neighbours' kind, unless the
-        # words say it is the region ("Idlib and Hama provinces").
-        kinds = [None if place is None else "named for its town"
-                 if place.kind == "region" and (place.country_code, place.admin1) in _province_capitals(candidates)
-                 and not (cue and cue[2] == "region") else place.kind
-                 for place, candidates, cue in zip(places, per_match, cues, strict=True)]
-        cues = list(cues)
+        def region(j: int) -> bool:
+            """Whether the first pass placed match ``j`` as a region, one not named for a town of its own (London,
+            Madrid say nothing of their neighbours' kind) unless the words say it is the region ("Hama provinces")."""
+            mention, candidates = first[j], per_match[j]
+            if mention is None or mention.type != "toponym":
+                return False
+            place = next((c for c, _, _ in candidates if c.place_id == mention.place_id), None)
+            return place is not None and place.kind == "region" and (
+                (place.country_code, place.admin1) not in _province_capitals(candidates)
+                or bool(cues[j] and cues[j][2] == "region"))
+
+        listed = list(cues)
         for i, (match, cue) in enumerate(zip(matches, cues, strict=True)):
             if cue is None or cue[2] or not {"city", "region"} <= {c.kind for c, _, _ in per_match[i]}:
                 continue
@@ -179,10 +181,10 @@ class Resolver:
                 if not 0 <= j < len(matches) or matches[j].sentence_index != match.sentence_index:
                     continue
                 left, right = (matches[j], match) if j < i else (match, matches[j])
-                if kinds[j] == "region" and _LIST_JOIN.fullmatch(text, left.end, right.start):
-                    cues[i] = (cue[0], cue[1], "region")
+                if _LIST_JOIN.fullmatch(text, left.end, right.start) and region(j):
+                    listed[i] = (cue[0], cue[1], "region")
                     break
-        return cues
+        return listed
 
     def _resolve_memo(self, memo: dict, match, candidates, evidence, cue, text: str, key: str) -> Mention | None:
         """``_resolve_one``, once per name and reading in a pass: an article repeats its names

@@ -17,7 +17,6 @@ from ..gazetteer.build import load_languages
 from ..gazetteer.index import Gazetteer
 from ..types import Document, Mention
 
-_WORDS_BEFORE = re.compile(r"(\S+)\s+$")
 _GENITIVE_AND_WORD = re.compile(r"['’]\w+\s+(\w+)\b")
 _NEXT_WORD = re.compile(r"[ \u00a0](\w+)\b")
 MAX_PHRASE_WORDS = 5
@@ -61,6 +60,26 @@ def load_side_words(path: Path, languages: dict) -> SideWords:
                      after_nationality, determiners)
 
 
+def _words_before(text: str, start: int, count: int) -> list[tuple[str, int]]:
+    """Up to ``count`` words right before ``start`` on its line, nearest first, each with where it starts."""
+    words: list[tuple[str, int]] = []
+    end = start
+    for _ in range(count):
+        stop = end
+        while stop > 0 and text[stop - 1] in " \t\u00a0":
+            stop -= 1
+        if stop == end:  # no space before it: the word is glued to something, or the line begins
+            break
+        begin = stop
+        while begin > 0 and not text[begin - 1].isspace():
+            begin -= 1
+        if begin == stop:
+            break
+        words.append((text[begin:stop], begin))
+        end = begin
+    return words
+
+
 class SideLinker:
     """Moves a mention of a whole place to the side its words name, when the index has that side."""
 
@@ -68,6 +87,7 @@ class SideLinker:
         self.gazetteer = gazetteer
         self.words = words or load_side_words(gazetteer.data_dir / "sides.toml",
                                               load_languages(gazetteer.data_dir / "languages.toml"))
+        self._last: dict[int, tuple[str, ...]] = {}  # each phrase table's last words, for a quick first look
 
     def __call__(self, doc: Document) -> Document:
         if not doc.mentions:
@@ -102,16 +122,19 @@ class SideLinker:
             mention, start=start, end=end, surface=text[start:end], place_id=place_id, alternatives=(), type="toponym",
             note=f"the words with it name the {side} of {whole}, not all of it")
 
+    def _last_words(self, phrases: dict[tuple[str, ...], str]) -> tuple[str, ...]:
+        found = self._last.get(id(phrases))
+        if found is None:
+            found = self._last[id(phrases)] = tuple({phrase[-1] for phrase in phrases})
+        return found
+
     def _before(self, text: str, start: int, phrases: dict[tuple[str, ...], str]) -> tuple[str, int, int] | None:
         """(side, start of the phrase, start) when a side phrase ends right before ``start``."""
-        words: list[tuple[str, int]] = []  # (word, its start), nearest first
-        cursor = start
-        for _ in range(MAX_PHRASE_WORDS):
-            found = _WORDS_BEFORE.search(text, max(0, cursor - 40), cursor)
-            if not found or "\n" in text[found.end(1):cursor]:
-                break
-            words.append((found.group(1), found.start(1)))
-            cursor = found.start(1)
+        words = _words_before(text, start, 1)
+        # Most names follow "in" or "the": one look at the word before, against every phrase's last word.
+        if not words or not words[0][0].lower().endswith(self._last_words(phrases)):
+            return None
+        words = _words_before(text, start, MAX_PHRASE_WORDS)
         for size in range(min(len(words), MAX_PHRASE_WORDS), 0, -1):
             phrase = [word for word, _ in reversed(words[:size])]
             first, first_start = phrase[0].lower(), words[size - 1][1]
