@@ -626,6 +626,7 @@ def _flag_common_script_words(builder: _Builder, city_populations: list[int],
 
     special = len(builder.special)
     frequency: dict[str, float] = {}
+    phrase: dict[str, bool] = {}
     for position, (key, (index, flags, mask)) in enumerate(builder.names):
         # Towns, and GeoNames' first-level regions by their names in the script (``_region_names``): "القنيطرة"
         # is as much a word for the governorate as for its town. Not the curated places: their names are chosen.
@@ -635,16 +636,16 @@ def _flag_common_script_words(builder: _Builder, city_populations: list[int],
         if key not in frequency:
             language = caseless_language(key[0])
             # The key is folded (ة → ه, أ → ا): the word as the language spells it is looked up too.
-            frequency[key] = max(zipf_frequency(spelling, language) for spelling in _spellings(key))
+            spellings = _spellings(key)
+            frequency[key] = max(zipf_frequency(spelling, language) for spelling in spellings)
+            # A word more frequent with "in" written onto it than alone is a phrase ("באזור", in the area), and
+            # that "in" no cue for a town of its name (Azor); "בחלב", in Aleppo, is rarer than "חלב", milk.
+            phrase[key] = any(zipf_frequency(prefix + spelling, language) > frequency[key]
+                              for prefix in (cue_prefixes or {}).get(language, ()) for spelling in spellings)
         if frequency[key] >= FUNCTION_WORD_ZIPF:
             builder.names[position] = None
         elif frequency[key] >= COMMON_SCRIPT_ZIPF and (region or city_populations[index - special] < COMMON_MAX_POPULATION):
-            # A word more frequent with "in" written onto it than alone is a phrase ("באזור", in the area), and
-            # that "in" no cue for a town of its name (Azor); "בחלב", in Aleppo, is rarer than "חלב", milk.
-            phrase = any(zipf_frequency(prefix + spelling, language) > frequency[key]
-                         for prefix in (cue_prefixes or {}).get(caseless_language(key[0]), ())
-                         for spelling in _spellings(key))
-            builder.names[position] = (key, (index, flags | COMMON | (PHRASE if phrase else 0), mask))
+            builder.names[position] = (key, (index, flags | COMMON | (PHRASE if phrase[key] else 0), mask))
     builder.names = [name for name in builder.names if name is not None]
 
 
