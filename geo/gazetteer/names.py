@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .build import load_languages
 from .index import DATA_DIR
+from .sides import side_words_table
 
 __all__ = ["known_names"]
 
@@ -67,10 +68,7 @@ def _country_names(code: str, languages: list[str]) -> dict[str, list[str]]:
 @functools.cache
 def _side_words(data_dir: Path) -> dict[str, dict[str, list[str]]]:
     """``language -> side -> the words written before a name`` (data/sides.toml; {} when missing or broken)."""
-    try:
-        table = tomllib.loads((data_dir / "sides.toml").read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError):
-        return {}
+    table = side_words_table(data_dir / "sides.toml")
     return {language: {side: [w for w in words if isinstance(w, str)] for side, words in (entry.get("before") or {}).items()
                        if isinstance(words, list)}
             for language, entry in table.items() if isinstance(entry, dict)}

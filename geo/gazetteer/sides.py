@@ -13,11 +13,23 @@ Built once with the index (``sides``); read by ``geo.resolution.sides``.
 
 from __future__ import annotations
 
+import tomllib
+from pathlib import Path
+
 SIDES = ("north", "south", "east", "west")
 SIDE_NAMES = {"north": "Northern", "south": "Southern", "east": "Eastern", "west": "Western"}
 # A country's side, a region's, a zone's ("northern Gaza Strip"); not a town's: "north of Damascus" is outside it.
 WHOLE_KINDS = frozenset({"country", "region", "zone"})
 SIDE_SHARE = 1 / 3  # of the mainland's extent: a third on each side, the middle left to the whole
+
+
+def side_words_table(path: Path) -> dict:
+    """data/sides.toml as it is written (language -> before / after / ... -> side -> words); {} when missing or
+    broken. Read by the pipeline (geo.resolution.sides) and the page's list of a place's names (geo.gazetteer.names)."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return {}
 
 
 def side_id(place_id: str, side: str) -> str:

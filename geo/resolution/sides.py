@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import tomllib
 from pathlib import Path
 
 from ..gazetteer.build import load_languages
 from ..gazetteer.index import Gazetteer
+from ..gazetteer.sides import side_words_table
 from ..types import Document, Mention
 
 _GENITIVE_AND_WORD = re.compile(r"['’]\w+\s+(\w+)\b")
@@ -36,10 +36,7 @@ class SideWords:
 
 
 def load_side_words(path: Path, languages: dict) -> SideWords:
-    try:
-        table = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError):
-        table = {}
+    table = side_words_table(path)
     before: dict[tuple[str, ...], str] = {}
     after: dict[str, str] = {}
     before_nationality: dict[tuple[str, ...], str] = {}
@@ -80,6 +77,15 @@ def _words_before(text: str, start: int, count: int) -> list[tuple[str, int]]:
     return words
 
 
+def _word_after(text: str, end: int, pattern: re.Pattern, words: dict[str, str]) -> tuple[str, int, int] | None:
+    """(side, end, end of the side word) when ``pattern``, matched at ``end``, captures a side's word: after a
+    name's genitive ("Irak'ın kuzeyinde", "Lebanon's south"), or after a nationality word ("the Syrian north")."""
+    found = pattern.match(text, end)
+    if found and (side := words.get(found.group(1))) is not None:
+        return side, end, found.end(1)
+    return None
+
+
 class SideLinker:
     """Moves a mention of a whole place to the side its words name, when the index has that side."""
 
@@ -87,7 +93,9 @@ class SideLinker:
         self.gazetteer = gazetteer
         self.words = words or load_side_words(gazetteer.data_dir / "sides.toml",
                                               load_languages(gazetteer.data_dir / "languages.toml"))
-        self._last: dict[int, tuple[str, ...]] = {}  # each phrase table's last words, for a quick first look
+        # Each phrase table's last words, for a quick first look at the word before a name.
+        self._before_last = tuple({phrase[-1] for phrase in self.words.before})
+        self._nationality_last = tuple({phrase[-1] for phrase in self.words.before_nationality})
 
     def __call__(self, doc: Document) -> Document:
         if not doc.mentions:
@@ -106,10 +114,11 @@ class SideLinker:
             return mention  # not a place with sides: nothing to read
         words = self.words
         if mention.type == "toponym":
-            found = self._before(text, mention.start, words.before) or self._after(text, mention.end)
+            found = (self._before(text, mention.start, words.before, self._before_last)
+                     or _word_after(text, mention.end, _GENITIVE_AND_WORD, words.after))
         else:  # a nationality word names its country's side with the word for it: "الجنوب اللبناني"
-            found = (self._before(text, mention.start, words.before_nationality)
-                     or self._after_nationality(text, mention.end))
+            found = (self._before(text, mention.start, words.before_nationality, self._nationality_last)
+                     or _word_after(text, mention.end, _NEXT_WORD, words.after_nationality))
         if found is None:
             return mention
         side, start, end = found
@@ -122,17 +131,12 @@ class SideLinker:
             mention, start=start, end=end, surface=text[start:end], place_id=place_id, alternatives=(), type="toponym",
             note=f"the words with it name the {side} of {whole}, not all of it")
 
-    def _last_words(self, phrases: dict[tuple[str, ...], str]) -> tuple[str, ...]:
-        found = self._last.get(id(phrases))
-        if found is None:
-            found = self._last[id(phrases)] = tuple({phrase[-1] for phrase in phrases})
-        return found
-
-    def _before(self, text: str, start: int, phrases: dict[tuple[str, ...], str]) -> tuple[str, int, int] | None:
+    def _before(self, text: str, start: int, phrases: dict[tuple[str, ...], str],
+                last_words: tuple[str, ...]) -> tuple[str, int, int] | None:
         """(side, start of the phrase, start) when a side phrase ends right before ``start``."""
         words = _words_before(text, start, 1)
         # Most names follow "in" or "the": one look at the word before, against every phrase's last word.
-        if not words or not words[0][0].lower().endswith(self._last_words(phrases)):
+        if not words or not words[0][0].lower().endswith(last_words):
             return None
         words = _words_before(text, start, MAX_PHRASE_WORDS)
         for size in range(min(len(words), MAX_PHRASE_WORDS), 0, -1):
@@ -148,16 +152,3 @@ class SideLinker:
                     return side, first_start + len(prefix), start
         return None
 
-    def _after_nationality(self, text: str, end: int) -> tuple[str, int, int] | None:
-        """(side, end, end of the side word) for the word for a side after a nationality word ("the Syrian north")."""
-        found = _NEXT_WORD.match(text, end)
-        if found and (side := self.words.after_nationality.get(found.group(1))) is not None:
-            return side, end, found.end(1)
-        return None
-
-    def _after(self, text: str, end: int) -> tuple[str, int, int] | None:
-        """(side, end, end of the side word) for a Turkish genitive and side word after the name."""
-        found = _GENITIVE_AND_WORD.match(text, end)
-        if found and (side := self.words.after.get(found.group(1))) is not None:
-            return side, end, found.end(1)
-        return None
