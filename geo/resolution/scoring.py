@@ -199,8 +199,9 @@ def score_candidate(
 
 def _world_city_names(candidates: list[tuple[Candidate, int]]) -> list[tuple[Candidate, int]]:
     """The candidates, with a foreign name of a city of millions counted as its own ("Mecca" for Makkah, "Medina"
-    for Madinah, "Bombay", "Peking") when every place bearing the name as its own is a town a hundredth its size
-    or less: the world's news means the city, and the small namesakes take their name from it."""
+    for Madinah, "Bombay", "Peking") when every place bearing the name as its own is a town WORLD_CITY_RATIO
+    times smaller or more (a fortieth its size): the world's news means the city, and the small namesakes take their
+    name from it."""
     own = [c.population for c, flags in candidates if not flags & ALTERNATE]
     if len(own) == len(candidates) or any(c.kind != "city" for c, flags in candidates if not flags & ALTERNATE):
         return candidates
