@@ -143,6 +143,17 @@ def test_resolve_a_former_name_abroad_yields_to_the_towns_so_named(gazetteer, pa
     assert place.name == "Salisbury" and place.country_code != "ZW"
 
 
+@pytest.mark.parametrize(("text", "found"), [
+    ("Kurdish fighters left Aleppo for Deir Hafer.", True),  # a town of Aleppo's governorate
+    ("Kurdish fighters reached Deir Hafer.", False),  # no place of its country or province
+    ("Kurdish fighters left Homs for Deir Hafer.", False),  # another governorate's town
+])
+def test_resolve_an_alternate_spelling_of_a_town_in_a_province_the_article_places(gazetteer, parser, text, found):
+    # GeoNames' own name is "Dayr Ḩāfir"; "Deir Hafer" is an alternate name, kept beside a town of its province.
+    places = _places(gazetteer, parser, text)
+    assert ("Deir Hafer" in places and places["Deir Hafer"].place_id == "geonames:170785") is found
+
+
 def test_resolve_the_white_house_is_the_building_in_washington(gazetteer, parser):
     place = _places(gazetteer, parser, "Trump wants to run the White House like a company.")["White House"]
     assert place.place_id == "curated:white-house"

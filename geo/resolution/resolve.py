@@ -151,7 +151,7 @@ class Resolver:
         memo = {}
         for match, candidates, cue, key, once in zip(matches, per_match, cues, keys, first, strict=True):
             again = (self._resolve_memo(memo, match, candidates, total.rest(by_name.get(key, _NOTHING)), cue, text, key)
-                     if len(candidates) > 1 else once)
+                     if len(candidates) > 1 or once is None else once)
             if again is not None:
                 mentions.append(again)
         return mentions
@@ -287,11 +287,14 @@ class Resolver:
                 return None
         chosen = scored[0]
         if (chosen[3] & ALTERNATE and chosen[2].kind == "city" and not countries.get(chosen[2].country_code)
+                and not evidence.town_states.get((chosen[2].country_code, chosen[2].admin1))
                 and not any(c.kind == "region" and (c.country_code, c.admin1) == (chosen[2].country_code, chosen[2].admin1)
                             for c, _, _ in candidates)):
-            # An alternate name of a town in a country the article never names ("Hamas" for
-            # Hamm, "Salisbury" for Harare) yields to the places that bear the name as their own;
-            # not when its own province bears it (Ḩamāh of Hama governorate: "Hama" is its name).
+            # An alternate name of a town in a country the article never names ("Hamas" for Hamm,
+            # "Salisbury" for Harare) yields to the places that bear the name as their own; not when
+            # its own province bears it (Ḩamāh of Hama governorate: "Hama" is its name), nor when the
+            # article places another town in its province: news spells a town of the province it
+            # reports from as it likes ("Deir Hafer" beside Aleppo).
             chosen = next((item for item in scored if not item[3] & ALTERNATE), None)
             if chosen is None:
                 return None
