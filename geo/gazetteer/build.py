@@ -31,6 +31,7 @@ import unicodedata
 from pathlib import Path
 
 from ..text.textnorm import CASELESS, caseless_language, fold, without_marks
+from .regional import Regional, nearest_admin1, read_divisions, read_regional
 from .sides import side_entries, side_id
 
 # Flags of a name record.
@@ -38,7 +39,7 @@ DEMONYM, COMMON, EXACT_CASE, CONTEXT, ALTERNATE, AFTER_TOWN, PEOPLE, PHRASE = 1,
 RECORD_FORMAT = "<IBB"  # entry, flags, mask of the words written in lower case
 CITY_FORMAT = "<ffIII2s8sfB"  # lat, lon, population, geonameid, name id, country, admin1, prior, kind
 ROW_KINDS = ("city", "district")  # the kind byte of a packed row
-INDEX_VERSION = "22"
+INDEX_VERSION = "23"
 CAPITAL_PRIOR = 0.5  # news names capitals far more often than their namesakes (Washington, Rome)
 COMMON_ZIPF = 4.0  # a name this frequent as an English word needs evidence to count
 COMMON_MAX_POPULATION = 400_000
@@ -543,6 +544,51 @@ def _load_aliases(builder: _Builder, path: Path) -> None:
             builder.add_name(name, index, flag)
 
 
+def _load_regional(builder: _Builder, regional: Regional, kind_words: dict[str, dict[str, list[str]]],
+                   arabic: frozenset[str]) -> None:
+    """The districts, villages and features of data/regional.toml (geo.gazetteer.regional), named as curated places
+    are, kind words included, and without the Arabic article in the countries that write it (``arabic``: "al-Mazzah"
+    is also "Mazzah", as GeoNames' towns are); guarded as towns are (``_flag_common_words``,
+    ``_flag_common_script_words``)."""
+    for entry in regional.entries:
+        entry = dict(entry)
+        aliases, names = entry.pop("aliases"), entry.pop("names")
+        if entry["place_id"] in builder.by_ref:
+            continue
+        index = builder.add_entry(entry)
+        kinds = {language: table.get(entry["kind"], []) for language, table in kind_words.items()}
+        english = [entry["name"], *aliases]
+        if entry["country_code"] in arabic:
+            english += [m.group(1) for name in english if (m := _ARTICLE.match(name)) and m.group(1) not in english]
+        for name in english + _with_kind_words(english, kinds.get("en", [])):
+            builder.add_name(name, index)
+        for language, written in names.items():
+            for name in written + _with_kind_words(written, kinds.get(language, [])):
+                builder.add_name(name, index)
+
+
+def _regional_admin1(special: list[dict], divisions: dict) -> None:
+    """Give each regional place the GeoNames admin1 code the resolver compares provinces by: that of the first-level
+    region (``_load_regions``) whose point is nearest it among those inside the division its entry names. Natural
+    Earth's divisions are not always GeoNames' (its Beqaa holds Baalbek-Hermel), and a city's division may hold
+    no GeoNames town but the city (Damascus), so neither a name nor the towns around say it."""
+    import shapely
+    from shapely.geometry import shape
+
+    entries = [entry for entry in special if entry["method"] == "regional"]
+    regions: dict[str, list[tuple[float, float, str]]] = {entry["country_code"]: [] for entry in entries}
+    for entry in special:
+        if entry["kind"] == "region" and entry["method"] == "geonames" and entry["admin1"] and entry["country_code"] in regions:
+            regions[entry["country_code"]].append((entry["lat"], entry["lon"], entry["admin1"]))
+    for entry in entries:
+        points = regions[entry["country_code"]]
+        division = divisions.get((entry["country_code"], entry.get("division", "")))
+        if division is not None and points:
+            inside = shapely.contains_xy(shape(division["geometry"]), [p[1] for p in points], [p[0] for p in points])
+            points = [point for point, within in zip(points, inside, strict=True) if within] or points
+        entry["admin1"] = nearest_admin1(entry["lat"], entry["lon"], points, count=1)
+
+
 def _flag_common_words(builder: _Builder, city_populations: list[int]) -> None:
     """Flag one-word names of regions and small towns, and alternate names of any place,
     that are frequent English words (Nice, Reading, Of, North, Central; "Island" for
@@ -563,7 +609,10 @@ def _flag_common_words(builder: _Builder, city_populations: list[int]) -> None:
         if flags & ALTERNATE:
             return True  # another language's name that is an English word ("Island" for Iceland)
         if index < len(special):
-            return special[index]["kind"] == "region" and special[index]["method"] != "curated"
+            entry = special[index]
+            if entry["method"] == "regional":  # a village or district of the regional file: a town
+                return entry["population"] < COMMON_MAX_POPULATION
+            return entry["kind"] == "region" and entry["method"] != "curated"
         return city_populations[index - len(special)] < COMMON_MAX_POPULATION
 
     common: dict[str, bool] = {}
@@ -630,7 +679,8 @@ def _flag_common_script_words(builder: _Builder, city_populations: list[int],
         # Towns, and GeoNames' first-level regions by their names in the script (``_region_names``): "القنيطرة"
         # is as much a word for the governorate as for its town. Not the curated places: their names are chosen.
         region = index < special and builder.special[index]["kind"] == "region" and builder.special[index]["method"] == "geonames"
-        if (index < special and not region) or " " in key or not CASELESS.match(key) or flags & DEMONYM:
+        regional = index < special and builder.special[index]["method"] == "regional"  # guarded as a town
+        if (index < special and not (region or regional)) or " " in key or not CASELESS.match(key) or flags & DEMONYM:
             continue
         if key not in frequency:
             language = caseless_language(key[0])
@@ -643,7 +693,9 @@ def _flag_common_script_words(builder: _Builder, city_populations: list[int],
                               for prefix in (cue_prefixes or {}).get(language, ()) for spelling in spellings)
         if frequency[key] >= FUNCTION_WORD_ZIPF:
             builder.names[position] = None
-        elif frequency[key] >= COMMON_SCRIPT_ZIPF and (region or city_populations[index - special] < COMMON_MAX_POPULATION):
+        elif frequency[key] >= COMMON_SCRIPT_ZIPF and (
+                region or (builder.special[index]["population"] if regional else city_populations[index - special])
+                < COMMON_MAX_POPULATION):
             builder.names[position] = (key, (index, flags | COMMON | (PHRASE if phrase[key] else 0), mask))
     builder.names = [name for name in builder.names if name is not None]
 
@@ -684,6 +736,9 @@ def build_index(data_dir: Path, out_dir: Path, fingerprint: str) -> dict:
                   frozenset(name_words.get("compass_words", [])))
     _load_aliases(builder, data_dir / "aliases.toml")
     _load_languages(builder, languages)
+    regional = read_regional(data_dir)
+    _load_regional(builder, regional, kind_words, frozenset(name_words.get("arabic_article_countries", [])))
+    _regional_admin1(builder.special, read_divisions(data_dir))
     special_count = len(builder.special)
 
     city_rows: list[bytes] = []
@@ -744,6 +799,12 @@ def build_index(data_dir: Path, out_dir: Path, fingerprint: str) -> dict:
             seat = seats.get((district["country_code"], district["admin1"], _seat_key(name)))
             city_name_refs.append((name, seat[3], seat[2], 0) if seat else (name, index, district["population"], 0))
 
+    # The regional file's names for GeoNames towns ("חלב" for Aleppo): each the town's own name in its language.
+    town_entries = {row[3]: special_count + i for i, row in enumerate(city_rows) if row[7] == 0}
+    for row in regional.names:
+        if (index := town_entries.get(row["geonames_id"])) is not None:
+            population = city_rows[index - special_count][2]
+            city_name_refs += [(name, index, population, 0) for names in row["names"].values() for name in names]
     for name, index, _population, flags in city_name_refs:
         builder.add_name(name, index, flags)
     _flag_common_words(builder, [row[2] for row in city_rows])

@@ -32,6 +32,7 @@ from ..files import locked
 from ..text.textnorm import fold
 from ..types import Candidate, LoadProblem
 from .build import ALTERNATE, CITY_FORMAT, INDEX_VERSION, ROW_KINDS, build_index
+from .regional import DIVISIONS, REGIONAL, read_regional
 
 __all__ = ["DATA_DIR", "Event", "Gazetteer", "GazetteerError", "INDEX_FILES", "default_cache_dir", "gazetteer_fingerprint",
            "index_is_ready", "load_gazetteer", "validate_curated", "write_index"]
@@ -46,7 +47,8 @@ _log = logging.getLogger("geo")
 
 class GazetteerError(Exception):
     """The place index could not be built; the message says why (the next load tries again)."""
-_INPUT_FILES = ("gazetteer.geojson", "physical.geojson", "aliases.toml", "name_words.toml", "languages.toml")
+_INPUT_FILES = ("gazetteer.geojson", "physical.geojson", "aliases.toml", "name_words.toml", "languages.toml",
+                REGIONAL, DIVISIONS)
 _CITY_SIZE = struct.calcsize(CITY_FORMAT)
 
 
@@ -392,7 +394,8 @@ _CURATED_FILES = ("gazetteer.geojson", "physical.geojson")
 
 def _curated_problems(data_dir: Path) -> list[LoadProblem]:
     return [problem for name in _CURATED_FILES if (data_dir / name).exists()
-            for problem in validate_curated(data_dir / name)]
+            for problem in validate_curated(data_dir / name)] + [
+        LoadProblem(str(data_dir / REGIONAL), reason) for reason in read_regional(data_dir).problems]
 
 
 def _stored_problems(index_dir: Path, data_dir: Path) -> list[LoadProblem]:

@@ -36,6 +36,9 @@ __all__ = ["WEIGHTS", "Evidence", "Weights", "prior_score", "score_candidate"]
 WORLD_CITY = 1_000_000  # a city this large keeps a foreign name of its own against small namesakes
 WORLD_CITY_RATIO = 40  # Madinah is 49 times Medina, Ohio; on GeoWebNews no mention changes at 40 or at 100
 SEAT_KM = 25.0  # a province placed at its seat: the build puts one without a shape of its own at its seat town
+# A place of the regional file (data/regional.toml) without a census figure counts as a town this size: the
+# file holds the districts and villages conflict news names, and population is the prior's stand-in for that.
+REGIONAL_POPULATION = 10_000
 _KIND_PRIOR = {"country": 5.0, "continent": 4.9, "region": 2.2}
 
 
@@ -126,7 +129,8 @@ def prior_score(candidate: Candidate, flags: int, weights: Weights = WEIGHTS) ->
     elif candidate.kind in _KIND_PRIOR:
         score = _KIND_PRIOR[candidate.kind] + candidate.priority
     else:
-        score = 0.5 + math.log10(candidate.population + 10) * weights.population + candidate.priority
+        population = max(candidate.population, REGIONAL_POPULATION) if candidate.method == "regional" else candidate.population
+        score = 0.5 + math.log10(population + 10) * weights.population + candidate.priority
     if flags & ALTERNATE:
         score += weights.alternate
     return score
