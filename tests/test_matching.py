@@ -81,6 +81,18 @@ def test_matching_common_word_with_a_cue_counts(parser):
     assert doc.mentions[0].surface == "Nice" and doc.mentions[0].place_id.startswith("geonames:")
 
 
+@pytest.mark.parametrize(("text", "found"), [
+    ("Wildfires spread into Minnesota and Michigan.", ["Minnesota", "Michigan"]),  # "michigan" is a card game
+    ("Storms hit Minnesota, Michigan and Ohio.", ["Minnesota", "Michigan", "Ohio"]),
+    ("The festival moved from Paris or Nice to Lyon.", ["Paris", "Nice", "Lyon"]),
+    ("Minnesota beat Michigan on Saturday.", ["Minnesota"]),  # no list: a common word still needs a cue
+    ("Minnesota and nice weather.", ["Minnesota"]),
+])
+def test_matching_a_common_word_in_a_list_of_places_is_a_place(parser, text, found):
+    # The cue before a list's first name is said of every name of it, as in Arabic ("في حلب وإدلب").
+    assert surfaces(parse_text(parser, text)) == found
+
+
 def test_matching_context_alias_needs_its_country(parser):
     assert surfaces(parse_text(parser, "The city set up a buffer zone around the stadium.")) == []
 

@@ -80,6 +80,7 @@ class NameWords:
     first_names: frozenset[str] = frozenset()  # upper case, from the US Census lists (package names)
     compass_words: frozenset[str] = frozenset()
     region_after: frozenset[str] = frozenset()  # "province" after a name: the region
+    conjunctions: frozenset[str] = frozenset()  # "and", "or": the next item of a list
 
 
 @dataclass
@@ -263,6 +264,7 @@ def _load_name_words(path: Path) -> NameWords:
         first_names=_first_names(),
         compass_words=frozenset(raw.get("compass_words", [])),
         region_after=frozenset(raw.get("region_after", [])),
+        conjunctions=frozenset(w.lower() for w in raw.get("conjunctions", [])),
     )
 
 

@@ -153,8 +153,10 @@ class PlaceMatcher:
             position = end
             # A match, not a slice and strip: a sentence can be a whole article long (linear time).
             sentence_initial = _OPENING_RUN.match(text, sentence.start, start).end() == start
+            listed = bool(found) and found[-1].sentence_index == sentence.index and self._joins_list(
+                text, found[-1].end, start)
             match = self._accept(text, start, end, records, sentence, headlines, sentence_initial, names, capitals,
-                                 foreign)
+                                 foreign, listed)
             if match is not None:
                 found.append(match)
         if CASELESS.search(text, sentences[0].start, sentences[-1].end):
@@ -281,8 +283,16 @@ class PlaceMatcher:
                 return end, records
         return None
 
+    def _joins_list(self, text: str, end: int, start: int) -> bool:
+        """Whether only a comma or a conjunction ("and", "or") joins a place ending at ``end`` to a name at ``start``."""
+        gap = text[end:start]
+        if len(gap) > 8 or not gap[-1:].isspace():
+            return False
+        words = gap.replace(",", " ").split()
+        return (words == [] and "," in gap) or (len(words) == 1 and words[0].lower() in self.words.conjunctions)
+
     def _accept(self, text, start, end, records, sentence, headlines, sentence_initial, names,
-                capitals, foreign: bool = False) -> Match | None:
+                capitals, foreign: bool = False, listed: bool = False) -> Match | None:
         words = self.words
         surface = text[start:end]
         if surface.lower() in words.never_alone:
@@ -328,9 +338,10 @@ class PlaceMatcher:
                 if glued == "surname":
                     names.add(surface)  # "Mark Zuckerberg": a later bare "Zuckerberg" is him too
                 return None  # "Toronto Transit Commission": this occurrence only, not every Toronto
-            # A common word needs a locative cue, or to follow "Town, " ("Brands Hatch, Kent").
+            # A common word needs a locative cue, or to follow "Town, " ("Brands Hatch, Kent"), or a place
+            # before it in a list ("Minnesota and Michigan": ``listed``).
             common = all(flags & COMMON for _, flags, _ in records) and not _after_town(text, start, sentence.start)
-            if common and (sentence_initial or not after_cue or _headline(text, sentence, headlines)):
+            if common and (sentence_initial or not (after_cue or listed) or _headline(text, sentence, headlines)):
                 return None
         needs_context = all(flags & CONTEXT for _, flags, _ in records)
         people = demonym and all(flags & PEOPLE for _, flags, _ in records)
