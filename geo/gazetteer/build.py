@@ -39,7 +39,7 @@ DEMONYM, COMMON, EXACT_CASE, CONTEXT, ALTERNATE, AFTER_TOWN, PEOPLE, PHRASE = 1,
 RECORD_FORMAT = "<IBB"  # entry, flags, mask of the words written in lower case
 CITY_FORMAT = "<ffIII2s8sfB"  # lat, lon, population, geonameid, name id, country, admin1, prior, kind
 ROW_KINDS = ("city", "district")  # the kind byte of a packed row
-INDEX_VERSION = "23"
+INDEX_VERSION = "24"
 CAPITAL_PRIOR = 0.5  # news names capitals far more often than their namesakes (Washington, Rome)
 COMMON_ZIPF = 4.0  # a name this frequent as an English word needs evidence to count
 COMMON_MAX_POPULATION = 400_000
@@ -653,6 +653,7 @@ def _load_languages(builder: _Builder, languages: dict) -> None:
 
 
 COMMON_SCRIPT_ZIPF = 4.0  # an Arabic or Hebrew town name this frequent as a word needs evidence
+PHRASE_MARGIN = 0.3  # twice as frequent (zipf is a log10): a word with a prefix this much commoner is that word
 FUNCTION_WORD_ZIPF = 5.5  # ...and this frequent, it is one of the language's function words ("أن", "that"): never a town
 
 
@@ -687,9 +688,13 @@ def _flag_common_script_words(builder: _Builder, city_populations: list[int],
             # The key is folded (ة → ه, أ → ا): the word as the language spells it is looked up too.
             spellings = _spellings(key)
             frequency[key] = max(zipf_frequency(spelling, language) for spelling in spellings)
-            # A word more frequent with "in" written onto it than alone is a phrase ("באזור", in the area), and
-            # that "in" no cue for a town of its name (Azor); "בחלב", in Aleppo, is rarer than "חלב", milk.
-            phrase[key] = any(zipf_frequency(prefix + spelling, language) > frequency[key]
+            # A name written with "in" (or "to", "from") onto it that is itself a word, and a commoner one than the
+            # name, is that word ("באזור", in the area, not in Azor; "בניין", a building; "מליון", a million;
+            # "بصدد", about): ``PHRASE``. "בחלב", in Aleppo, is rarer than "חלב" (milk). An Arabic key may have
+            # lost its article ("قاهره"): the name is written with it ("القاهرة" beside "بالقاهرة", in Cairo).
+            own = max([frequency[key], *(zipf_frequency("\u0627\u0644" + spelling, language) for spelling in spellings
+                                         if language == "ar")])
+            phrase[key] = any(zipf_frequency(prefix + spelling, language) >= max(own + PHRASE_MARGIN, COMMON_SCRIPT_ZIPF)
                               for prefix in (cue_prefixes or {}).get(language, ()) for spelling in spellings)
         if frequency[key] >= FUNCTION_WORD_ZIPF:
             builder.names[position] = None
@@ -697,6 +702,8 @@ def _flag_common_script_words(builder: _Builder, city_populations: list[int],
                 region or (builder.special[index]["population"] if regional else city_populations[index - special])
                 < COMMON_MAX_POPULATION):
             builder.names[position] = (key, (index, flags | COMMON | (PHRASE if phrase[key] else 0), mask))
+        elif phrase[key]:
+            builder.names[position] = (key, (index, flags | PHRASE, mask))
     builder.names = [name for name in builder.names if name is not None]
 
 

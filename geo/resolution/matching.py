@@ -106,13 +106,15 @@ class PlaceMatcher:
         )
 
     @cached_property
-    def _scripts(self) -> dict[str, tuple[tuple[str, ...], frozenset[str], tuple[str, ...]]]:
+    def _scripts(self) -> dict[str, tuple[tuple[str, ...], frozenset[str], tuple[str, ...], frozenset[str]]]:
         """Per caseless script ("ar", "he"): its prefixes, shortest first (of two readings ending alike, the longer
-        name wins: و + القدس, not وال + قدس), its cue words and its conjunctions ("و", "أو")."""
+        name wins: و + القدس, not وال + قدس), its cue words, its conjunctions ("و", "أو") and the prefixes that
+        carry the definite article ("ה")."""
         languages = load_languages(self.gazetteer.data_dir / "languages.toml")
         return {language: (tuple(sorted((fold(p) for p in table.get("prefixes", [])), key=len)),
                            frozenset(fold(c) for c in table.get("cues", [])),
-                           tuple(fold(c) for c in table.get("conjunctions", [])))
+                           tuple(fold(c) for c in table.get("conjunctions", [])),
+                           frozenset(fold(a) for a in table.get("articles", [])))
                 for language, table in languages.items() if table.get("script") in ("arabic", "hebrew")}
 
     def __call__(self, doc: Document) -> Document:
@@ -190,7 +192,7 @@ class PlaceMatcher:
             if at >= limit:
                 continue
             language = caseless_language(word.group()[0])
-            prefixes, cues, conjunctions = self._scripts.get(language, ((), frozenset(), ()))
+            prefixes, cues, conjunctions, articles = self._scripts.get(language, ((), frozenset(), (), frozenset()))
             best = None
             for prefix in ("", *prefixes):
                 if prefix and not (word.group().startswith(prefix) and len(word.group()) > len(prefix) + 1):
@@ -198,6 +200,10 @@ class PlaceMatcher:
                 start = at + len(prefix)
                 for key in self.gazetteer.names_at(skeleton, start, limit, skeleton):
                     records = self._records(key)
+                    if prefix in cues and records and all(flags & PHRASE for _, flags, _ in records):
+                        break  # the whole word is a commoner word than "in" + the name ("באזור", in the area)
+                    if prefix in articles and records and all(flags & COMMON for _, flags, _ in records):
+                        break  # "the" + a common word is the word ("המדינה", the state): town names take no article
                     if records and (best is None or start + len(key) > best[1]):
                         best = (start, start + len(key), records, prefix)
                     break  # the longest name from here; a shorter reading only with a longer prefix
@@ -210,8 +216,7 @@ class PlaceMatcher:
             # "في حلب وإدلب والباب": a name joined to the place before it by "و" or "أو" is in the same
             # slot, a place too; the cue before the list's first name counts for every name of it.
             listed = place_end >= first and _in_list(skeleton[place_end:at], prefix, conjunctions)
-            # "in" written onto a word that is more often a phrase with it ("באזור", in the area) is no cue.
-            prefix_cue = bool(prefix) and prefix in cues and not all(flags & PHRASE for _, flags, _ in records)
+            prefix_cue = bool(prefix) and prefix in cues
             match = self._accept_caseless(text, original(start), original(end - 1) + 1, records, sentence,
                                           cue or listed or prefix_cue, sentence_initial)
             if match is not None:
