@@ -93,6 +93,14 @@ def test_matching_a_common_word_in_a_list_of_places_is_a_place(parser, text, fou
     assert surfaces(parse_text(parser, text)) == found
 
 
+@pytest.mark.parametrize(("text", "found"), [
+    ("In the United States, advertisers included Johnson & Johnson and Nestlé.", ["United States"]),
+    ("Flights between Tijuana & San Diego resumed.", ["Tijuana", "San Diego"]),  # cities, not a firm
+])
+def test_matching_a_small_town_s_name_joined_by_an_ampersand_is_a_firm(parser, text, found):
+    assert surfaces(parse_text(parser, text)) == found
+
+
 def test_matching_context_alias_needs_its_country(parser):
     assert surfaces(parse_text(parser, "The city set up a buffer zone around the stadium.")) == []
 

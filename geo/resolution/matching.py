@@ -320,6 +320,8 @@ class PlaceMatcher:
             return None
         if self._in_organisation_name(text, end, sentence, before, following):
             return None
+        if (text.startswith(" & ", end) or text.startswith(" & ", start - 3)) and not self._notable(records):
+            return None  # "Johnson & Johnson", "Marks & Spencer": a firm's name ("TIJUANA & SAN DIEGO" are cities)
         if self._a_person(text, start, surface, records, names, previous, following):
             return None
         records = self._nationality_records(records)

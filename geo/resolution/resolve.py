@@ -146,6 +146,13 @@ class Resolver:
                     evidence.town_countries[place.country_code] += 1
                     if place.admin1:
                         evidence.town_states[(place.country_code, place.admin1)] += 1
+            elif place is not None and place.kind == "country" and len(candidates) > 1:
+                # "Lebanon" placed as the country, though towns bear its name too (Lebanon, Ohio): the country
+                # is named, as an unambiguous name would have said in the first pass (``_support``).
+                if key not in by_name:
+                    by_name[key] = Evidence()
+                for evidence in (total, by_name[key]):
+                    evidence.countries[place.country_code] += 1
         cues = self._list_kinds(text, matches, per_match, first, cues)
         mentions = []
         memo = {}
