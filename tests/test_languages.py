@@ -134,3 +134,27 @@ def test_languages_in_cairo_written_with_its_article_stays_cairo(parser):
     from conftest import parse_text
 
     assert "القاهرة" in [m.surface for m in parse_text(parser, "عقد الاجتماع بالقاهرة يوم الاثنين، وفق مصادر مصرية.").mentions]
+
+
+@pytest.mark.parametrize(("text", "places"), [
+    # Nationality words by vowel harmony from CLDR's Turkish names (data/languages.toml: demonym_suffixes).
+    ("Iraklı yetkililer ve Ürdünlü askerler sınırda buluştu, Mısırlılar da katıldı.",
+     ["country:IQ", "country:JO", "country:EG"]),
+    ("ABD ile Irak arasındaki görüşmeler sürüyor, yetkililer açıklama yaptı.", ["country:US", "country:IQ"]),
+    # A ministry of the country: the country is named ("Irak Dışişleri Bakanlığı"), unlike an adjective's.
+    ("Irak Dışişleri Bakanlığı açıklama yaptı. Millî Savunma Bakanlığı da bir açıklama yayımladı.", ["country:IQ"]),
+])
+def test_languages_turkish_nationality_words_and_a_country_s_ministry(parser, text, places):
+    from conftest import parse_text
+
+    assert [m.place_id for m in parse_text(parser, text).mentions] == places
+
+
+def test_languages_harmonic_demonyms_follow_the_last_vowel():
+    from geo.gazetteer.build import harmonic_demonyms
+
+    suffixes = {"a": ["lı"], "ü": ["lü"], "e": ["li"]}
+    assert harmonic_demonyms("Irak", suffixes) == ["Iraklı"]
+    assert harmonic_demonyms("Ürdün", suffixes) == ["Ürdünlü"]
+    assert harmonic_demonyms("Güney Kore", suffixes) == ["Güney Koreli"]
+    assert harmonic_demonyms("Amerika Birleşik Devletleri", suffixes) == []  # a plural takes no -li

@@ -644,12 +644,32 @@ def _load_languages(builder: _Builder, languages: dict) -> None:
         for code, index in countries.items():
             if name := territories.get(code):
                 builder.add_name(name, index)
+        for code, names in (table.get("names") or {}).items():  # what CLDR lacks ("ABD", the US in Turkish)
+            if (index := countries.get(code)) is not None:
+                for name in names:
+                    builder.add_name(name, index)
         endings = table.get("demonym_endings") or []
-        for code, words in (table.get("demonyms") or {}).items():
+        demonyms = {code: list(words) for code, words in (table.get("demonyms") or {}).items()}
+        if suffixes := table.get("demonym_suffixes"):
+            for code in countries:
+                if (name := territories.get(code)) and (words := harmonic_demonyms(name, suffixes)):
+                    demonyms.setdefault(code, []).extend(words)
+        for code, words in demonyms.items():
             if (index := countries.get(code)) is not None:
                 inflected = [w + ending for w in words if w[-1:] in ("\u064a", "\u05d9") for ending in endings]
                 for word in dict.fromkeys([*words, *inflected]):
                     builder.add_name(word, index, DEMONYM, plural=False)
+
+
+def harmonic_demonyms(name: str, suffixes: dict[str, list[str]]) -> list[str]:
+    """A Turkish nationality word and its plural, made from the country's name by vowel harmony: the suffix
+    follows the name's last vowel (``suffixes``: vowel -> [suffix, plural suffix], data/languages.toml):
+    "Irak" → "Iraklı", "Iraklılar"; "Ürdün" → "Ürdünlü"; "Suudi Arabistan" → "Suudi Arabistanlı". [] for a
+    name without a vowel the table knows, and for a plural ("Amerika Birleşik Devletleri": ABD'li is listed)."""
+    if name.lower().endswith(("leri", "ları")):
+        return []
+    vowel = next((c for c in reversed(name.lower()) if c in suffixes), None)
+    return [name + suffix for suffix in suffixes[vowel]] if vowel else []
 
 
 COMMON_SCRIPT_ZIPF = 4.0  # an Arabic or Hebrew town name this frequent as a word needs evidence
