@@ -158,3 +158,17 @@ def test_languages_harmonic_demonyms_follow_the_last_vowel():
     assert harmonic_demonyms("Ürdün", suffixes) == ["Ürdünlü"]
     assert harmonic_demonyms("Güney Kore", suffixes) == ["Güney Koreli"]
     assert harmonic_demonyms("Amerika Birleşik Devletleri", suffixes) == []  # a plural takes no -li
+
+
+@pytest.mark.parametrize(("text", "places"), [
+    # The short names news writes, not CLDR's full ones (data/languages.toml: names)
+    ("وصل الوفد إلى السعودية ثم إلى الإمارات وبريطانيا، وقالت أمريكا إنها ترحب.",
+     ["country:SA", "country:AE", "country:GB", "country:US"]),
+    ('נציגי ארה"ב וסעודיה נפגשו, ואיחוד האמירויות הצטרף לשיחות.', ["country:US", "country:SA", "country:AE"]),
+    ("İngiltere ve Amerika ile görüşmeler sürüyor, yetkililer açıklama yaptı.", ["country:GB", "country:US"]),
+    ("Iraqi and Jordanian officials met: העיראקים והירדנים נפגשו.", ["country:IQ", "country:JO", "country:IQ", "country:JO"]),
+])
+def test_languages_a_country_by_the_short_name_news_writes(parser, text, places):
+    from conftest import parse_text
+
+    assert [m.place_id for m in parse_text(parser, text).mentions] == places
