@@ -34,7 +34,8 @@ def _names(row: dict) -> list[str]:
 
 def test_regional_every_entry_is_read(regional, table):
     assert regional.problems == []
-    assert len(regional.entries) == len(table["place"]) and len(regional.names) == len(table.get("names", []))
+    assert len(regional.entries) == len(table["place"])
+    assert len(regional.names) == sum(row["place"].startswith("geonames:") for row in table.get("names", []))
 
 
 def test_regional_every_entry_has_its_sources(table):
@@ -150,6 +151,19 @@ def test_regional_a_bad_entry_is_left_out_and_said(tmp_path):
     assert len(found.problems) == 5
     assert any("no division 'Nowhere' of SY" in line and "Idlib" in line for line in found.problems)
     assert any("duplicate id" in line for line in found.problems)
+
+
+def test_regional_a_names_row_adds_names_to_a_place_of_the_file(tmp_path):
+    (tmp_path / DIVISIONS).write_text((DATA_DIR / DIVISIONS).read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / REGIONAL).write_text(
+        '[[place]]\nid = "a"\nname = "Alpha Dam"\nkind = "dam"\ncountry = "SY"\ndivision = "Idlib"\nlat = 35.9\n'
+        'lon = 36.6\nsource = "https://example.org/a"\nnames = { ar = ["سد ألفا"] }\n'
+        '[[names]]\nplace = "regional:a"\nnames = { tr = ["Alfa Barajı"] }\nname_sources = ["https://example.org/t"]\n'
+        '[[names]]\nplace = "regional:b"\nnames = { tr = ["Beta"] }\nname_sources = ["https://example.org/t"]\n',
+        encoding="utf-8")
+    found = read_regional(tmp_path)
+    assert found.entries[0]["names"] == {"ar": ["سد ألفا"], "tr": ["Alfa Barajı"]}
+    assert found.names == [] and len(found.problems) == 1  # no place regional:b
 
 
 def test_regional_an_unreadable_file_is_said_not_raised(tmp_path):

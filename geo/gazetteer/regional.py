@@ -17,7 +17,7 @@ coordinates (``source``) and, for its Arabic, Hebrew or Turkish names, the pages
     aliases = ["Mazzeh", "al-Mazzah"]
     names = { ar = ["المزة"] }
 
-    [[names]]                     # names a GeoNames town lacks
+    [[names]]                     # names a GeoNames town lacks (or a place of this file, from other pages)
     place = "geonames:170063"
     names = { he = ["חלב"] }
     name_sources = ["https://…"]
@@ -89,11 +89,16 @@ def read_regional(data_dir: Path) -> Regional:
             continue
         seen.add(entry["place_id"])
         found.entries.append(entry)
+    by_id = {entry["place_id"]: entry for entry in found.entries}
     for number, row in enumerate(table.get("names", []), start=1):
         place = str(row.get("place", ""))
+        if place in by_id and row.get("name_sources"):  # more names of a place of this file, from other pages
+            for language, names in _language_names(row).items():
+                by_id[place]["names"].setdefault(language, []).extend(names)
+            continue
         if not place.startswith("geonames:") or not place.split(":", 1)[1].isdigit() or not row.get("name_sources"):
-            found.problems.append(f"names {number} ({place or 'no place'}): needs a geonames:<id> place and its "
-                                  "name_sources; skipped")
+            found.problems.append(f"names {number} ({place or 'no place'}): needs a geonames:<id> place or one of this "
+                                  "file's, and its name_sources; skipped")
             continue
         found.names.append({"geonames_id": int(place.split(":", 1)[1]), "names": _language_names(row)})
     return found
