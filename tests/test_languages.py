@@ -172,3 +172,13 @@ def test_languages_a_country_by_the_short_name_news_writes(parser, text, places)
     from conftest import parse_text
 
     assert [m.place_id for m in parse_text(parser, text).mentions] == places
+
+
+@pytest.mark.parametrize(("text", "place"), [
+    ("قصفت الطائرات قرى في ريف حلب الشرقي ليلة أمس، وفق مصادر محلية.", "region:SY-HL"),  # Aleppo's countryside
+    ("قصفت الطائرات أحياء في مدينة حلب ليلة أمس، وفق مصادر محلية.", "geonames:170063"),  # the city
+])
+def test_languages_the_countryside_of_a_city_is_its_governorate(parser, text, place):
+    from conftest import parse_text
+
+    assert [m.place_id for m in parse_text(parser, text).mentions] == [place]

@@ -70,6 +70,8 @@ class Resolver:
         languages = load_languages(gazetteer.data_dir / "languages.toml")
         self._region_after = gazetteer.words.region_after | frozenset(
             word for table in languages.values() for word in table.get("region_after", []))
+        # The word right before a name that makes it the division: Arabic "ريف حلب", Aleppo's countryside.
+        self._region_before = frozenset(word for table in languages.values() for word in table.get("region_before", []))
 
     def __call__(self, doc: Document) -> Document:
         return dataclasses.replace(doc, mentions=tuple(self.resolve(doc)))
@@ -214,7 +216,8 @@ class Resolver:
         after = text[match.end:match.end + 14].lower()
         kind_cue = ""
         next_word = after.split(maxsplit=1)[0].strip(".,;:") if after[:1].isspace() and after.strip() else ""
-        if next_word in self._region_after or _REGION_BEFORE.search(before):
+        previous_word = before.rsplit(maxsplit=1)[-1] if before.strip() else ""
+        if next_word in self._region_after or previous_word in self._region_before or _REGION_BEFORE.search(before):
             kind_cue = "region"
         elif _TOWN_AFTER.match(after) or _TOWN_CUE.search(before):
             kind_cue = "town"
