@@ -229,6 +229,8 @@ def test_gazetteer_a_curated_name_with_a_word_for_its_kind_after_it_is_a_name_of
 
     assert _with_kind_words(["Nasib", "Nasib border crossing"], ["crossing", "border crossing"]) == [
         "Nasib crossing", "Nasib border crossing"]  # not "Nasib border crossing crossing"
+    # A name written with one word for its kind has the others too, never the bare stem (another place's name).
+    assert _with_kind_words(["Masnaa crossing"], ["crossing", "border crossing"]) == ["Masnaa border crossing"]
 
 
 @pytest.mark.parametrize(("text", "surface", "place_id"), [

@@ -132,9 +132,14 @@ class _Builder:
 
 
 def _with_kind_words(names: list[str], words: list[str]) -> list[str]:
-    """Each name with each word for its kind after it ("Nasib" + "crossing"), but a name that already ends in one."""
-    ends = tuple(" " + w.casefold() for w in words)
-    return [f"{name} {word}" for name in names if not name.casefold().endswith(ends) for word in words]
+    """Each name with each word for its kind after it ("Nasib" + "crossing"); a name that already ends in one
+    with the others instead ("Masnaa crossing": "Masnaa border crossing"), never bare."""
+    found = []
+    for name in names:
+        ending = next((w for w in sorted(words, key=len, reverse=True) if name.casefold().endswith(" " + w.casefold())), None)
+        stem = name[:-len(ending) - 1] if ending else name
+        found += [f"{stem} {word}" for word in words if word != ending]
+    return list(dict.fromkeys(found))
 
 
 def _load_curated(builder: _Builder, path: Path, kind_words: dict[str, dict[str, list[str]]] | None = None) -> None:
