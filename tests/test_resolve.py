@@ -164,6 +164,12 @@ def test_resolve_a_country_named_by_a_name_towns_share_is_named(gazetteer, parse
     assert len(places) == (2 if "Lebanon" in text else 3)
 
 
+def test_resolve_a_city_s_alternate_spelling_beside_a_town_of_its_country(gazetteer, parser):
+    # GeoNames' own name is "Ar Raqqah"; a city of 100,000 or more keeps news's spelling beside Aleppo.
+    places = _places(gazetteer, parser, "Power was cut to parts of Aleppo and Raqqa.")
+    assert places["Raqqa"].place_id == "geonames:172955"
+
+
 def test_resolve_the_white_house_is_the_building_in_washington(gazetteer, parser):
     place = _places(gazetteer, parser, "Trump wants to run the White House like a company.")["White House"]
     assert place.place_id == "curated:white-house"

@@ -39,6 +39,7 @@ from .scoring import (
 __all__ = ["Resolver"]
 
 SMALL_TOWN = 15_000  # GeoNames' own cut (cities15000); measured on GeoWebNews, see README
+ALTERNATE_CITY = 100_000  # a city this large keeps a news spelling of its own beside a town of its country it is named with
 # After ", " or in brackets; in Arabic after "،" or "في" ("درعا في سوريا", Daraa in Syria: no capital says it is a name).
 _QUALIFIER = re.compile(r",[ \u00a0]?(?=[A-Z])| \((?=[A-Z][\w.]*\))|[،,][ \u00a0]?(?=[\u0621-\u064a])| في (?=[\u0621-\u064a])")
 _STATE_POSITION = re.compile(r"[A-Z][\w'’.\-]*,[ \u00a0]$")
@@ -298,13 +299,14 @@ class Resolver:
         chosen = scored[0]
         if (chosen[3] & ALTERNATE and chosen[2].kind == "city" and not countries.get(chosen[2].country_code)
                 and not evidence.town_states.get((chosen[2].country_code, chosen[2].admin1))
+                and not (chosen[2].population >= ALTERNATE_CITY and evidence.town_countries.get(chosen[2].country_code))
                 and not any(c.kind == "region" and (c.country_code, c.admin1) == (chosen[2].country_code, chosen[2].admin1)
                             for c, _, _ in candidates)):
             # An alternate name of a town in a country the article never names ("Hamas" for Hamm,
             # "Salisbury" for Harare) yields to the places that bear the name as their own; not when
             # its own province bears it (Ḩamāh of Hama governorate: "Hama" is its name), nor when the
             # article places another town in its province: news spells a town of the province it
-            # reports from as it likes ("Deir Hafer" beside Aleppo).
+            # reports from as it likes ("Deir Hafer" beside Aleppo), and a city of its country ("Raqqa" beside Aleppo).
             chosen = next((item for item in scored if not item[3] & ALTERNATE), None)
             if chosen is None:
                 return None
