@@ -50,3 +50,10 @@ def test_gazetteer_names_of_a_side_are_its_words_before_its_whole_s_names():
     south = known_names("side:country:LB:south")
     assert "southern Lebanon" in south["en"] and "the south of Lebanon" in south["en"]
     assert "جنوب لبنان" in south["ar"] and "דרום לבנון" in south["he"] and "güney Lübnan" in south["tr"]
+
+
+def test_known_names_of_a_regional_place():
+    from geo.gazetteer.names import known_names
+
+    names = known_names("regional:tabqa-dam")
+    assert "Tabqa Dam" in names["en"] and "سد الطبقة" in names["ar"]

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .build import load_languages
 from .index import DATA_DIR
+from .regional import read_regional
 from .sides import side_words_table
 
 __all__ = ["known_names"]
@@ -22,7 +23,8 @@ __all__ = ["known_names"]
 
 @functools.cache  # the data files do not change under a running page
 def _curated(data_dir: Path) -> dict[str, dict[str, list[str]]]:
-    """``place id -> {language: names}`` from gazetteer.geojson and aliases.toml ({} for a file that is missing or broken)."""
+    """``place id -> {language: names}`` from gazetteer.geojson, aliases.toml and regional.toml ({} for a file that is
+    missing or broken)."""
     found: dict[str, dict[str, list[str]]] = {}
     try:
         features = json.loads((data_dir / "gazetteer.geojson").read_text(encoding="utf-8")).get("features", [])
@@ -47,6 +49,11 @@ def _curated(data_dir: Path) -> dict[str, dict[str, list[str]]]:
         if isinstance(row.get("place"), str):
             found.setdefault(row["place"], {}).setdefault("en", []).extend(
                 n for n in row.get("names", []) if isinstance(n, str))
+    for entry in read_regional(data_dir).entries:  # the region's districts, villages and features
+        names = found.setdefault(entry["place_id"], {})
+        names.setdefault("en", []).extend([entry["name"], *entry["aliases"]])
+        for language, more in entry["names"].items():
+            names.setdefault(language, []).extend(more)
     return found
 
 
