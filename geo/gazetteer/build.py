@@ -142,6 +142,16 @@ def _with_kind_words(names: list[str], words: list[str]) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def _add_kind_named(builder: _Builder, index: int, kind: str, names: dict[str, list[str]],
+                    kind_words: dict[str, dict[str, list[str]]] | None) -> None:
+    """A curated or regional place's names (language -> names, English as "en"), each also with the words for its
+    kind in that language (``_with_kind_words``)."""
+    for language, written in names.items():
+        words = (kind_words or {}).get(language, {}).get(kind, [])
+        for name in written + _with_kind_words(written, words):
+            builder.add_name(name, index)
+
+
 def _load_curated(builder: _Builder, path: Path, kind_words: dict[str, dict[str, list[str]]] | None = None) -> None:
     """The curated places and their names; ``kind_words`` (language -> kind -> words written after a name, from
     data/name_words.toml and data/languages.toml) adds each name with the words for its kind: "Nasib crossing",
@@ -182,17 +192,13 @@ def _load_curated(builder: _Builder, path: Path, kind_words: dict[str, dict[str,
         if props.get("side_of"):  # it is that side of a place ("Southern Syria"): geo.gazetteer.sides
             entry["side_of"] = list(props["side_of"])
         index = builder.add_entry(entry)
-        english = [entry["name"], *props.get("aliases", [])]
-        kinds = {language: table.get(entry["kind"], []) for language, table in (kind_words or {}).items()}
-        for name in english + _with_kind_words(english, kinds.get("en", [])):
-            builder.add_name(name, index)
+        _add_kind_named(builder, index, entry["kind"], {"en": [entry["name"], *props.get("aliases", [])]}, kind_words)
         for name in props.get("context_aliases", []):
             builder.add_name(name, index, CONTEXT)
         for name in props.get("demonyms", []):
             builder.add_name(name, index, DEMONYM)
-        for language, names in (props.get("names") or {}).items():  # {"ar": [...], "he": [...], "tr": [...]}
-            for name in names + _with_kind_words(names, kinds.get(language, [])):
-                builder.add_name(name, index)
+        # {"ar": [...], "he": [...], "tr": [...]}
+        _add_kind_named(builder, index, entry["kind"], props.get("names") or {}, kind_words)
         if props.get("geonames_id"):
             builder.suppressed_geonames.add(int(props["geonames_id"]))
 
@@ -561,15 +567,10 @@ def _load_regional(builder: _Builder, regional: Regional, kind_words: dict[str, 
         if entry["place_id"] in builder.by_ref:
             continue
         index = builder.add_entry(entry)
-        kinds = {language: table.get(entry["kind"], []) for language, table in kind_words.items()}
         english = [entry["name"], *aliases]
         if entry["country_code"] in arabic:
             english += [m.group(1) for name in english if (m := _ARTICLE.match(name)) and m.group(1) not in english]
-        for name in english + _with_kind_words(english, kinds.get("en", [])):
-            builder.add_name(name, index)
-        for language, written in names.items():
-            for name in written + _with_kind_words(written, kinds.get(language, [])):
-                builder.add_name(name, index)
+        _add_kind_named(builder, index, entry["kind"], {"en": english, **names}, kind_words)
 
 
 def _regional_admin1(special: list[dict], divisions: dict) -> None:

@@ -50,7 +50,7 @@ _REQUIRED = ("id", "name", "kind", "country", "division", "lat", "lon", "source"
 @dataclass
 class Regional:
     """What data/regional.toml adds: index entries (dicts as the special layer keeps them), names for GeoNames
-    towns (``(geonames id, language, name)``), and what was left out and why."""
+    towns (``{"geonames_id": id, "names": {language: names}}``), and what was left out and why."""
 
     entries: list[dict] = field(default_factory=list)
     names: list[dict] = field(default_factory=list)
@@ -79,17 +79,16 @@ def read_regional(data_dir: Path) -> Regional:
         found.problems.append(f"cannot read the regional file: {error}")
         return found
     divisions = read_divisions(data_dir)
-    seen: set[str] = set()
+    by_id: dict[str, dict] = {}
     for number, row in enumerate(table.get("place", []), start=1):
         entry, problem = _entry(row, divisions)
-        if entry is not None and entry["place_id"] in seen:
+        if entry is not None and entry["place_id"] in by_id:
             entry, problem = None, f"duplicate id {row['id']!r}"
         if entry is None:
             found.problems.append(f"place {number} ({row.get('name') or row.get('id') or 'unnamed'}): {problem}; skipped")
             continue
-        seen.add(entry["place_id"])
+        by_id[entry["place_id"]] = entry
         found.entries.append(entry)
-    by_id = {entry["place_id"]: entry for entry in found.entries}
     for number, row in enumerate(table.get("names", []), start=1):
         place = str(row.get("place", ""))
         if place in by_id and row.get("name_sources"):  # more names of a place of this file, from other pages

@@ -142,20 +142,21 @@ class Resolver:
             if mention is None or mention.type != "toponym":
                 continue
             place = next((c for c, _, _ in candidates if c.place_id == mention.place_id), None)
-            if place is not None and place.kind in ("city", "district", "region"):
-                if key not in by_name:
-                    by_name[key] = Evidence()
-                for evidence in (total, by_name[key]):
-                    evidence.town_countries[place.country_code] += 1
-                    if place.admin1:
-                        evidence.town_states[(place.country_code, place.admin1)] += 1
-            elif place is not None and place.kind == "country" and len(candidates) > 1:
-                # "Lebanon" placed as the country, though towns bear its name too (Lebanon, Ohio): the country
-                # is named, as an unambiguous name would have said in the first pass (``_support``).
-                if key not in by_name:
-                    by_name[key] = Evidence()
-                for evidence in (total, by_name[key]):
+            town = place is not None and place.kind in ("city", "district", "region")
+            # "Lebanon" placed as the country, though towns bear its name too (Lebanon, Ohio): the country
+            # is named, as an unambiguous name would have said in the first pass (``_support``).
+            country = place is not None and place.kind == "country" and len(candidates) > 1
+            if not (town or country):
+                continue
+            if key not in by_name:
+                by_name[key] = Evidence()
+            for evidence in (total, by_name[key]):
+                if country:
                     evidence.countries[place.country_code] += 1
+                    continue
+                evidence.town_countries[place.country_code] += 1
+                if place.admin1:
+                    evidence.town_states[(place.country_code, place.admin1)] += 1
         cues = self._list_kinds(text, matches, per_match, first, cues)
         mentions = []
         memo = {}
